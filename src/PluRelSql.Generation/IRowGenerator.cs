@@ -1,0 +1,51 @@
+using PluRelSql.Schema;
+
+namespace PluRelSql.Generation;
+
+/// <summary>What to generate: the seed and how many rows each table gets.</summary>
+public sealed record GenerationOptions
+{
+    public ulong Seed { get; init; } = 1;
+    /// <summary>Rows for every table not named in <see cref="TableRows"/>.</summary>
+    public long DefaultRows { get; init; } = 1000;
+    /// <summary>Per-table row counts, keyed by "schema.table" or bare "table" (case-insensitive).</summary>
+    public IReadOnlyDictionary<string, long> TableRows { get; init; } = new Dictionary<string, long>();
+    /// <summary>Multiplies every row count.</summary>
+    public double Scale { get; init; } = 1.0;
+    /// <summary>Share of NULLs in nullable non-key columns.</summary>
+    public double NullRate { get; init; } = 0.05;
+}
+
+/// <summary>The fixed part of a generation: graph, load order and the row count of every loadable table.</summary>
+public sealed class GenerationPlan
+{
+    public required SchemaGraph Graph { get; init; }
+    public required LoadOrder Order { get; init; }
+    public required IReadOnlyDictionary<QualifiedName, long> RowCounts { get; init; }
+    public required GenerationOptions Options { get; init; }
+
+    public long Rows(TableDef table) => RowCounts[table.Name];
+
+    public long TotalRows => RowCounts.Values.Sum();
+}
+
+/// <summary>Pure row generation: the rows of any table in any range are a function of (plan, table, range) only —
+/// no I/O, no shared mutable state, so batches may be produced in any order and on any thread.</summary>
+public interface IRowGenerator
+{
+    GenerationPlan Plan { get; }
+
+    /// <summary>Rows [firstRow, firstRow + count) of a loadable table.</summary>
+    RowBatch Generate(TableDef table, long firstRow, int count);
+}
+
+public static class RowGeneratorExtensions
+{
+    /// <summary>The whole table as consecutive batches of at most <paramref name="batchSize"/> rows.</summary>
+    public static IEnumerable<RowBatch> Batches(this IRowGenerator generator, TableDef table, int batchSize = 8192)
+    {
+        var total = generator.Plan.Rows(table);
+        for (long start = 0; start < total; start += batchSize)
+            yield return generator.Generate(table, start, (int)Math.Min(batchSize, total - start));
+    }
+}

@@ -1,0 +1,126 @@
+namespace PluRelSql.Schema;
+
+/// <summary>One model of a database, whatever the source (DDL file, live catalog, sampler) or target dialect.</summary>
+public sealed class SchemaGraph
+{
+    public List<TableDef> Tables { get; } = [];
+    public List<EnumType> Enums { get; } = [];
+    public List<DomainType> Domains { get; } = [];
+    public List<SequenceDef> Sequences { get; } = [];
+    public List<IndexDef> Indexes { get; } = [];
+    /// <summary>Extensions the schema needs (CREATE EXTENSION), e.g. <c>vector</c>.</summary>
+    public List<string> Extensions { get; } = [];
+
+    public TableDef? FindTable(QualifiedName name) => Tables.Find(t => t.Name == name);
+
+    public TableDef Table(QualifiedName name) =>
+        FindTable(name) ?? throw new KeyNotFoundException($"no table {name}");
+
+    public TableDef Table(string schema, string name) => Table(new QualifiedName(schema, name));
+
+    public EnumType? FindEnum(QualifiedName name) => Enums.Find(e => e.Name == name);
+
+    public DomainType? FindDomain(QualifiedName name) => Domains.Find(d => d.Name == name);
+
+    public SequenceDef? FindSequence(QualifiedName name) => Sequences.Find(s => s.Name == name);
+
+    /// <summary>The tables a loader writes: every table except partitions (rows go through the partitioned parent).</summary>
+    public IEnumerable<TableDef> LoadableTables => Tables.Where(t => !t.IsPartition);
+
+    /// <summary>Load order: parents before children over the loadable tables. Self-references are ignored; a cycle is
+    /// broken by deferring one nullable FK of the cycle (listed in <see cref="LoadOrder.DeferredForeignKeys"/>, its
+    /// columns are loaded as NULL). A cycle made only of NOT NULL FKs throws <see cref="SchemaException"/>.</summary>
+    public LoadOrder ComputeLoadOrder() => LoadOrder.Compute(this);
+}
+
+/// <summary>The topological order of tables and the FKs that were set aside to break cycles.</summary>
+public sealed class LoadOrder
+{
+    public required IReadOnlyList<TableDef> Tables { get; init; }
+    public required IReadOnlyList<(TableDef Table, ForeignKey Key)> DeferredForeignKeys { get; init; }
+
+    public bool IsDeferred(ForeignKey fk) => DeferredForeignKeys.Any(d => ReferenceEquals(d.Key, fk));
+
+    internal static LoadOrder Compute(SchemaGraph graph)
+    {
+        var tables = graph.LoadableTables.ToList();
+        var byName = tables.ToDictionary(t => t.Name);
+        // FKs that point at a partition are routed to the partitioned parent.
+        QualifiedName Target(QualifiedName n) =>
+            graph.FindTable(n) is { PartitionOf: { } parent } ? parent : n;
+
+        var deferred = new List<(TableDef, ForeignKey)>();
+        while (true)
+        {
+            var edges = new List<(TableDef Child, ForeignKey Fk, TableDef Parent)>();
+            foreach (var t in tables)
+                foreach (var fk in t.ForeignKeys)
+                {
+                    if (deferred.Any(d => ReferenceEquals(d.Item2, fk))) continue;
+                    var target = Target(fk.RefTable);
+                    if (target == t.Name || !byName.TryGetValue(target, out var parent)) continue;
+                    edges.Add((t, fk, parent));
+                }
+
+            var (order, cycle) = Kahn(tables, edges);
+            if (cycle is null)
+                return new LoadOrder { Tables = order, DeferredForeignKeys = deferred };
+
+            // Break the cycle through a nullable FK (all its columns nullable), preferring the one whose table comes last by name.
+            var candidate = edges
+                .Where(e => cycle.Contains(e.Child) && cycle.Contains(e.Parent))
+                .Where(e => e.Fk.Columns.All(c => e.Child.FindColumn(c)?.Nullable ?? false))
+                .OrderBy(e => e.Child.Name.ToString(), StringComparer.Ordinal)
+                .Select(e => ((TableDef, ForeignKey)?)(e.Child, e.Fk))
+                .FirstOrDefault();
+            if (candidate is null)
+                throw new SchemaException(
+                    "foreign-key cycle through NOT NULL columns cannot be loaded: " +
+                    string.Join(" -> ", cycle.Select(t => t.Name.ToString())), cycle[0].Position);
+            deferred.Add(candidate.Value);
+        }
+    }
+
+    private static (List<TableDef> Order, List<TableDef>? Cycle) Kahn(
+        List<TableDef> tables, List<(TableDef Child, ForeignKey Fk, TableDef Parent)> edges)
+    {
+        var indeg = tables.ToDictionary(t => t, _ => 0);
+        var children = tables.ToDictionary(t => t, _ => new List<TableDef>());
+        foreach (var (child, _, parent) in edges.DistinctBy(e => (e.Child, e.Parent)))
+        {
+            indeg[child]++;
+            children[parent].Add(child);
+        }
+        // Stable: among ready tables take them in declaration order.
+        var index = tables.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i);
+        var ready = new SortedSet<int>(tables.Where(t => indeg[t] == 0).Select(t => index[t]));
+        var order = new List<TableDef>();
+        while (ready.Count > 0)
+        {
+            var i = ready.Min;
+            ready.Remove(i);
+            var t = tables[i];
+            order.Add(t);
+            foreach (var c in children[t])
+                if (--indeg[c] == 0) ready.Add(index[c]);
+        }
+        if (order.Count == tables.Count) return (order, null);
+        var remaining = tables.Where(t => indeg[t] > 0).ToList();
+        return (order, remaining);
+    }
+}
+
+/// <summary>A problem with a schema: bad DDL, a reference to a missing object, an unloadable cycle. Carries the
+/// position when the problem comes from a file. The CLI maps it to exit code 2.</summary>
+public sealed class SchemaException : Exception
+{
+    public SourcePosition? Position { get; }
+    public string Reason { get; }
+
+    public SchemaException(string reason, SourcePosition? position = null)
+        : base(position is { } p ? $"{p}: {reason}" : reason)
+    {
+        Reason = reason;
+        Position = position;
+    }
+}

@@ -1,0 +1,102 @@
+namespace PluRelSql.Schema;
+
+/// <summary>What a column holds, independent of dialect. The generator and the sinks switch on this.</summary>
+public enum TypeKind
+{
+    SmallInt, Integer, BigInt,
+    Numeric, Real, Double, Money,
+    Boolean,
+    Text, Varchar, Char,
+    Date, Timestamp, TimestampTz, Time, TimeTz, Interval,
+    Uuid, Bytea, Json, Jsonb, Xml,
+    Inet, Cidr, MacAddr,
+    Bit, VarBit, TsVector,
+    /// <summary>A user-defined enum (see <see cref="SqlType.UserType"/>).</summary>
+    Enum,
+    /// <summary>A type we do not know how to generate (e.g. a PostGIS geometry, pgvector's vector).</summary>
+    Other,
+}
+
+/// <summary>A column type: the kind plus its modifiers. Domains are resolved: <see cref="Domain"/> names the
+/// domain and <see cref="Kind"/> is its base type's kind, so generators never need to look the domain up.</summary>
+public sealed record SqlType
+{
+    public required TypeKind Kind { get; init; }
+
+    /// <summary>Character length (varchar/char/bit), or null when unbounded.</summary>
+    public int? Length { get; init; }
+
+    /// <summary>numeric precision / time(stamp) fractional precision; null when unspecified.</summary>
+    public int? Precision { get; init; }
+
+    /// <summary>numeric scale; null when unspecified.</summary>
+    public int? Scale { get; init; }
+
+    /// <summary>Number of array dimensions; 0 for a scalar.</summary>
+    public int ArrayDims { get; init; }
+
+    /// <summary>The enum type for <see cref="TypeKind.Enum"/>; the type name for <see cref="TypeKind.Other"/>.</summary>
+    public QualifiedName? UserType { get; init; }
+
+    /// <summary>Set when the column is declared with a domain; Kind/Length/… then describe the domain's base type.</summary>
+    public QualifiedName? Domain { get; init; }
+
+    public bool IsArray => ArrayDims > 0;
+
+    public SqlType ElementType => this with { ArrayDims = 0 };
+
+    public bool IsInteger => Kind is TypeKind.SmallInt or TypeKind.Integer or TypeKind.BigInt;
+
+    public static SqlType Of(TypeKind kind) => new() { Kind = kind };
+
+    /// <summary>The type as PostgreSQL's <c>format_type()</c> prints it (e.g. <c>character varying(20)</c>,
+    /// <c>numeric(10,2)</c>, <c>integer[]</c>, <c>public.mpaa_rating</c>). For a domain column this is the domain's name.
+    /// This is the canonical form used in JSON and in graph comparisons.</summary>
+    public string ToPgSql()
+    {
+        if (Domain is { } d) return FormatUser(d) + Brackets();
+        return ScalarName() + Brackets();
+    }
+
+    private string Brackets() => ArrayDims > 0 ? string.Concat(Enumerable.Repeat("[]", ArrayDims)) : "";
+
+    private static string FormatUser(QualifiedName n) =>
+        n.Schema == "public" ? SqlIdent.Quote(n.Name) : n.ToSql();
+
+    private string ScalarName() => Kind switch
+    {
+        TypeKind.SmallInt => "smallint",
+        TypeKind.Integer => "integer",
+        TypeKind.BigInt => "bigint",
+        TypeKind.Numeric => Precision is { } p ? $"numeric({p},{Scale ?? 0})" : "numeric",
+        TypeKind.Real => "real",
+        TypeKind.Double => "double precision",
+        TypeKind.Money => "money",
+        TypeKind.Boolean => "boolean",
+        TypeKind.Text => "text",
+        TypeKind.Varchar => Length is { } l ? $"character varying({l})" : "character varying",
+        TypeKind.Char => $"character({Length ?? 1})",
+        TypeKind.Date => "date",
+        TypeKind.Timestamp => Precision is { } tp ? $"timestamp({tp}) without time zone" : "timestamp without time zone",
+        TypeKind.TimestampTz => Precision is { } tzp ? $"timestamp({tzp}) with time zone" : "timestamp with time zone",
+        TypeKind.Time => Precision is { } t ? $"time({t}) without time zone" : "time without time zone",
+        TypeKind.TimeTz => Precision is { } tt ? $"time({tt}) with time zone" : "time with time zone",
+        TypeKind.Interval => Precision is { } ip ? $"interval({ip})" : "interval",
+        TypeKind.Uuid => "uuid",
+        TypeKind.Bytea => "bytea",
+        TypeKind.Json => "json",
+        TypeKind.Jsonb => "jsonb",
+        TypeKind.Xml => "xml",
+        TypeKind.Inet => "inet",
+        TypeKind.Cidr => "cidr",
+        TypeKind.MacAddr => "macaddr",
+        TypeKind.Bit => $"bit({Length ?? 1})",
+        TypeKind.VarBit => Length is { } vb ? $"bit varying({vb})" : "bit varying",
+        TypeKind.TsVector => "tsvector",
+        TypeKind.Enum => FormatUser(UserType ?? throw new InvalidOperationException("enum type without a name")),
+        TypeKind.Other => UserType is { } u ? FormatUser(u) : "unknown",
+        _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, null),
+    };
+
+    public override string ToString() => ToPgSql();
+}
