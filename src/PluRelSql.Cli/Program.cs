@@ -1,10 +1,27 @@
+using System.CommandLine;
+using PluRelSql.Cli.Commands;
+
 namespace PluRelSql.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("plurel: commands are being built; see README.md");
-        return args.Length == 0 ? 2 : 2;
+        var root = new RootCommand("plurel — read a schema, generate constraint-valid rows the PluRel way, bulk-load them into a real database.")
+        {
+            DbCommands.Create(),
+            PopulateCommand.Create(),
+            InspectCommand.Create(),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var e in parsed.Errors) Console.Error.WriteLine($"plurel: {e.Message}");
+            Console.Error.WriteLine("Try 'plurel --help'.");
+            return ExitCodes.BadInput;
+        }
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        return await parsed.InvokeAsync(cancellationToken: cts.Token);
     }
 }

@@ -1,0 +1,46 @@
+# PluRelSql — fresh Debian machine with the .NET SDK: `make demo` runs the main job, `make test` the tests.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+DOTNET ?= dotnet
+CONFIG ?= Release
+PLUREL := ./plurel
+SHARED ?= ../shared
+# The demo schema: a real third-party schema when ../shared/corpus is beside the checkout, else our own.
+DEMO_SCHEMA ?= $(if $(wildcard $(SHARED)/corpus/postgres/pagila-schema.sql),$(SHARED)/corpus/postgres/pagila-schema.sql,schemas/shop.sql)
+DEMO_ROWS ?= 20000
+
+.PHONY: help setup build demo test bench clean db-stop
+
+help:
+	@echo "make setup   install what is missing (PostgreSQL server via apt, NuGet packages)"
+	@echo "make demo    start the embedded PostgreSQL under ./.plurel/, populate $(DEMO_SCHEMA), print a summary"
+	@echo "make test    run every test (starts its own embedded clusters)"
+	@echo "make bench   load speed vs pgbench -i on the same embedded server"
+
+# Installs only what is missing; safe to run again.
+setup:
+	@command -v $(DOTNET) >/dev/null || { echo "error: the .NET 10 SDK is required (https://dot.net)"; exit 1; }
+	@scripts/setup.sh
+	$(DOTNET) restore PluRelSql.sln -v quiet
+
+build: setup
+	$(DOTNET) build PluRelSql.sln -c $(CONFIG) --no-restore -v quiet -nologo
+
+demo: build
+	$(PLUREL) db start
+	$(PLUREL) populate --schema $(DEMO_SCHEMA) --database demo --recreate --rows $(DEMO_ROWS) --seed 42
+	$(PLUREL) inspect --db "$$($(PLUREL) db url --database demo)" --format text | tail -n 1
+	@echo "psql: psql \"$$($(PLUREL) db url --database demo)\""
+
+test: build
+	$(DOTNET) test PluRelSql.sln -c $(CONFIG) --no-build -v quiet -nologo --logger "console;verbosity=normal" 2>&1 | tee .plurel-test.log; \
+	  status=$${PIPESTATUS[0]}; scripts/test-summary.sh .plurel-test.log; exit $$status
+
+bench: build
+	scripts/bench.sh
+
+db-stop:
+	-$(PLUREL) db stop
+
+clean:
+	$(DOTNET) clean PluRelSql.sln -v quiet -nologo

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the system packages PluRelSql needs when they are missing (Debian/Ubuntu, as root or with sudo).
+set -euo pipefail
+sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+missing=()
+have_pg_server() {
+  command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ] && return 0
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
+}
+have_pg_server || missing+=(postgresql)
+command -v psql >/dev/null || missing+=(postgresql-client)
+command -v readelf >/dev/null || missing+=(binutils)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]} with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_ apt-get update -qq
+  sudo_ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# apt's postgresql package starts a system cluster on 5432; we never use it (the embedded one lives in ./.plurel).
+id postgres >/dev/null 2>&1 || { echo "setup: no 'postgres' user after installing postgresql" >&2; exit 1; }

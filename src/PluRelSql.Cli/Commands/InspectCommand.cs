@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Npgsql;
+using PluRelSql.Schema;
+using PluRelSql.Schema.Output;
+using PluRelSql.Storage.Postgres;
+
+namespace PluRelSql.Cli.Commands;
+
+/// <summary><c>plurel inspect (--schema FILE | --db CONN)</c>: the graph as text, JSON or a Mermaid ER diagram.</summary>
+public static class InspectCommand
+{
+    public static Command Create()
+    {
+        var schema = new Option<string[]>("--schema", "-s") { Description = "Schema file(s) to read (repeatable; e.g. tpch-dss.ddl and tpch-dss.ri together)." };
+        var db = new Option<string>("--db") { Description = "Read a live database instead: libpq URI or Npgsql connection string." };
+        var database = new Option<string>("--database") { Description = "Database name (overrides the one in --db; with neither --schema nor --db: a database of the embedded cluster)." };
+        var format = new Option<string>("--format", "-f") { Description = "text, json or mermaid.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "mermaid");
+        var cmd = new Command("inspect", "Show the table graph of a schema file or a live database.") { schema, db, database, format };
+        cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
+        {
+            var files = pr.GetValue(schema) ?? [];
+            var conn = pr.GetValue(db);
+            if (files.Length > 0 && conn is not null) throw new UsageException("give either --schema or --db, not both");
+            SchemaGraph graph;
+            if (files.Length > 0)
+                graph = SchemaFiles.Read(files, Console.Error);
+            else
+            {
+                var target = await Target.Resolve(conn, pr.GetValue(database), ct);
+                await using var c = new NpgsqlConnection(target.ConnectionString);
+                await c.OpenAsync(ct);
+                graph = await PgIntrospector.ReadAsync(c);
+            }
+            Console.Out.Write(pr.GetValue(format) switch
+            {
+                "json" => SchemaJson.Write(graph) + Environment.NewLine,
+                "mermaid" => SchemaMermaid.Write(graph),
+                _ => SchemaText.Write(graph),
+            });
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}

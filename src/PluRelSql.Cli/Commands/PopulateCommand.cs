@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Globalization;
+using Npgsql;
+using PluRelSql.Generation;
+using PluRelSql.Schema;
+using PluRelSql.Schema.Output;
+using PluRelSql.Storage.Postgres;
+
+namespace PluRelSql.Cli.Commands;
+
+/// <summary><c>plurel populate --schema FILE</c>: generate constraint-valid rows and bulk-load them, all or nothing.</summary>
+public static class PopulateCommand
+{
+    public static Command Create()
+    {
+        var schema = new Option<string[]>("--schema", "-s") { Description = "Schema file(s) (repeatable).", Required = true };
+        var db = new Option<string>("--db") { Description = "Target: libpq URI or Npgsql connection string (default: the embedded cluster)." };
+        var database = new Option<string>("--database", "-d") { Description = "Target database (default: the one in --db; on the embedded cluster: named after the schema file)." };
+        var create = new Option<bool>("--create") { Description = "Create the database if needed and the schema's objects before loading." };
+        var recreate = new Option<bool>("--recreate") { Description = "Drop the database first, then as --create." };
+        var seed = new Option<ulong>("--seed") { Description = "Random seed: the same seed and sizes give the same rows.", DefaultValueFactory = _ => 1UL };
+        var rows = new Option<string[]>("--rows", "-n") { Description = "Rows per table: N for every table, TABLE=N for one (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var scale = new Option<double>("--scale") { Description = "Multiply every row count.", DefaultValueFactory = _ => 1.0 };
+        var truncate = new Option<bool>("--truncate") { Description = "Empty the target tables first (in the same transaction)." };
+        var batch = new Option<int>("--batch-size") { Description = "Rows per generated batch.", DefaultValueFactory = _ => 8192 };
+        var report = new Option<string>("--report") { Description = "Also write the load report as JSON to this file." };
+        var cmd = new Command("populate", "Fill a database from a schema file with generated, constraint-valid rows (one transaction).")
+        {
+            schema, db, database, create, recreate, seed, rows, scale, truncate, batch, report,
+        };
+        cmd.SetAction((pr, ct) => ExitCodes.Run(() => Run(new Args(
+            pr.GetValue(schema) ?? [], pr.GetValue(db), pr.GetValue(database), pr.GetValue(create) || pr.GetValue(recreate),
+            pr.GetValue(recreate), pr.GetValue(seed), pr.GetValue(rows) ?? [], pr.GetValue(scale), pr.GetValue(truncate),
+            pr.GetValue(batch), pr.GetValue(report)), ct)));
+        return cmd;
+    }
+
+    private sealed record Args(string[] Schema, string? Db, string? Database, bool Create, bool Recreate, ulong Seed,
+        string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report);
+
+    private static async Task<int> Run(Args a, CancellationToken ct)
+    {
+        if (a.Scale <= 0 || double.IsNaN(a.Scale)) throw new UsageException("--scale must be positive");
+        if (a.BatchSize is < 1 or > 1_000_000) throw new UsageException("--batch-size must be between 1 and 1000000");
+        var graph = SchemaFiles.Read(a.Schema, Console.Error);
+        var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale };
+        GenerationPlan plan;
+        try { plan = GenerationPlanner.Create(graph, options); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        foreach (var (table, check) in graph.Tables.SelectMany(t => t.Checks.Where(c => c.Predicate is null).Select(c => (t, c))))
+            Console.Error.WriteLine($"warning: {table.Name}: CHECK ({check.Expression}) is beyond what the generator understands; " +
+                                    "rows may violate it, and then the load fails as a whole");
+        var generator = new ConstraintAwareGenerator(plan);
+
+        var databaseName = a.Database ?? (a.Db is null ? DefaultDatabaseName(a.Schema[0]) : null);
+        var target = await Target.Resolve(a.Db, databaseName, ct);
+
+        await using (var maintenance = new NpgsqlConnection(target.ConnectionStringFor("postgres")))
+        {
+            await maintenance.OpenAsync(ct);
+            var problems = await PgCompatibility.CheckAsync(maintenance, graph, ct);
+            if (problems.Count > 0)
+                throw new UsageException("the target server cannot hold this schema:" + Environment.NewLine + "  " +
+                                         string.Join(Environment.NewLine + "  ", problems));
+        }
+
+        var created = false;
+        if (a.Create)
+        {
+            created = await target.EnsureDatabase(a.Recreate, ct);
+            if (!created) await RefuseExistingTables(target, graph, ct);
+        }
+
+        var pre = a.Create ? PgDdlWriter.PreData(graph) : [];
+        var post = a.Create ? PgDdlWriter.PostData(graph) : [];
+        Console.Error.WriteLine($"populating {target.Describe()}: {plan.Order.Tables.Count} tables, {plan.TotalRows:N0} rows, seed {a.Seed}");
+        LoadReport result;
+        try
+        {
+            result = await LoadProgressView.Run(plan, progress =>
+                new PgLoader().LoadAsync(target.ConnectionString, plan, generator,
+                    new LoadOptions { PreDataSql = pre, PostDataSql = post, Truncate = a.Truncate, BatchSize = a.BatchSize },
+                    progress, ct));
+        }
+        catch when (created)
+        {
+            // The database did not exist before this run: leave the server as it was.
+            await DropQuietly(target);
+            throw;
+        }
+        Summary.Print(result, Console.Out);
+        if (a.Report is not null) await File.WriteAllTextAsync(a.Report, Summary.Json(result), ct);
+        return ExitCodes.Ok;
+    }
+
+    internal static GenerationOptions ParseRows(IEnumerable<string> specs)
+    {
+        long defaultRows = 1000;
+        var perTable = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var spec in specs)
+        {
+            var eq = spec.LastIndexOf('=');
+            var count = eq < 0 ? spec : spec[(eq + 1)..];
+            if (!long.TryParse(count, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) || n < 0)
+                throw new UsageException($"--rows {spec}: expected N or TABLE=N with N ≥ 0");
+            if (eq < 0) defaultRows = n;
+            else perTable[spec[..eq]] = n;
+        }
+        return new GenerationOptions { DefaultRows = defaultRows, TableRows = perTable };
+    }
+
+    internal static string DefaultDatabaseName(string schemaPath)
+    {
+        var stem = Path.GetFileNameWithoutExtension(schemaPath).ToLowerInvariant();
+        var chars = stem.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray();
+        var name = new string(chars).Trim('_');
+        return name.Length == 0 ? "plurel" : char.IsAsciiDigit(name[0]) ? "db_" + name : name;
+    }
+
+    private static async Task RefuseExistingTables(Target target, SchemaGraph graph, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(target.ConnectionString);
+        await conn.OpenAsync(ct);
+        foreach (var t in graph.Tables)
+        {
+            await using var cmd = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", conn);
+            cmd.Parameters.AddWithValue(t.Name.ToSql());
+            if (await cmd.ExecuteScalarAsync(ct) is true)
+                throw new UsageException(
+                    $"database \"{target.Database}\" already has table {t.Name}: use --recreate to start over, " +
+                    "or leave out --create to fill the existing tables (add --truncate to replace their rows)");
+        }
+    }
+
+    private static async Task DropQuietly(Target target)
+    {
+        try
+        {
+            await using var conn = new NpgsqlConnection(target.ConnectionStringFor("postgres"));
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {SqlIdent.Quote(target.Database)} WITH (FORCE)", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException e)
+        {
+            Console.Error.WriteLine($"warning: could not drop the half-made database \"{target.Database}\": {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Npgsql;
+using PluRelSql.Schema;
+using PluRelSql.Storage;
+
+namespace PluRelSql.Cli;
+
+/// <summary>Failure classes the CLI reports: 2 for bad input (schema files, options), 3 for the database.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int BadInput = 2;
+    public const int Database = 3;
+
+    /// <summary>Runs a command body, printing failures for people and mapping them to exit codes.</summary>
+    public static async Task<int> Run(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (SchemaException e) { return Fail(BadInput, e.Message); }
+        catch (UsageException e) { return Fail(BadInput, e.Message); }
+        catch (FileNotFoundException e) { return Fail(BadInput, e.Message); }
+        catch (DirectoryNotFoundException e) { return Fail(BadInput, e.Message); }
+        catch (FormatException e) { return Fail(BadInput, e.Message); }
+        catch (LoadException e) { return Fail(Database, e.Message); }
+        catch (PostgresException e) { return Fail(Database, $"{e.MessageText}{(e.Detail is { } d ? $" ({d})" : "")}"); }
+        catch (NpgsqlException e) { return Fail(Database, e.InnerException is { } inner ? $"{e.Message}: {inner.Message}" : e.Message); }
+        catch (DatabaseSetupException e) { return Fail(Database, e.Message); }
+        catch (OperationCanceledException) { return Fail(Failure, "cancelled; the target was left as it was"); }
+    }
+
+    private static int Fail(int code, string message)
+    {
+        Console.Error.WriteLine($"plurel: error: {message}");
+        return code;
+    }
+}
+
+/// <summary>Options that make no sense together, bad values: exit code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);
