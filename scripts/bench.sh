@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Load-speed benchmark: plurel populate vs `pgbench -i -s 30` on the same embedded server, in the same run.
+# Machines are shared and noisy, so each side runs ROUNDS times alternately and the best of each is compared.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-2}
+PLUREL=./plurel
+ROWS=(--rows branch=100 --rows teller=1000 --rows account=2000000 --rows transfer=1000000)
+
+$PLUREL db start >/dev/null
+url=$($PLUREL db url)
+port=$(sed -E 's#.*:([0-9]+)/.*#\1#' <<<"$url")
+bindir=$(pg_config --bindir 2>/dev/null || true)
+[ -x "$bindir/pgbench" ] || bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+psql "$url" -qAtc "DROP DATABASE IF EXISTS pgbench_bench WITH (FORCE)" -c "CREATE DATABASE pgbench_bench"
+
+now() { date +%s.%N; }
+best_plurel=0; best_pgbench=0
+for round in $(seq 1 "$ROUNDS"); do
+  $PLUREL populate --schema schemas/bench.sql --database bench --recreate "${ROWS[@]}" --seed "$round" \
+    --report .plurel/bench-report.json >/dev/null 2>.plurel/bench-populate.log
+  rate=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rowsPerSecond"])' .plurel/bench-report.json)
+  rows=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["totalRows"], "rows in %.2f s (create %.2f, copy %.2f, constrain %.2f)" % (r["seconds"], r["createSeconds"], r["copySeconds"], r["constrainSeconds"]))' .plurel/bench-report.json)
+  echo "round $round plurel populate: $rows -> $(printf '%.0f' "$rate") rows/s"
+  best_plurel=$(python3 -c "print(max($best_plurel, $rate))")
+
+  t0=$(now)
+  "$bindir/pgbench" -i -s 30 -q -h 127.0.0.1 -p "$port" -U postgres pgbench_bench >/dev/null 2>.plurel/bench-pgbench.log
+  t1=$(now)
+  pg_rate=$(python3 -c "print(3000330 / ($t1 - $t0))")
+  echo "round $round pgbench -i -s 30: 3000330 rows in $(python3 -c "print('%.2f' % ($t1 - $t0))") s -> $(printf '%.0f' "$pg_rate") rows/s"
+  best_pgbench=$(python3 -c "print(max($best_pgbench, $pg_rate))")
+done
+python3 - "$best_plurel" "$best_pgbench" <<'PY'
+import sys
+p, g = float(sys.argv[1]), float(sys.argv[2])
+print(f"best plurel populate: {p:,.0f} rows/s")
+print(f"best pgbench -i     : {g:,.0f} rows/s")
+print(f"ratio plurel/pgbench: {p / g:.2f}x (goal >= 0.75x)")
+PY
