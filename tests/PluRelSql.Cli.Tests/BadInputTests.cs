@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+
+namespace PluRelSql.Cli.Tests;
+
+/// <summary>Bad input: a message with file:line:col, exit code 2, and the target untouched.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed partial class BadInputTests(ClusterFixture pg)
+{
+    public static TheoryData<string, string, int, int> Cases => new()
+    {
+        { "truncated", "CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (\n  id int,\n  name text", 4, 12 },
+        { "unknown-type", "CREATE TABLE a (\n  id int,\n  x flubber\n);", 3, 5 },
+        { "missing-table", "CREATE TABLE a (\n  id int REFERENCES nowhere (id)\n);", 2, 10 },
+        { "missing-column", "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (\n  pid int,\n  FOREIGN KEY (pid) REFERENCES p (nope)\n);", 4, 3 },
+        { "duplicate-table", "CREATE TABLE a (id int);\n\nCREATE TABLE a (id int);", 3, 1 },
+        { "unterminated-string", "CREATE TABLE a (\n  s text DEFAULT 'oops\n);", 2, 18 },
+        { "binary", "CREATE TABLE a (id int);\n\u0001\u0002\u0000garbage", 2, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Bad_ddl_gives_position_and_exit_2_and_leaves_the_target_alone(string name, string ddl, int line, int col)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"plurel-bad-{name}-{Environment.ProcessId}.sql");
+        await File.WriteAllTextAsync(file, ddl);
+        try
+        {
+            var db = "bad_" + name.Replace('-', '_');
+            await pg.Execute("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+            var run = ClusterFixture.Plurel("populate", "--db", pg.Url("postgres"), "--database", db, "--create", "--schema", file);
+            Assert.True(run.ExitCode == 2, run.ToString());
+            var m = Position().Match(run.StdErr);
+            Assert.True(m.Success, "no file:line:col in: " + run.StdErr);
+            Assert.Equal(file, m.Groups[1].Value);
+            Assert.Equal((line, col), (int.Parse(m.Groups[2].Value), int.Parse(m.Groups[3].Value)));
+            Assert.Equal(0L, await pg.Scalar<long>("postgres", $"SELECT count(*) FROM pg_database WHERE datname = '{db}'"));
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void Missing_file_and_bad_options_exit_2()
+    {
+        Assert.Equal(2, ClusterFixture.Plurel("populate", "--db", pg.Url("postgres"), "--schema", "/nonexistent.sql").ExitCode);
+        Assert.Equal(2, ClusterFixture.Plurel("populate", "--schema", Path.Combine(Repo.Root, "schemas", "shop.sql"), "--rows", "lots").ExitCode);
+        Assert.Equal(2, ClusterFixture.Plurel("populate", "--no-such-option").ExitCode);
+    }
+
+    [Fact]
+    public void Unreachable_database_exits_3()
+    {
+        var run = ClusterFixture.Plurel("inspect", "--db", "postgresql://postgres@127.0.0.1:1/x?connect_timeout=2");
+        Assert.True(run.ExitCode == 3, run.ToString());
+    }
+
+    [GeneratedRegex(@"(/\S+?\.sql):(\d+):(\d+)")]
+    private static partial Regex Position();
+}
