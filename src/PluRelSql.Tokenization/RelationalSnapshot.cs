@@ -1,0 +1,95 @@
+using System.Globalization;
+using Npgsql;
+using PluRelSql.Schema;
+using PluRelSql.Storage.Postgres;
+
+namespace PluRelSql.Tokenization;
+
+/// <summary>Value type of a cell as the Relational Transformer sees it (RT spec §1.2).</summary>
+public enum SemanticType : byte { Number = 0, Text = 1, DateTime = 2, Boolean = 3 }
+
+/// <summary>A feature column: one token per non-null cell. Its id is global within the snapshot, and its phrase
+/// ("price of product") is what the model sees of its identity.</summary>
+public sealed class FeatureColumn
+{
+    public required int Id { get; init; }
+    public required int TableId { get; init; }
+    public required string Name { get; init; }
+    public required string Phrase { get; init; }
+    public required SemanticType Type { get; init; }
+    /// <summary>Non-null cells, mean and (sample) standard deviation, computed by the server in SQL. For datetime
+    /// columns these are the database-wide pooled statistics (population std) in epoch seconds.</summary>
+    public long Count { get; internal set; }
+    public double Mean { get; internal set; }
+    public double Std { get; internal set; } = 1;
+}
+
+public sealed class SnapshotTable
+{
+    public required int Id { get; init; }
+    public required QualifiedName Name { get; init; }
+    public required int FirstNode { get; init; }
+    public int RowCount { get; internal set; }
+    public required IReadOnlyList<FeatureColumn> Columns { get; init; }
+    /// <summary>The column that stamps each row in time (the first date/timestamp column that is not a key), or null.</summary>
+    public string? TimeColumn { get; init; }
+}
+
+/// <summary>One database (one SQL schema) as a row graph in compact arrays: every row is a node; cells, F→P parent
+/// links and time-sorted P→F child lists in CSR form. Built by streaming rows over SQL — no files in between.</summary>
+public sealed class RelationalSnapshot
+{
+    public const long NoTime = long.MinValue;
+    public const int MaxParents = 5;
+
+    public required string Name { get; init; }
+    public required IReadOnlyList<SnapshotTable> Tables { get; init; }
+    public required IReadOnlyList<FeatureColumn> Columns { get; init; }
+    public required int NodeCount { get; init; }
+    public required int[] NodeTable { get; init; }
+    /// <summary>Row time in epoch seconds, <see cref="NoTime"/> when the table has none or the value is NULL.</summary>
+    public required long[] NodeTime { get; init; }
+    public required int[] CellStart { get; init; }
+    public required int[] CellColumn { get; init; }
+    /// <summary>z-scored value for number/boolean/datetime cells; 0 for text cells (see <see cref="CellText"/>).</summary>
+    public required float[] CellValue { get; init; }
+    /// <summary>Index into <see cref="TextVocabulary"/> for text cells, −1 otherwise.</summary>
+    public required int[] CellText { get; init; }
+    public required int[] ParentStart { get; init; }
+    public required int[] Parents { get; init; }
+    public required int[] ChildStart { get; init; }
+    /// <summary>Children of each node, sorted by time (untimed first).</summary>
+    public required int[] Children { get; init; }
+    public required IReadOnlyList<string> TextVocabulary { get; init; }
+
+    public ReadOnlySpan<int> ParentsOf(int node) => Parents.AsSpan(ParentStart[node], ParentStart[node + 1] - ParentStart[node]);
+
+    public ReadOnlySpan<int> ChildrenOf(int node) => Children.AsSpan(ChildStart[node], ChildStart[node + 1] - ChildStart[node]);
+
+    public int CellCount(int node) => CellStart[node + 1] - CellStart[node];
+
+    public long TotalCells => CellStart[NodeCount];
+
+    /// <summary>Reads one SQL schema of a PostgreSQL database.</summary>
+    public static async Task<RelationalSnapshot> LoadAsync(NpgsqlConnection conn, string schema, CancellationToken ct = default)
+    {
+        var graph = await PgIntrospector.ReadAsync(conn, [schema]);
+        return await SnapshotLoader.LoadAsync(conn, schema, graph, ct);
+    }
+
+    internal static SemanticType? Classify(SqlType t) => t.IsArray ? null : t.Kind switch
+    {
+        TypeKind.SmallInt or TypeKind.Integer or TypeKind.BigInt or TypeKind.Numeric or TypeKind.Real
+            or TypeKind.Double or TypeKind.Money => SemanticType.Number,
+        TypeKind.Boolean => SemanticType.Boolean,
+        TypeKind.Date or TypeKind.Timestamp or TypeKind.TimestampTz => SemanticType.DateTime,
+        TypeKind.Text or TypeKind.Varchar or TypeKind.Char or TypeKind.Enum => SemanticType.Text,
+        _ => null,
+    };
+
+    internal static string Invariant(object v) => v switch
+    {
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v.ToString() ?? "",
+    };
+}

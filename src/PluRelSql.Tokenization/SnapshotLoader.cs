@@ -1,0 +1,266 @@
+using System.Text;
+using Npgsql;
+using PluRelSql.Schema;
+
+namespace PluRelSql.Tokenization;
+
+/// <summary>Streams the rows of one schema into a <see cref="RelationalSnapshot"/>. Statistics come from SQL
+/// aggregates; rows come from one ordered SELECT per table; foreign keys are resolved through an in-memory key
+/// index once every table is read (parents may come after children in catalog order).</summary>
+internal static class SnapshotLoader
+{
+    private sealed class TablePlan
+    {
+        public required TableDef Def { get; init; }
+        public required SnapshotTable Info { get; init; }
+        public required List<(ColumnDef Column, FeatureColumn Feature)> Features { get; init; }
+        public required List<ForeignKey> ForeignKeys { get; init; }
+        /// <summary>Column sets of this table that foreign keys point at: key text → node.</summary>
+        public Dictionary<string, Dictionary<string, int>> KeyIndex { get; } = [];
+        /// <summary>Per row and FK: the referencing values as key text (null when any is NULL).</summary>
+        public List<string?[]> FkValues { get; } = [];
+    }
+
+    public static async Task<RelationalSnapshot> LoadAsync(NpgsqlConnection conn, string schema, SchemaGraph graph, CancellationToken ct)
+    {
+        var tables = graph.LoadableTables.Where(t => t.Name.Schema == schema).OrderBy(t => t.Name.Name, StringComparer.Ordinal).ToList();
+        var plans = new List<TablePlan>();
+        var columns = new List<FeatureColumn>();
+        foreach (var t in tables)
+        {
+            var keyCols = new HashSet<string>(t.PrimaryKey?.Columns ?? []);
+            foreach (var fk in t.ForeignKeys) keyCols.UnionWith(fk.Columns);
+            var time = t.Columns.FirstOrDefault(c => !keyCols.Contains(c.Name) && c.Type is { IsArray: false, Kind: TypeKind.Timestamp or TypeKind.TimestampTz or TypeKind.Date });
+            var features = new List<(ColumnDef, FeatureColumn)>();
+            foreach (var c in t.Columns)
+            {
+                if (keyCols.Contains(c.Name) || c == time || RelationalSnapshot.Classify(c.Type) is not { } type) continue;
+                var f = new FeatureColumn
+                {
+                    Id = columns.Count, TableId = plans.Count, Name = c.Name, Phrase = $"{Humanize(c.Name)} of {Humanize(t.Name.Name)}", Type = type,
+                };
+                columns.Add(f);
+                features.Add((c, f));
+            }
+            plans.Add(new TablePlan
+            {
+                Def = t,
+                Info = new SnapshotTable { Id = plans.Count, Name = t.Name, FirstNode = 0, Columns = features.Select(x => x.Item2).ToList(), TimeColumn = time?.Name },
+                Features = features,
+                ForeignKeys = t.ForeignKeys.Where(fk => tables.Any(p => p.Name == Target(graph, fk.RefTable))).ToList(),
+            });
+        }
+        await ComputeStatistics(conn, plans, ct);
+
+        // Rows.
+        var nodeTable = new List<int>();
+        var nodeTime = new List<long>();
+        var cellStart = new List<int> { 0 };
+        var cellColumn = new List<int>();
+        var cellValue = new List<float>();
+        var cellText = new List<int>();
+        var vocab = new List<string>();
+        var vocabIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var snapshotTables = new List<SnapshotTable>();
+        foreach (var plan in plans)
+        {
+            var t = plan.Def;
+            var referencedSets = plans.SelectMany(p => p.ForeignKeys.Where(fk => Target(graph, fk.RefTable) == t.Name).Select(fk => fk.RefColumns))
+                .Select(cols => string.Join(",", cols)).Distinct().ToList();
+            foreach (var set in referencedSets) plan.KeyIndex[set] = new Dictionary<string, int>(StringComparer.Ordinal);
+            var select = new List<string>();
+            var keyColumns = referencedSets.SelectMany(s => s.Split(',')).Distinct().ToList();
+            select.AddRange(keyColumns.Select(c => SqlIdent.Quote(c) + "::text"));
+            var fkColumns = plan.ForeignKeys.SelectMany(fk => fk.Columns).Distinct().ToList();
+            select.AddRange(fkColumns.Select(c => SqlIdent.Quote(c) + "::text"));
+            select.Add(plan.Info.TimeColumn is { } tc ? $"extract(epoch from {SqlIdent.Quote(tc)})::float8" : "NULL::float8");
+            foreach (var (c, f) in plan.Features)
+                select.Add(f.Type switch
+                {
+                    SemanticType.Number => SqlIdent.Quote(c.Name) + "::float8",
+                    SemanticType.Boolean => $"{SqlIdent.Quote(c.Name)}::int::float8",
+                    SemanticType.DateTime => $"extract(epoch from {SqlIdent.Quote(c.Name)})::float8",
+                    _ => SqlIdent.Quote(c.Name) + "::text",
+                });
+            var order = t.PrimaryKey is { } pk ? " ORDER BY " + string.Join(", ", pk.Columns.Select(SqlIdent.Quote)) : "";
+            var first = nodeTable.Count;
+            var info = new SnapshotTable { Id = plan.Info.Id, Name = t.Name, FirstNode = first, Columns = plan.Info.Columns, TimeColumn = plan.Info.TimeColumn };
+            await using (var cmd = new NpgsqlCommand($"SELECT {string.Join(", ", select)} FROM {t.Name.ToSql()}{order}", conn))
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            {
+                var keyOrdinal = keyColumns.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
+                var fkOrdinal = fkColumns.Select((c, i) => (c, i + keyColumns.Count)).ToDictionary(x => x.c, x => x.Item2);
+                var timeOrdinal = keyColumns.Count + fkColumns.Count;
+                while (await r.ReadAsync(ct))
+                {
+                    var node = nodeTable.Count;
+                    nodeTable.Add(plan.Info.Id);
+                    nodeTime.Add(r.IsDBNull(timeOrdinal) ? RelationalSnapshot.NoTime : (long)Math.Floor(r.GetDouble(timeOrdinal)));
+                    foreach (var set in referencedSets)
+                    {
+                        var key = KeyText(r, set.Split(',').Select(c => keyOrdinal[c]));
+                        if (key is not null) plan.KeyIndex[set].TryAdd(key, node);
+                    }
+                    plan.FkValues.Add(plan.ForeignKeys.Select(fk => KeyText(r, fk.Columns.Select(c => fkOrdinal[c]))).ToArray());
+                    for (var i = 0; i < plan.Features.Count; i++)
+                    {
+                        var ord = timeOrdinal + 1 + i;
+                        if (r.IsDBNull(ord)) continue;
+                        var f = plan.Features[i].Feature;
+                        if (f.Type == SemanticType.Text)
+                        {
+                            var s = r.GetString(ord);
+                            if (!vocabIndex.TryGetValue(s, out var idx)) { idx = vocab.Count; vocab.Add(s); vocabIndex[s] = idx; }
+                            cellColumn.Add(f.Id); cellValue.Add(0); cellText.Add(idx);
+                        }
+                        else
+                        {
+                            var v = r.GetDouble(ord);
+                            if (double.IsNaN(v) || double.IsInfinity(v)) continue;
+                            cellColumn.Add(f.Id);
+                            cellValue.Add((float)Math.Clamp((v - f.Mean) / f.Std, -1e4, 1e4));
+                            cellText.Add(-1);
+                        }
+                    }
+                    cellStart.Add(cellColumn.Count);
+                }
+            }
+            info.RowCount = nodeTable.Count - first;
+            snapshotTables.Add(info);
+        }
+
+        // Foreign keys → parent node ids (≤ 5 per row), then the reverse lists sorted by child time.
+        var n = nodeTable.Count;
+        var parentLists = new List<int>[n];
+        for (var p = 0; p < plans.Count; p++)
+        {
+            var plan = plans[p];
+            for (var row = 0; row < plan.FkValues.Count; row++)
+            {
+                var node = snapshotTables[p].FirstNode + row;
+                for (var k = 0; k < plan.ForeignKeys.Count; k++)
+                {
+                    var key = plan.FkValues[row][k];
+                    if (key is null) continue;
+                    var fk = plan.ForeignKeys[k];
+                    var parentPlan = plans.First(x => x.Def.Name == Target(graph, fk.RefTable));
+                    if (!parentPlan.KeyIndex[string.Join(",", fk.RefColumns)].TryGetValue(key, out var parent)) continue;
+                    var list = parentLists[node] ??= [];
+                    if (list.Count < RelationalSnapshot.MaxParents) list.Add(parent);
+                }
+            }
+        }
+        var parentStart = new int[n + 1];
+        var parents = new List<int>();
+        var childCount = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            parentStart[i] = parents.Count;
+            if (parentLists[i] is { } l) { parents.AddRange(l); foreach (var pnode in l) childCount[pnode]++; }
+        }
+        parentStart[n] = parents.Count;
+        var childStart = new int[n + 1];
+        for (var i = 0; i < n; i++) childStart[i + 1] = childStart[i] + childCount[i];
+        var children = new int[childStart[n]];
+        var fill = (int[])childStart.Clone();
+        for (var i = 0; i < n; i++)
+            for (var j = parentStart[i]; j < parentStart[i + 1]; j++)
+                children[fill[parents[j]]++] = i;
+        var times = nodeTime.ToArray();
+        for (var i = 0; i < n; i++)
+            Array.Sort(children, childStart[i], childStart[i + 1] - childStart[i],
+                Comparer<int>.Create((a, b) => times[a] != times[b] ? times[a].CompareTo(times[b]) : a.CompareTo(b)));
+
+        return new RelationalSnapshot
+        {
+            Name = schema,
+            Tables = snapshotTables,
+            Columns = columns,
+            NodeCount = n,
+            NodeTable = [.. nodeTable],
+            NodeTime = times,
+            CellStart = [.. cellStart],
+            CellColumn = [.. cellColumn],
+            CellValue = [.. cellValue],
+            CellText = [.. cellText],
+            ParentStart = parentStart,
+            Parents = [.. parents],
+            ChildStart = childStart,
+            Children = children,
+            TextVocabulary = vocab,
+        };
+    }
+
+    private static QualifiedName Target(SchemaGraph g, QualifiedName n) => g.FindTable(n) is { PartitionOf: { } parent } ? parent : n;
+
+    private static string? KeyText(NpgsqlDataReader r, IEnumerable<int> ordinals)
+    {
+        var sb = new StringBuilder();
+        foreach (var o in ordinals)
+        {
+            if (r.IsDBNull(o)) return null;
+            if (sb.Length > 0) sb.Append('\u001f');
+            sb.Append(r.GetString(o));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Column statistics by the server: count/avg/stddev_samp per number and boolean column (std 1 when 0 or
+    /// undefined), and one pooled mean/population std over every datetime cell of the schema (RT spec §1.3).</summary>
+    private static async Task ComputeStatistics(NpgsqlConnection conn, List<TablePlan> plans, CancellationToken ct)
+    {
+        var datetimeParts = new List<string>();
+        foreach (var plan in plans)
+        {
+            var exprs = new List<string>();
+            foreach (var (c, f) in plan.Features)
+            {
+                var q = SqlIdent.Quote(c.Name);
+                switch (f.Type)
+                {
+                    case SemanticType.Number:
+                        exprs.Add($"count({q}), avg({q}::float8), stddev_samp({q}::float8)");
+                        break;
+                    case SemanticType.Boolean:
+                        exprs.Add($"count({q}), avg({q}::int::float8), stddev_samp({q}::int::float8)");
+                        break;
+                    case SemanticType.DateTime:
+                        exprs.Add($"count({q}), NULL::float8, NULL::float8");
+                        datetimeParts.Add($"SELECT extract(epoch from {q})::float8 AS e FROM {plan.Def.Name.ToSql()}");
+                        break;
+                    default:
+                        exprs.Add($"count({q}), NULL::float8, NULL::float8");
+                        break;
+                }
+            }
+            if (exprs.Count == 0) continue;
+            await using var cmd = new NpgsqlCommand($"SELECT {string.Join(", ", exprs)} FROM {plan.Def.Name.ToSql()}", conn);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            for (var i = 0; i < plan.Features.Count; i++)
+            {
+                var f = plan.Features[i].Feature;
+                f.Count = r.GetInt64(3 * i);
+                if (!r.IsDBNull(3 * i + 1)) f.Mean = r.GetDouble(3 * i + 1);
+                f.Std = r.IsDBNull(3 * i + 2) || r.GetDouble(3 * i + 2) is var s && (s == 0 || !double.IsFinite(s)) ? 1 : r.GetDouble(3 * i + 2);
+            }
+        }
+        if (datetimeParts.Count == 0) return;
+        await using (var cmd = new NpgsqlCommand(
+            $"SELECT avg(e), stddev_pop(e) FROM ({string.Join(" UNION ALL ", datetimeParts)}) s WHERE e IS NOT NULL", conn))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            await r.ReadAsync(ct);
+            var mean = r.IsDBNull(0) ? 0 : r.GetDouble(0);
+            var std = r.IsDBNull(1) || r.GetDouble(1) == 0 ? 1 : r.GetDouble(1);
+            foreach (var f in plans.SelectMany(p => p.Features).Select(x => x.Feature).Where(f => f.Type == SemanticType.DateTime))
+            {
+                f.Mean = mean;
+                f.Std = std;
+            }
+        }
+    }
+
+    /// <summary>"unit_price" → "unit price", "TrackId" → "track id": the words the text embedding sees.</summary>
+    internal static string Humanize(string name) => string.Join(' ', TextEmbedder.Words(name));
+}
