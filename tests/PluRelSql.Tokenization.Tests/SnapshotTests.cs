@@ -1,0 +1,115 @@
+using Npgsql;
+using PluRelSql.TestSupport;
+
+namespace PluRelSql.Tokenization.Tests;
+
+/// <summary>The snapshot read over SQL: statistics equal the server's aggregates, keys never become tokens,
+/// foreign keys become parent links.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class SnapshotTests(ClusterFixture pg)
+{
+    // A tiny shop in the spirit of RT spec §8.2: two entity tables and a timed activity table.
+    private const string Ddl = """
+        CREATE TABLE customer (id int PRIMARY KEY, age int, city text, vip boolean);
+        CREATE TABLE product (sku text PRIMARY KEY, price numeric(8,2) NOT NULL, category text);
+        CREATE TABLE "order" (
+            order_id bigint PRIMARY KEY,
+            customer_id int NOT NULL REFERENCES customer,
+            sku text REFERENCES product,
+            ts timestamp NOT NULL,
+            quantity int,
+            returned boolean,
+            shipped date);
+        INSERT INTO customer SELECT i, 18 + i % 60, 'city ' || (i % 5), i % 3 = 0 FROM generate_series(1, 300) i;
+        UPDATE customer SET age = NULL WHERE id % 17 = 0;
+        INSERT INTO product SELECT 'P' || i, 5 + (i * 7) % 90, 'cat' || (i % 6) FROM generate_series(1, 60) i;
+        INSERT INTO product VALUES ('FLAT', 1, NULL);
+        INSERT INTO "order" SELECT i, 1 + (i * 13) % 300, CASE WHEN i % 50 = 0 THEN NULL ELSE 'P' || (1 + i % 60) END,
+            timestamp '2024-01-01' + i * interval '3 hours', 1 + i % 9, i % 4 = 0, date '2024-01-01' + i / 8
+          FROM generate_series(1, 3000) i;
+        """;
+
+    private async Task<(RelationalSnapshot Db, string Conn)> Load()
+    {
+        var conn = await pg.NewDatabaseAsync("tok");
+        await ClusterFixture.ExecAsync(conn, Ddl);
+        await using var c = new NpgsqlConnection(conn);
+        await c.OpenAsync();
+        return (await RelationalSnapshot.LoadAsync(c, "public"), conn);
+    }
+
+    [Fact]
+    public async Task Statistics_equal_sql_aggregates_and_cells_are_z_scored()
+    {
+        var (db, conn) = await Load();
+        var age = db.Columns.Single(c => c.Phrase == "age of customer");
+        Assert.Equal(await ClusterFixture.ScalarAsync<double>(conn, "SELECT avg(age)::float8 FROM customer"), age.Mean, 9);
+        Assert.Equal(await ClusterFixture.ScalarAsync<double>(conn, "SELECT stddev_samp(age)::float8 FROM customer"), age.Std, 9);
+        Assert.Equal(await ClusterFixture.ScalarAsync<long>(conn, "SELECT count(age) FROM customer"), age.Count);
+        var vip = db.Columns.Single(c => c.Phrase == "vip of customer");
+        Assert.Equal(await ClusterFixture.ScalarAsync<double>(conn, "SELECT avg(vip::int)::float8 FROM customer"), vip.Mean, 9);
+
+        // z-scores over the column: mean 0, sample std 1.
+        var z = Enumerable.Range(0, (int)db.TotalCells).Where(i => db.CellColumn[i] == age.Id).Select(i => (double)db.CellValue[i]).ToList();
+        Assert.Equal(age.Count, z.Count);
+        var mean = z.Average();
+        var std = Math.Sqrt(z.Sum(v => (v - mean) * (v - mean)) / (z.Count - 1));
+        Assert.InRange(mean, -1e-5, 1e-5);
+        Assert.InRange(std, 1 - 1e-5, 1 + 1e-5);
+
+        // One pooled statistic for every datetime cell of the database (population std), in epoch seconds.
+        var shipped = db.Columns.Single(c => c.Phrase == "shipped of order");
+        Assert.Equal(SemanticType.DateTime, shipped.Type);
+        Assert.Equal(await ClusterFixture.ScalarAsync<double>(conn, "SELECT avg(extract(epoch from shipped))::float8 FROM \"order\""), shipped.Mean, 3);
+        Assert.Equal(await ClusterFixture.ScalarAsync<double>(conn, "SELECT stddev_pop(extract(epoch from shipped))::float8 FROM \"order\""), shipped.Std, 3);
+    }
+
+    [Fact]
+    public async Task Keys_and_nulls_make_no_tokens_and_fks_become_parent_links()
+    {
+        var (db, conn) = await Load();
+        Assert.DoesNotContain(db.Columns, c => c.Name is "id" or "sku" or "order_id" or "customer_id" or "ts");
+        var expectedCells = await ClusterFixture.ScalarAsync<long>(conn, """
+            SELECT (SELECT count(age) + count(city) + count(vip) FROM customer)
+                 + (SELECT count(price) + count(category) FROM product)
+                 + (SELECT count(quantity) + count(returned) + count(shipped) FROM "order")
+            """);
+        Assert.Equal(expectedCells, db.TotalCells);
+        Assert.Equal(300 + 61 + 3000, db.NodeCount);
+
+        var orders = db.Tables.Single(t => t.Name.Name == "order");
+        var customers = db.Tables.Single(t => t.Name.Name == "customer");
+        var products = db.Tables.Single(t => t.Name.Name == "product");
+        // Rows are read in primary-key order: order i is node FirstNode + i − 1, customer k is node FirstNode + k − 1.
+        var order7 = orders.FirstNode + 6;
+        var parents = db.ParentsOf(order7).ToArray();
+        Assert.Contains(customers.FirstNode + (1 + 7 * 13 % 300) - 1, parents);
+        Assert.Contains(parents, p => db.NodeTable[p] == products.Id);
+        Assert.Single(db.ParentsOf(orders.FirstNode + 49).ToArray()); // order 50 has a NULL sku
+        Assert.Contains(order7, db.ChildrenOf(parents[0]).ToArray());
+        Assert.Equal(orders.FirstNode + 6, order7);
+        Assert.Equal(new DateTimeOffset(2024, 1, 1, 21, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), db.NodeTime[order7]);
+        Assert.Equal(RelationalSnapshot.NoTime, db.NodeTime[customers.FirstNode]);
+    }
+
+    [Fact]
+    public async Task Contexts_from_a_live_database_respect_time_budget_and_the_withheld_target()
+    {
+        var (db, _) = await Load();
+        var sampler = new ContextSampler(db, new SamplerOptions { ContextCells = 128, MaxBfsWidth = 8 });
+        Assert.True(sampler.Targets.Count > 3000);
+        for (long item = 0; item < sampler.Targets.Count; item += 97)
+        {
+            var ctx = sampler.Sample(item, seed: 11);
+            Assert.True(ctx.Cells.Count < 128);
+            Assert.Single(ctx.Cells, c => c.IsTarget);
+            var target = ctx.Cells.Single(c => c.IsTarget);
+            Assert.Equal((ctx.SeedNode, ctx.TargetColumn, 0f), (target.Node, target.Column, target.Value));
+            var seedTime = db.NodeTime[ctx.SeedNode];
+            foreach (var row in ctx.Rows)
+                if (db.NodeTime[row] != RelationalSnapshot.NoTime)
+                    Assert.True(seedTime != RelationalSnapshot.NoTime && db.NodeTime[row] <= seedTime, $"row {row} is later than seed {ctx.SeedNode}");
+            Assert.Equal(ctx.Cells, sampler.Sample(item, seed: 11).Cells);
+        }
+    }
+}
