@@ -162,10 +162,20 @@ public static class PgDdlWriter
         }
         if (t.Partitioning is { } spec)
         {
-            var keys = spec.Columns.Select(c => t.FindColumn(c) is not null ? SqlIdent.Quote(c) : "(" + c + ")");
+            // A key that is no column of the table (or of the parent a partition takes its columns from) is an expression.
+            var keys = spec.Columns.Select(c => HasColumn(g, t, c) ? SqlIdent.Quote(c) : "(" + c + ")");
             sb.Append(" PARTITION BY ").Append(spec.Strategy.ToUpperInvariant()).Append(" (").Append(string.Join(", ", keys)).Append(')');
         }
         return sb.ToString();
+    }
+
+    private static bool HasColumn(SchemaGraph g, TableDef t, string column)
+    {
+        var seen = new HashSet<QualifiedName>();
+        for (TableDef? current = t; current is not null && seen.Add(current.Name);
+             current = current.PartitionOf is { } p ? g.FindTable(p) : null)
+            if (current.FindColumn(column) is not null) return true;
+        return false;
     }
 
     private static string ColumnDefinition(TableDef t, ColumnDef c, Dictionary<QualifiedName, SequenceDef> identitySequences)
