@@ -13,7 +13,10 @@ internal static partial class CheckText
     /// identifiers that need no quotes, and spells IN / NOT IN / &lt;&gt; one way.</summary>
     public static string Normalize(string expression)
     {
-        var s = expression;
+        // PostgreSQL always prints BETWEEN expanded, and catalog text may still carry the CHECK keyword.
+        var s = CheckKeyword().Replace(expression, "");
+        s = Between().Replace(s, m =>
+            $"{m.Groups["x"].Value} >= {m.Groups["lo"].Value} AND {m.Groups["x"].Value} <= {m.Groups["hi"].Value}");
         var sb = new StringBuilder(s.Length);
         var i = 0;
         while (i < s.Length)
@@ -47,6 +50,16 @@ internal static partial class CheckText
         text = AllArray().Replace(text, "notin$1");
         return text;
     }
+
+    [GeneratedRegex(@"^\s*CHECK\s*(?=\()", RegexOptions.IgnoreCase)]
+    private static partial Regex CheckKeyword();
+
+    // column BETWEEN constant AND constant (not NOT BETWEEN, not SYMMETRIC): the form a file writes and PostgreSQL expands.
+    private const string Constant = @"(?:-?\d+(?:\.\d+)?|'(?:[^']|'')*')(?:::\w+)?";
+
+    [GeneratedRegex(@"(?<x>""(?:[^""]|"""")+""|\b(?!not\b)[a-z_][a-z0-9_$]*)\s+between\s+(?<lo>" + Constant + @")\s+and\s+(?<hi>" + Constant + ")",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Between();
 
     [GeneratedRegex(@"=anyarray\[([^\]]*)\]")]
     private static partial Regex AnyArray();
