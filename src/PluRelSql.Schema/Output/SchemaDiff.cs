@@ -14,7 +14,7 @@ public static class SchemaDiff
         CompareDomains(expected, actual, diffs);
         foreach (var e in expected.Tables)
         {
-            if (actual.FindTable(e.Name) is { } a) CompareTable(e, a, diffs);
+            if (actual.FindTable(e.Name) is { } a) CompareTable(Effective(expected, e), Effective(actual, a), diffs);
             else diffs.Add($"missing table {e.Name}");
         }
         foreach (var a in actual.Tables)
@@ -50,16 +50,39 @@ public static class SchemaDiff
             if (expected.FindDomain(a.Name) is null) diffs.Add($"unexpected domain {a.Name}");
     }
 
-    private static void CompareTable(TableDef e, TableDef a, List<string> diffs)
+    /// <summary>What a table has in force: for a partition, its parent's columns when it lists none, and the keys,
+    /// FKs and CHECKs it inherits from its ancestors. A DDL file declares those once on the parent while the catalog
+    /// repeats them on every partition; both views of a partition become the same.</summary>
+    private sealed record TableView(TableDef Table, List<ColumnDef> Columns, KeyConstraint? PrimaryKey,
+        List<KeyConstraint> Uniques, List<ForeignKey> ForeignKeys, List<CheckConstraint> Checks);
+
+    private static TableView Effective(SchemaGraph g, TableDef t)
     {
-        var t = e.Name;
+        var view = new TableView(t, t.Columns, t.PrimaryKey, [.. t.Uniques], [.. t.ForeignKeys], [.. t.Checks]);
+        var seen = new HashSet<QualifiedName> { t.Name };
+        for (var parentName = t.PartitionOf; parentName is { } pn && seen.Add(pn) && g.FindTable(pn) is { } parent;
+             parentName = parent.PartitionOf)
+        {
+            if (view.Columns.Count == 0) view = view with { Columns = parent.Columns };
+            view = view with { PrimaryKey = view.PrimaryKey ?? parent.PrimaryKey };
+            view.Uniques.AddRange(parent.Uniques);
+            view.ForeignKeys.AddRange(parent.ForeignKeys);
+            foreach (var c in parent.Checks)
+                if (!view.Checks.Any(own => SameCheck(own, c))) view.Checks.Add(c);
+        }
+        return view;
+    }
+
+    private static void CompareTable(TableView e, TableView a, List<string> diffs)
+    {
+        var t = e.Table.Name;
         var eNames = e.Columns.Select(c => c.Name).ToList();
         var aNames = a.Columns.Select(c => c.Name).ToList();
         if (!eNames.SequenceEqual(aNames))
             diffs.Add($"{t}: columns expected ({string.Join(", ", eNames)}), found ({string.Join(", ", aNames)})");
         foreach (var ec in e.Columns)
         {
-            if (a.FindColumn(ec.Name) is not { } ac) continue;
+            if (a.Columns.Find(c => c.Name == ec.Name) is not { } ac) continue;
             var where = $"{t}.{ec.Name}";
             if (ec.Type.ToPgSql() != ac.Type.ToPgSql())
                 diffs.Add($"{where}: type expected {ec.Type.ToPgSql()}, found {ac.Type.ToPgSql()}");
@@ -79,7 +102,7 @@ public static class SchemaDiff
         CompareSets(t, e.Uniques, a.Uniques, UniqueKey, u => $"UNIQUE ({string.Join(", ", u.Columns)})", diffs);
         CompareSets(t, e.ForeignKeys, a.ForeignKeys, ForeignKeyKey, ForeignKeyText, diffs);
         CompareChecks(t, e.Checks, a.Checks, diffs);
-        ComparePartitioning(t, e.Partitioning, a.Partitioning, diffs);
+        ComparePartitioning(t, e.Table.Partitioning, a.Table.Partitioning, diffs);
     }
 
     private static void CompareSets<T>(QualifiedName table, List<T> expected, List<T> actual,
@@ -112,19 +135,20 @@ public static class SchemaDiff
     private static void CompareChecks(QualifiedName table, List<CheckConstraint> expected, List<CheckConstraint> actual,
         List<string> diffs)
     {
-        static (string? Key, string Text) Id(CheckConstraint c) =>
-            (c.Predicate is { } p ? CheckText.PredicateKey(p) : null, CheckText.Normalize(c.Expression));
-        var remaining = actual.Select(c => (Check: c, Id: Id(c))).ToList();
+        var remaining = new List<CheckConstraint>(actual);
         foreach (var e in expected)
         {
-            var id = Id(e);
-            var match = remaining.FindIndex(r =>
-                (id.Key is not null && r.Id.Key is not null && id.Key == r.Id.Key) || id.Text == r.Id.Text);
+            var match = remaining.FindIndex(r => SameCheck(e, r));
             if (match >= 0) remaining.RemoveAt(match);
             else diffs.Add($"{table}: missing CHECK ({e.Expression})");
         }
-        foreach (var (c, _) in remaining) diffs.Add($"{table}: unexpected CHECK ({c.Expression})");
+        foreach (var c in remaining) diffs.Add($"{table}: unexpected CHECK ({c.Expression})");
     }
+
+    // Same parsed predicate (canonical form) when both are parsed, or the same normalized text.
+    private static bool SameCheck(CheckConstraint x, CheckConstraint y) =>
+        (x.Predicate is { } px && y.Predicate is { } py && CheckText.PredicateKey(px) == CheckText.PredicateKey(py))
+        || CheckText.Normalize(x.Expression) == CheckText.Normalize(y.Expression);
 
     private static void ComparePartitioning(QualifiedName table, PartitionSpec? e, PartitionSpec? a, List<string> diffs)
     {

@@ -206,14 +206,14 @@ public sealed class PgDdlWriterTests
         var g = new SchemaGraph();
         g.Tables.Add(new TableDef { Name = new("public", "empty"), Unlogged = true });
         var logs = new TableDef { Name = new("public", "user") };
-        logs.Columns.Add(new ColumnDef { Name = "at", Type = new SqlType { Kind = TypeKind.TimestampTz, Precision = 3 } });
+        logs.Columns.Add(new ColumnDef { Name = "at", Type = new SqlType { Kind = TypeKind.Timestamp, Precision = 3 } });
         logs.Partitioning = new PartitionSpec { Strategy = "range", Columns = ["date_trunc('day', at)"] };
         g.Tables.Add(logs);
 
         Assert.Equal(
         [
             "CREATE UNLOGGED TABLE public.empty ()",
-            "CREATE TABLE public.\"user\" (\n    at timestamp(3) with time zone\n) PARTITION BY RANGE ((date_trunc('day', at)))",
+            "CREATE TABLE public.\"user\" (\n    at timestamp(3) without time zone\n) PARTITION BY RANGE ((date_trunc('day', at)))",
         ], PgDdlWriter.PreData(g));
     }
 

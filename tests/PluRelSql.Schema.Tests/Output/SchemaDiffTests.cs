@@ -190,6 +190,30 @@ public sealed class SchemaDiffTests
     }
 
     [Fact]
+    public void A_partition_declared_bare_in_a_file_equals_the_catalog_view_that_repeats_the_parent()
+    {
+        var file = SampleGraph.Build();
+        file.Table(SampleGraph.Events).Checks.Add(new CheckConstraint { Expression = "id > 0" });
+        foreach (var name in new[] { "events_2024", "events_2025" })
+        {
+            var p = file.Table("public", name);
+            p.Columns.Clear();
+            p.PrimaryKey = null;
+            p.ForeignKeys.Clear();
+        }
+        var catalog = SampleGraph.Build();
+        catalog.Table(SampleGraph.Events).Checks.Add(new CheckConstraint { Expression = "(id > 0)" });
+        catalog.Table("public", "events_2024").Checks.Add(new CheckConstraint { Expression = "(id > 0)" });
+        catalog.Table("public", "events_2025").Checks.Add(new CheckConstraint { Expression = "(id > 0)" });
+
+        Assert.Empty(SchemaDiff.Compare(file, catalog));
+
+        // A key of the partition's own that the parent does not have is still a difference.
+        catalog.Table("public", "events_2024").Uniques.Add(new KeyConstraint { Columns = ["payload"] });
+        Assert.Equal(["public.events_2024: unexpected UNIQUE (payload)"], SchemaDiff.Compare(file, catalog));
+    }
+
+    [Fact]
     public void Partition_layout()
     {
         Assert.Equal(["public.events: partitioning expected RANGE (created_on), found LIST (created_on)"],
