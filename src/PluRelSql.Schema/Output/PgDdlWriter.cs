@@ -8,9 +8,17 @@ namespace PluRelSql.Schema.Output;
 /// keys, checks, foreign keys and indexes once the rows are in. Statements carry no trailing semicolon.</summary>
 public static class PgDdlWriter
 {
+    /// <summary>The server version the plain overloads write for: everything the graph says is written as is.</summary>
+    public const int LatestServerVersion = int.MaxValue;
+
     /// <summary>Schemas, extensions, enums, domains, sequences, tables (columns only, partitions after their parent)
     /// and sequence ownership, in an order PostgreSQL accepts.</summary>
-    public static IReadOnlyList<string> PreData(SchemaGraph g)
+    public static IReadOnlyList<string> PreData(SchemaGraph g) => PreData(g, LatestServerVersion);
+
+    /// <summary><see cref="PreData(SchemaGraph)"/> for a server of the given major version: before 18, whose servers
+    /// have no VIRTUAL generated columns, they are written STORED (loads never write generated columns, so the data
+    /// is the same).</summary>
+    public static IReadOnlyList<string> PreData(SchemaGraph g, int serverMajorVersion)
     {
         var output = new List<string>();
         foreach (var schema in UsedSchemas(g))
@@ -33,7 +41,7 @@ public static class PgDdlWriter
             output.Add(CreateSequence(seq, column.Type.IsInteger ? column.Type.ToPgSql() : "bigint", 1, 1, null, null, false));
 
         foreach (var t in TablesParentFirst(g))
-            output.Add(CreateTable(g, t, identitySequences));
+            output.Add(CreateTable(g, t, identitySequences, serverMajorVersion));
 
         foreach (var s in g.Sequences)
             if (!identitySequences.ContainsKey(s.Name) && s.OwnedBy is { } owner)
@@ -76,10 +84,13 @@ public static class PgDdlWriter
 
     /// <summary>A schema.sql a user can run with psql: <see cref="PreData"/> then <see cref="PostData"/>, one
     /// statement per line group, each ended by a semicolon.</summary>
-    public static string Script(SchemaGraph g)
+    public static string Script(SchemaGraph g) => Script(g, LatestServerVersion);
+
+    /// <summary><see cref="Script(SchemaGraph)"/> for a server of the given major version (see <see cref="PreData(SchemaGraph, int)"/>).</summary>
+    public static string Script(SchemaGraph g, int serverMajorVersion)
     {
         var sb = new StringBuilder();
-        foreach (var statement in PreData(g).Concat(PostData(g)))
+        foreach (var statement in PreData(g, serverMajorVersion).Concat(PostData(g)))
             sb.Append(statement).Append(";\n");
         return sb.ToString();
     }
@@ -132,7 +143,8 @@ public static class PgDdlWriter
         return sb.ToString();
     }
 
-    private static string CreateTable(SchemaGraph g, TableDef t, Dictionary<QualifiedName, SequenceDef> identitySequences)
+    private static string CreateTable(SchemaGraph g, TableDef t, Dictionary<QualifiedName, SequenceDef> identitySequences,
+        int serverMajorVersion)
     {
         var sb = new StringBuilder("CREATE ");
         if (t.Unlogged) sb.Append("UNLOGGED ");
@@ -155,7 +167,7 @@ public static class PgDdlWriter
             sb.Append(" (\n");
             for (var i = 0; i < t.Columns.Count; i++)
             {
-                sb.Append("    ").Append(ColumnDefinition(t, t.Columns[i], identitySequences));
+                sb.Append("    ").Append(ColumnDefinition(t, t.Columns[i], identitySequences, serverMajorVersion));
                 sb.Append(i + 1 < t.Columns.Count ? ",\n" : "\n");
             }
             sb.Append(')');
@@ -178,7 +190,8 @@ public static class PgDdlWriter
         return false;
     }
 
-    private static string ColumnDefinition(TableDef t, ColumnDef c, Dictionary<QualifiedName, SequenceDef> identitySequences)
+    private static string ColumnDefinition(TableDef t, ColumnDef c, Dictionary<QualifiedName, SequenceDef> identitySequences,
+        int serverMajorVersion)
     {
         var sb = new StringBuilder(SqlIdent.Quote(c.Name)).Append(' ');
         var serialKeyword = c is { Identity: IdentityKind.Sequence, Default: null, Sequence: null, Type.ArrayDims: 0 }
@@ -195,7 +208,9 @@ public static class PgDdlWriter
 
         if (c.GeneratedExpression is { } expr)
         {
-            sb.Append(" GENERATED ALWAYS AS (").Append(expr).Append(") ").Append(c.GeneratedKind?.ToUpperInvariant() ?? "STORED");
+            var kind = c.GeneratedKind?.ToUpperInvariant() ?? "STORED";
+            if (kind == "VIRTUAL" && serverMajorVersion < 18) kind = "STORED";
+            sb.Append(" GENERATED ALWAYS AS (").Append(expr).Append(") ").Append(kind);
         }
         else if (c.Identity is IdentityKind.Always or IdentityKind.ByDefault)
         {

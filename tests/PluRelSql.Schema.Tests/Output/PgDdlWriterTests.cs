@@ -238,3 +238,28 @@ public sealed class PgDdlWriterTests
         Assert.Equal(expected, PgDdlWriter.ForeignKeyClause(fk));
     }
 }
+
+public sealed class PgDdlWriterVersionTests
+{
+    [Fact]
+    public void Virtual_generated_columns_are_stored_for_servers_before_18()
+    {
+        var g = new SchemaGraph();
+        var film = new TableDef { Name = new("public", "film") };
+        film.Columns.Add(new ColumnDef { Name = "length", Type = SqlType.Of(TypeKind.SmallInt) });
+        film.Columns.Add(new ColumnDef
+        {
+            Name = "length_hours",
+            Type = new SqlType { Kind = TypeKind.Numeric, Precision = 4, Scale = 2 },
+            GeneratedExpression = "round(length / 60.0, 2)",
+            GeneratedKind = "VIRTUAL",
+        });
+        g.Tables.Add(film);
+
+        const string Virtual = "CREATE TABLE public.film (\n    length smallint,\n    length_hours numeric(4,2) GENERATED ALWAYS AS (round(length / 60.0, 2)) VIRTUAL\n)";
+        Assert.Equal([Virtual], PgDdlWriter.PreData(g));
+        Assert.Equal([Virtual], PgDdlWriter.PreData(g, 18));
+        Assert.Equal([Virtual.Replace("VIRTUAL", "STORED", StringComparison.Ordinal)], PgDdlWriter.PreData(g, 15));
+        Assert.Equal(Virtual.Replace("VIRTUAL", "STORED", StringComparison.Ordinal) + ";\n", PgDdlWriter.Script(g, 15));
+    }
+}
