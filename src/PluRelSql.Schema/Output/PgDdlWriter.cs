@@ -38,7 +38,8 @@ public static class PgDdlWriter
         // serial columns whose sequence the graph names but does not define: create it so the DEFAULT resolves.
         var implicitSerials = ImplicitSerialSequences(g);
         foreach (var (seq, _, column) in implicitSerials)
-            output.Add(CreateSequence(seq, column.Type.IsInteger ? column.Type.ToPgSql() : "bigint", 1, 1, null, null, false));
+            output.Add(CreateSequence(seq, column.Type.IsInteger ? (column.Type with { Domain = null }).ToPgSql() : "bigint",
+                1, 1, null, null, false));
 
         foreach (var t in TablesParentFirst(g))
             output.Add(CreateTable(g, t, identitySequences, serverMajorVersion));
