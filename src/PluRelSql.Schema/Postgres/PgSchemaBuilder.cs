@@ -11,6 +11,7 @@ internal sealed partial class PgSchemaBuilder
     private readonly List<(int Seq, ReaderNotice Notice)> _notices = [];
     private readonly Dictionary<string, (int Seq, string Message, SourcePosition Pos, int Count)> _skipped = new(StringComparer.Ordinal);
     private int _seq;
+    private readonly List<string> _files = [];
 
     private readonly List<(ColumnDef Column, TypeSpec Spec)> _columnTypes = [];
     private readonly List<PendingDomain> _domains = [];
@@ -52,6 +53,7 @@ internal sealed partial class PgSchemaBuilder
 
     public void ReadText(string text, string file)
     {
+        _files.Add(file);
         var lexer = new PgLexer(text, file, Skip);
         while (lexer.NextStatement() is { } st)
         {
@@ -1204,7 +1206,9 @@ internal sealed partial class PgSchemaBuilder
         var notices = _notices.Select(n => (n.Seq, n.Notice))
             .Concat(_skipped.Select(kv => (kv.Value.Seq, new ReaderNotice(kv.Key,
                 kv.Value.Count == 1 ? kv.Value.Message : $"{kv.Value.Message} (and {kv.Value.Count - 1} more)", kv.Value.Pos))))
-            .OrderBy(x => x.Seq).Select(x => x.Item2).ToList();
+            .OrderBy(x => _files.IndexOf(x.Item2.Position.File)).ThenBy(x => x.Item2.Position.Line)
+            .ThenBy(x => x.Item2.Position.Column).ThenBy(x => x.Seq)
+            .Select(x => x.Item2).ToList();
         return new SchemaReadResult { Graph = _graph, Notices = notices };
     }
 
