@@ -1240,7 +1240,7 @@ internal sealed partial class PgSchemaBuilder
         }
         var domain = _domains.Find(x => x.Name == name);
         var en = _graph.FindEnum(name);
-        if (domain is null && en is null && name.Schema == "public" && !spec.Text.Contains('.', StringComparison.Ordinal))
+        if (domain is null && en is null && !spec.ExplicitSchema)
         {
             // Unqualified and not in public: the one type of that name in another schema.
             var ds = _domains.FindAll(x => x.Name.Name == name.Name);

@@ -12,6 +12,7 @@ internal sealed class TypeSpec
     public QualifiedName? UserName { get; init; }
     /// <summary>A PostgreSQL type we know exists but cannot generate (point, tsquery, int4range …).</summary>
     public bool OtherBuiltin { get; init; }
+    public bool ExplicitSchema { get; init; }
     public int ArrayDims { get; init; }
     public required SourcePosition Pos { get; init; }
     public required string Text { get; init; }
@@ -71,10 +72,11 @@ internal static class PgTypeParser
             Builtin = spec.Builtin is { } b ? b with { ArrayDims = dims } : null,
             Serial = spec.Serial,
             UserName = spec.UserName,
+            ExplicitSchema = spec.ExplicitSchema,
             OtherBuiltin = spec.OtherBuiltin,
             ArrayDims = dims,
             Pos = pos,
-            Text = text,
+            Text = spec.UserName is not null && !spec.OtherBuiltin ? spec.Text : text,
         };
     }
 
@@ -162,7 +164,9 @@ internal static class PgTypeParser
             }
         }
 
+        var nameStart = c.Peek();
         var (name, explicitSchema, _) = c.QualifiedName("a type");
+        var nameText = c.Text(nameStart, c.Last);
         bool catalog = !explicitSchema || name.Schema == "pg_catalog";
         if (catalog)
         {
@@ -213,7 +217,7 @@ internal static class PgTypeParser
         }
         // A user type: modifiers such as vector(20) or geometry(Point, 4326) are kept only in the text.
         SkipModifiers(c);
-        return new TypeSpec { UserName = name, Pos = pos, Text = name.ToString() };
+        return new TypeSpec { UserName = name, ExplicitSchema = explicitSchema, Pos = pos, Text = nameText };
     }
 
     private static TypeSpec Builtin(SqlType t, SourcePosition pos) => new() { Builtin = t, Pos = pos, Text = t.ToPgSql() };
