@@ -8,16 +8,40 @@ public sealed class MutationPropertyTests
 {
     private static readonly string[] Sources = LoadSources();
 
+    /// <summary>Small texts keep 10,000 reads fast: pagila cut into five pieces at pg_dump's "-- Name:" headers
+    /// (later pieces fail at the end on tables defined in earlier ones, which exercises resolution errors),
+    /// TPC-H with its DB2 keys, and the head of chinook (DROP/CREATE DATABASE, \c, tables).</summary>
     private static string[] LoadSources()
     {
+        var pagila = Corpus.Text(Corpus.Postgres("pagila-schema.sql"));
+        var pieces = new List<string>();
+        int start = 0;
+        for (int k = 1; k <= 5; k++)
+        {
+            int end = k == 5 ? pagila.Length : pagila.IndexOf("--\n-- Name:", pagila.Length * k / 5, StringComparison.Ordinal);
+            if (end < 0) end = pagila.Length;
+            if (end > start) pieces.Add(pagila[start..end]);
+            start = end;
+        }
         var chinookHead = string.Join('\n', File.ReadLines(Corpus.Postgres("chinook.sql")).Take(200));
         return
         [
-            Corpus.Text(Corpus.Postgres("pagila-schema.sql")),
+            .. pieces,
             Corpus.Text(Corpus.Generic("tpch-dss.ddl")) + "\n" + Corpus.Text(Corpus.Generic("tpch-dss.ri")),
             chinookHead,
         ];
     }
+
+    [Fact]
+    public void Unmutated_sources_read_except_where_a_piece_needs_an_earlier_one()
+    {
+        PgDdlReader.Read(Sources[0], "m.sql");
+        PgDdlReader.Read(Sources[^2], "m.sql");
+        PgDdlReader.Read(Sources[^1], "m.sql");
+        Assert.Equal(PagilaLength, Sources[..^2].Sum(s => s.Length));
+    }
+
+    private static readonly int PagilaLength = Corpus.Text(Corpus.Postgres("pagila-schema.sql")).Length;
 
     private static readonly string[] Fragments =
     [
@@ -76,7 +100,7 @@ public sealed class MutationPropertyTests
             var text = Sources[source];
             foreach (var m in ms) text = Apply(text, m.Kind, m.A, m.B, m.C, m.Fragment, m.Byte);
             AssertReadsOrFailsCleanly(text);
-        }, iter: 2_000, threads: 2);
+        }, iter: 1_000, threads: 2);
     }
 
     internal static void AssertReadsOrFailsCleanly(string text)

@@ -295,7 +295,7 @@ internal sealed class PgLexer
         while (_pos < _text.Length)
         {
             char c = _text[_pos];
-            if (c is ' ' or '\t' or '\r' or '\n' or '\f' || c == '\uFEFF' && _pos == 0) { Advance(); continue; }
+            if (c is ' ' or '\t' or '\r' or '\n' or '\f') { Advance(); continue; }
             if (c == '-' && At(_pos + 1) == '-')
             {
                 while (_pos < _text.Length && _text[_pos] != '\n') _pos++;
