@@ -479,4 +479,26 @@ public sealed class DdlStatementTests
             dir.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void Search_path_decides_where_unqualified_names_are_created_and_found()
+    {
+        var g = Read("""
+            CREATE TYPE mood AS ENUM ('a', 'b');
+            CREATE TABLE base (id int PRIMARY KEY);
+            SET search_path TO app, public;
+            CREATE TABLE t (id int PRIMARY KEY, m mood, b int REFERENCES base);
+            CREATE TABLE u (t_id int REFERENCES t, id serial);
+            CREATE INDEX u_idx ON u (t_id);
+            SELECT pg_catalog.set_config('search_path', '', false);
+            CREATE TABLE v (id int);
+            """);
+        Assert.Equal(["public.base", "app.t", "app.u", "public.v"], g.Tables.Select(t => t.Name.ToString()));
+        var t = g.Table("app", "t");
+        Assert.Equal(P("mood"), t.Column("m").Type.UserType);
+        Assert.Equal(P("base"), t.ForeignKeys.Single().RefTable);
+        Assert.Equal(new QualifiedName("app", "t"), g.Table("app", "u").ForeignKeys.Single().RefTable);
+        Assert.Equal(new QualifiedName("app", "u"), g.Indexes.Single().Table);
+        Assert.Equal(new QualifiedName("app", "u_id_seq"), g.Table("app", "u").Column("id").Sequence);
+    }
 }

@@ -8,6 +8,11 @@ internal sealed class Cursor(Statement statement)
 
     public Statement Statement { get; } = statement;
 
+    /// <summary>The search_path in effect for this statement; unqualified names are created in its first schema.</summary>
+    public IReadOnlyList<string> SearchPath { get; init; } = ["public"];
+
+    public string DefaultSchema => SearchPath.Count > 0 ? SearchPath[0] : "public";
+
     public Token Peek(int k = 0)
     {
         var toks = Statement.Tokens;
@@ -80,7 +85,7 @@ internal sealed class Cursor(Statement statement)
         return (Ident(what), Pos(t));
     }
 
-    /// <summary>[catalog.][schema.]name; an unqualified name is in <c>public</c>.</summary>
+    /// <summary>[catalog.][schema.]name; an unqualified name is in the first schema of the search path.</summary>
     public (QualifiedName Name, bool ExplicitSchema, SourcePosition Pos) QualifiedName(string what = "a name")
     {
         var first = Peek();
@@ -93,7 +98,7 @@ internal sealed class Cursor(Statement statement)
         var pos = Pos(first);
         return parts.Count switch
         {
-            1 => (new QualifiedName("public", parts[0]), false, pos),
+            1 => (new QualifiedName(DefaultSchema, parts[0]), false, pos),
             _ => (new QualifiedName(parts[^2], parts[^1]), true, pos),
         };
     }

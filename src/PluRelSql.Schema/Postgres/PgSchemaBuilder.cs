@@ -12,6 +12,7 @@ internal sealed partial class PgSchemaBuilder
     private readonly Dictionary<string, (int Seq, string Message, SourcePosition Pos, int Count)> _skipped = new(StringComparer.Ordinal);
     private int _seq;
     private readonly List<string> _files = [];
+    private IReadOnlyList<string> _searchPath = ["public"];
 
     private readonly List<(ColumnDef Column, TypeSpec Spec)> _columnTypes = [];
     private readonly List<PendingDomain> _domains = [];
@@ -21,8 +22,8 @@ internal sealed partial class PgSchemaBuilder
     private readonly List<(TableDef Table, string Column, SourcePosition Pos)> _notNulls = [];
     private readonly List<(TableDef Table, List<(string Name, SourcePosition Pos)> Columns)> _partitionBy = [];
     private readonly List<PendingAttach> _attaches = [];
-    private readonly List<(IndexDef Index, QualifiedName Table, bool Explicit, SourcePosition Pos)> _indexes = [];
-    private readonly List<(SequenceDef Seq, QualifiedName Table, bool Explicit, string Column, SourcePosition Pos)> _ownedBy = [];
+    private readonly List<(IndexDef Index, QualifiedName Table, bool Explicit, IReadOnlyList<string> Path, SourcePosition Pos)> _indexes = [];
+    private readonly List<(SequenceDef Seq, QualifiedName Table, bool Explicit, IReadOnlyList<string> Path, string Column, SourcePosition Pos)> _ownedBy = [];
     private readonly HashSet<QualifiedName> _opaqueTypes = [];
     private readonly HashSet<QualifiedName> _views = [];
 
@@ -42,10 +43,10 @@ internal sealed partial class PgSchemaBuilder
     private sealed record PendingKey(TableDef Table, KeyConstraint Key, List<SourcePosition> ColumnPositions);
 
     private sealed record PendingFk(TableDef Table, ForeignKey Fk, QualifiedName Target, bool ExplicitSchema,
-        SourcePosition TargetPos, List<SourcePosition> ColumnPositions, List<SourcePosition> RefColumnPositions);
+        IReadOnlyList<string> SearchPath, SourcePosition TargetPos, List<SourcePosition> ColumnPositions, List<SourcePosition> RefColumnPositions);
 
     private sealed record PendingAttach(QualifiedName Parent, bool ParentExplicit, SourcePosition ParentPos,
-        QualifiedName Child, bool ChildExplicit, SourcePosition ChildPos, BoundSpec Bound);
+        QualifiedName Child, bool ChildExplicit, SourcePosition ChildPos, BoundSpec Bound, IReadOnlyList<string> SearchPath);
 
     private sealed record BoundSpec(string Text, List<string>? From, List<string>? To, List<string>? In);
 
@@ -57,7 +58,7 @@ internal sealed partial class PgSchemaBuilder
         var lexer = new PgLexer(text, file, Skip);
         while (lexer.NextStatement() is { } st)
         {
-            var c = new Cursor(st);
+            var c = new Cursor(st) { SearchPath = _searchPath };
             Dispatch(c);
         }
     }
@@ -84,8 +85,8 @@ internal sealed partial class PgSchemaBuilder
             case "create": c.Next(); Create(c); break;
             case "alter": c.Next(); Alter(c); break;
             case "drop": SkipStatement(c, "drop"); break;
-            case "set" or "reset": SkipStatement(c, "set"); break;
-            case "select" or "with" or "values" or "show" or "explain" or "table": SkipStatement(c, "select"); break;
+            case "set" or "reset": SearchPathFromSet(c); SkipStatement(c, "set"); break;
+            case "select" or "with" or "values" or "show" or "explain" or "table": SearchPathFromSetConfig(c); SkipStatement(c, "select"); break;
             case "insert" or "update" or "delete" or "copy" or "truncate" or "merge": SkipStatement(c, "data"); break;
             case "comment": SkipStatement(c, "comment"); break;
             case "security": SkipStatement(c, "security-label"); break;
@@ -101,6 +102,48 @@ internal sealed partial class PgSchemaBuilder
                 SkipStatement(c, "maintenance"); break;
             default: throw c.Unexpected(first);
         }
+    }
+
+    /// <summary>SET [SESSION|LOCAL] search_path {TO|=} a, b — later unqualified names are created in a and looked up in a, b.</summary>
+    private void SearchPathFromSet(Cursor c)
+    {
+        if (!c.TryWord("set")) return;
+        if (!c.TryWord("session")) c.TryWord("local");
+        if (!c.TryWord("search_path")) return;
+        if (!c.TryWord("to") && !c.TryOp("=")) return;
+        var schemas = new List<string>();
+        do
+        {
+            var t = c.Peek();
+            if (t.IsWord("default")) { schemas.Add("public"); c.Next(); }
+            else if (t.IsIdent || t.Kind == TokKind.String) { schemas.Add(t.Text); c.Next(); }
+            else return;
+        }
+        while (c.TryOp(","));
+        if (c.AtEnd) SetSearchPath(schemas);
+    }
+
+    /// <summary>pg_dump's SELECT pg_catalog.set_config('search_path', '…', false).</summary>
+    private void SearchPathFromSetConfig(Cursor c)
+    {
+        var toks = c.Statement.Tokens;
+        for (int i = 0; i + 4 < toks.Count; i++)
+        {
+            if (!toks[i].IsWord("set_config") || !toks[i + 1].IsOp("(") || toks[i + 2] is not { Kind: TokKind.String, Text: "search_path" }
+                || !toks[i + 3].IsOp(",") || toks[i + 4].Kind != TokKind.String) continue;
+            var schemas = new List<string>();
+            foreach (var part in toks[i + 4].Text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                schemas.Add(part.Length > 1 && part[0] == '"' && part[^1] == '"' ? part[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : PgLexer.FoldAscii(part));
+            SetSearchPath(schemas);
+            return;
+        }
+    }
+
+    private void SetSearchPath(List<string> schemas)
+    {
+        // "$user" and pg_catalog do not hold the schema's objects; an empty path (pg_dump) still creates in public.
+        schemas.RemoveAll(s => s is "$user" or "pg_catalog");
+        _searchPath = schemas.Count == 0 ? ["public"] : schemas;
     }
 
     // ───────────────────────────── CREATE ─────────────────────────────
@@ -195,7 +238,7 @@ internal sealed partial class PgSchemaBuilder
         if (c.TryWords("partition", "of"))
         {
             var (parentName, parentExplicit, parentPos) = c.QualifiedName("a table name");
-            var parent = LookupTable(parentName, parentExplicit)
+            var parent = LookupTable(parentName, parentExplicit, c.SearchPath)
                 ?? throw Error($"partition parent {parentName} does not exist", parentPos);
             foreach (var col in parent.Columns)
             {
@@ -206,7 +249,7 @@ internal sealed partial class PgSchemaBuilder
             }
             if (c.Peek().IsOp("(")) TableElements(c, table, partitionOf: true);
             var bound = PartitionBoundClause(c);
-            _attaches.Add(new PendingAttach(parent.Name, true, parentPos, name, true, namePos, bound));
+            _attaches.Add(new PendingAttach(parent.Name, true, parentPos, name, true, namePos, bound, c.SearchPath));
         }
         else if (c.Peek().IsOp("("))
         {
@@ -384,7 +427,7 @@ internal sealed partial class PgSchemaBuilder
             {
                 col.Default = c.SkipUntil(x => x.IsOp(",") || x.Kind == TokKind.Word && DefaultStopWords.Contains(x.Text), atLeastOne: true);
                 if (col.Default.Length == 0) throw c.Unexpected(c.Peek(), "an expression");
-                ApplyNextval(col);
+                ApplyNextval(col, c.DefaultSchema);
             }
             else if (c.TryWord("collate")) col.Collation = CollationName(c);
             else if (c.TryWord("storage")) c.Ident("a storage mode");
@@ -580,7 +623,7 @@ internal sealed partial class PgSchemaBuilder
             else break;
         }
         table.ForeignKeys.Add(fk);
-        _fks.Add(new PendingFk(table, fk, target, explicitSchema, targetPos, cols.ConvertAll(x => x.Pos), refCols.ConvertAll(x => x.Pos)));
+        _fks.Add(new PendingFk(table, fk, target, explicitSchema, c.SearchPath, targetPos, cols.ConvertAll(x => x.Pos), refCols.ConvertAll(x => x.Pos)));
         return fk;
     }
 
@@ -598,19 +641,19 @@ internal sealed partial class PgSchemaBuilder
     private static partial Regex NextvalRegex();
 
     /// <summary>DEFAULT nextval('seq'::regclass) makes the column a sequence column.</summary>
-    private static void ApplyNextval(ColumnDef col)
+    private static void ApplyNextval(ColumnDef col, string defaultSchema)
     {
         if (col.Default is null || col.Identity is IdentityKind.Always or IdentityKind.ByDefault) return;
         var m = NextvalRegex().Match(col.Default);
         if (!m.Success) return;
-        var name = ParseNameString(m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal));
+        var name = ParseNameString(m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal), defaultSchema);
         if (name is null) return;
         col.Identity = IdentityKind.Sequence;
         col.Sequence = name;
     }
 
     /// <summary>A (possibly qualified, possibly quoted) name inside a string, e.g. 'public."My_seq"'.</summary>
-    internal static QualifiedName? ParseNameString(string s)
+    internal static QualifiedName? ParseNameString(string s, string defaultSchema)
     {
         List<Token> toks;
         try
@@ -634,7 +677,7 @@ internal sealed partial class PgSchemaBuilder
         }
         return parts.Count switch
         {
-            1 => new QualifiedName("public", parts[0]),
+            1 => new QualifiedName(defaultSchema, parts[0]),
             2 or 3 => new QualifiedName(parts[^2], parts[^1]),
             _ => null,
         };
@@ -703,7 +746,7 @@ internal sealed partial class PgSchemaBuilder
         if (c.PeekWord("all") && c.PeekWord("in", 1)) { SkipStatement(c, "alter-table"); return; }
         var (name, explicitSchema, namePos) = c.QualifiedName("a table name");
         c.TryOp("*");
-        var table = LookupTable(name, explicitSchema);
+        var table = LookupTable(name, explicitSchema, c.SearchPath);
         TableDef Need() => table ?? throw Error($"ALTER TABLE on missing table {name}", namePos);
         if (table is null && ifExists) { SkipStatement(c, "alter-table"); return; }
 
@@ -757,7 +800,7 @@ internal sealed partial class PgSchemaBuilder
                 var (child, childExplicit, childPos) = c.QualifiedName("a table name");
                 var bound = PartitionBoundClause(c);
                 Need();
-                _attaches.Add(new PendingAttach(table!.Name, true, namePos, child, childExplicit, childPos, bound));
+                _attaches.Add(new PendingAttach(table!.Name, true, namePos, child, childExplicit, childPos, bound, c.SearchPath));
             }
             else if (c.TryWords("owner", "to"))
             {
@@ -790,7 +833,7 @@ internal sealed partial class PgSchemaBuilder
         {
             col.Default = c.SkipUntil(x => x.IsOp(","), atLeastOne: true);
             if (col.Default.Length == 0) throw c.Unexpected(c.Peek(), "an expression");
-            ApplyNextval(col);
+            ApplyNextval(col, c.DefaultSchema);
         }
         else if (c.TryWords("drop", "default"))
         {
@@ -1052,8 +1095,8 @@ internal sealed partial class PgSchemaBuilder
                     var parts = new List<string> { c.Ident() };
                     while (c.TryOp(".")) parts.Add(c.Ident());
                     if (parts.Count < 2) throw Error("invalid OWNED BY option: name a table column", c.Pos(first));
-                    var tableName = parts.Count == 2 ? new QualifiedName("public", parts[0]) : new QualifiedName(parts[^3], parts[^2]);
-                    _ownedBy.Add((seq, tableName, parts.Count > 2, parts[^1], c.Pos(first)));
+                    var tableName = parts.Count == 2 ? new QualifiedName(c.DefaultSchema, parts[0]) : new QualifiedName(parts[^3], parts[^2]);
+                    _ownedBy.Add((seq, tableName, parts.Count > 2, c.SearchPath, parts[^1], c.Pos(first)));
                 }
             }
             else if (identity && c.TryWords("sequence", "name")) named = c.QualifiedName("a sequence name").Name;
@@ -1090,7 +1133,7 @@ internal sealed partial class PgSchemaBuilder
         if (c.AtEnd) throw c.Unexpected(c.Peek(), "an index definition");
         c.SkipUntil(_ => false);
         var sql = c.Text(createTok, c.Last).Trim();
-        _indexes.Add((new IndexDef { Name = name, Table = table, Sql = sql, Unique = unique }, table, explicitSchema, pos));
+        _indexes.Add((new IndexDef { Name = name, Table = table, Sql = sql, Unique = unique }, table, explicitSchema, c.SearchPath, pos));
     }
 
     private void CreateExtension(Cursor c)
@@ -1111,12 +1154,19 @@ internal sealed partial class PgSchemaBuilder
 
     // ───────────────────────────── resolution ─────────────────────────────
 
-    /// <summary>A table by name; a qualifier naming a schema in which no table was created (DB2's TPCD.REGION)
-    /// falls back to the one table of that name in any schema, ignoring case.</summary>
-    private TableDef? LookupTable(QualifiedName name, bool explicitSchema)
+    /// <summary>A table by name: an unqualified name is looked for along the search path; a qualifier naming a
+    /// schema in which no table was created (DB2's TPCD.REGION) falls back to the one table of that name in any
+    /// schema, ignoring case.</summary>
+    private TableDef? LookupTable(QualifiedName name, bool explicitSchema, IReadOnlyList<string> searchPath)
     {
         var t = _graph.FindTable(name);
-        if (t is not null || !explicitSchema) return t;
+        if (t is not null) return t;
+        if (!explicitSchema)
+        {
+            foreach (var schema in searchPath)
+                if (_graph.FindTable(new QualifiedName(schema, name.Name)) is { } onPath) return onPath;
+            return null;
+        }
         if (_graph.Tables.Exists(x => x.Name.Schema == name.Schema)) return null;
         TableDef? found = null;
         foreach (var x in _graph.Tables)
@@ -1158,7 +1208,7 @@ internal sealed partial class PgSchemaBuilder
         foreach (var f in _fks)
         {
             for (int i = 0; i < f.Fk.Columns.Count; i++) ColumnOf(f.Table, f.Fk.Columns[i], f.ColumnPositions[i]);
-            var target = LookupTable(f.Target, f.ExplicitSchema)
+            var target = LookupTable(f.Target, f.ExplicitSchema, f.SearchPath)
                 ?? throw Error($"foreign key references missing table {f.Target}", f.TargetPos);
             f.Fk.RefTable = target.Name;
             if (f.Fk.RefColumns.Count == 0)
@@ -1176,8 +1226,8 @@ internal sealed partial class PgSchemaBuilder
         // 4. Partitions.
         foreach (var a in _attaches)
         {
-            var parent = LookupTable(a.Parent, a.ParentExplicit) ?? throw Error($"partition parent {a.Parent} does not exist", a.ParentPos);
-            var child = LookupTable(a.Child, a.ChildExplicit) ?? throw Error($"partition {a.Child} does not exist", a.ChildPos);
+            var parent = LookupTable(a.Parent, a.ParentExplicit, a.SearchPath) ?? throw Error($"partition parent {a.Parent} does not exist", a.ParentPos);
+            var child = LookupTable(a.Child, a.ChildExplicit, a.SearchPath) ?? throw Error($"partition {a.Child} does not exist", a.ChildPos);
             if (parent.Partitioning is null) throw Error($"table {parent.Name} is not partitioned", a.ParentPos);
             if (child.PartitionOf is not null) throw Error($"table {child.Name} is already a partition", a.ChildPos);
             if (ReferenceEquals(child, parent)) throw Error($"table {child.Name} cannot be a partition of itself", a.ChildPos);
@@ -1186,9 +1236,9 @@ internal sealed partial class PgSchemaBuilder
         }
 
         // 5. Indexes and sequence owners.
-        foreach (var (index, tableName, explicitSchema, pos) in _indexes)
+        foreach (var (index, tableName, explicitSchema, path, pos) in _indexes)
         {
-            var table = LookupTable(tableName, explicitSchema);
+            var table = LookupTable(tableName, explicitSchema, path);
             if (table is null)
             {
                 if (_views.Contains(tableName)) { Skip("index", $"skipped index {index.Name} on materialized view {tableName}", pos); continue; }
@@ -1196,9 +1246,9 @@ internal sealed partial class PgSchemaBuilder
             }
             _graph.Indexes.Add(table.Name == index.Table ? index : new IndexDef { Name = index.Name, Table = table.Name, Sql = index.Sql, Unique = index.Unique });
         }
-        foreach (var (seq, tableName, explicitSchema, colName, pos) in _ownedBy)
+        foreach (var (seq, tableName, explicitSchema, path, colName, pos) in _ownedBy)
         {
-            var table = LookupTable(tableName, explicitSchema) ?? throw Error($"sequence owner table {tableName} does not exist", pos);
+            var table = LookupTable(tableName, explicitSchema, path) ?? throw Error($"sequence owner table {tableName} does not exist", pos);
             ColumnOf(table, colName, pos);
             seq.OwnedBy = (table.Name, colName);
         }
@@ -1240,7 +1290,17 @@ internal sealed partial class PgSchemaBuilder
         }
         var domain = _domains.Find(x => x.Name == name);
         var en = _graph.FindEnum(name);
-        if (domain is null && en is null && !spec.ExplicitSchema)
+        var opaque = _opaqueTypes.Contains(name);
+        if (domain is null && en is null && !opaque && !spec.ExplicitSchema)
+            foreach (var schema in spec.SearchPath)
+            {
+                var q = new QualifiedName(schema, name.Name);
+                domain = _domains.Find(x => x.Name == q);
+                en = _graph.FindEnum(q);
+                opaque = _opaqueTypes.Contains(q);
+                if (domain is not null || en is not null || opaque) break;
+            }
+        if (domain is null && en is null && !opaque && !spec.ExplicitSchema)
         {
             // Unqualified and not in public: the one type of that name in another schema.
             var ds = _domains.FindAll(x => x.Name.Name == name.Name);
@@ -1254,7 +1314,7 @@ internal sealed partial class PgSchemaBuilder
             return (bt with { Domain = domain.Name, ArrayDims = bt.ArrayDims + spec.ArrayDims }, domain.EffectiveNotNull && spec.ArrayDims == 0);
         }
         if (en is not null) return (new SqlType { Kind = TypeKind.Enum, UserType = en.Name, ArrayDims = spec.ArrayDims }, false);
-        if (_opaqueTypes.Contains(name) || _graph.Extensions.Count > 0)
+        if (opaque || _graph.Extensions.Count > 0)
         {
             Note("type", $"type {spec.Text} is read as an unknown type (no generator)", spec.Pos);
             return (new SqlType { Kind = TypeKind.Other, UserType = name, ArrayDims = spec.ArrayDims }, false);

@@ -13,6 +13,8 @@ internal sealed class TypeSpec
     /// <summary>A PostgreSQL type we know exists but cannot generate (point, tsquery, int4range …).</summary>
     public bool OtherBuiltin { get; init; }
     public bool ExplicitSchema { get; init; }
+    /// <summary>Where an unqualified user type is looked for.</summary>
+    public IReadOnlyList<string> SearchPath { get; init; } = ["public"];
     public int ArrayDims { get; init; }
     public required SourcePosition Pos { get; init; }
     public required string Text { get; init; }
@@ -73,6 +75,7 @@ internal static class PgTypeParser
             Serial = spec.Serial,
             UserName = spec.UserName,
             ExplicitSchema = spec.ExplicitSchema,
+            SearchPath = c.SearchPath,
             OtherBuiltin = spec.OtherBuiltin,
             ArrayDims = dims,
             Pos = pos,
