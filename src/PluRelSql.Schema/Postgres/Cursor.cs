@@ -206,10 +206,15 @@ internal sealed class Cursor(Statement statement)
     /// <summary>The first words of the statement, for notices.</summary>
     public string Head()
     {
+        // Up to six tokens, stopping before a '(' or the terminator: "CREATE FUNCTION public.last_day".
         var toks = Statement.Tokens;
-        var last = toks[Math.Min(toks.Count - 1, 3)];
-        if (last.Kind == TokKind.End && toks.Count > 1) last = toks[Math.Min(toks.Count - 2, 3)];
-        var s = string.Join(' ', Statement.Source[toks[0].Start..Math.Max(toks[0].End, last.End)]
+        var last = toks[0];
+        for (int i = 1; i < Math.Min(toks.Count, 6); i++)
+        {
+            if (toks[i].Kind == TokKind.End || toks[i].IsOp("(")) break;
+            last = toks[i];
+        }
+        var s = string.Join(' ', Statement.Source[toks[0].Start..last.End]
             .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         return s.Length > 60 ? s[..60] + "…" : s;
     }
