@@ -1,0 +1,392 @@
+using System.Text;
+
+namespace PluRelSql.Schema.Postgres;
+
+internal enum TokKind
+{
+    /// <summary>An unquoted identifier or keyword; <see cref="Token.Text"/> is folded to lower case.</summary>
+    Word,
+    /// <summary>A "quoted" identifier; <see cref="Token.Text"/> is the identifier with "" undoubled.</summary>
+    QuotedIdent,
+    /// <summary>A string constant of any flavour; <see cref="Token.Text"/> is its value.</summary>
+    String,
+    Number,
+    /// <summary>Punctuation or an operator: ( ) [ ] , ; . :: : and operator sequences.</summary>
+    Op,
+    /// <summary>A positional parameter such as $1.</summary>
+    Param,
+    /// <summary>The end of a statement: a top-level ';' or the end of the file.</summary>
+    End,
+}
+
+/// <summary>One token. Start/End are offsets into the source text, so clauses can be kept "as written".</summary>
+internal readonly record struct Token(TokKind Kind, string Text, int Start, int End, int Line, int Col)
+{
+    public bool IsWord(string w) => Kind == TokKind.Word && Text == w;
+    public bool IsOp(string op) => Kind == TokKind.Op && Text == op;
+    public bool IsIdent => Kind is TokKind.Word or TokKind.QuotedIdent;
+    public bool IsEof => Kind == TokKind.End && Text.Length == 0;
+}
+
+/// <summary>A statement's tokens; the last token is always its terminator (';' or end of file).</summary>
+internal sealed class Statement(List<Token> tokens, string source, string file)
+{
+    public List<Token> Tokens { get; } = tokens;
+    public string Source { get; } = source;
+    public string File { get; } = file;
+    public Token Terminator => Tokens[^1];
+}
+
+/// <summary>Hand-written PostgreSQL lexer with psql behaviour: statements end at a ';' outside parentheses (and
+/// outside BEGIN ATOMIC … END bodies), backslash meta-commands are skipped to the end of their line, and the data
+/// lines of a <c>COPY … FROM stdin</c> are skipped up to the <c>\.</c> line.</summary>
+internal sealed class PgLexer
+{
+    private readonly string _text;
+    private readonly string _file;
+    private int _pos;
+    private int _line = 1;
+    private int _lineStart;
+    private readonly Action<string, string, SourcePosition>? _skipped;
+
+    public PgLexer(string text, string file, Action<string, string, SourcePosition>? skipped = null)
+    {
+        _text = text;
+        _file = file;
+        _skipped = skipped;
+        CheckText(text, file);
+        if (_text.Length > 0 && _text[0] == '\uFEFF') { _pos = 1; _lineStart = 1; }
+    }
+
+    public SourcePosition Pos(int line, int col) => new(_file, line, col);
+
+    private SourcePosition Here => new(_file, _line, _pos - _lineStart + 1);
+
+    /// <summary>Rejects text that is not SQL: control characters other than tab, CR, LF, FF, and U+FFFD
+    /// (what invalid UTF-8 decodes to).</summary>
+    public static void CheckText(string text, string file)
+    {
+        int line = 1, lineStart = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '\n') { line++; lineStart = i + 1; continue; }
+            if (c is '\t' or '\r' or '\f') continue;
+            if (c < 0x20 || c is >= '\u007f' and <= '\u009f')
+                throw new SchemaException($"not a SQL text file: byte 0x{(int)c:X2}", new SourcePosition(file, line, i - lineStart + 1));
+            if (c == '\uFFFD')
+                throw new SchemaException("not a SQL text file: byte 0xFFFD (invalid UTF-8)", new SourcePosition(file, line, i - lineStart + 1));
+        }
+    }
+
+    /// <summary>All tokens of a text (used for small expressions: no statement splitting, ';' is an Op).</summary>
+    public List<Token> TokenizeAll()
+    {
+        var list = new List<Token>();
+        while (NextToken() is { } t) list.Add(t.Kind == TokKind.End ? t with { Kind = TokKind.Op } : t);
+        list.Add(new Token(TokKind.End, "", _text.Length, _text.Length, _line, _pos - _lineStart + 1));
+        return list;
+    }
+
+    /// <summary>The next statement, or null at the end of the text.</summary>
+    public Statement? NextStatement()
+    {
+        var tokens = new List<Token>();
+        int parens = 0, begins = 0;
+        bool routine = false;
+        while (true)
+        {
+            var t = NextToken();
+            if (t is null)
+            {
+                if (tokens.Count == 0) return null;
+                tokens.Add(new Token(TokKind.End, "", _text.Length, _text.Length, _line, _pos - _lineStart + 1));
+                return new Statement(tokens, _text, _file);
+            }
+            var tok = t.Value;
+            if (tok.Kind == TokKind.End) // ';'
+            {
+                if (parens == 0 && begins == 0)
+                {
+                    if (tokens.Count == 0) continue; // empty statement
+                    tokens.Add(tok);
+                    if (IsCopyFromStdin(tokens)) SkipCopyData(tokens[0]);
+                    return new Statement(tokens, _text, _file);
+                }
+                tokens.Add(tok with { Kind = TokKind.Op });
+                continue;
+            }
+            if (tok.Kind == TokKind.Op)
+            {
+                if (tok.Text == "(") parens++;
+                else if (tok.Text == ")" && parens > 0) parens--;
+            }
+            else if (tok.Kind == TokKind.Word)
+            {
+                if (tokens.Count == 1 || tokens.Count == 3) routine |= IsRoutineStart(tokens, tok);
+                if (routine && tokens.Count > 0)
+                {
+                    if (tok.Text is "begin" or "case") begins++;
+                    else if (tok.Text == "end" && begins > 0) begins--;
+                }
+            }
+            tokens.Add(tok);
+        }
+    }
+
+    // CREATE [OR REPLACE] FUNCTION|PROCEDURE: a BEGIN ATOMIC body may contain ';' (psql tracks BEGIN/CASE … END).
+    private static bool IsRoutineStart(List<Token> tokens, Token next) =>
+        tokens[0].IsWord("create") && next.Text is "function" or "procedure" &&
+        (tokens.Count == 1 || (tokens[1].IsWord("or") && tokens[2].IsWord("replace")));
+
+    private static bool IsCopyFromStdin(List<Token> tokens)
+    {
+        if (!tokens[0].IsWord("copy")) return false;
+        for (int i = 1; i + 1 < tokens.Count; i++)
+            if (tokens[i].IsWord("from") && tokens[i + 1].IsWord("stdin")) return true;
+        return false;
+    }
+
+    private void SkipCopyData(Token copy)
+    {
+        // The data begins on the line after the statement and ends with a line "\.".
+        SkipToEndOfLine();
+        while (_pos < _text.Length)
+        {
+            int eol = _text.IndexOf('\n', _pos);
+            int end = eol < 0 ? _text.Length : eol;
+            var line = _text.AsSpan(_pos, end - _pos).TrimEnd('\r');
+            _pos = eol < 0 ? _text.Length : eol + 1;
+            if (eol >= 0) { _line++; _lineStart = _pos; }
+            if (line.SequenceEqual("\\.")) return;
+        }
+        throw new SchemaException("COPY data is not terminated by a line \\.", Pos(copy.Line, copy.Col));
+    }
+
+    private void SkipToEndOfLine()
+    {
+        while (_pos < _text.Length && _text[_pos] != '\n') _pos++;
+        if (_pos < _text.Length) { _pos++; _line++; _lineStart = _pos; }
+    }
+
+    private char At(int i) => i < _text.Length ? _text[i] : '\0';
+
+    private void Advance()
+    {
+        if (_text[_pos] == '\n') { _line++; _lineStart = _pos + 1; }
+        _pos++;
+    }
+
+    private static bool IsIdentStart(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or '_' || c >= '\u0080';
+    private static bool IsIdentChar(char c) => IsIdentStart(c) || c is >= '0' and <= '9' or '$';
+    private static bool IsDigit(char c) => c is >= '0' and <= '9';
+    private const string OpChars = "+-*/<>=~!@#%^&|`?";
+
+    /// <summary>The next token; a top-level ';' comes back as <see cref="TokKind.End"/>. Null at the end of text.</summary>
+    private Token? NextToken()
+    {
+        while (true)
+        {
+            SkipSpaceAndComments();
+            if (_pos >= _text.Length) return null;
+            if (_text[_pos] == '\\')
+            {
+                // psql meta-command: skipped with the rest of its line.
+                var at = Here;
+                int eol = _text.IndexOf('\n', _pos);
+                var cmd = _text[_pos..(eol < 0 ? _text.Length : eol)].TrimEnd();
+                _skipped?.Invoke("psql-command", cmd.Length > 40 ? cmd[..40] : cmd, at);
+                SkipToEndOfLine();
+                continue;
+            }
+            break;
+        }
+        int start = _pos, line = _line, col = _pos - _lineStart + 1;
+        char c = _text[_pos];
+        Token Make(TokKind k, string text) => new(k, text, start, _pos, line, col);
+
+        // String constants with a prefix: E'…', N'…', B'…', X'…', U&'…', and U&"…" identifiers.
+        if ((c is 'e' or 'E') && At(_pos + 1) == '\'') { _pos++; return Make(TokKind.String, ReadString(start, line, col, backslash: true)); }
+        if ((c is 'n' or 'N' or 'b' or 'B' or 'x' or 'X') && At(_pos + 1) == '\'') { _pos++; return Make(TokKind.String, ReadString(start, line, col, backslash: false)); }
+        if ((c is 'u' or 'U') && At(_pos + 1) == '&' && At(_pos + 2) is '\'' or '"')
+        {
+            _pos += 2;
+            return _text[_pos] == '\''
+                ? Make(TokKind.String, ReadString(start, line, col, backslash: false))
+                : Make(TokKind.QuotedIdent, ReadQuotedIdent(start, line, col));
+        }
+        if (IsIdentStart(c))
+        {
+            while (_pos < _text.Length && IsIdentChar(_text[_pos])) _pos++;
+            return Make(TokKind.Word, FoldAscii(_text.AsSpan(start, _pos - start)));
+        }
+        if (c == '\'') return Make(TokKind.String, ReadString(start, line, col, backslash: false));
+        if (c == '"') return Make(TokKind.QuotedIdent, ReadQuotedIdent(start, line, col));
+        if (IsDigit(c) || (c == '.' && IsDigit(At(_pos + 1))))
+        {
+            while (IsDigit(At(_pos)) || At(_pos) == '_') _pos++;
+            if (At(_pos) == '.' && At(_pos + 1) != '.')
+            {
+                _pos++;
+                while (IsDigit(At(_pos))) _pos++;
+            }
+            if (At(_pos) is 'e' or 'E' && (IsDigit(At(_pos + 1)) || (At(_pos + 1) is '+' or '-' && IsDigit(At(_pos + 2)))))
+            {
+                _pos += 2;
+                while (IsDigit(At(_pos))) _pos++;
+            }
+            return Make(TokKind.Number, _text[start.._pos]);
+        }
+        if (c == '$')
+        {
+            if (IsDigit(At(_pos + 1)))
+            {
+                _pos++;
+                while (IsDigit(At(_pos))) _pos++;
+                return Make(TokKind.Param, _text[start.._pos]);
+            }
+            int j = _pos + 1;
+            if (At(j) != '$' && IsIdentStart(At(j)) && At(j) != '\0')
+                while (j < _text.Length && IsIdentChar(_text[j]) && _text[j] != '$') j++;
+            if (At(j) == '$')
+            {
+                var tag = _text[_pos..(j + 1)];
+                int close = _text.IndexOf(tag, j + 1, StringComparison.Ordinal);
+                if (close < 0) throw new SchemaException("unterminated dollar-quoted string", Pos(line, col));
+                var body = _text[(j + 1)..close];
+                while (_pos < close + tag.Length) Advance();
+                return Make(TokKind.String, body);
+            }
+            throw new SchemaException("unexpected '$'", Pos(line, col));
+        }
+        switch (c)
+        {
+            case ';': _pos++; return Make(TokKind.End, ";");
+            case '(' or ')' or '[' or ']' or ',' or '.':
+                _pos++;
+                return Make(TokKind.Op, c.ToString());
+            case ':':
+                _pos++;
+                if (At(_pos) == ':') { _pos++; return Make(TokKind.Op, "::"); }
+                if (At(_pos) == '=') { _pos++; return Make(TokKind.Op, ":="); }
+                return Make(TokKind.Op, ":");
+        }
+        if (OpChars.Contains(c))
+        {
+            int j = _pos;
+            while (j < _text.Length && OpChars.Contains(_text[j]))
+            {
+                // A comment start ends the operator.
+                if (j > _pos && ((_text[j] == '-' && At(j + 1) == '-') || (_text[j] == '/' && At(j + 1) == '*'))) break;
+                j++;
+            }
+            var op = _text[_pos..j];
+            // PostgreSQL: a multi-character operator cannot end in + or - unless it contains one of ~!@#%^&|`?
+            if (op.Length > 1 && op.IndexOfAny("~!@#%^&|`?".ToCharArray()) < 0)
+                while (op.Length > 1 && op[^1] is '+' or '-') op = op[..^1];
+            _pos += op.Length;
+            return Make(TokKind.Op, op);
+        }
+        throw new SchemaException($"unexpected character '{c}'", Pos(line, col));
+    }
+
+    private void SkipSpaceAndComments()
+    {
+        while (_pos < _text.Length)
+        {
+            char c = _text[_pos];
+            if (c is ' ' or '\t' or '\r' or '\n' or '\f') { Advance(); continue; }
+            if (c == '-' && At(_pos + 1) == '-')
+            {
+                while (_pos < _text.Length && _text[_pos] != '\n') _pos++;
+                continue;
+            }
+            if (c == '/' && At(_pos + 1) == '*')
+            {
+                var open = Here;
+                int depth = 0;
+                while (true)
+                {
+                    if (_pos >= _text.Length) throw new SchemaException("unterminated /* comment", open);
+                    if (_text[_pos] == '/' && At(_pos + 1) == '*') { depth++; _pos += 2; continue; }
+                    if (_text[_pos] == '*' && At(_pos + 1) == '/')
+                    {
+                        depth--;
+                        _pos += 2;
+                        if (depth == 0) break;
+                        continue;
+                    }
+                    Advance();
+                }
+                continue;
+            }
+            break;
+        }
+    }
+
+    /// <summary>Reads a '…' string starting at the quote under _pos; '' is a quote; with backslash, \x escapes too.</summary>
+    private string ReadString(int start, int line, int col, bool backslash)
+    {
+        _pos++; // opening quote
+        var sb = new StringBuilder();
+        while (true)
+        {
+            if (_pos >= _text.Length) throw new SchemaException("unterminated quoted string", Pos(line, col));
+            char c = _text[_pos];
+            if (c == '\'')
+            {
+                if (At(_pos + 1) == '\'') { sb.Append('\''); _pos += 2; continue; }
+                _pos++;
+                // SQL: two string constants separated by whitespace with at least one newline are concatenated.
+                int save = _pos, saveLine = _line, saveLineStart = _lineStart;
+                bool newline = false;
+                while (_pos < _text.Length && _text[_pos] is ' ' or '\t' or '\r' or '\n' or '\f')
+                {
+                    if (_text[_pos] == '\n') newline = true;
+                    Advance();
+                }
+                if (newline && At(_pos) == '\'') { _pos++; continue; }
+                _pos = save; _line = saveLine; _lineStart = saveLineStart;
+                return sb.ToString();
+            }
+            if (backslash && c == '\\' && _pos + 1 < _text.Length)
+            {
+                char e = _text[_pos + 1];
+                sb.Append(e switch { 'n' => '\n', 't' => '\t', 'r' => '\r', 'b' => '\b', 'f' => '\f', _ => e });
+                Advance();
+                Advance();
+                continue;
+            }
+            sb.Append(c);
+            Advance();
+        }
+    }
+
+    private string ReadQuotedIdent(int start, int line, int col)
+    {
+        _pos++;
+        var sb = new StringBuilder();
+        while (true)
+        {
+            if (_pos >= _text.Length) throw new SchemaException("unterminated quoted identifier", Pos(line, col));
+            char c = _text[_pos];
+            if (c == '"')
+            {
+                if (At(_pos + 1) == '"') { sb.Append('"'); _pos += 2; continue; }
+                _pos++;
+                if (sb.Length == 0) throw new SchemaException("zero-length delimited identifier", Pos(line, col));
+                return sb.ToString();
+            }
+            sb.Append(c);
+            Advance();
+        }
+    }
+
+    /// <summary>PostgreSQL folds only ASCII letters of unquoted identifiers.</summary>
+    public static string FoldAscii(ReadOnlySpan<char> s)
+    {
+        Span<char> buf = s.Length <= 256 ? stackalloc char[s.Length] : new char[s.Length];
+        for (int i = 0; i < s.Length; i++) buf[i] = s[i] is >= 'A' and <= 'Z' ? (char)(s[i] + 32) : s[i];
+        return new string(buf);
+    }
+}
