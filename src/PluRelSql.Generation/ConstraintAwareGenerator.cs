@@ -105,7 +105,7 @@ internal sealed class TableProgram
             var target = self ? new FkTarget(_rows, 0, 1) : _a.Target(parent, partition, RowsOf(parent));
             var nullable = fk.Columns.All(c => Table.FindColumn(c) is { Nullable: true });
             var unique = self && Table.IsUniqueSet(fk.Columns);
-            _links[fk] = new FkLink(Table, fk, target, self, unique, nullable, _gen.Linker, Stream("selfref:" + FkLabel(fk)));
+            _links[fk] = new FkLink(Table, fk, target, self, unique, nullable, _gen.Linker, Stream("link:" + FkLabel(fk)));
         }
 
         var injective = new HashSet<object>(ReferenceEqualityComparer.Instance);
@@ -197,12 +197,15 @@ internal sealed class TableProgram
         {
             slot = ColumnFactory.Free(ctx);
             var rate = _gen.Plan.Options.NullRate;
-            if (c.Nullable && !ctx.Rules.NotNull && !_a.IsKeyColumn(column) && rate > 0)
+            if (c.Nullable && !ctx.Rules.NotNull && !DomainNotNull(column) && !_a.IsKeyColumn(column) && rate > 0)
                 slot.Nulls = new RateNullGate(ctx.Rng.Derive(0x4E55), rate);
-            slot.Retryable = !_gen.Referenced.Contains((Table.Name, column));
+            slot.Retryable = slot.Adjustable = !_gen.Referenced.Contains((Table.Name, column));
         }
         return slot;
     }
+
+    private bool DomainNotNull(string column) =>
+        Table.Column(column).Type.Domain is { } d && _gen.Plan.Graph.FindDomain(d) is { NotNull: true };
 
     private void BuildForeignKey(ForeignKey fk)
     {
@@ -214,7 +217,7 @@ internal sealed class TableProgram
             return;
         }
         if (_uniqueSelfRefs.Contains(FkLabel(fk)) && !link.Unique)
-            link = _links[fk] = new FkLink(Table, fk, link.Target, true, true, link.Nullable, _gen.Linker, Stream("selfref:" + FkLabel(fk)));
+            link = _links[fk] = new FkLink(Table, fk, link.Target, true, true, link.Nullable, _gen.Linker, Stream("link:" + FkLabel(fk)));
         var (parent, _) = TableAnalysis.FkParent(_gen.Plan.Graph, Table, fk);
         var parentProgram = link.SelfReference ? this : _gen.Program(parent);
         var parentSlots = new List<ColumnSlot>();
@@ -230,11 +233,15 @@ internal sealed class TableProgram
             built.Add((ctx.Position, ColumnFactory.Foreign(ctx, link, ps)));
         }
         var rate = _gen.Plan.Options.NullRate > 0 ? FkNullRate : 0;
-        var gate = new FkNullGate(link, link.Nullable, rate, Stream("fknull:" + FkLabel(fk)),
+        var nullable = link.Nullable && cols.All(c => !_a.RulesOf(c).NotNull && !DomainNotNull(c));
+        var gate = new FkNullGate(link, nullable, rate, Stream("fknull:" + FkLabel(fk)),
             parentSlots.Where(p => p.Nulls is not null).ToArray());
+        // A linked (non-key) FK may move to another parent row when a CHECK fails, unless children read its columns.
+        var redraw = link.CanRedraw && cols.All(c => !_gen.Referenced.Contains((Table.Name, c)));
         foreach (var (pos, slot) in built)
         {
             slot.Nulls = gate;
+            slot.Retryable = redraw;
             _slots[pos] = slot;
         }
     }
@@ -251,7 +258,7 @@ internal sealed class TableProgram
             }
             if (nullableParents.Length > 0)
             {
-                var p = link.ParentRow(row);
+                var p = link.ParentRow(row, attempt);
                 foreach (var s in nullableParents)
                     if (s.Nulls!.IsNull(p, 0)) return true;
             }
@@ -346,7 +353,7 @@ internal sealed class TableProgram
     {
         if (target is not ColumnOperand tc || !_a.Positions.TryGetValue(tc.Column, out var tp)) return false;
         var slot = _slots[tp]!;
-        if (!slot.Retryable || slot.Step <= 0) return false;
+        if (!slot.Adjustable || slot.Step <= 0) return false;
         Scalar o;
         if (other is ColumnOperand oc && _a.Positions.TryGetValue(oc.Column, out var op2)) o = row[op2];
         else if (other is ConstOperand k) o = _a.Codec(tc.Column).Constant(k.Value);

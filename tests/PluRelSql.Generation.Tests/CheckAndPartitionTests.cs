@@ -141,15 +141,35 @@ public class CheckAndPartitionTests
             Predicate = new AndPredicate([Cmp("VALUE", CompareOp.Ge, 1901), Cmp("VALUE", CompareOp.Le, 2155)]),
         });
         var code = new DomainType { Name = N("code"), BaseType = new SqlType { Kind = TypeKind.Varchar, Length = 10 }, NotNull = true };
+        var note = new DomainType { Name = N("note"), BaseType = SqlType.Of(TypeKind.Text), NotNull = true };
         code.Checks.Add(new CheckConstraint { Name = "code_len", Expression = "length(VALUE) = 4", Predicate = new ComparePredicate(new LengthOperand("VALUE"), CompareOp.Eq, new ConstOperand(new NumberValue(4))) });
         var t = Table("film", Col("id", TypeKind.Integer), Col("release_year", TypeKind.Integer, domain: year.Name),
-            Col("code", TypeKind.Varchar, length: 10, nullable: false, domain: code.Name)).Pk("id").Unique("code");
+            Col("code", TypeKind.Varchar, length: 10, nullable: false, domain: code.Name), Col("note", TypeKind.Text, domain: note.Name))
+            .Pk("id").Unique("code");
         var g = Graph(t);
-        g.Domains.AddRange([year, code]);
-        var rows = All(Gen(g, 3000), t);
+        g.Domains.AddRange([year, code, note]);
+        var rows = All(Gen(g, 3000, nullRate: 0.5), t);
+        Assert.DoesNotContain(null, rows["note"]);
+        Assert.Contains(null, rows["release_year"]);
         Assert.All(rows["release_year"].OfType<int>(), y => Assert.InRange(y, 1901, 2155));
         Assert.All(rows["code"].Cast<string>(), c => Assert.Equal(4, c.Length));
         Assert.Equal(3000, rows["code"].Distinct().Count());
+    }
+
+    [Fact]
+    public void Checks_between_foreign_keys_move_the_link_to_another_parent()
+    {
+        var user = Table("users", Col("id", TypeKind.Integer)).Pk("id");
+        var msg = Table("message", Col("id", TypeKind.Integer), Col("sender_id", TypeKind.Integer, nullable: false),
+                Col("receiver_id", TypeKind.Integer, nullable: false), Col("cc_id", TypeKind.Integer))
+            .Pk("id").Fk("sender_id", "users").Fk("receiver_id", "users").Fk("cc_id", "users")
+            .Check("not_self", Cmp("sender_id", CompareOp.Ne, new ColumnOperand("receiver_id")))
+            .Check("cc_set", new IsNullPredicate("cc_id", true));
+        var gen = Gen(Graph(user, msg), 3000, tableRows: new Dictionary<string, long> { ["users"] = 3 });
+        AssertChecksHold(gen, msg);
+        var rows = All(gen, msg);
+        Assert.All(rows["cc_id"], v => Assert.InRange((int)v!, 1, 3));
+        Assert.Equal(6, Tuples(rows, "sender_id", "receiver_id").Distinct().Count());
     }
 
     [Fact]

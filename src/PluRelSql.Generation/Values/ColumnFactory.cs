@@ -279,12 +279,13 @@ internal static class ColumnFactory
             var lo = Math.Max(typeLo, r.LoStrict ? r.Lo + step : r.Lo);
             var hi = Math.Min(typeHi, r.HiStrict ? r.Hi - step : r.Hi);
             var stride = 1L;
-            if (double.IsNegativeInfinity(r.Lo))
+            if (ctx.Type.IsInteger)
             {
-                if (ctx.Type.IsInteger) lo = Math.Max(lo, ctx.SequenceStart);
-                else lo = Math.Max(lo, Hint(ctx, ctx.Type.Kind).Lo);
-                if (ctx.Type.IsInteger) stride = Math.Max(1, ctx.SequenceIncrement);
+                // Keys count from the sequence start (1 by default) unless a CHECK forbids it.
+                if (Math.Max(lo, ctx.SequenceStart) <= hi) lo = Math.Max(lo, ctx.SequenceStart);
+                if (double.IsNegativeInfinity(r.Lo) || lo >= r.Lo) stride = Math.Max(1, ctx.SequenceIncrement);
             }
+            else if (double.IsNegativeInfinity(r.Lo)) lo = Math.Max(lo, Hint(ctx, ctx.Type.Kind).Lo);
             var ulo = Units(lo, step, true);
             var uhi = Units(hi, step, false);
             if (uhi < ulo) return new UnitsIndexed<T>(codec, ulo, 1, 0);

@@ -35,6 +35,8 @@ internal abstract class ColumnSlot
     public NullGate? Nulls { get; set; }
     /// <summary>Whether CHECK retries may redraw this column (false for keys, FK columns and referenced columns).</summary>
     public bool Retryable { get; set; }
+    /// <summary>Whether the CHECK fallback may set this column's value directly (own ordinal columns only, never FKs).</summary>
+    public bool Adjustable { get; set; }
 
     public abstract ColumnVector NewVector(int count);
     public abstract void Fill(ColumnVector vector, long firstRow, int count);

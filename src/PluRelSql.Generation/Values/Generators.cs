@@ -108,13 +108,13 @@ internal sealed class KeyedGen<T>(IndexedGen<T> map, KeyLayout layout, int digit
 /// <summary>An FK column: the referenced column of the linked parent row, recomputed by the parent's own generator.</summary>
 internal sealed class ForeignGen<T>(FkLink link, ValueGen<T> parent) : ValueGen<T>
 {
-    public override T Get(long row, int attempt) => parent.Get(link.ParentRow(row), 0);
+    public override T Get(long row, int attempt) => parent.Get(link.ParentRow(row, attempt), 0);
 }
 
 /// <summary>An FK column whose type differs from the referenced column's (e.g. integer → bigint): converted.</summary>
 internal sealed class ConvertingForeignGen<T>(FkLink link, ColumnSlot parent, Func<object, T> convert) : ValueGen<T>
 {
-    public override T Get(long row, int attempt) => convert(parent.Boxed(link.ParentRow(row))!);
+    public override T Get(long row, int attempt) => convert(parent.Boxed(link.ParentRow(row, attempt))!);
 }
 
 internal sealed class ArrayGen<TE>(CounterRng rng, ValueGen<TE> element) : ValueGen<TE[]>

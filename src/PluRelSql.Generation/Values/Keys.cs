@@ -109,18 +109,28 @@ internal sealed class FkLink
 
     public bool IsDigit => _layout is not null;
 
-    public long ParentRow(long row)
+    /// <summary>True when a CHECK retry may move this FK to another parent row (not for key digits or unique chains).</summary>
+    public bool CanRedraw => _layout is null && !(SelfReference && Unique);
+
+    public long ParentRow(long row) => ParentRow(row, 0);
+
+    /// <summary>The parent row; a CHECK retry (attempt &gt; 0) shifts it by a random offset drawn from this FK's own
+    /// stream (so two FKs to one parent move independently), which keeps a uniform link uniform.</summary>
+    public long ParentRow(long row, int attempt)
     {
         if (SelfReference)
         {
             // Earlier rows only. Row 0 points at itself (its NULL gate makes it NULL when the FK is nullable); a unique
             // NOT NULL self-reference closes the chain on the last row instead, so no two rows share a parent.
             if (row == 0) return Unique && !Nullable ? Math.Max(Target.ParentRows - 1, 0) : 0;
-            return Unique ? row - 1 : _rng.Below(row, row);
+            if (Unique) return row - 1;
+            var p = _rng.Below(row, row);
+            return attempt == 0 ? p : (p + _rng.Below(row, row, (ulong)attempt)) % row;
         }
         if (_layout is { } l) return Target.Map(l.DigitOf(row, _digit));
         var domain = Target.Domain;
         var k = _linker.ParentRow(_child, Fk, row, domain);
+        if (attempt > 0) k = (k + _rng.Below(row, domain, (ulong)attempt)) % domain;
         return Target.Map(k);
     }
 }
