@@ -135,7 +135,7 @@ internal sealed class TableProgram
                 else _links[pick.Fk!].UseDigit(KeyLayout.Injective(1, 0, false, pick.Domain, rng), 0);
                 continue;
             }
-            var product = free.Where(d => !d.SelfReference).ToList();
+            var product = free.Where(d => !d.SelfReference && d.Domain > 0).ToList();
             var space = KeyLayout.SaturatingProduct(product.Select(d => d.Domain));
             if (product.Count == 0 || space < _rows)
                 throw new NotSupportedException(

@@ -84,8 +84,11 @@ public static class GenerationPlanner
         foreach (var key in a.Keys)
         {
             var digits = a.Digits(key, RowsOf, want, seed, out var satisfied);
-            if (satisfied || digits.Count == 0) continue;
-            var capacity = KeyLayout.SaturatingProduct(digits.Select(d => d.Domain));
+            // Digits that cannot hold unique values (arrays, unknown types) count for nothing here; a key made only of
+            // them is reported by the generator.
+            var counted = digits.Where(d => d.Domain > 0).ToList();
+            if (satisfied || counted.Count == 0) continue;
+            var capacity = KeyLayout.SaturatingProduct(counted.Select(d => d.Domain));
             if (capacity < want)
                 Lower(capacity, $"{(ReferenceEquals(key, a.Table.PrimaryKey) ? "primary key" : "unique key")} ({string.Join(", ", key.Columns)}) has only {capacity} distinct values");
         }
