@@ -23,10 +23,18 @@ public sealed class GenerationPlan
     public required LoadOrder Order { get; init; }
     public required IReadOnlyDictionary<QualifiedName, long> RowCounts { get; init; }
     public required GenerationOptions Options { get; init; }
+    /// <summary>Tables that got fewer rows than asked because their keys cannot hold more (for the CLI to report).</summary>
+    public IReadOnlyList<RowCap> Caps { get; init; } = [];
 
     public long Rows(TableDef table) => RowCounts[table.Name];
 
     public long TotalRows => RowCounts.Values.Sum();
+}
+
+/// <summary>A table whose row count was lowered: <paramref name="Requested"/> asked, <paramref name="Rows"/> possible.</summary>
+public sealed record RowCap(QualifiedName Table, long Requested, long Rows, string Reason)
+{
+    public override string ToString() => $"{Table}: {Rows} rows instead of {Requested} ({Reason})";
 }
 
 /// <summary>Pure row generation: the rows of any table in any range are a function of (plan, table, range) only —

@@ -1,0 +1,375 @@
+using PluRelSql.Generation.Constraints;
+using PluRelSql.Generation.Values;
+using PluRelSql.Schema;
+
+namespace PluRelSql.Generation;
+
+/// <summary>Rows that satisfy the schema's keys, foreign keys, NOT NULLs, CHECKs, domains, enums and partition
+/// bounds, computed column by column from counter-based random streams. A child never stores its parents: it picks
+/// a parent row index (through an <see cref="IForeignKeyLinker"/>, or a key bijection) and recomputes the
+/// referenced values with the parent's own value functions. Everything is compiled once at construction (where
+/// unsupported types and impossible constraints are reported); <see cref="Generate"/> is then thread-safe.</summary>
+public sealed class ConstraintAwareGenerator : IRowGenerator
+{
+    private readonly Dictionary<QualifiedName, TableProgram> _programs = [];
+
+    public ConstraintAwareGenerator(GenerationPlan plan, IForeignKeyLinker? linker = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        Plan = plan;
+        Linker = linker ?? new UniformLinker(plan.Options.Seed);
+
+        // Columns some FK points at: their values are recomputed by children, so CHECK retries must not touch them.
+        foreach (var t in plan.Order.Tables)
+            foreach (var fk in t.ForeignKeys)
+            {
+                if (plan.Order.IsDeferred(fk)) continue;
+                var (parent, _) = TableAnalysis.FkParent(plan.Graph, t, fk);
+                foreach (var c in fk.RefColumns) Referenced.Add((parent.Name, c));
+            }
+        foreach (var t in plan.Order.Tables)
+            _programs[t.Name] = new TableProgram(this, new TableAnalysis(plan.Graph, plan.Order, t), plan.Rows(t));
+        foreach (var p in _programs.Values) p.Prepare();
+        foreach (var p in _programs.Values) p.Complete();
+    }
+
+    public GenerationPlan Plan { get; }
+
+    internal IForeignKeyLinker Linker { get; }
+
+    internal HashSet<(QualifiedName Table, string Column)> Referenced { get; } = [];
+
+    internal TableProgram Program(TableDef table)
+    {
+        if (_programs.TryGetValue(table.Name, out var p)) return p;
+        if (table.IsPartition)
+            throw new ArgumentException($"{table.Name} is a partition: generate its partitioned table {table.PartitionOf} instead", nameof(table));
+        throw new ArgumentException($"{table.Name} is not a loadable table of this plan", nameof(table));
+    }
+
+    public RowBatch Generate(TableDef table, long firstRow, int count)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return Program(table).Generate(firstRow, count);
+    }
+}
+
+/// <summary>One table compiled into per-column value functions plus its CHECKs.</summary>
+internal sealed class TableProgram
+{
+    private const int MaxAttempts = 20;
+    private const double FkNullRate = 0.1;
+
+    private readonly ConstraintAwareGenerator _gen;
+    private readonly TableAnalysis _a;
+    private readonly long _rows;
+    private readonly ulong _seed;
+    private readonly ColumnSlot?[] _slots;
+    private readonly bool[] _building;
+    private readonly Dictionary<ForeignKey, FkLink> _links = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, (KeyLayout Layout, int Digit)> _keyed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _uniqueSelfRefs = new(StringComparer.Ordinal);
+    private CompiledCheck[] _checks = [];
+    private int[] _checkColumns = [];
+    private int[] _retryColumns = [];
+
+    private sealed record CompiledCheck(string Name, string Expression, CheckPredicate Predicate, CheckNode Node);
+
+    public TableProgram(ConstraintAwareGenerator gen, TableAnalysis analysis, long rows)
+    {
+        _gen = gen;
+        _a = analysis;
+        _rows = rows;
+        _seed = gen.Plan.Options.Seed;
+        _slots = new ColumnSlot?[analysis.Loaded.Count];
+        _building = new bool[analysis.Loaded.Count];
+    }
+
+    public TableDef Table => _a.Table;
+
+    private CounterRng Stream(string purpose) =>
+        CounterRng.Stream(_seed, CounterRng.Label(Table.Name.ToString()), CounterRng.Label(purpose));
+
+    private long RowsOf(TableDef t) => _gen.Plan.RowCounts.TryGetValue(t.Name, out var n) ? n : 0;
+
+    private static string FkLabel(ForeignKey fk) => fk.Name ?? string.Join(",", fk.Columns);
+
+    /// <summary>Links and key layouts (needs only row counts, not other tables' columns).</summary>
+    public void Prepare()
+    {
+        foreach (var fk in Table.ForeignKeys)
+        {
+            if (_a.Deferred.GetValueOrDefault(fk)) continue;
+            var self = fk.IsSelfReference(Table);
+            var (parent, partition) = TableAnalysis.FkParent(_gen.Plan.Graph, Table, fk);
+            var target = self ? new FkTarget(_rows, 0, 1) : _a.Target(parent, partition, RowsOf(parent));
+            var nullable = fk.Columns.All(c => Table.FindColumn(c) is { Nullable: true });
+            var unique = self && Table.IsUniqueSet(fk.Columns);
+            _links[fk] = new FkLink(Table, fk, target, self, unique, nullable, _gen.Linker, Stream("link:" + FkLabel(fk)));
+        }
+
+        var injective = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var assigned = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        object Id(TableAnalysis.Digit d) => (object?)d.Fk ?? string.Intern(d.Column!);
+        foreach (var key in _a.Keys)
+        {
+            var digits = _a.Digits(key, RowsOf, _rows, _seed, out var satisfied);
+            if (satisfied || digits.Count == 0 || digits.Any(d => injective.Contains(Id(d)))) continue;
+            var free = digits.Where(d => !assigned.Contains(Id(d))).ToList();
+            var pick = free.Where(d => d.Domain >= Math.Max(_rows, 1))
+                .OrderBy(d => d.Column is { } c ? (Table.Column(c).Type.IsInteger ? 0 : 1) : d.SelfReference ? 3 : 2)
+                .FirstOrDefault();
+            var rng = Stream("key:" + string.Join(",", key.Columns));
+            if (pick is not null)
+            {
+                injective.Add(Id(pick));
+                assigned.Add(Id(pick));
+                if (pick.Column is { } col)
+                {
+                    var c = Table.Column(col);
+                    var identity = c.Identity != IdentityKind.None && c.Type.IsInteger
+                        || ReferenceEquals(key, Table.PrimaryKey) && key.Columns.Count == 1 && c.Type.IsInteger && !c.Type.IsArray;
+                    _keyed[col] = (KeyLayout.Injective(1, 0, identity, _rows, rng), 0);
+                }
+                else if (pick.SelfReference) _uniqueSelfRefs.Add(FkLabel(pick.Fk!));
+                else _links[pick.Fk!].UseDigit(KeyLayout.Injective(1, 0, false, pick.Domain, rng), 0);
+                continue;
+            }
+            var product = free.Where(d => !d.SelfReference && d.Domain > 0).ToList();
+            var space = KeyLayout.SaturatingProduct(product.Select(d => d.Domain));
+            if (product.Count == 0 || space < _rows)
+                throw new NotSupportedException(
+                    $"{Table.Name}: cannot keep key ({string.Join(", ", key.Columns)}) unique for {_rows} rows (at most {space} combinations are free)");
+            var layout = KeyLayout.Product(product.Select(d => d.Domain).ToArray(), _rows, rng);
+            for (var i = 0; i < product.Count; i++)
+            {
+                var d = product[i];
+                assigned.Add(Id(d));
+                if (d.Column is { } col) _keyed[col] = (layout, i);
+                else _links[d.Fk!].UseDigit(layout, i);
+            }
+        }
+    }
+
+    /// <summary>Builds every column and compiles the CHECKs.</summary>
+    public void Complete()
+    {
+        foreach (var c in _a.Loaded) SlotFor(c.Name);
+        var compiler = new CheckCompiler(n => _a.Positions.TryGetValue(n, out var p) ? p : -1, p => _a.Codec(_a.Loaded[p].Name));
+        var checks = new List<CompiledCheck>();
+        foreach (var (name, expr, pred) in _a.Checks)
+            if (compiler.Compile(pred) is { } node) checks.Add(new CompiledCheck(name, expr, pred, node));
+        _checks = checks.ToArray();
+        var cols = checks.SelectMany(c => c.Predicate.Columns()).Distinct().Select(n => _a.Positions[n]).Order().ToArray();
+        _checkColumns = cols;
+        _retryColumns = cols.Where(p => _slots[p]!.Retryable).ToArray();
+    }
+
+    public ColumnSlot SlotFor(string column)
+    {
+        if (!_a.Positions.TryGetValue(column, out var pos))
+            throw new InvalidOperationException($"{Table.Name}.{column} is referenced by a foreign key but is not a loaded column");
+        if (_slots[pos] is { } s) return s;
+        if (_building[pos]) throw new InvalidOperationException($"{Table.Name}.{column}: its value depends on itself through foreign keys");
+        _building[pos] = true;
+        try
+        {
+            if (_a.FkOf.TryGetValue(column, out var fk)) BuildForeignKey(fk);
+            else _slots[pos] = BuildOwn(column);
+        }
+        finally { _building[pos] = false; }
+        return _slots[pos]!;
+    }
+
+    private ColumnSlot BuildOwn(string column)
+    {
+        var ctx = _a.Context(column, _rows, _seed);
+        var c = ctx.Column;
+        if (!ColumnFactory.CanGenerate(ctx.Type))
+        {
+            if (c.Nullable) return ColumnFactory.Null(ctx);
+            throw new NotSupportedException($"{Table.Name}.{column}: type {c.Type} cannot be generated");
+        }
+        ColumnSlot slot;
+        if (_keyed.TryGetValue(column, out var k)) slot = ColumnFactory.Keyed(ctx, k.Layout, k.Digit);
+        else if (c.Identity != IdentityKind.None && c.Type.IsInteger) slot = ColumnFactory.Sequence(ctx);
+        else
+        {
+            slot = ColumnFactory.Free(ctx);
+            var rate = _gen.Plan.Options.NullRate;
+            if (c.Nullable && !ctx.Rules.NotNull && !DomainNotNull(column) && !_a.IsKeyColumn(column) && rate > 0)
+                slot.Nulls = new RateNullGate(ctx.Rng.Derive(0x4E55), rate);
+            slot.Retryable = slot.Adjustable = !_gen.Referenced.Contains((Table.Name, column));
+        }
+        return slot;
+    }
+
+    private bool DomainNotNull(string column) =>
+        Table.Column(column).Type.Domain is { } d && _gen.Plan.Graph.FindDomain(d) is { NotNull: true };
+
+    private void BuildForeignKey(ForeignKey fk)
+    {
+        var cols = fk.Columns.Where(c => _a.Positions.ContainsKey(c) && _a.FkOf[c] == fk).ToList();
+        if (_a.Deferred.GetValueOrDefault(fk) || !_links.TryGetValue(fk, out var link))
+        {
+            // A cycle-breaking FK: loaded as NULL (LoadOrder only defers FKs whose columns are nullable).
+            foreach (var c in cols) _slots[_a.Positions[c]] = ColumnFactory.Null(_a.Context(c, _rows, _seed));
+            return;
+        }
+        if (_uniqueSelfRefs.Contains(FkLabel(fk)) && !link.Unique)
+            link = _links[fk] = new FkLink(Table, fk, link.Target, true, true, link.Nullable, _gen.Linker, Stream("link:" + FkLabel(fk)));
+        var (parent, _) = TableAnalysis.FkParent(_gen.Plan.Graph, Table, fk);
+        var parentProgram = link.SelfReference ? this : _gen.Program(parent);
+        var parentSlots = new List<ColumnSlot>();
+        var built = new List<(int Pos, ColumnSlot Slot)>();
+        foreach (var c in cols)
+        {
+            var refCol = fk.RefColumns[fk.Columns.IndexOf(c)];
+            var ps = parentProgram.SlotFor(refCol);
+            parentSlots.Add(ps);
+            var ctx = _a.Context(c, _rows, _seed);
+            if (!ColumnFactory.CanGenerate(ctx.Type))
+                throw new NotSupportedException($"{Table.Name}.{c}: type {ctx.Type} cannot be generated");
+            built.Add((ctx.Position, ColumnFactory.Foreign(ctx, link, ps)));
+        }
+        var rate = _gen.Plan.Options.NullRate > 0 ? FkNullRate : 0;
+        var nullable = link.Nullable && cols.All(c => !_a.RulesOf(c).NotNull && !DomainNotNull(c));
+        var gate = new FkNullGate(link, nullable, rate, Stream("fknull:" + FkLabel(fk)),
+            parentSlots.Where(p => p.Nulls is not null).ToArray());
+        // A linked (non-key) FK may move to another parent row when a CHECK fails, unless children read its columns.
+        var redraw = link.CanRedraw && cols.All(c => !_gen.Referenced.Contains((Table.Name, c)));
+        foreach (var (pos, slot) in built)
+        {
+            slot.Nulls = gate;
+            slot.Retryable = redraw;
+            _slots[pos] = slot;
+        }
+    }
+
+    private sealed class FkNullGate(FkLink link, bool nullable, double rate, CounterRng rng, ColumnSlot[] nullableParents) : NullGate
+    {
+        public override bool IsNull(long row, int attempt)
+        {
+            if (link.Target.Domain == 0) return true;
+            if (nullable)
+            {
+                if (link.SelfReference && row == 0) return true;
+                if (rate > 0 && rng.Uniform(row) < rate) return true;
+            }
+            if (nullableParents.Length > 0)
+            {
+                var p = link.ParentRow(row, attempt);
+                foreach (var s in nullableParents)
+                    if (s.Nulls!.IsNull(p, 0)) return true;
+            }
+            return false;
+        }
+    }
+
+    public RowBatch Generate(long firstRow, int count)
+    {
+        if (firstRow < 0 || count < 0 || firstRow + count > _rows)
+            throw new ArgumentOutOfRangeException(nameof(firstRow), $"{Table.Name}: rows [{firstRow}, {firstRow + count}) are outside [0, {_rows})");
+        var vectors = new ColumnVector[_slots.Length];
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            var v = _slots[i]!.NewVector(count);
+            _slots[i]!.Fill(v, firstRow, count);
+            vectors[i] = v;
+        }
+        if (_checks.Length > 0 && count > 0) ApplyChecks(vectors, firstRow, count);
+        return new RowBatch { Table = Table, FirstRow = firstRow, Count = count, Columns = vectors };
+    }
+
+    private bool AllPass(Scalar[] row)
+    {
+        foreach (var c in _checks)
+            if (c.Node.Eval(row) == CheckNode.False) return false;
+        return true;
+    }
+
+    private void ApplyChecks(ColumnVector[] vectors, long firstRow, int count)
+    {
+        var row = new Scalar[_slots.Length];
+        for (var i = 0; i < count; i++)
+        {
+            foreach (var p in _checkColumns) row[p] = _slots[p]!.Read(vectors[p], i);
+            if (AllPass(row)) continue;
+            var r = firstRow + i;
+            var ok = false;
+            if (_retryColumns.Length > 0)
+            {
+                for (var attempt = 1; attempt <= MaxAttempts && !ok; attempt++)
+                {
+                    foreach (var p in _retryColumns) row[p] = _slots[p]!.ScalarAt(r, attempt);
+                    if (!AllPass(row)) continue;
+                    foreach (var p in _retryColumns) _slots[p]!.Write(vectors[p], i, r, attempt);
+                    ok = true;
+                }
+            }
+            if (!ok) ok = Adjust(vectors, i, row);
+            if (!ok)
+            {
+                foreach (var p in _checkColumns) row[p] = _slots[p]!.Read(vectors[p], i);
+                var failing = _checks.First(c => c.Node.Eval(row) == CheckNode.False);
+                var cols = failing.Predicate.Columns().Distinct().ToList();
+                var values = string.Join(", ", cols.Select(c => $"{c}={row[_a.Positions[c]]}"));
+                throw new InvalidOperationException(
+                    $"{Table.Name}: row {r} cannot satisfy CHECK {failing.Name} ({failing.Expression}) on column(s) {string.Join(", ", cols)} " +
+                    $"after {MaxAttempts} attempts (last values {values})");
+            }
+        }
+    }
+
+    /// <summary>Last resort for comparisons the draws keep missing (typically a &gt; b across columns): set the
+    /// redrawable side from the other side, then re-check.</summary>
+    private bool Adjust(ColumnVector[] vectors, int i, Scalar[] row)
+    {
+        foreach (var p in _checkColumns) row[p] = _slots[p]!.Read(vectors[p], i);
+        for (var pass = 0; pass < 2; pass++)
+        {
+            foreach (var check in _checks)
+            {
+                if (check.Node.Eval(row) != CheckNode.False) continue;
+                foreach (var term in ColumnRules.Conjuncts(check.Predicate))
+                {
+                    if (term is not ComparePredicate cmp) continue;
+                    if (TryAdjust(cmp.Left, cmp.Op, cmp.Right, vectors, i, row)) continue;
+                    TryAdjust(cmp.Right, Flip(cmp.Op), cmp.Left, vectors, i, row);
+                }
+            }
+            if (AllPass(row)) return true;
+        }
+        return false;
+    }
+
+    private static CompareOp Flip(CompareOp op) => op switch
+    {
+        CompareOp.Lt => CompareOp.Gt, CompareOp.Le => CompareOp.Ge,
+        CompareOp.Gt => CompareOp.Lt, CompareOp.Ge => CompareOp.Le, _ => op,
+    };
+
+    private bool TryAdjust(CheckOperand target, CompareOp op, CheckOperand other, ColumnVector[] vectors, int i, Scalar[] row)
+    {
+        if (target is not ColumnOperand tc || !_a.Positions.TryGetValue(tc.Column, out var tp)) return false;
+        var slot = _slots[tp]!;
+        if (!slot.Adjustable || slot.Step <= 0) return false;
+        Scalar o;
+        if (other is ColumnOperand oc && _a.Positions.TryGetValue(oc.Column, out var op2)) o = row[op2];
+        else if (other is ConstOperand k) o = _a.Codec(tc.Column).Constant(k.Value);
+        else return false;
+        if (o.Kind != Scalar.NumKind) return false;
+        var cur = row[tp];
+        if (cur.Kind == Scalar.NumKind && CheckNode.FromCompare(Scalar.Compare(cur, o), op) == CheckNode.True) return true;
+        var step = slot.Step;
+        var value = op switch
+        {
+            CompareOp.Gt or CompareOp.Ne => o.Num + step,
+            CompareOp.Lt => o.Num - step,
+            _ => o.Num,
+        };
+        if (!slot.WriteOrdinal(vectors[tp], i, value)) return false;
+        row[tp] = slot.Read(vectors[tp], i);
+        return true;
+    }
+}

@@ -1,0 +1,201 @@
+using PluRelSql.Generation.Constraints;
+using PluRelSql.Generation.Values;
+using PluRelSql.Schema;
+
+namespace PluRelSql.Generation;
+
+/// <summary>What the planner and the generator both need to know about one loadable table: loaded columns, CHECK
+/// rules, which FK owns which column, partition routing and the digits of every key.</summary>
+internal sealed class TableAnalysis
+{
+    public TableAnalysis(SchemaGraph graph, LoadOrder order, TableDef table)
+    {
+        Graph = graph;
+        Table = table;
+        Loaded = table.Columns.Where(c => c.IsLoaded).ToList();
+        Positions = Loaded.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+
+        // CHECKs: the table's own plus the domain CHECKs of its columns (VALUE → the column).
+        foreach (var ck in table.Checks)
+            if (ck.Predicate is { } p) Checks.Add((ck.Name ?? ck.Expression, ck.Expression, p));
+        foreach (var col in Loaded)
+            if (col.Type.Domain is { } dn && graph.FindDomain(dn) is { } dom && !col.Type.IsArray)
+                foreach (var ck in dom.Checks)
+                    if (ck.Predicate is { } p)
+                        Checks.Add(($"{dn} {ck.Name ?? ck.Expression}", ck.Expression, ColumnRules.ForColumn(p, col.Name)));
+        Rules = ColumnRules.Derive(Checks.Select(c => c.Predicate), name => Positions.ContainsKey(name) ? Codec(name) : null);
+
+        // FK ownership: a column belongs to the first non-deferred FK that has it (deferred FKs come last).
+        var fks = table.ForeignKeys.Where(f => !order.IsDeferred(f)).Concat(table.ForeignKeys.Where(order.IsDeferred));
+        foreach (var fk in fks)
+        {
+            Deferred[fk] = order.IsDeferred(fk);
+            foreach (var c in fk.Columns)
+                FkOf.TryAdd(c, fk);
+        }
+
+        if (table.PrimaryKey is { } pk) Keys.Add(pk);
+        Keys.AddRange(table.Uniques);
+        Route = Routing(graph, table);
+    }
+
+    public SchemaGraph Graph { get; }
+    public TableDef Table { get; }
+    public List<ColumnDef> Loaded { get; }
+    public Dictionary<string, int> Positions { get; }
+    public List<(string Name, string Expression, CheckPredicate Predicate)> Checks { get; } = [];
+    public Dictionary<string, ColumnRules> Rules { get; }
+    public Dictionary<string, ForeignKey> FkOf { get; } = new(StringComparer.Ordinal);
+    public Dictionary<ForeignKey, bool> Deferred { get; } = new(ReferenceEqualityComparer.Instance);
+    public List<KeyConstraint> Keys { get; } = [];
+    public PartitionRoute? Route { get; }
+
+    public ColumnCodec Codec(string column)
+    {
+        var c = Table.Column(column);
+        return new ColumnCodec(c, c.Type.Kind == TypeKind.Enum && c.Type.UserType is { } u ? Graph.FindEnum(u) : null);
+    }
+
+    public ColumnRules RulesOf(string column) => Rules.TryGetValue(column, out var r) ? r : new ColumnRules();
+
+    public bool IsKeyColumn(string column) => Keys.Any(k => k.Columns.Contains(column));
+
+    /// <summary>The table an FK's rows live in (a partition's parent) and the partition it is confined to.</summary>
+    public static (TableDef Parent, QualifiedName? Partition) FkParent(SchemaGraph graph, TableDef child, ForeignKey fk)
+    {
+        var target = graph.FindTable(fk.RefTable)
+            ?? throw new InvalidOperationException($"{child.Name}: foreign key {fk.Name ?? string.Join(",", fk.Columns)} references unknown table {fk.RefTable}");
+        if (target.PartitionOf is { } parentName)
+        {
+            var parent = graph.FindTable(parentName) ?? throw new InvalidOperationException($"{target.Name}: partition of unknown table {parentName}");
+            while (parent.PartitionOf is { } up) parent = graph.Table(up);
+            return (parent, target.Name);
+        }
+        return (target, null);
+    }
+
+    public ColumnContext Context(string column, long rows, ulong seed)
+    {
+        var c = Table.Column(column);
+        long start = 1, inc = 1;
+        if (c.Sequence is { } sn && Graph.FindSequence(sn) is { } seq)
+        {
+            start = seq.Start;
+            inc = seq.Increment == 0 ? 1 : seq.Increment;
+        }
+        return new ColumnContext
+        {
+            Table = Table,
+            Column = c,
+            Type = c.Type,
+            Position = Positions[column],
+            Rules = RulesOf(column),
+            Enum = c.Type.Kind == TypeKind.Enum && c.Type.UserType is { } u ? Graph.FindEnum(u) : null,
+            Rng = CounterRng.Stream(seed, CounterRng.Label(Table.Name.ToString()), CounterRng.Label(column)),
+            Rows = rows,
+            Route = Route is not null && Table.Partitioning!.Columns[0] == column ? Route : null,
+            SequenceStart = start,
+            SequenceIncrement = inc,
+        };
+    }
+
+    /// <summary>Partition routing over the first partition column: RANGE bounds on ordinal kinds, LIST values.
+    /// HASH partitioning and DEFAULT-only layouts need nothing.</summary>
+    private static PartitionRoute? Routing(SchemaGraph graph, TableDef t)
+    {
+        if (t.Partitioning is not { Columns.Count: > 0 } spec || t.FindColumn(spec.Columns[0]) is not { } key) return null;
+        var kind = key.Type.Kind;
+        var names = new List<QualifiedName>();
+        if (spec.Strategy.Equals("RANGE", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Literals.IsOrdinal(kind)) return null;
+            var ranges = new List<(double, double)>();
+            foreach (var p in spec.Partitions)
+            {
+                if (p.From is not { Count: > 0 } from || p.To is not { Count: > 0 } to) continue;
+                var f = Literals.Unquote(from[0], out var fMin, out _);
+                var u = Literals.Unquote(to[0], out _, out var uMax);
+                double lo = double.NegativeInfinity, hi = double.PositiveInfinity;
+                if (!fMin && (f is null || !Literals.TryOrdinal(kind, f, out lo))) continue;
+                if (!uMax && (u is null || !Literals.TryOrdinal(kind, u, out hi))) continue;
+                if (!(lo < hi)) continue;
+                ranges.Add((lo, hi));
+                names.Add(p.Table);
+            }
+            return names.Count == 0 ? null : new PartitionRoute { Partitions = names, Ranges = ranges.ToArray() };
+        }
+        if (spec.Strategy.Equals("LIST", StringComparison.OrdinalIgnoreCase))
+        {
+            var lists = new List<string[]>();
+            foreach (var p in spec.Partitions)
+            {
+                if (p.In is not { Count: > 0 } values) continue;
+                var vals = values.Select(v => Literals.Unquote(v, out _, out _)).OfType<string>().ToArray();
+                if (vals.Length == 0) continue;
+                lists.Add(vals);
+                names.Add(p.Table);
+            }
+            return names.Count == 0 ? null : new PartitionRoute { Partitions = names, Lists = lists.ToArray() };
+        }
+        return null;
+    }
+
+    /// <summary>A key component: one own column, or one whole FK (its value is a parent row).</summary>
+    internal sealed record Digit(string? Column, ForeignKey? Fk, bool SelfReference, long Domain);
+
+    /// <summary>The digits of a key given the row counts of the parents. Columns fixed by an FK that is only partly
+    /// in the key contribute no digit. <paramref name="satisfied"/> is true when NULLs make the key unique anyway
+    /// (it contains the columns of a deferred FK, always NULL).</summary>
+    public List<Digit> Digits(KeyConstraint key, Func<TableDef, long> rowsOf, long ownRows, ulong seed, out bool satisfied)
+    {
+        satisfied = false;
+        var digits = new List<Digit>();
+        foreach (var col in key.Columns)
+        {
+            if (!Positions.ContainsKey(col)) continue;
+            if (FkOf.TryGetValue(col, out var fk))
+            {
+                if (Deferred[fk]) { satisfied = true; continue; }
+                if (!fk.Columns.All(key.Columns.Contains)) continue;
+                if (digits.Any(d => ReferenceEquals(d.Fk, fk))) continue;
+                var self = fk.IsSelfReference(Table);
+                long domain;
+                if (self) domain = KeyLayout.MaxSpace;
+                else
+                {
+                    var (parent, partition) = FkParent(Graph, Table, fk);
+                    domain = Target(parent, partition, rowsOf(parent)).Domain;
+                }
+                digits.Add(new Digit(null, fk, self, domain));
+                continue;
+            }
+            var ctx = Context(col, ownRows, seed);
+            var d = ColumnFactory.CanGenerate(ctx.Type) ? ColumnFactory.UniqueDomain(ctx) : 0;
+            digits.Add(new Digit(col, null, false, d));
+        }
+        return digits;
+    }
+
+    public FkTarget Target(TableDef parent, QualifiedName? partition, long parentRows)
+    {
+        if (partition is { } p && RouteOf(parent) is { } route)
+        {
+            var idx = route.Partitions.ToList().IndexOf(p);
+            if (idx >= 0) return new FkTarget(parentRows, idx, route.Count);
+        }
+        return new FkTarget(parentRows, 0, 1);
+    }
+
+    private readonly Dictionary<TableDef, PartitionRoute?> _routes = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The partition routing of another table (cached; partition routing depends only on the schema).</summary>
+    public PartitionRoute? RouteOf(TableDef t)
+    {
+        if (ReferenceEquals(t, Table)) return Route;
+        lock (_routes)
+        {
+            if (!_routes.TryGetValue(t, out var r)) _routes[t] = r = Routing(Graph, t);
+            return r;
+        }
+    }
+}
