@@ -194,7 +194,7 @@ public sealed class PgLoaderTests(ClusterFixture fx)
 
         var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, Generator(plan),
             new LoadOptions(), null, CancellationToken.None));
-        Assert.Contains("public.customer: the target table is not empty", e.Message, StringComparison.Ordinal);
+        Assert.Contains("customer: the target table is not empty", e.Message, StringComparison.Ordinal);
         Assert.Equal(1, await CountAsync(cs, "customer"));
 
         await new PgLoader().LoadAsync(cs, plan, Generator(plan), new LoadOptions { Truncate = true }, null,
@@ -212,13 +212,13 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         await ClusterFixture.ExecAsync(cs, LoadSchema.Full + "ALTER TABLE product DROP COLUMN doc;");
         var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, Generator(plan),
             new LoadOptions(), null, CancellationToken.None));
-        Assert.Equal("public.product: the target table has no column \"doc\" (xml)", e.Message);
+        Assert.Equal("product: the target table has no column \"doc\" (xml)", e.Message);
         Assert.Equal("doc", e.Column);
 
         await ClusterFixture.ExecAsync(cs, "ALTER TABLE product ADD COLUMN doc xml; DROP TABLE order_line");
         e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, Generator(plan),
             new LoadOptions(), null, CancellationToken.None));
-        Assert.StartsWith("public.order_line: table does not exist", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("order_line: table does not exist", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -352,8 +352,24 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         await ClusterFixture.ExecAsync(cs, LoadSchema.Full);
         var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, new WrongTypes(plan),
             new LoadOptions(), null, CancellationToken.None));
-        Assert.Equal("public.customer: public.customer.customer_id (integer): the generator produced Int64 values, " +
-                     "the loader expects Int32", e.Message);
+        Assert.Equal("customer.customer_id (integer): the generator produced Int64 values, the loader expects Int32",
+            e.Message);
+        Assert.Equal("customer_id", e.Column);
+        Assert.Equal(0, await CountAsync(cs, "customer"));
+    }
+
+    [Fact]
+    public async Task A_value_the_client_cannot_encode_is_named_by_row_and_column()
+    {
+        var plan = await PlanAsync(10, 10, 10, 10);
+        var cs = await fx.NewDatabaseAsync("load_badvalue");
+        await ClusterFixture.ExecAsync(cs, LoadSchema.Full);
+        var gen = Generator(plan);
+        gen.Overrides["customer.ip"] = r => r == 6 ? "not-an-address" : "10.0.0.1";
+        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, gen,
+            new LoadOptions(), null, CancellationToken.None));
+        Assert.StartsWith("customer: row 7, column ip (inet): ", e.Message, StringComparison.Ordinal);
+        Assert.Equal("ip", e.Column);
         Assert.Equal(0, await CountAsync(cs, "customer"));
     }
 

@@ -140,9 +140,9 @@ internal abstract class ColumnWriter
         return bits;
     }
 
-    protected InvalidOperationException WrongType(ColumnVector v, Type expected) => new(
-        $"{Table.Name}.{Column.Name} ({Column.Type}): the generator produced {v.ValueType.Name} values, " +
-        $"the loader expects {expected.Name}");
+    protected LoadException WrongType(ColumnVector v, Type expected) => new(
+        $"{LoadException.DisplayName(Table.Name)}.{Column.Name} ({Column.Type}): the generator produced " +
+        $"{v.ValueType.Name} values, the loader expects {expected.Name}", Table.Name, Column.Name);
 
     /// <summary>Values written as they are.</summary>
     private sealed class Direct<T>(TableDef table, ColumnDef column, NpgsqlDbType type) : ColumnWriter(table, column)
@@ -209,7 +209,7 @@ internal abstract class ColumnWriter
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
-                throw new InvalidOperationException($"{Table.Name}.{Column.Name}: \"{s}\" is not a valid {Column.Type}", e);
+                throw new FormatException($"\"{s}\" is not a valid {Column.Type}", e);
             }
         }
     }
@@ -254,8 +254,8 @@ internal abstract class ColumnWriter
                 importer.WriteNull();
                 return;
             }
-            throw new InvalidOperationException(
-                $"{Table.Name}.{Column.Name}: values of type {Column.Type} cannot be loaded with binary COPY (only NULLs)");
+            throw new NotSupportedException(
+                $"values of type {Column.Type} cannot be loaded with binary COPY (only NULLs)");
         }
     }
 }

@@ -63,7 +63,9 @@ public sealed class EmbeddedCluster
 
     private string PortFile => Path.Combine(ClusterDirectory, "port");
 
-    private string SocketDirectory
+    /// <summary>Where the server puts its Unix socket: the cluster directory, or /tmp/plurel-    private string SocketDirectorylt;hash    private string SocketDirectorygt; when that path
+    /// would be too long for a socket name.</summary>
+    internal string SocketDirectory
     {
         get
         {

@@ -93,7 +93,8 @@ public sealed class LoadException : Exception
         return new LoadException(sb.ToString(), name, e.ColumnName ?? ColumnFromWhere(e.Where), e.ConstraintName, e);
     }
 
-    private static string DisplayName(QualifiedName n) => n.Schema == "public" ? n.Name : n.ToString();
+    /// <summary>How messages name a table: bare in the public schema, schema-qualified elsewhere.</summary>
+    internal static string DisplayName(QualifiedName n) => n.Schema == "public" ? n.Name : n.ToString();
 
     // COPY errors carry "COPY customer, line 17" (binary COPY counts rows from 1) and sometimes ", column x: …".
     private static long? CopyLine(string? where)

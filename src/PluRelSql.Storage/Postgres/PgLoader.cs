@@ -67,8 +67,8 @@ public sealed class PgLoader
         }
         catch (InvalidOperationException e) when (current is not null)
         {
-            // A value the writers could not convert, or a generator that produced the wrong shape.
-            throw new LoadException($"{current.Name}: {e.Message}", current.Name, inner: e);
+            // A generator that produced the wrong shape.
+            throw new LoadException($"{LoadException.DisplayName(current.Name)}: {e.Message}", current.Name, inner: e);
         }
         // Anything else (cancellation, a lost connection) propagates as it is; the server rolls the transaction
         // back when the connection closes without a commit.
@@ -118,12 +118,12 @@ public sealed class PgLoader
             if (!existing.TryGetValue(table.Name, out var columns))
                 throw new LoadException(
                     options.PreDataSql.Count == 0
-                        ? $"{table.Name}: table does not exist in the target database (create the schema first, or let the load create it)"
-                        : $"{table.Name}: table does not exist after the schema statements ran",
+                        ? $"{LoadException.DisplayName(table.Name)}: table does not exist in the target database (create the schema first, or let the load create it)"
+                        : $"{LoadException.DisplayName(table.Name)}: table does not exist after the schema statements ran",
                     table.Name);
             foreach (var col in table.Columns.Where(c => c.IsLoaded))
                 if (!columns.Contains(col.Name))
-                    throw new LoadException($"{table.Name}: the target table has no column \"{col.Name}\" ({col.Type})",
+                    throw new LoadException($"{LoadException.DisplayName(table.Name)}: the target table has no column \"{col.Name}\" ({col.Type})",
                         table.Name, col.Name);
         }
 
@@ -153,7 +153,7 @@ public sealed class PgLoader
             await using var cmd = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {table.Name.ToSql()})", conn);
             if ((bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!)
                 throw new LoadException(
-                    $"{table.Name}: the target table is not empty; load into empty tables or ask to truncate them",
+                    $"{LoadException.DisplayName(table.Name)}: the target table is not empty; load into empty tables or ask to truncate them",
                     table.Name);
         }
         return fresh;
@@ -238,10 +238,23 @@ public sealed class PgLoader
             await foreach (var batch in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 Bind(table, columns, writers, batch, done);
-                for (var row = 0; row < batch.Count; row++)
+                int row = 0, col = 0;
+                try
                 {
-                    importer.StartRow();
-                    foreach (var w in writers) w.Write(importer, row);
+                    for (row = 0; row < batch.Count; row++)
+                    {
+                        importer.StartRow();
+                        for (col = 0; col < writers.Length; col++) writers[col].Write(importer, row);
+                    }
+                }
+                catch (Exception e) when (e is FormatException or InvalidCastException or ArgumentException
+                                              or OverflowException or NotSupportedException)
+                {
+                    // A value the client could not encode: name it before the server ever sees it.
+                    var c = columns[col];
+                    throw new LoadException(
+                        $"{LoadException.DisplayName(table.Name)}: row {done + row + 1}, column {c.Name} ({c.Type}): {e.Message}",
+                        table.Name, c.Name, inner: e);
                 }
                 done += batch.Count;
                 progress?.Report(new TableProgress(table.Name, done, total));
