@@ -60,8 +60,9 @@ public sealed record SqlType
 
     private string Brackets() => ArrayDims > 0 ? string.Concat(Enumerable.Repeat("[]", ArrayDims)) : "";
 
+    // pg_catalog types (point, oid, … kept as TypeKind.Other) are always visible, so format_type prints them bare.
     private static string FormatUser(QualifiedName n) =>
-        n.Schema == "public" ? SqlIdent.Quote(n.Name) : n.ToSql();
+        n.Schema is "public" or "pg_catalog" ? SqlIdent.Quote(n.Name) : n.ToSql();
 
     private string ScalarName() => Kind switch
     {

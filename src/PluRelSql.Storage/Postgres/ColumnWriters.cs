@@ -1,0 +1,261 @@
+using System.Collections;
+using System.Net;
+using System.Net.NetworkInformation;
+using Npgsql;
+using NpgsqlTypes;
+using PluRelSql.Generation;
+using PluRelSql.Schema;
+
+namespace PluRelSql.Storage.Postgres;
+
+/// <summary>Writes one column of a <see cref="RowBatch"/> into a binary COPY, value by value, through the typed
+/// <c>Write&lt;T&gt;(T, NpgsqlDbType)</c> (no boxing, no per-value allocation for the native kinds).</summary>
+internal abstract class ColumnWriter
+{
+    protected ColumnWriter(TableDef table, ColumnDef column)
+    {
+        Table = table;
+        Column = column;
+    }
+
+    public TableDef Table { get; }
+    public ColumnDef Column { get; }
+
+    /// <summary>Takes the column's vector of the next batch (one type check per batch, not per value).</summary>
+    public abstract void Bind(ColumnVector vector);
+
+    public abstract void Write(NpgsqlBinaryImporter importer, int row);
+
+    /// <summary>The writer for a column, chosen from its type (a domain column is written as its base type, which is
+    /// what binary COPY expects).</summary>
+    public static ColumnWriter For(TableDef table, ColumnDef column)
+    {
+        var t = column.Type;
+        if (t.IsArray) return ArrayWriter(table, column, t);
+        return t.Kind switch
+        {
+            TypeKind.SmallInt => new Direct<short>(table, column, NpgsqlDbType.Smallint),
+            TypeKind.Integer => new Direct<int>(table, column, NpgsqlDbType.Integer),
+            TypeKind.BigInt => new Direct<long>(table, column, NpgsqlDbType.Bigint),
+            TypeKind.Numeric => new Direct<decimal>(table, column, NpgsqlDbType.Numeric),
+            TypeKind.Money => new Direct<decimal>(table, column, NpgsqlDbType.Money),
+            TypeKind.Real => new Direct<float>(table, column, NpgsqlDbType.Real),
+            TypeKind.Double => new Direct<double>(table, column, NpgsqlDbType.Double),
+            TypeKind.Boolean => new Direct<bool>(table, column, NpgsqlDbType.Boolean),
+            TypeKind.Date => new Direct<DateOnly>(table, column, NpgsqlDbType.Date),
+            TypeKind.Timestamp => new Direct<DateTime>(table, column, NpgsqlDbType.Timestamp),
+            TypeKind.TimestampTz => new Direct<DateTime>(table, column, NpgsqlDbType.TimestampTz),
+            TypeKind.Time => new Direct<TimeOnly>(table, column, NpgsqlDbType.Time),
+            TypeKind.TimeTz => new Direct<DateTimeOffset>(table, column, NpgsqlDbType.TimeTz),
+            TypeKind.Interval => new Direct<TimeSpan>(table, column, NpgsqlDbType.Interval),
+            TypeKind.Uuid => new Direct<Guid>(table, column, NpgsqlDbType.Uuid),
+            TypeKind.Bytea => new Direct<byte[]>(table, column, NpgsqlDbType.Bytea),
+            TypeKind.Text => new Direct<string>(table, column, NpgsqlDbType.Text),
+            TypeKind.Varchar => new Direct<string>(table, column, NpgsqlDbType.Varchar),
+            TypeKind.Char => new Direct<string>(table, column, NpgsqlDbType.Char),
+            TypeKind.Json => new Direct<string>(table, column, NpgsqlDbType.Json),
+            TypeKind.Jsonb => new Direct<string>(table, column, NpgsqlDbType.Jsonb),
+            TypeKind.Xml => new Direct<string>(table, column, NpgsqlDbType.Xml),
+            // An enum's binary form is its label's text, and binary COPY does not check a scalar's type OID: writing the
+            // label as text works even for an enum created in this very transaction (unknown to Npgsql's type cache).
+            TypeKind.Enum => new Direct<string>(table, column, NpgsqlDbType.Text),
+            TypeKind.Inet => new Converted<NpgsqlInet>(table, column, NpgsqlDbType.Inet, s => new NpgsqlInet(s)),
+            TypeKind.Cidr => new Converted<IPNetwork>(table, column, NpgsqlDbType.Cidr, ParseCidr),
+            TypeKind.MacAddr => new Converted<PhysicalAddress>(table, column, NpgsqlDbType.MacAddr, ParseMac),
+            TypeKind.Bit => new Converted<BitArray>(table, column, NpgsqlDbType.Bit, ParseBits),
+            TypeKind.VarBit => new Converted<BitArray>(table, column, NpgsqlDbType.Varbit, ParseBits),
+            TypeKind.TsVector => new Converted<NpgsqlTsVector>(table, column, NpgsqlDbType.TsVector, ParseTsVector),
+            // citext's binary form is text's.
+            TypeKind.Other when t.UserType is { Name: "citext" } => new Direct<string>(table, column, NpgsqlDbType.Text),
+            _ => new NullsOnly(table, column),
+        };
+    }
+
+    private static ColumnWriter ArrayWriter(TableDef table, ColumnDef column, SqlType t)
+    {
+        // Arrays carry their element type's OID, which the server checks: the element type must be exact.
+        const NpgsqlDbType A = NpgsqlDbType.Array;
+        return t.Kind switch
+        {
+            TypeKind.SmallInt => new Direct<short[]>(table, column, A | NpgsqlDbType.Smallint),
+            TypeKind.Integer => new Direct<int[]>(table, column, A | NpgsqlDbType.Integer),
+            TypeKind.BigInt => new Direct<long[]>(table, column, A | NpgsqlDbType.Bigint),
+            TypeKind.Numeric => new Direct<decimal[]>(table, column, A | NpgsqlDbType.Numeric),
+            TypeKind.Money => new Direct<decimal[]>(table, column, A | NpgsqlDbType.Money),
+            TypeKind.Real => new Direct<float[]>(table, column, A | NpgsqlDbType.Real),
+            TypeKind.Double => new Direct<double[]>(table, column, A | NpgsqlDbType.Double),
+            TypeKind.Boolean => new Direct<bool[]>(table, column, A | NpgsqlDbType.Boolean),
+            TypeKind.Date => new Direct<DateOnly[]>(table, column, A | NpgsqlDbType.Date),
+            TypeKind.Timestamp => new Direct<DateTime[]>(table, column, A | NpgsqlDbType.Timestamp),
+            TypeKind.TimestampTz => new Direct<DateTime[]>(table, column, A | NpgsqlDbType.TimestampTz),
+            TypeKind.Time => new Direct<TimeOnly[]>(table, column, A | NpgsqlDbType.Time),
+            TypeKind.TimeTz => new Direct<DateTimeOffset[]>(table, column, A | NpgsqlDbType.TimeTz),
+            TypeKind.Interval => new Direct<TimeSpan[]>(table, column, A | NpgsqlDbType.Interval),
+            TypeKind.Uuid => new Direct<Guid[]>(table, column, A | NpgsqlDbType.Uuid),
+            TypeKind.Bytea => new Direct<byte[][]>(table, column, A | NpgsqlDbType.Bytea),
+            TypeKind.Text => new Direct<string[]>(table, column, A | NpgsqlDbType.Text),
+            TypeKind.Varchar => new Direct<string[]>(table, column, A | NpgsqlDbType.Varchar),
+            TypeKind.Char => new Direct<string[]>(table, column, A | NpgsqlDbType.Char),
+            TypeKind.Json => new Direct<string[]>(table, column, A | NpgsqlDbType.Json),
+            TypeKind.Jsonb => new Direct<string[]>(table, column, A | NpgsqlDbType.Jsonb),
+            TypeKind.Xml => new Direct<string[]>(table, column, A | NpgsqlDbType.Xml),
+            // Needs the enum's OID: the loader reloads Npgsql's type cache after creating types.
+            TypeKind.Enum => new Named<string[]>(table, column,
+                EnumTypeName(t.UserType ?? throw new InvalidOperationException($"{table.Name}.{column.Name}: enum without a type")) + "[]"),
+            TypeKind.Inet => new ConvertedArray<NpgsqlInet>(table, column, A | NpgsqlDbType.Inet, s => new NpgsqlInet(s)),
+            TypeKind.Cidr => new ConvertedArray<IPNetwork>(table, column, A | NpgsqlDbType.Cidr, ParseCidr),
+            TypeKind.MacAddr => new ConvertedArray<PhysicalAddress>(table, column, A | NpgsqlDbType.MacAddr, ParseMac),
+            TypeKind.Bit => new ConvertedArray<BitArray>(table, column, A | NpgsqlDbType.Bit, ParseBits),
+            TypeKind.VarBit => new ConvertedArray<BitArray>(table, column, A | NpgsqlDbType.Varbit, ParseBits),
+            TypeKind.TsVector => new ConvertedArray<NpgsqlTsVector>(table, column, A | NpgsqlDbType.TsVector, ParseTsVector),
+            _ => new NullsOnly(table, column),
+        };
+    }
+
+    /// <summary>Npgsql's data type name of an enum: <c>schema.name</c>, unquoted.</summary>
+    internal static string EnumTypeName(QualifiedName n) => n.Schema + "." + n.Name;
+
+    // PostgreSQL prints cidr with its prefix; a bare address is a host network.
+    private static IPNetwork ParseCidr(string s) =>
+        IPNetwork.Parse(s.Contains('/', StringComparison.Ordinal) ? s : s + (s.Contains(':', StringComparison.Ordinal) ? "/128" : "/32"));
+
+    // Npgsql marks its client-side tsvector parser obsolete because it cannot mirror every PostgreSQL rule; the
+    // generators emit plain "'lexeme':1 'other':2A" forms, which it parses exactly.
+#pragma warning disable CS0618
+    private static NpgsqlTsVector ParseTsVector(string s) => NpgsqlTsVector.Parse(s);
+#pragma warning restore CS0618
+
+    private static PhysicalAddress ParseMac(string s) => PhysicalAddress.Parse(s.Replace(':', '-').Replace('.', '-'));
+
+    private static BitArray ParseBits(string s)
+    {
+        var bits = new BitArray(s.Length);
+        for (var i = 0; i < s.Length; i++)
+            bits[i] = s[i] switch
+            {
+                '1' => true,
+                '0' => false,
+                _ => throw new FormatException($"\"{s}\" is not a bit string"),
+            };
+        return bits;
+    }
+
+    protected LoadException WrongType(ColumnVector v, Type expected) => new(
+        $"{LoadException.DisplayName(Table.Name)}.{Column.Name} ({Column.Type}): the generator produced " +
+        $"{v.ValueType.Name} values, the loader expects {expected.Name}", Table.Name, Column.Name);
+
+    /// <summary>Values written as they are.</summary>
+    private sealed class Direct<T>(TableDef table, ColumnDef column, NpgsqlDbType type) : ColumnWriter(table, column)
+    {
+        private T[] _values = [];
+        private bool[]? _nulls;
+
+        public override void Bind(ColumnVector vector)
+        {
+            _values = (vector as ColumnVector<T> ?? throw WrongType(vector, typeof(T))).Values;
+            _nulls = vector.Nulls;
+        }
+
+        public override void Write(NpgsqlBinaryImporter importer, int row)
+        {
+            if (_nulls is { } n && n[row]) importer.WriteNull();
+            else importer.Write(_values[row], type);
+        }
+    }
+
+    /// <summary>Values written with a data type name (types that have no NpgsqlDbType, e.g. enum arrays).</summary>
+    private sealed class Named<T>(TableDef table, ColumnDef column, string dataTypeName) : ColumnWriter(table, column)
+    {
+        private T[] _values = [];
+        private bool[]? _nulls;
+
+        public override void Bind(ColumnVector vector)
+        {
+            _values = (vector as ColumnVector<T> ?? throw WrongType(vector, typeof(T))).Values;
+            _nulls = vector.Nulls;
+        }
+
+        public override void Write(NpgsqlBinaryImporter importer, int row)
+        {
+            if (_nulls is { } n && n[row]) importer.WriteNull();
+            else importer.Write(_values[row], dataTypeName);
+        }
+    }
+
+    /// <summary>Text forms (inet, macaddr, bit, tsvector) converted to the Npgsql type that writes their binary form.</summary>
+    private sealed class Converted<T>(TableDef table, ColumnDef column, NpgsqlDbType type, Func<string, T> parse)
+        : ColumnWriter(table, column)
+    {
+        private string[] _values = [];
+        private bool[]? _nulls;
+
+        public override void Bind(ColumnVector vector)
+        {
+            _values = (vector as ColumnVector<string> ?? throw WrongType(vector, typeof(string))).Values;
+            _nulls = vector.Nulls;
+        }
+
+        public override void Write(NpgsqlBinaryImporter importer, int row)
+        {
+            if (_nulls is { } n && n[row]) importer.WriteNull();
+            else importer.Write(Parse(_values[row]), type);
+        }
+
+        private T Parse(string s)
+        {
+            try
+            {
+                return parse(s);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                throw new FormatException($"\"{s}\" is not a valid {Column.Type}", e);
+            }
+        }
+    }
+
+    private sealed class ConvertedArray<T>(TableDef table, ColumnDef column, NpgsqlDbType type, Func<string, T> parse)
+        : ColumnWriter(table, column)
+    {
+        private string[][] _values = [];
+        private bool[]? _nulls;
+
+        public override void Bind(ColumnVector vector)
+        {
+            _values = (vector as ColumnVector<string[]> ?? throw WrongType(vector, typeof(string[]))).Values;
+            _nulls = vector.Nulls;
+        }
+
+        public override void Write(NpgsqlBinaryImporter importer, int row)
+        {
+            if (_nulls is { } n && n[row])
+            {
+                importer.WriteNull();
+                return;
+            }
+            var text = _values[row];
+            var converted = new T[text.Length];
+            for (var i = 0; i < text.Length; i++) converted[i] = parse(text[i]);
+            importer.Write(converted, type);
+        }
+    }
+
+    /// <summary>A type binary COPY cannot produce from a text form (PostGIS geometry, pgvector, …): NULLs only.</summary>
+    private sealed class NullsOnly(TableDef table, ColumnDef column) : ColumnWriter(table, column)
+    {
+        private ColumnVector? _vector;
+
+        public override void Bind(ColumnVector vector) => _vector = vector;
+
+        public override void Write(NpgsqlBinaryImporter importer, int row)
+        {
+            if (_vector!.IsNull(row))
+            {
+                importer.WriteNull();
+                return;
+            }
+            throw new NotSupportedException(
+                $"values of type {Column.Type} cannot be loaded with binary COPY (only NULLs)");
+        }
+    }
+}
