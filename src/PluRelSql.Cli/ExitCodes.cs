@@ -1,6 +1,6 @@
 using Npgsql;
 using PluRelSql.Schema;
-using PluRelSql.Storage;
+using PluRelSql.Storage.Postgres;
 
 namespace PluRelSql.Cli;
 
@@ -27,7 +27,7 @@ public static class ExitCodes
         catch (LoadException e) { return Fail(Database, e.Message); }
         catch (PostgresException e) { return Fail(Database, $"{e.MessageText}{(e.Detail is { } d ? $" ({d})" : "")}"); }
         catch (NpgsqlException e) { return Fail(Database, e.InnerException is { } inner ? $"{e.Message}: {inner.Message}" : e.Message); }
-        catch (DatabaseSetupException e) { return Fail(Database, e.Message); }
+        catch (ClusterException e) { return Fail(Database, e.Message); }
         catch (OperationCanceledException) { return Fail(Failure, "cancelled; the target was left as it was"); }
     }
 

@@ -58,7 +58,7 @@ public sealed class EmbeddedCluster
     public string BinDirectory => _binDir ??= FindBinDirectory();
 
     /// <summary>The port the cluster listens on (the remembered one when started by an earlier process).</summary>
-    public int Port => _port ??= ReadPortFile() ?? throw new InvalidOperationException(
+    public int Port => _port ??= ReadPortFile() ?? throw new ClusterException(
         $"the cluster in {ClusterDirectory} has not been started (no port recorded)");
 
     private string PortFile => Path.Combine(ClusterDirectory, "port");
@@ -106,7 +106,7 @@ public sealed class EmbeddedCluster
 
         if (await IsRunningAsync(ct).ConfigureAwait(false))
         {
-            _port = ReadPortFile() ?? throw new InvalidOperationException(
+            _port = ReadPortFile() ?? throw new ClusterException(
                 $"the cluster in {DataDirectory} runs but its port file {PortFile} is missing; stop it with pg_ctl");
             return;
         }
@@ -130,7 +130,7 @@ public sealed class EmbeddedCluster
         var (code, output) = await RunServerToolAsync("pg_ctl",
             ["-D", DataDirectory, "-w", "-t", "60", "-l", LogFile, "start"], ct).ConfigureAwait(false);
         if (code != 0)
-            throw new InvalidOperationException(
+            throw new ClusterException(
                 $"pg_ctl start failed for {DataDirectory} (exit {code}): {output.Trim()}\n{TailOfLog()}");
         await File.WriteAllTextAsync(PortFile, port.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
         _port = port;
@@ -144,7 +144,7 @@ public sealed class EmbeddedCluster
         var (code, output) = await RunServerToolAsync("pg_ctl",
             ["-D", DataDirectory, "-w", "-t", "60", "-m", "fast", "stop"], ct).ConfigureAwait(false);
         if (code != 0)
-            throw new InvalidOperationException($"pg_ctl stop failed for {DataDirectory} (exit {code}): {output.Trim()}");
+            throw new ClusterException($"pg_ctl stop failed for {DataDirectory} (exit {code}): {output.Trim()}");
     }
 
     public async Task<ClusterStatus> StatusAsync(CancellationToken ct = default)
@@ -199,7 +199,7 @@ public sealed class EmbeddedCluster
             ["-D", DataDirectory, "-A", "trust", "-U", "postgres", "--encoding=UTF8", "--locale=C"], ct)
             .ConfigureAwait(false);
         if (code != 0)
-            throw new InvalidOperationException($"initdb failed in {DataDirectory} (exit {code}): {output.Trim()}");
+            throw new ClusterException($"initdb failed in {DataDirectory} (exit {code}): {output.Trim()}");
 
         // A scratch development cluster: durability is traded for load speed. A crash may lose the cluster's
         // recent data, which can always be regenerated; never use these settings for data you need to keep.
@@ -231,7 +231,7 @@ public sealed class EmbeddedCluster
         if (ReadPortFile() is { } remembered && IsPortFree(remembered)) return remembered;
         for (var p = _preferredPort; p < _preferredPort + 200 && p <= 65535; p++)
             if (IsPortFree(p)) return p;
-        throw new InvalidOperationException($"no free TCP port in {_preferredPort}..{_preferredPort + 199} on 127.0.0.1");
+        throw new ClusterException($"no free TCP port in {_preferredPort}..{_preferredPort + 199} on 127.0.0.1");
     }
 
     private static bool IsPortFree(int port)
@@ -309,7 +309,7 @@ public sealed class EmbeddedCluster
     {
         var (code, _) = RunSync("id", ["-u", "postgres"]);
         if (code != 0)
-            throw new InvalidOperationException(
+            throw new ClusterException(
                 "running as root, the cluster must run as the `postgres` OS user, which does not exist: " +
                 "install PostgreSQL with `sudo apt-get install postgresql` (or run `make setup`)");
     }
@@ -320,14 +320,14 @@ public sealed class EmbeddedCluster
     private static void Chown(string path)
     {
         var (code, output) = RunSync("chown", ["postgres:postgres", path]);
-        if (code != 0) throw new InvalidOperationException($"chown postgres {path} failed: {output.Trim()}");
+        if (code != 0) throw new ClusterException($"chown postgres {path} failed: {output.Trim()}");
     }
 
     private static async Task ChownAsync(string path, CancellationToken ct)
     {
         if (!IsRoot) return;
         var (code, output) = await RunAsync("chown", ["postgres:postgres", path], false, ct).ConfigureAwait(false);
-        if (code != 0) throw new InvalidOperationException($"chown postgres {path} failed: {output.Trim()}");
+        if (code != 0) throw new ClusterException($"chown postgres {path} failed: {output.Trim()}");
     }
 
     private async Task<FileStream> AcquireLockAsync(CancellationToken ct)
@@ -383,7 +383,7 @@ public sealed class EmbeddedCluster
         foreach (var d in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
             if (HasServer(d)) return d;
 
-        throw new InvalidOperationException(MissingBinaries);
+        throw new ClusterException(MissingBinaries);
     }
 
     /// <summary>Runs a server tool from <see cref="BinDirectory"/>, as the postgres user when we are root.</summary>
@@ -439,3 +439,7 @@ public sealed class EmbeddedCluster
         return psi;
     }
 }
+
+/// <summary>The embedded cluster could not be set up, started or stopped (missing binaries, initdb or pg_ctl
+/// failure, no free port). The message says what to do; the CLI maps it to exit code 3.</summary>
+public sealed class ClusterException(string message) : Exception(message);
