@@ -516,7 +516,7 @@ internal sealed partial class TSqlSchemaBuilder
             Notice(TSqlNoticeKind.Index, $"index {index.Name.Value} is on {target}, which is not a table read here (a view?): not kept", index);
             return;
         }
-        _graph.Indexes.Add(new IndexDef { Name = index.Name.Value, Table = table.Name, Sql = _source.Text(index), Unique = index.Unique });
+        _graph.Indexes.Add(new IndexDef { Name = index.Name.Value, Table = table.Name, Sql = _source.Text(index).TrimEnd().TrimEnd(';').TrimEnd(), Unique = index.Unique });
         Count(TSqlNoticeKind.Index, "CREATE INDEX kept as T-SQL text (IndexDef.Sql): translate it before running it on PostgreSQL", index);
     }
 }
