@@ -15,6 +15,9 @@ internal sealed partial class TSqlSchemaBuilder
     private readonly Dictionary<string, DomainType> _domains = [];
     private readonly List<PendingForeignKey> _foreignKeys = [];
     private readonly List<TSqlNotice> _notices = [];
+    private readonly Dictionary<string, SequenceDef> _sequences = [];
+    /// <summary>Named DEFAULT constraints, so that DROP CONSTRAINT DF_… can remove the default.</summary>
+    private readonly Dictionary<(TableDef, string), ColumnDef> _defaultNames = [];
     private readonly Dictionary<(TSqlNoticeKind Kind, string What), (int Count, SourcePosition First)> _counted = [];
     private TSqlSource _source = null!;
 
@@ -59,11 +62,21 @@ internal sealed partial class TSqlSchemaBuilder
             case AlterTableAlterColumnStatement alter:
                 AlterColumn(alter);
                 return;
-            case AlterTableConstraintModificationStatement mod:
+            case AlterTableConstraintModificationStatement { ConstraintEnforcement: ConstraintEnforcement.NoCheck } mod:
                 Notice(TSqlNoticeKind.NoCheckConstraint,
-                    $"ALTER TABLE {_source.Text(mod.SchemaObjectName)} {(mod.ConstraintEnforcement == ConstraintEnforcement.NoCheck ? "NOCHECK" : "CHECK")} CONSTRAINT " +
-                    $"{(mod.All ? "ALL" : string.Join(", ", mod.ConstraintNames.Select(n => n.Value)))}: the constraints stay in the schema " +
-                    "and generated rows satisfy them", mod);
+                    $"ALTER TABLE {_source.Text(mod.SchemaObjectName)} NOCHECK CONSTRAINT " +
+                    $"{(mod.All ? "ALL" : string.Join(", ", mod.ConstraintNames.Select(n => n.Value)))} disables constraints: they stay in " +
+                    "the schema and generated rows satisfy them", mod);
+                return;
+            case AlterTableConstraintModificationStatement mod:
+                // SSMS scripts enable every FK right after adding it WITH CHECK: nothing to learn from it.
+                Skip("ALTER TABLE … CHECK CONSTRAINT", mod);
+                return;
+            case AlterTableDropTableElementStatement drop:
+                AlterTableDrop(drop);
+                return;
+            case CreateSequenceStatement sequence:
+                CreateSequence(sequence);
                 return;
             case CreateTypeUddtStatement alias:
                 AddDomain(TSqlNames.Of(alias.Name), alias.DataType, alias.NullableConstraint is { Nullable: false }, alias);
@@ -78,7 +91,10 @@ internal sealed partial class TSqlSchemaBuilder
                 Count(TSqlNoticeKind.SkippedStatements, "DROP TABLE (a table created before it is removed; otherwise nothing)", drop);
                 foreach (var name in drop.Objects)
                     if (_tables.Remove(TSqlNames.Key(TSqlNames.Of(name)), out var dropped))
+                    {
                         _graph.Tables.Remove(dropped);
+                        _foreignKeys.RemoveAll(p => p.Owner == dropped);
+                    }
                 return;
             case IfStatement ifs:
                 Count(TSqlNoticeKind.SkippedStatements, "IF (its condition is not evaluated: the DDL in both branches is read)", ifs);
@@ -146,7 +162,7 @@ internal sealed partial class TSqlSchemaBuilder
             Notice(TSqlNoticeKind.SkippedTable, $"graph table {name}: its hidden node/edge columns are not part of the graph", ct);
 
         var table = new TableDef { Name = name, Position = _source.Position(ct) };
-        AddElements(table, ct.Definition, checkExisting: false);
+        AddElements(table, ct.Definition);
         _tables[TSqlNames.Key(name)] = table;
         _graph.Tables.Add(table);
     }
@@ -154,7 +170,7 @@ internal sealed partial class TSqlSchemaBuilder
     private void AlterTableAdd(AlterTableAddTableElementStatement add)
     {
         var table = RequireTable(add.SchemaObjectName);
-        AddElements(table, add.Definition, checkExisting: true);
+        AddElements(table, add.Definition);
         if (add.ExistingRowsCheckEnforcement == ConstraintEnforcement.NoCheck)
             foreach (var c in add.Definition.TableConstraints.Where(c => c is ForeignKeyConstraintDefinition or CheckConstraintDefinition))
                 Notice(TSqlNoticeKind.NoCheckConstraint,
@@ -196,7 +212,7 @@ internal sealed partial class TSqlSchemaBuilder
     private static ColumnDef? FindColumn(TableDef table, string name) =>
         table.Columns.Find(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
-    private void AddElements(TableDef table, TableDefinition definition, bool checkExisting)
+    private void AddElements(TableDef table, TableDefinition definition)
     {
         // Columns first, then their inline constraints: an inline CHECK or FK may name a later column.
         var added = new List<(ColumnDefinition Def, ColumnDef Column)>();
@@ -219,7 +235,39 @@ internal sealed partial class TSqlSchemaBuilder
             Constraint(table, constraint, null);
         foreach (var index in definition.Indexes)
             Notice(TSqlNoticeKind.Index, $"inline index {index.Name?.Value} on {table.Name} is not kept", index);
-        _ = checkExisting;
+    }
+
+    /// <summary>ALTER TABLE … DROP [CONSTRAINT] name / DROP COLUMN name.</summary>
+    private void AlterTableDrop(AlterTableDropTableElementStatement drop)
+    {
+        var table = RequireTable(drop.SchemaObjectName);
+        foreach (var element in drop.AlterTableDropTableElements)
+        {
+            var name = element.Name.Value;
+            bool Named(string? n) => n is not null && n.Equals(name, StringComparison.OrdinalIgnoreCase);
+            switch (element.TableElementType)
+            {
+                case TableElementType.Column:
+                    var column = FindColumn(table, name);
+                    if (column is null && !element.IsIfExists) throw Error($"table {table.Name} has no column \"{name}\" to drop", element);
+                    if (column is not null) table.Columns.Remove(column);
+                    break;
+                case TableElementType.Constraint or TableElementType.NotSpecified:
+                    var found = 0;
+                    if (Named(table.PrimaryKey?.Name)) { table.PrimaryKey = null; found++; }
+                    found += table.Uniques.RemoveAll(k => Named(k.Name));
+                    found += table.Checks.RemoveAll(k => Named(k.Name));
+                    found += table.ForeignKeys.RemoveAll(k => Named(k.Name));
+                    _foreignKeys.RemoveAll(p => p.Owner == table && Named(p.Key.Name));
+                    if (_defaultNames.Remove((table, name.ToUpperInvariant()), out var withDefault)) { withDefault.Default = null; found++; }
+                    if (found == 0 && !element.IsIfExists)
+                        Notice(TSqlNoticeKind.SkippedStatements, $"ALTER TABLE {table.Name} DROP CONSTRAINT {name}: no such constraint was read, nothing dropped", element);
+                    break;
+                default:
+                    Skip("ALTER TABLE DROP " + element.TableElementType.ToString().ToUpperInvariant(), element);
+                    break;
+            }
+        }
     }
 
     private ColumnDef Column(TableDef table, ColumnDefinition def)
@@ -270,7 +318,7 @@ internal sealed partial class TSqlSchemaBuilder
             column.IdentityIncrement = identity.IdentityIncrement is null ? 1 : Integer(identity.IdentityIncrement);
             column.Nullable = false;
         }
-        if (def.DefaultConstraint is { } dflt) column.Default = _source.Text(Unwrap(dflt.Expression));
+        if (def.DefaultConstraint is { } dflt) SetDefault(table, column, dflt);
         foreach (var constraint in def.Constraints)
             if (constraint is NullableConstraintDefinition n)
                 column.Nullable = n.Nullable && column.Identity == IdentityKind.None;
@@ -384,12 +432,26 @@ internal sealed partial class TSqlSchemaBuilder
             {
                 var target = dflt.Column is not null ? RequireColumn(table, dflt.Column)
                     : column ?? throw Error("DEFAULT constraint without FOR column", constraint);
-                target.Default = _source.Text(Unwrap(dflt.Expression));
+                SetDefault(table, target, dflt);
                 return;
             }
             default:
                 Notice(TSqlNoticeKind.SkippedStatements, $"constraint {_source.Text(constraint)} on {table.Name} is not read", constraint);
                 return;
+        }
+    }
+
+    /// <summary>The default as written; DEFAULT (NEXT VALUE FOR seq) also ties the column to that sequence.</summary>
+    private void SetDefault(TableDef table, ColumnDef column, DefaultConstraintDefinition dflt)
+    {
+        var expression = Unwrap(dflt.Expression);
+        column.Default = _source.Text(expression);
+        if (dflt.ConstraintIdentifier is { } name) _defaultNames[(table, name.Value.ToUpperInvariant())] = column;
+        if (expression is NextValueForExpression next && column.Identity == IdentityKind.None)
+        {
+            var sequence = TSqlNames.Of(next.SequenceName);
+            column.Identity = IdentityKind.Sequence;
+            column.Sequence = _sequences.TryGetValue(TSqlNames.Key(sequence), out var known) ? known.Name : sequence;
         }
     }
 
@@ -506,6 +568,50 @@ internal sealed partial class TSqlSchemaBuilder
                        nullType.Trim().Equals("NONULL", StringComparison.OrdinalIgnoreCase));
         var parts = typeName.Split('.');
         AddDomain(new QualifiedName(parts.Length > 1 ? parts[^2] : TSqlNames.DefaultSchema, parts[^1]), created.DataType, notNull, exec);
+    }
+
+    /// <summary>CREATE SEQUENCE: SQL Server's defaults are bigint and, ascending, START WITH the minimum value.</summary>
+    private void CreateSequence(CreateSequenceStatement statement)
+    {
+        var name = TSqlNames.Of(statement.Name);
+        if (_sequences.TryGetValue(TSqlNames.Key(name), out var existing))
+            throw Error($"sequence {name} is already defined at {existing.Position}", statement);
+        var sequence = new SequenceDef { Name = name, Position = _source.Position(statement) };
+        long? start = null;
+        (long Min, long Max) range = (long.MinValue, long.MaxValue);
+        foreach (var option in statement.SequenceOptions)
+        {
+            switch (option)
+            {
+                case DataTypeSequenceOption typed:
+                    var type = TSqlTypeMapper.Map(typed.DataType, _ => null).Type;
+                    var tiny = typed.DataType is SqlDataTypeReference { SqlDataTypeOption: SqlDataTypeOption.TinyInt };
+                    (sequence.DataType, range) = type.Kind switch
+                    {
+                        TypeKind.SmallInt when tiny => ("smallint", (0L, 255L)),
+                        TypeKind.SmallInt => ("smallint", (short.MinValue, short.MaxValue)),
+                        TypeKind.Integer => ("integer", (int.MinValue, int.MaxValue)),
+                        _ => ("bigint", (long.MinValue, long.MaxValue)),
+                    };
+                    break;
+                case ScalarExpressionSequenceOption { OptionValue: { } value } valued:
+                    var number = Integer(value);
+                    switch (valued.OptionKind)
+                    {
+                        case SequenceOptionKind.Start: start = number; break;
+                        case SequenceOptionKind.Increment: sequence.Increment = number ?? 1; break;
+                        case SequenceOptionKind.MinValue: sequence.MinValue = number; break;
+                        case SequenceOptionKind.MaxValue: sequence.MaxValue = number; break;
+                    }
+                    break;
+                case { OptionKind: SequenceOptionKind.Cycle, NoValue: false }:
+                    sequence.Cycle = true;
+                    break;
+            }
+        }
+        sequence.Start = start ?? (sequence.Increment > 0 ? sequence.MinValue ?? range.Min : sequence.MaxValue ?? range.Max);
+        _sequences[TSqlNames.Key(name)] = sequence;
+        _graph.Sequences.Add(sequence);
     }
 
     private void CreateIndex(CreateIndexStatement index)

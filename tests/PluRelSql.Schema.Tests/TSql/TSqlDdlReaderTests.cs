@@ -505,6 +505,75 @@ public sealed class TSqlDdlReaderTests
     }
 
     [Fact]
+    public void Alter_table_drop_constraint_and_column()
+    {
+        var r = Read("""
+            CREATE TABLE p (id int CONSTRAINT pk_p PRIMARY KEY);
+            CREATE TABLE t (a int CONSTRAINT uq_a UNIQUE, b int CONSTRAINT df_b DEFAULT 1, c int CONSTRAINT ck_c CHECK (c > 0),
+              d int CONSTRAINT fk_d REFERENCES nowhere, e int);
+            ALTER TABLE t DROP CONSTRAINT uq_a, CONSTRAINT [DF_B], CONSTRAINT ck_c;
+            ALTER TABLE t DROP fk_d;
+            ALTER TABLE t DROP COLUMN e;
+            ALTER TABLE t DROP CONSTRAINT IF EXISTS never_there;
+            ALTER TABLE t DROP CONSTRAINT not_there;
+            """);
+        var t = r.Graph.Table("dbo", "t");
+        Assert.Empty(t.Uniques);
+        Assert.Empty(t.Checks);
+        Assert.Empty(t.ForeignKeys); // dropped before its missing table could fail the read
+        Assert.Null(t.Column("b").Default);
+        Assert.Equal(["a", "b", "c", "d"], t.Columns.Select(c => c.Name));
+        var notice = Assert.Single(r.Notices, n => n.Message.Contains("not_there", StringComparison.Ordinal));
+        Assert.Equal(new SourcePosition("test.sql", 8, 31), notice.Position);
+    }
+
+    [Fact]
+    public void Nocheck_constraint_statement_gives_a_notice_and_check_constraint_is_counted()
+    {
+        var r = Read("""
+            CREATE TABLE p (id int PRIMARY KEY);
+            CREATE TABLE c (p_id int);
+            ALTER TABLE c WITH CHECK ADD CONSTRAINT fk_p FOREIGN KEY (p_id) REFERENCES p (id);
+            ALTER TABLE c CHECK CONSTRAINT fk_p;
+            ALTER TABLE c NOCHECK CONSTRAINT fk_p;
+            """);
+        Assert.Single(r.Graph.Table("dbo", "c").ForeignKeys);
+        var nocheck = Assert.Single(r.Notices, n => n.Kind == TSqlNoticeKind.NoCheckConstraint);
+        Assert.Equal(5, nocheck.Position!.Value.Line);
+        Assert.Contains(r.Notices, n => n.Message.StartsWith("skipped 1 × ALTER TABLE … CHECK CONSTRAINT", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Sequences_and_next_value_for_defaults()
+    {
+        var g = Graph("""
+            CREATE SEQUENCE dbo.OrderNo AS int START WITH 1000 INCREMENT BY 10 MAXVALUE 99999 CYCLE;
+            CREATE SEQUENCE Plain;
+            CREATE TABLE o (id int NOT NULL DEFAULT (NEXT VALUE FOR [dbo].[orderno]), x bigint);
+            ALTER TABLE o ADD CONSTRAINT df_x DEFAULT NEXT VALUE FOR Plain FOR x;
+            """);
+        var seq = g.FindSequence(new QualifiedName("dbo", "OrderNo"))!;
+        Assert.Equal(("integer", 1000L, 10L, (long?)99999, true), (seq.DataType, seq.Start, seq.Increment, seq.MaxValue, seq.Cycle));
+        var plain = g.FindSequence(new QualifiedName("dbo", "Plain"))!;
+        Assert.Equal(("bigint", long.MinValue, 1L), (plain.DataType, plain.Start, plain.Increment)); // SQL Server's defaults
+        var o = g.Table("dbo", "o");
+        Assert.Equal(IdentityKind.Sequence, o.Column("id").Identity);
+        Assert.Equal(seq.Name, o.Column("id").Sequence);
+        Assert.Equal("NEXT VALUE FOR [dbo].[orderno]", o.Column("id").Default);
+        Assert.Equal(plain.Name, o.Column("x").Sequence);
+    }
+
+    [Fact]
+    public void Crlf_scripts_keep_exact_positions()
+    {
+        var ex = Fails("CREATE TABLE a (id int);\r\nGO\r\n\r\nCREATE TABLE b (id int,, x int);\r\n");
+        Assert.Equal(new SourcePosition("test.sql", 4, 24), ex.Position);
+        var g = Graph("CREATE TABLE a (id int);\r\nGO\r\n\r\n  CREATE TABLE b (id int CHECK (id > 1));\r\n");
+        Assert.Equal(new SourcePosition("test.sql", 4, 3), g.Table("dbo", "b").Position);
+        Assert.Equal("id > 1", g.Table("dbo", "b").Checks[0].Expression);
+    }
+
+    [Fact]
     public void Temporary_tables_are_left_out()
     {
         var r = Read("CREATE TABLE #scratch (a int);");
