@@ -136,6 +136,24 @@ public sealed class TSqlDdlReaderTests
     }
 
     [Fact]
+    public void System_versioning_period_columns_are_never_loaded()
+    {
+        var r = Read("""
+            CREATE TABLE dbo.Price (
+              Id int NOT NULL PRIMARY KEY,
+              Amount decimal(10,2) NOT NULL,
+              ValidFrom datetime2(2) GENERATED ALWAYS AS ROW START NOT NULL,
+              ValidTo datetime2(2) GENERATED ALWAYS AS ROW END NOT NULL,
+              PERIOD FOR SYSTEM_TIME (ValidFrom, ValidTo))
+            WITH (SYSTEM_VERSIONING = ON (HISTORY_TABLE = dbo.PriceHistory));
+            """);
+        var t = r.Graph.Table("dbo", "Price");
+        Assert.Equal([true, true, false, false], t.Columns.Select(c => c.IsLoaded));
+        Assert.Equal("timestamp(2) without time zone", t.Column("ValidFrom").Type.ToPgSql());
+        Assert.Equal(2, r.Notices.Count(n => n.Kind == TSqlNoticeKind.ServerGeneratedColumn));
+    }
+
+    [Fact]
     public void Defaults_are_the_expression_text_from_inline_and_alter_table()
     {
         var t = Graph("""
