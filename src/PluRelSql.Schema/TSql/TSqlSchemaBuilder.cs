@@ -27,7 +27,7 @@ internal sealed partial class TSqlSchemaBuilder
     {
         _source = source;
         foreach (var (line, column, message) in source.Script.Problems)
-            _notices.Add(new TSqlNotice(TSqlNoticeKind.Sqlcmd, message, new SourcePosition(source.File, line, column)));
+            Count(TSqlNoticeKind.Sqlcmd, message, new SourcePosition(source.File, line, column));
         foreach (var batch in source.Tree.Batches)
             foreach (var statement in batch.Statements)
                 Statement(statement);
@@ -40,6 +40,7 @@ internal sealed partial class TSqlSchemaBuilder
             _notices.Add(new TSqlNotice(kind, kind switch
             {
                 TSqlNoticeKind.SkippedStatements => $"skipped {count} × {what}",
+                _ when count == 1 => what,
                 _ => $"{count} × {what}",
             }, first));
         return new TSqlReadResult { Graph = _graph, Notices = _notices };
@@ -63,10 +64,8 @@ internal sealed partial class TSqlSchemaBuilder
                 AlterColumn(alter);
                 return;
             case AlterTableConstraintModificationStatement { ConstraintEnforcement: ConstraintEnforcement.NoCheck } mod:
-                Notice(TSqlNoticeKind.NoCheckConstraint,
-                    $"ALTER TABLE {_source.Text(mod.SchemaObjectName)} NOCHECK CONSTRAINT " +
-                    $"{(mod.All ? "ALL" : string.Join(", ", mod.ConstraintNames.Select(n => n.Value)))} disables constraints: they stay in " +
-                    "the schema and generated rows satisfy them", mod);
+                Count(TSqlNoticeKind.NoCheckConstraint,
+                    "ALTER TABLE … NOCHECK CONSTRAINT (disables constraints: they stay in the schema and generated rows satisfy them)", mod);
                 return;
             case AlterTableConstraintModificationStatement mod:
                 // SSMS scripts enable every FK right after adding it WITH CHECK: nothing to learn from it.
@@ -116,8 +115,10 @@ internal sealed partial class TSqlSchemaBuilder
     private void Skip(string what, TSqlFragment at) => Count(TSqlNoticeKind.SkippedStatements, what + " (not part of the table schema)", at);
 
     /// <summary>One notice per kind of thing, with how many there were and where the first one is.</summary>
-    private void Count(TSqlNoticeKind kind, string what, TSqlFragment at) =>
-        _counted[(kind, what)] = _counted.TryGetValue((kind, what), out var seen) ? (seen.Count + 1, seen.First) : (1, _source.Position(at));
+    private void Count(TSqlNoticeKind kind, string what, TSqlFragment at) => Count(kind, what, _source.Position(at));
+
+    private void Count(TSqlNoticeKind kind, string what, SourcePosition at) =>
+        _counted[(kind, what)] = _counted.TryGetValue((kind, what), out var seen) ? (seen.Count + 1, seen.First) : (1, at);
 
     private void Notice(TSqlNoticeKind kind, string message, TSqlFragment at) =>
         _notices.Add(new TSqlNotice(kind, message, _source.Position(at)));

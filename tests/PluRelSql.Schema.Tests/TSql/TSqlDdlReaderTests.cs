@@ -634,9 +634,11 @@ public sealed class TSqlDdlReaderTests
     {
         var ex = Fails("USE $(Missing);");
         Assert.Equal(1, ex.Position!.Value.Line);
-        var r = Read("CREATE TABLE t (a varchar(10) DEFAULT '$(Missing)');");
+        var r = Read("CREATE TABLE t (a varchar(10) DEFAULT '$(Missing)');\n-- $(Missing) again");
         Assert.Equal("'$(Missing)'", r.Graph.Table("dbo", "t").Column("a").Default);
-        Assert.Contains(r.Notices, n => n.Kind == TSqlNoticeKind.Sqlcmd && n.Message.Contains("$(Missing)", StringComparison.Ordinal));
+        var notice = Assert.Single(r.Notices, n => n.Kind == TSqlNoticeKind.Sqlcmd);
+        Assert.StartsWith("2 × sqlcmd variable $(Missing) is not defined", notice.Message, StringComparison.Ordinal);
+        Assert.Equal(new SourcePosition("test.sql", 1, 40), notice.Position);
     }
 
     [Fact]
