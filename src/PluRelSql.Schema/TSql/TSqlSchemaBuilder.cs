@@ -57,6 +57,9 @@ internal sealed partial class TSqlSchemaBuilder
             case CreateTableStatement ct:
                 CreateTable(ct);
                 return;
+            case AlterTableStatement temp when temp.SchemaObjectName.BaseIdentifier.Value.StartsWith('#'):
+                Skip("ALTER TABLE of a temporary table", temp);
+                return;
             case AlterTableAddTableElementStatement add:
                 AlterTableAdd(add);
                 return;
