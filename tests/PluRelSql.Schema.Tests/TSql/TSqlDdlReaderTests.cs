@@ -693,8 +693,11 @@ public sealed class TSqlDdlReaderTests
             Assert.Equal(new SourcePosition(a, 1, 1), g.Table("dbo", "Parent").Position);
 
             File.WriteAllText(a, "CREATE TABLE Parent (Id int PRIMARY KEY,,);");
+            File.WriteAllText(b, "\nCREATE TABLE Child (Id int PRIMARY KEY ParentId int);");
             var ex = Assert.Throws<SchemaException>(() => TSqlDdlReader.ReadFiles([a, b]));
-            Assert.Equal(a, ex.Position!.Value.File);
+            Assert.Equal(new SourcePosition(a, 1, 41), ex.Position);
+            Assert.Contains($"{b}:2:40: Incorrect syntax near 'ParentId'", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("2 T-SQL syntax errors", ex.Message, StringComparison.Ordinal);
         }
         finally
         {
