@@ -22,6 +22,9 @@ public sealed class ColumnDef
     public IdentityKind Identity { get; set; }
     /// <summary>The sequence behind an identity / serial / nextval column, when known.</summary>
     public QualifiedName? Sequence { get; set; }
+    /// <summary>SQL Server IDENTITY(seed, increment): the first value and the step, when the source declares them.</summary>
+    public long? IdentitySeed { get; set; }
+    public long? IdentityIncrement { get; set; }
     /// <summary>GENERATED ALWAYS AS (expr) [STORED|VIRTUAL] or a T-SQL computed column: never loaded.</summary>
     public string? GeneratedExpression { get; set; }
     /// <summary>"STORED" or "VIRTUAL" for PostgreSQL generated columns; null otherwise.</summary>
