@@ -24,6 +24,7 @@ public static class ExitCodes
         catch (FileNotFoundException e) { return Fail(BadInput, e.Message); }
         catch (DirectoryNotFoundException e) { return Fail(BadInput, e.Message); }
         catch (FormatException e) { return Fail(BadInput, e.Message); }
+        catch (NotSupportedException e) { return Fail(BadInput, e.Message); }
         catch (LoadException e) { return Fail(Database, e.Message); }
         catch (PostgresException e) { return Fail(Database, $"{e.MessageText}{(e.Detail is { } d ? $" ({d})" : "")}"); }
         catch (NpgsqlException e) { return Fail(Database, e.InnerException is { } inner ? $"{e.Message}: {inner.Message}" : e.Message); }

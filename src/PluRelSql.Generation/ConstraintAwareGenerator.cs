@@ -21,7 +21,7 @@ public sealed class ConstraintAwareGenerator : IRowGenerator
 
         // Columns some FK points at: their values are recomputed by children, so CHECK retries must not touch them.
         foreach (var t in plan.Order.Tables)
-            foreach (var fk in t.ForeignKeys)
+            foreach (var fk in plan.Graph.ForeignKeysOf(t))
             {
                 if (plan.Order.IsDeferred(fk)) continue;
                 var (parent, _) = TableAnalysis.FkParent(plan.Graph, t, fk);
@@ -97,7 +97,7 @@ internal sealed class TableProgram
     /// <summary>Links and key layouts (needs only row counts, not other tables' columns).</summary>
     public void Prepare()
     {
-        foreach (var fk in Table.ForeignKeys)
+        foreach (var fk in _gen.Plan.Graph.ForeignKeysOf(Table))
         {
             if (_a.Deferred.GetValueOrDefault(fk)) continue;
             var self = fk.IsSelfReference(Table);

@@ -72,7 +72,7 @@ public static class GenerationPlanner
         }
         long RowsOf(TableDef p) => rows.TryGetValue(p.Name, out var n) ? n : 0;
 
-        foreach (var fk in a.Table.ForeignKeys)
+        foreach (var fk in a.Graph.ForeignKeysOf(a.Table))
         {
             if (a.Deferred.GetValueOrDefault(fk) || fk.IsSelfReference(a.Table)) continue;
             var (parent, partition) = TableAnalysis.FkParent(a.Graph, a.Table, fk);

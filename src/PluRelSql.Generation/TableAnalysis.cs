@@ -26,7 +26,8 @@ internal sealed class TableAnalysis
         Rules = ColumnRules.Derive(Checks.Select(c => c.Predicate), name => Positions.ContainsKey(name) ? Codec(name) : null);
 
         // FK ownership: a column belongs to the first non-deferred FK that has it (deferred FKs come last).
-        var fks = table.ForeignKeys.Where(f => !order.IsDeferred(f)).Concat(table.ForeignKeys.Where(order.IsDeferred));
+        var own = graph.ForeignKeysOf(table);
+        var fks = own.Where(f => !order.IsDeferred(f)).Concat(own.Where(order.IsDeferred));
         foreach (var fk in fks)
         {
             Deferred[fk] = order.IsDeferred(fk);
@@ -36,6 +37,10 @@ internal sealed class TableAnalysis
 
         if (table.PrimaryKey is { } pk) Keys.Add(pk);
         Keys.AddRange(table.Uniques);
+        // A UNIQUE INDEX on plain columns constrains rows exactly like a UNIQUE constraint (pagila's store.manager_staff_id).
+        foreach (var ix in graph.Indexes.Where(ix => ix.Unique && ix.Table == table.Name))
+            if (ix.PlainColumns() is { } cols && cols.All(c => table.FindColumn(c) is not null))
+                Keys.Add(new KeyConstraint { Name = ix.Name, Columns = [.. cols] });
         Route = Routing(graph, table);
     }
 

@@ -10,8 +10,8 @@ public sealed partial class BadInputTests(ClusterFixture pg)
     {
         { "truncated", "CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (\n  id int,\n  name text", 4, 12 },
         { "unknown-type", "CREATE TABLE a (\n  id int,\n  x flubber\n);", 3, 5 },
-        { "missing-table", "CREATE TABLE a (\n  id int REFERENCES nowhere (id)\n);", 2, 10 },
-        { "missing-column", "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (\n  pid int,\n  FOREIGN KEY (pid) REFERENCES p (nope)\n);", 4, 3 },
+        { "missing-table", "CREATE TABLE a (\n  id int REFERENCES nowhere (id)\n);", 2, 21 },
+        { "missing-column", "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (\n  pid int,\n  FOREIGN KEY (pid) REFERENCES p (nope)\n);", 4, 35 },
         { "duplicate-table", "CREATE TABLE a (id int);\n\nCREATE TABLE a (id int);", 3, 1 },
         { "unterminated-string", "CREATE TABLE a (\n  s text DEFAULT 'oops\n);", 2, 18 },
         { "binary", "CREATE TABLE a (id int);\n\u0001\u0002\u0000garbage", 2, 1 },

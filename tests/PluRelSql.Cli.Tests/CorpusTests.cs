@@ -147,7 +147,7 @@ public sealed class CorpusTests(ClusterFixture pg)
         var run = ClusterFixture.Plurel("populate", "--db", pg.Url("postgres"), "--database", "plr_pagila18",
             "--create", "--rows", "100", "--schema", file);
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("VIRTUAL generated column", run.StdErr);
+        Assert.Contains("VIRTUAL generated column", run.StdErr); // adapted (created STORED), said as a note
         Assert.Contains("uuidv7", run.StdErr);
         Assert.Contains("pagila-pg18-schema.sql:", run.StdErr);
     }

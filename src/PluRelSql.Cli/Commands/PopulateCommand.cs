@@ -44,6 +44,21 @@ public static class PopulateCommand
         if (a.BatchSize is < 1 or > 1_000_000) throw new UsageException("--batch-size must be between 1 and 1000000");
         var graph = SchemaFiles.Read(a.Schema, Console.Error);
         var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale };
+        var databaseName = a.Database ?? (a.Db is null ? DefaultDatabaseName(a.Schema[0]) : null);
+        var target = await Target.Resolve(a.Db, databaseName, ct);
+
+        // What the server cannot hold is reported before anything is planned or written.
+        PgCompatibility.Report compat;
+        await using (var maintenance = new NpgsqlConnection(target.ConnectionStringFor("postgres")))
+        {
+            await maintenance.OpenAsync(ct);
+            compat = await PgCompatibility.CheckAsync(maintenance, graph, ct);
+        }
+        foreach (var adaptation in compat.Adaptations) Console.Error.WriteLine($"note: {adaptation}");
+        if (compat.Problems.Count > 0)
+            throw new UsageException("the target server cannot hold this schema:" + Environment.NewLine + "  " +
+                                     string.Join(Environment.NewLine + "  ", compat.Problems));
+
         GenerationPlan plan;
         try { plan = GenerationPlanner.Create(graph, options); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
@@ -52,18 +67,6 @@ public static class PopulateCommand
                                     "rows may violate it, and then the load fails as a whole");
         var generator = new ConstraintAwareGenerator(plan);
 
-        var databaseName = a.Database ?? (a.Db is null ? DefaultDatabaseName(a.Schema[0]) : null);
-        var target = await Target.Resolve(a.Db, databaseName, ct);
-
-        await using (var maintenance = new NpgsqlConnection(target.ConnectionStringFor("postgres")))
-        {
-            await maintenance.OpenAsync(ct);
-            var problems = await PgCompatibility.CheckAsync(maintenance, graph, ct);
-            if (problems.Count > 0)
-                throw new UsageException("the target server cannot hold this schema:" + Environment.NewLine + "  " +
-                                         string.Join(Environment.NewLine + "  ", problems));
-        }
-
         var created = false;
         if (a.Create)
         {
@@ -71,7 +74,7 @@ public static class PopulateCommand
             if (!created) await RefuseExistingTables(target, graph, ct);
         }
 
-        var pre = a.Create ? PgDdlWriter.PreData(graph) : [];
+        var pre = a.Create ? PgDdlWriter.PreData(graph, compat.ServerMajorVersion) : [];
         var post = a.Create ? PgDdlWriter.PostData(graph) : [];
         Console.Error.WriteLine($"populating {target.Describe()}: {plan.Order.Tables.Count} tables, {plan.TotalRows:N0} rows, seed {a.Seed}");
         LoadReport result;

@@ -98,7 +98,7 @@ internal static class Literals
         return s;
     }
 
-    private static readonly Regex ShortOffset = new(@"([+-]\d{2})$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    private static readonly Regex ShortOffset = new(@"(?<=\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([+-]\d{2})$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
     /// <summary>Parses text as a value of an ordinal kind into its ordinal; false when it is not one.</summary>
     public static bool TryOrdinal(TypeKind kind, string text, out double ordinal)

@@ -111,4 +111,57 @@ public sealed class IndexDef
     /// <summary>The full CREATE INDEX statement as written, for re-emission.</summary>
     public required string Sql { get; init; }
     public bool Unique { get; init; }
+
+    /// <summary>The indexed columns when every key item is a plain column (optionally with ASC/DESC, NULLS …, an
+    /// operator class or COLLATE), else null (expression items such as <c>lower(email)</c>). Read from <see cref="Sql"/>.</summary>
+    public IReadOnlyList<string>? PlainColumns()
+    {
+        // The key list is the first parenthesised group after "ON [ONLY] table [USING method]".
+        var on = Sql.IndexOf(" ON ", StringComparison.OrdinalIgnoreCase);
+        var open = on < 0 ? -1 : Sql.IndexOf('(', on);
+        if (open < 0) return null;
+        var items = new List<string>();
+        var depth = 0;
+        var inQuote = false;
+        var start = open + 1;
+        for (var i = open + 1; i < Sql.Length; i++)
+        {
+            var ch = Sql[i];
+            if (ch == '"') inQuote = !inQuote;
+            if (inQuote) continue;
+            if (ch == '(') depth++;
+            else if (ch == ')' && depth-- == 0)
+            {
+                items.Add(Sql[start..i]);
+                break;
+            }
+            else if (ch == ',' && depth == 0)
+            {
+                items.Add(Sql[start..i]);
+                start = i + 1;
+            }
+        }
+        var columns = new List<string>();
+        foreach (var raw in items)
+        {
+            var item = raw.Trim();
+            if (item.Length == 0 || item.Contains('(')) return null;
+            string name;
+            if (item[0] == '"')
+            {
+                var end = item.IndexOf('"', 1);
+                while (end > 0 && end + 1 < item.Length && item[end + 1] == '"') end = item.IndexOf('"', end + 2);
+                if (end < 0) return null;
+                name = item[1..end].Replace("\"\"", "\"", StringComparison.Ordinal);
+            }
+            else
+            {
+                var word = item.Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)[0];
+                if (!word.All(c => char.IsLetterOrDigit(c) || c is '_' or '$')) return null;
+                name = word.ToLowerInvariant();
+            }
+            columns.Add(name);
+        }
+        return columns.Count > 0 ? columns : null;
+    }
 }

@@ -27,6 +27,27 @@ public sealed class SchemaGraph
     /// <summary>The tables a loader writes: every table except partitions (rows go through the partitioned parent).</summary>
     public IEnumerable<TableDef> LoadableTables => Tables.Where(t => !t.IsPartition);
 
+    /// <summary>The foreign keys that rows written into <paramref name="table"/> must satisfy: its own, plus — for a
+    /// partitioned table — those declared only on its partitions (pg_dump puts them there), one per distinct
+    /// (columns, referenced table, referenced columns).</summary>
+    public IReadOnlyList<ForeignKey> ForeignKeysOf(TableDef table)
+    {
+        if (table.Partitioning is null) return table.ForeignKeys;
+        var all = new List<ForeignKey>(table.ForeignKeys);
+        var seen = new HashSet<string>(all.Select(Signature), StringComparer.Ordinal);
+        var pending = new Queue<TableDef>(Tables.Where(t => t.PartitionOf == table.Name));
+        while (pending.TryDequeue(out var part))
+        {
+            foreach (var fk in part.ForeignKeys)
+                if (seen.Add(Signature(fk))) all.Add(fk);
+            foreach (var sub in Tables.Where(t => t.PartitionOf == part.Name)) pending.Enqueue(sub);
+        }
+        return all;
+
+        static string Signature(ForeignKey fk) =>
+            string.Join(",", fk.Columns) + "->" + fk.RefTable + "(" + string.Join(",", fk.RefColumns) + ")";
+    }
+
     /// <summary>Load order: parents before children over the loadable tables. Self-references are ignored; a cycle is
     /// broken by deferring one nullable FK of the cycle (listed in <see cref="LoadOrder.DeferredForeignKeys"/>, its
     /// columns are loaded as NULL). A cycle made only of NOT NULL FKs throws <see cref="SchemaException"/>.</summary>
@@ -54,7 +75,7 @@ public sealed class LoadOrder
         {
             var edges = new List<(TableDef Child, ForeignKey Fk, TableDef Parent)>();
             foreach (var t in tables)
-                foreach (var fk in t.ForeignKeys)
+                foreach (var fk in graph.ForeignKeysOf(t))
                 {
                     if (deferred.Any(d => ReferenceEquals(d.Item2, fk))) continue;
                     var target = Target(fk.RefTable);

@@ -9,9 +9,14 @@ namespace PluRelSql.Storage.Postgres;
 /// place in the file instead of surfacing as a server error halfway through.</summary>
 public static partial class PgCompatibility
 {
-    public static async Task<IReadOnlyList<string>> CheckAsync(NpgsqlConnection conn, SchemaGraph graph, CancellationToken ct = default)
+    /// <summary>What the server can do with the schema: blocking problems, and adaptations the DDL writer makes
+    /// (e.g. a VIRTUAL generated column written as STORED before PostgreSQL 18, which loads the same data).</summary>
+    public sealed record Report(int ServerMajorVersion, IReadOnlyList<string> Problems, IReadOnlyList<string> Adaptations);
+
+    public static async Task<Report> CheckAsync(NpgsqlConnection conn, SchemaGraph graph, CancellationToken ct = default)
     {
         var problems = new List<string>();
+        var adaptations = new List<string>();
         int version;
         string versionText;
         await using (var cmd = new NpgsqlCommand("SELECT current_setting('server_version_num')::int, current_setting('server_version')", conn))
@@ -37,7 +42,8 @@ public static partial class PgCompatibility
             {
                 var where = column.Position is { } p ? $"{p}: " : "";
                 if (column.GeneratedKind == "VIRTUAL" && version < 180000)
-                    problems.Add($"{where}{table.Name}.{column.Name} is a VIRTUAL generated column, which needs PostgreSQL 18; the server runs {server}");
+                    adaptations.Add($"{where}{table.Name}.{column.Name} is a VIRTUAL generated column, which needs PostgreSQL 18; " +
+                                    $"the server runs {server}, so it is created as STORED (same values)");
                 if (column.Type.Kind == TypeKind.Other && column.Type.UserType is { } ut)
                 {
                     await using var cmd = new NpgsqlCommand("SELECT to_regtype($1) IS NOT NULL", conn);
@@ -65,7 +71,7 @@ public static partial class PgCompatibility
                     }
                 }
             }
-        return problems;
+        return new Report(version / 10000, problems, adaptations);
     }
 
     // Calls that are syntax, not functions in pg_proc.
