@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Npgsql;
 using PluRelSql.Generation;
@@ -241,11 +242,7 @@ public sealed class PgLoader
                 int row = 0, col = 0;
                 try
                 {
-                    for (row = 0; row < batch.Count; row++)
-                    {
-                        importer.StartRow();
-                        for (col = 0; col < writers.Length; col++) writers[col].Write(importer, row);
-                    }
+                    WriteRows(importer, writers, batch.Count, ref row, ref col);
                 }
                 catch (Exception e) when (e is FormatException or InvalidCastException or ArgumentException
                                               or OverflowException or NotSupportedException)
@@ -276,6 +273,18 @@ public sealed class PgLoader
             }
         }
         return done;
+    }
+
+    /// <summary>The hot loop, compiled optimized at once: a load runs once per process, so it must not spend its first
+    /// million rows in tier-0 code waiting for tiered compilation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteRows(NpgsqlBinaryImporter importer, ColumnWriter[] writers, int count, ref int row, ref int col)
+    {
+        for (row = 0; row < count; row++)
+        {
+            importer.StartRow();
+            for (col = 0; col < writers.Length; col++) writers[col].Write(importer, row);
+        }
     }
 
     private static void Bind(TableDef table, List<ColumnDef> columns, ColumnWriter[] writers, RowBatch batch, long expectedFirst)
