@@ -299,6 +299,22 @@ public sealed class PgLoaderTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task A_cancelled_load_leaves_nothing()
+    {
+        var plan = await PlanAsync(lines: 100_000);
+        var cs = await fx.NewDatabaseAsync("load_cancel");
+        using var cts = new CancellationTokenSource();
+        var gen = Generator(plan);
+        gen.BeforeBatch = (table, first) =>
+        {
+            if (table.Name.Name == "order_line" && first >= 50_000) cts.Cancel();
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new PgLoader().LoadAsync(cs, plan, gen,
+            new LoadOptions { PreDataSql = [LoadSchema.Pre], PostDataSql = LoadSchema.Post, BatchSize = 4096 }, null, cts.Token));
+        foreach (var t in Tables) Assert.False(await ExistsAsync(cs, t), t);
+    }
+
+    [Fact]
     public async Task A_client_killed_with_sigkill_inside_its_transaction_leaves_nothing()
     {
         var cs = await fx.NewDatabaseAsync("load_sigkill");

@@ -82,10 +82,11 @@ public sealed class PgLoader
 
     private static NpgsqlDataSource BuildDataSource(string connectionString)
     {
+        var given = new NpgsqlConnectionStringBuilder(connectionString);
         var csb = new NpgsqlConnectionStringBuilder(connectionString)
         {
             // Measured: a 256 KiB write buffer halves the kernel time of a large COPY.
-            WriteBufferSize = 262144,
+            WriteBufferSize = Math.Max(given.WriteBufferSize, 262144),
             // One physical connection that really closes when we are done: a failed load must not leave an aborted
             // transaction parked in a pool.
             Pooling = false,
