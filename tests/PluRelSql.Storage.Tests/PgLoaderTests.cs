@@ -202,6 +202,15 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         Assert.Equal(50, await CountAsync(cs, "customer"));
         Assert.Equal(0, await CountAsync(cs, "customer WHERE email = 'old@example.com'"));
         Assert.Equal(30, await CountAsync(cs, "order_line"));
+
+        // A table outside the plan that references a plan table is never emptied by cascade: the load refuses.
+        await ClusterFixture.ExecAsync(cs, "CREATE TABLE review (customer_id integer REFERENCES customer); INSERT INTO review VALUES (1);");
+        e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, Generator(plan),
+            new LoadOptions { Truncate = true }, null, CancellationToken.None));
+        Assert.Contains("Tables outside the plan are never truncated", e.Message, StringComparison.Ordinal);
+        Assert.Contains("review", e.Message, StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(cs, "review"));
+        Assert.Equal(50, await CountAsync(cs, "customer"));
     }
 
     [Fact]

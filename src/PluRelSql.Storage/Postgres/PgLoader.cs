@@ -25,7 +25,7 @@ public sealed class PgLoader
         await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
         var tables = plan.Order.Tables.Where(t => !t.IsPartition).ToList();
         TableDef? current = null;
-        var phase = "create";
+        var phase = "schema statements";
         try
         {
             var clock = Stopwatch.StartNew();
@@ -47,7 +47,7 @@ public sealed class PgLoader
             current = null;
             var copySeconds = clock.Elapsed.TotalSeconds;
 
-            phase = "constraints";
+            phase = "constraints after the data";
             clock.Restart();
             foreach (var sql in options.PostDataSql) await ExecuteAsync(conn, sql, ct).ConfigureAwait(false);
             phase = "sequences";
