@@ -248,6 +248,20 @@ public sealed class PgLoaderTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task A_domain_check_violation_names_row_column_and_domain_constraint()
+    {
+        var plan = await PlanAsync(10, 10, 10, 10);
+        var cs = await fx.NewDatabaseAsync("load_domain");
+        var gen = Generator(plan);
+        gen.Overrides["product.price"] = r => r == 4 ? 0m : 5m;
+        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, gen,
+            new LoadOptions { PreDataSql = [LoadSchema.Pre], PostDataSql = LoadSchema.Post }, null, CancellationToken.None));
+        Assert.Equal("product: row 5, column price violates check constraint positive_amount_check", e.Message);
+        Assert.Equal("price", e.Column);
+        foreach (var t in Tables) Assert.False(await ExistsAsync(cs, t), t);
+    }
+
+    [Fact]
     public async Task A_foreign_key_violation_found_after_the_data_leaves_no_table_behind()
     {
         var plan = await PlanAsync();
