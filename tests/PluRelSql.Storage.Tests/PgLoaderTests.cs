@@ -202,6 +202,15 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         Assert.Equal(50, await CountAsync(cs, "customer"));
         Assert.Equal(0, await CountAsync(cs, "customer WHERE email = 'old@example.com'"));
         Assert.Equal(30, await CountAsync(cs, "order_line"));
+
+        // A table outside the plan that references a plan table is never emptied by cascade: the load refuses.
+        await ClusterFixture.ExecAsync(cs, "CREATE TABLE review (customer_id integer REFERENCES customer); INSERT INTO review VALUES (1);");
+        e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, Generator(plan),
+            new LoadOptions { Truncate = true }, null, CancellationToken.None));
+        Assert.Contains("Tables outside the plan are never truncated", e.Message, StringComparison.Ordinal);
+        Assert.Contains("review", e.Message, StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(cs, "review"));
+        Assert.Equal(50, await CountAsync(cs, "customer"));
     }
 
     [Fact]
@@ -236,6 +245,20 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         Assert.Equal(P("order_line"), e.Table);
         Assert.Equal("order_line_qty_check", e.Constraint);
         foreach (var t in Tables) Assert.Equal(0, await CountAsync(cs, t));
+    }
+
+    [Fact]
+    public async Task A_domain_check_violation_names_row_column_and_domain_constraint()
+    {
+        var plan = await PlanAsync(10, 10, 10, 10);
+        var cs = await fx.NewDatabaseAsync("load_domain");
+        var gen = Generator(plan);
+        gen.Overrides["product.price"] = r => r == 4 ? 0m : 5m;
+        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, gen,
+            new LoadOptions { PreDataSql = [LoadSchema.Pre], PostDataSql = LoadSchema.Post }, null, CancellationToken.None));
+        Assert.Equal("product: row 5, column price violates check constraint positive_amount_check", e.Message);
+        Assert.Equal("price", e.Column);
+        foreach (var t in Tables) Assert.False(await ExistsAsync(cs, t), t);
     }
 
     [Fact]
@@ -296,6 +319,22 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         Assert.True(e is LoadException or NpgsqlException, e.ToString());
         Assert.True(killed);
         foreach (var t in Tables) Assert.Equal(0, await CountAsync(cs, t));
+    }
+
+    [Fact]
+    public async Task A_cancelled_load_leaves_nothing()
+    {
+        var plan = await PlanAsync(lines: 100_000);
+        var cs = await fx.NewDatabaseAsync("load_cancel");
+        using var cts = new CancellationTokenSource();
+        var gen = Generator(plan);
+        gen.BeforeBatch = (table, first) =>
+        {
+            if (table.Name.Name == "order_line" && first >= 50_000) cts.Cancel();
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new PgLoader().LoadAsync(cs, plan, gen,
+            new LoadOptions { PreDataSql = [LoadSchema.Pre], PostDataSql = LoadSchema.Post, BatchSize = 4096 }, null, cts.Token));
+        foreach (var t in Tables) Assert.False(await ExistsAsync(cs, t), t);
     }
 
     [Fact]

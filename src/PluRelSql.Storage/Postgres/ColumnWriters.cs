@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Net;
 using System.Net.NetworkInformation;
+using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
 using PluRelSql.Generation;
@@ -156,6 +157,7 @@ internal abstract class ColumnWriter
             _nulls = vector.Nulls;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Write(NpgsqlBinaryImporter importer, int row)
         {
             if (_nulls is { } n && n[row]) importer.WriteNull();

@@ -70,7 +70,11 @@ public sealed class LoadException : Exception
         switch (e.SqlState)
         {
             case PostgresErrorCodes.CheckViolation when e.ConstraintName is { } check:
-                sb.Append(row is { } r1 ? $"row {r1} violates" : "a row violates").Append(" check constraint ").Append(check);
+                // A domain's CHECK fails while the value is read: the server names the column in the context.
+                var domainColumn = ColumnFromWhere(e.Where);
+                sb.Append(row is { } r1 ? $"row {r1}" : "a row")
+                  .Append(domainColumn is { } dc ? $", column {dc}" : "")
+                  .Append(" violates check constraint ").Append(check);
                 if (FailingValues(e.Detail, table, CheckColumns(table, check)) is { } vals) sb.Append(" (").Append(vals).Append(')');
                 break;
             case PostgresErrorCodes.NotNullViolation:

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Npgsql;
 using PluRelSql.Generation;
@@ -24,7 +25,7 @@ public sealed class PgLoader
         await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
         var tables = plan.Order.Tables.Where(t => !t.IsPartition).ToList();
         TableDef? current = null;
-        var phase = "create";
+        var phase = "schema statements";
         try
         {
             var clock = Stopwatch.StartNew();
@@ -46,7 +47,7 @@ public sealed class PgLoader
             current = null;
             var copySeconds = clock.Elapsed.TotalSeconds;
 
-            phase = "constraints";
+            phase = "constraints after the data";
             clock.Restart();
             foreach (var sql in options.PostDataSql) await ExecuteAsync(conn, sql, ct).ConfigureAwait(false);
             phase = "sequences";
@@ -81,10 +82,11 @@ public sealed class PgLoader
 
     private static NpgsqlDataSource BuildDataSource(string connectionString)
     {
+        var given = new NpgsqlConnectionStringBuilder(connectionString);
         var csb = new NpgsqlConnectionStringBuilder(connectionString)
         {
             // Measured: a 256 KiB write buffer halves the kernel time of a large COPY.
-            WriteBufferSize = 262144,
+            WriteBufferSize = Math.Max(given.WriteBufferSize, 262144),
             // One physical connection that really closes when we are done: a failed load must not leave an aborted
             // transaction parked in a pool.
             Pooling = false,
@@ -241,11 +243,7 @@ public sealed class PgLoader
                 int row = 0, col = 0;
                 try
                 {
-                    for (row = 0; row < batch.Count; row++)
-                    {
-                        importer.StartRow();
-                        for (col = 0; col < writers.Length; col++) writers[col].Write(importer, row);
-                    }
+                    WriteRows(importer, writers, batch.Count, ref row, ref col);
                 }
                 catch (Exception e) when (e is FormatException or InvalidCastException or ArgumentException
                                               or OverflowException or NotSupportedException)
@@ -276,6 +274,18 @@ public sealed class PgLoader
             }
         }
         return done;
+    }
+
+    /// <summary>The hot loop, compiled optimized at once: a load runs once per process, so it must not spend its first
+    /// million rows in tier-0 code waiting for tiered compilation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteRows(NpgsqlBinaryImporter importer, ColumnWriter[] writers, int count, ref int row, ref int col)
+    {
+        for (row = 0; row < count; row++)
+        {
+            importer.StartRow();
+            for (col = 0; col < writers.Length; col++) writers[col].Write(importer, row);
+        }
     }
 
     private static void Bind(TableDef table, List<ColumnDef> columns, ColumnWriter[] writers, RowBatch batch, long expectedFirst)
