@@ -155,7 +155,7 @@ public sealed class PgLoader
             await using var cmd = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {table.Name.ToSql()})", conn);
             if ((bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!)
                 throw new LoadException(
-                    $"{LoadException.DisplayName(table.Name)}: the target table is not empty; load into empty tables or ask to truncate them",
+                    $"{LoadException.DisplayName(table.Name)}: the target table is not empty; load into empty tables, or replace their rows with --truncate",
                     table.Name);
         }
         return fresh;
