@@ -1,3 +1,4 @@
+using PluRelSql.TestSupport;
 using System.Text.RegularExpressions;
 
 namespace PluRelSql.Cli.Tests;
@@ -27,7 +28,7 @@ public sealed partial class BadInputTests(ClusterFixture pg)
         {
             var db = "bad_" + name.Replace('-', '_');
             await pg.Execute("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
-            var run = ClusterFixture.Plurel("populate", "--db", pg.Url("postgres"), "--database", db, "--create", "--schema", file);
+            var run = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--database", db, "--create", "--schema", file);
             Assert.True(run.ExitCode == 2, run.ToString());
             var m = Position().Match(run.StdErr);
             Assert.True(m.Success, "no file:line:col in: " + run.StdErr);
@@ -41,15 +42,15 @@ public sealed partial class BadInputTests(ClusterFixture pg)
     [Fact]
     public void Missing_file_and_bad_options_exit_2()
     {
-        Assert.Equal(2, ClusterFixture.Plurel("populate", "--db", pg.Url("postgres"), "--schema", "/nonexistent.sql").ExitCode);
-        Assert.Equal(2, ClusterFixture.Plurel("populate", "--schema", Path.Combine(Repo.Root, "schemas", "shop.sql"), "--rows", "lots").ExitCode);
-        Assert.Equal(2, ClusterFixture.Plurel("populate", "--no-such-option").ExitCode);
+        Assert.Equal(2, Cli.Plurel("populate", "--db", pg.Url("postgres"), "--schema", "/nonexistent.sql").ExitCode);
+        Assert.Equal(2, Cli.Plurel("populate", "--schema", Path.Combine(Repo.Root, "schemas", "shop.sql"), "--rows", "lots").ExitCode);
+        Assert.Equal(2, Cli.Plurel("populate", "--no-such-option").ExitCode);
     }
 
     [Fact]
     public void Unreachable_database_exits_3()
     {
-        var run = ClusterFixture.Plurel("inspect", "--db", "postgresql://postgres@127.0.0.1:1/x?connect_timeout=2");
+        var run = Cli.Plurel("inspect", "--db", "postgresql://postgres@127.0.0.1:1/x?connect_timeout=2");
         Assert.True(run.ExitCode == 3, run.ToString());
     }
 

@@ -1,3 +1,4 @@
+using PluRelSql.TestSupport;
 using Npgsql;
 using PluRelSql.Schema;
 using PluRelSql.Schema.Output;
@@ -74,7 +75,7 @@ public sealed class CorpusTests(ClusterFixture pg)
         var db = "plr_" + key;
         var args = new List<string> { "populate", "--db", pg.Url("postgres"), "--database", db, "--recreate", "--rows", "2000", "--seed", "3" };
         foreach (var f in c.Files) args.AddRange(["--schema", Repo.Corpus(f)]);
-        var run = ClusterFixture.Plurel([.. args]);
+        var run = Cli.Plurel([.. args]);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("loaded", run.StdOut);
 
@@ -144,7 +145,7 @@ public sealed class CorpusTests(ClusterFixture pg)
         var graph = PgDdlReader.ReadFiles([file]).Graph;
         Assert.Contains(graph.Tables, t => t.Columns.Any(col => col.GeneratedKind == "VIRTUAL"));
 
-        var run = ClusterFixture.Plurel("populate", "--db", pg.Url("postgres"), "--database", "plr_pagila18",
+        var run = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--database", "plr_pagila18",
             "--create", "--rows", "100", "--schema", file);
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("VIRTUAL generated column", run.StdErr); // adapted (created STORED), said as a note

@@ -1,3 +1,4 @@
+using PluRelSql.TestSupport;
 using System.Diagnostics;
 using Npgsql;
 
@@ -26,7 +27,7 @@ public sealed class LoadTests(ClusterFixture pg)
         ];
         foreach (var (db, seed, batch) in new[] { ("det_a", "5", "8192"), ("det_b", "5", "777"), ("det_c", "6", "8192") })
         {
-            var r = ClusterFixture.Plurel(Populate(db, seed, batch));
+            var r = Cli.Plurel(Populate(db, seed, batch));
             Assert.True(r.ExitCode == 0, r.ToString());
         }
         foreach (var (table, key) in new[] { ("customer", "customer_id"), ("\"order\"", "order_id"), ("order_item", "order_id, product_id"), ("page_view", "viewed_at, session_id") })
@@ -46,18 +47,18 @@ public sealed class LoadTests(ClusterFixture pg)
         string[] Args(params string[] extra) =>
             ["populate", "--db", pg.Url("fill_existing"), "--schema", Shop, "--rows", "500", .. extra];
 
-        var first = ClusterFixture.Plurel(Args());
+        var first = Cli.Plurel(Args());
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Equal(500L, await pg.Scalar<long>("fill_existing", "SELECT count(*) FROM customer"));
         // The identity / serial sequences continue past the loaded rows.
         await pg.Execute("fill_existing", "INSERT INTO category (name) VALUES ('after-load')");
 
-        var refused = ClusterFixture.Plurel(Args("--seed", "2"));
+        var refused = Cli.Plurel(Args("--seed", "2"));
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("--truncate", refused.StdErr);
         Assert.Equal(500L, await pg.Scalar<long>("fill_existing", "SELECT count(*) FROM customer"));
 
-        var replaced = ClusterFixture.Plurel(Args("--seed", "2", "--truncate", "--rows", "customer=800"));
+        var replaced = Cli.Plurel(Args("--seed", "2", "--truncate", "--rows", "customer=800"));
         Assert.True(replaced.ExitCode == 0, replaced.ToString());
         Assert.Equal(800L, await pg.Scalar<long>("fill_existing", "SELECT count(*) FROM customer"));
     }
@@ -108,7 +109,7 @@ public sealed class LoadTests(ClusterFixture pg)
     [Fact]
     public async Task Our_shop_schema_populates_with_partitions_enums_domains_and_checks()
     {
-        var r = ClusterFixture.Plurel("populate", "--db", pg.Url("postgres"), "--database", "shop_full", "--recreate",
+        var r = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--database", "shop_full", "--recreate",
             "--schema", Shop, "--rows", "2000", "--rows", "order_item=6000", "--scale", "1.5");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal(9000L, await pg.Scalar<long>("shop_full", "SELECT count(*) FROM order_item"));

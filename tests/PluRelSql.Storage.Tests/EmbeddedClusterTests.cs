@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using PluRelSql.Storage.Postgres;
 
+using PluRelSql.TestSupport;
+
 namespace PluRelSql.Storage.Tests;
 
 [Collection(ClusterCollection.Name)]

@@ -2,6 +2,8 @@ using Npgsql;
 using PluRelSql.Schema;
 using PluRelSql.Storage.Postgres;
 
+using PluRelSql.TestSupport;
+
 namespace PluRelSql.Storage.Tests;
 
 [Collection(ClusterCollection.Name)]

@@ -5,6 +5,8 @@ using PluRelSql.Generation;
 using PluRelSql.Schema;
 using PluRelSql.Storage.Postgres;
 
+using PluRelSql.TestSupport;
+
 namespace PluRelSql.Storage.Tests;
 
 [Collection(ClusterCollection.Name)]
