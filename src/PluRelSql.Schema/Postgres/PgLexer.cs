@@ -213,15 +213,15 @@ internal sealed class PgLexer
             _pos += 2;
             return _text[_pos] == '\''
                 ? Make(TokKind.String, ReadString(start, line, col, backslash: false))
-                : Make(TokKind.QuotedIdent, ReadQuotedIdent(start, line, col));
+                : Make(TokKind.QuotedIdent, TruncateIdentifier(ReadQuotedIdent(start, line, col)));
         }
         if (IsIdentStart(c))
         {
             while (_pos < _text.Length && IsIdentChar(_text[_pos])) _pos++;
-            return Make(TokKind.Word, FoldAscii(_text.AsSpan(start, _pos - start)));
+            return Make(TokKind.Word, TruncateIdentifier(FoldAscii(_text.AsSpan(start, _pos - start))));
         }
         if (c == '\'') return Make(TokKind.String, ReadString(start, line, col, backslash: false));
-        if (c == '"') return Make(TokKind.QuotedIdent, ReadQuotedIdent(start, line, col));
+        if (c == '"') return Make(TokKind.QuotedIdent, TruncateIdentifier(ReadQuotedIdent(start, line, col)));
         if (IsDigit(c) || (c == '.' && IsDigit(At(_pos + 1))))
         {
             while (IsDigit(At(_pos)) || At(_pos) == '_') _pos++;
@@ -380,6 +380,22 @@ internal sealed class PgLexer
             sb.Append(c);
             Advance();
         }
+    }
+
+    /// <summary>PostgreSQL keeps at most 63 bytes of an identifier (NAMEDATALEN - 1), cut at a character boundary.</summary>
+    public static string TruncateIdentifier(string ident, int maxBytes = 63)
+    {
+        if (ident.Length * 3 <= maxBytes || Encoding.UTF8.GetByteCount(ident) <= maxBytes) return ident;
+        int bytes = 0, i = 0;
+        while (i < ident.Length)
+        {
+            int len = char.IsSurrogatePair(ident, i) ? 2 : 1;
+            int b = Encoding.UTF8.GetByteCount(ident.AsSpan(i, len));
+            if (bytes + b > maxBytes) break;
+            bytes += b;
+            i += len;
+        }
+        return ident[..i];
     }
 
     /// <summary>PostgreSQL folds only ASCII letters of unquoted identifiers.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace PluRelSql.Schema.Postgres;
@@ -24,6 +25,7 @@ internal sealed partial class PgSchemaBuilder
     private readonly List<PendingAttach> _attaches = [];
     private readonly List<(IndexDef Index, QualifiedName Table, bool Explicit, IReadOnlyList<string> Path, SourcePosition Pos)> _indexes = [];
     private readonly List<(SequenceDef Seq, QualifiedName Table, bool Explicit, IReadOnlyList<string> Path, string Column, SourcePosition Pos)> _ownedBy = [];
+    private readonly Dictionary<IndexDef, (List<string>? Columns, bool Partial)> _indexKeys = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<QualifiedName> _opaqueTypes = [];
     private readonly HashSet<QualifiedName> _views = [];
 
@@ -385,17 +387,36 @@ internal sealed partial class PgSchemaBuilder
         if (spec.Builtin is null) _columnTypes.Add((col, spec));
         if (spec.Serial is { } serialType)
         {
-            var seqName = new QualifiedName(table.Name.Schema, $"{table.Name.Name}_{colName}_seq");
+            var seqName = ChooseRelationName(table.Name.Schema, table.Name.Name, colName, "seq");
             col.Nullable = false;
             col.Identity = IdentityKind.Sequence;
             col.Sequence = seqName;
             var shown = seqName.Schema == "public" ? SqlIdent.Quote(seqName.Name) : seqName.ToSql();
             col.Default = $"nextval('{shown.Replace("'", "''", StringComparison.Ordinal)}'::regclass)";
-            if (_graph.FindSequence(seqName) is not null) throw Error($"sequence {seqName} for serial column already exists", colPos);
             _graph.Sequences.Add(new SequenceDef { Name = seqName, DataType = serialType, OwnedBy = (table.Name, colName), Position = colPos });
         }
         ColumnConstraints(c, table, col);
         return col;
+    }
+
+    /// <summary>PostgreSQL's name for an implicit object (ChooseRelationName / makeObjectName): name1_name2_label,
+    /// the longer part shortened until it fits 63 bytes, with a number appended to the label on a clash.</summary>
+    private QualifiedName ChooseRelationName(string schema, string name1, string name2, string label)
+    {
+        for (int pass = 0; ; pass++)
+        {
+            var modLabel = pass == 0 ? label : label + pass.ToString(CultureInfo.InvariantCulture);
+            int avail = 63 - (modLabel.Length + 2);
+            int n1 = Encoding.UTF8.GetByteCount(name1), n2 = Encoding.UTF8.GetByteCount(name2);
+            while (n1 + n2 > avail)
+            {
+                if (n1 > n2) n1--;
+                else n2--;
+            }
+            var candidate = new QualifiedName(schema,
+                PgLexer.TruncateIdentifier(name1, n1) + "_" + PgLexer.TruncateIdentifier(name2, n2) + "_" + modLabel);
+            if (_graph.FindSequence(candidate) is null && _graph.FindTable(candidate) is null) return candidate;
+        }
     }
 
     private static readonly HashSet<string> DefaultStopWords = new(StringComparer.Ordinal)
@@ -526,14 +547,14 @@ internal sealed partial class PgSchemaBuilder
         var t = c.Peek();
         if (c.TryWords("primary", "key"))
         {
-            var cols = c.ColumnList();
+            var cols = c.PeekWord("using") ? UsingIndex(c, table) : c.ColumnList();
             IndexParameters(c);
             AddKey(table, new KeyConstraint { Name = name, Columns = cols.ConvertAll(x => x.Name), Position = c.Pos(start) }, cols.ConvertAll(x => x.Pos), primary: true);
         }
         else if (c.TryWord("unique"))
         {
             NullsDistinct(c);
-            var cols = c.ColumnList();
+            var cols = c.PeekWord("using") ? UsingIndex(c, table) : c.ColumnList();
             IndexParameters(c);
             AddKey(table, new KeyConstraint { Name = name, Columns = cols.ConvertAll(x => x.Name), Position = c.Pos(start) }, cols.ConvertAll(x => x.Pos), primary: false);
         }
@@ -569,6 +590,22 @@ internal sealed partial class PgSchemaBuilder
             if (c.TryWord("initially")) { if (!c.TryWord("deferred")) c.ExpectWord("immediate"); continue; }
             break;
         }
+    }
+
+    /// <summary>PRIMARY KEY / UNIQUE USING INDEX name: the key takes the columns of an existing unique index,
+    /// which becomes the constraint's index (so it is no longer a separate index).</summary>
+    private List<(string Name, SourcePosition Pos)> UsingIndex(Cursor c, TableDef table)
+    {
+        c.ExpectWord("using");
+        c.ExpectWord("index");
+        var (indexName, pos) = c.IdentAt("an index name");
+        int i = _indexes.FindIndex(x => x.Index.Name == indexName && x.Table.Schema == table.Name.Schema);
+        if (i < 0) throw Error($"index \"{indexName}\" does not exist", pos);
+        var index = _indexes[i].Index;
+        if (!index.Unique || _indexKeys[index] is not { Columns: { } cols, Partial: false })
+            throw Error($"index \"{indexName}\" is not a unique index on plain columns", pos);
+        _indexes.RemoveAt(i);
+        return cols.ConvertAll(col => (col, pos));
     }
 
     private void AddKey(TableDef table, KeyConstraint key, List<SourcePosition> colPos, bool primary)
@@ -1130,10 +1167,41 @@ internal sealed partial class PgSchemaBuilder
         c.ExpectWord("on");
         c.TryWord("only");
         var (table, explicitSchema, pos) = c.QualifiedName("a table name");
-        if (c.AtEnd) throw c.Unexpected(c.Peek(), "an index definition");
-        c.SkipUntil(_ => false);
+        if (c.TryWord("using")) c.Ident("an index method");
+        // The key: plain column names are remembered (for FK targets and USING INDEX); an expression makes it null.
+        c.ExpectOp("(");
+        List<string>? columns = [];
+        do
+        {
+            var element = c.SkipUntil(t => t.IsOp(","));
+            if (element.Length == 0) throw c.Unexpected(c.Peek(), "an index column");
+            if (PlainIndexColumn(element) is { } col) columns?.Add(col);
+            else columns = null;
+        }
+        while (c.TryOp(","));
+        c.ExpectOp(")");
+        bool partial = false;
+        while (!c.AtEnd)
+        {
+            if (c.Peek().IsWord("where")) partial = true;
+            c.Next();
+        }
         var sql = c.Text(createTok, c.Last).Trim();
-        _indexes.Add((new IndexDef { Name = name, Table = table, Sql = sql, Unique = unique }, table, explicitSchema, c.SearchPath, pos));
+        var index = new IndexDef { Name = name, Table = table, Sql = sql, Unique = unique };
+        _indexes.Add((index, table, explicitSchema, c.SearchPath, pos));
+        _indexKeys[index] = (columns, partial);
+    }
+
+    /// <summary>The column of an index element "col [COLLATE x] [opclass] [ASC|DESC] [NULLS FIRST|LAST]", or null
+    /// for an expression.</summary>
+    private static string? PlainIndexColumn(string element)
+    {
+        var toks = new PgLexer(element, "").TokenizeAll();
+        var first = toks[0];
+        if (!first.IsIdent || first.Kind == TokKind.Word && first.Text is "case" or "row" or "array" or "not" or "exists" or "cast") return null;
+        for (int i = 1; i < toks.Count - 1; i++)
+            if (!toks[i].IsIdent && !toks[i].IsOp(".")) return null;
+        return first.Text;
     }
 
     private void CreateExtension(Cursor c)
@@ -1181,7 +1249,13 @@ internal sealed partial class PgSchemaBuilder
     public SchemaReadResult Finish()
     {
         // 1. Domains, then column types (a type may be used before its declaration).
-        foreach (var d in _domains) ResolveDomain(d, 0);
+        foreach (var d in _domains)
+        {
+            ResolveDomain(d, 0);
+            foreach (var chk in d.Checks)
+                if (chk.Predicate?.Columns().FirstOrDefault(x => x != "VALUE") is { } other)
+                    throw Error($"a domain CHECK can only refer to VALUE, not \"{other}\"", chk.Position!.Value);
+        }
         foreach (var (col, spec) in _columnTypes)
         {
             var (type, notNull) = ResolveType(spec, 0);
@@ -1204,7 +1278,24 @@ internal sealed partial class PgSchemaBuilder
         foreach (var (table, cols) in _partitionBy)
             foreach (var (cn, pos) in cols) ColumnOf(table, cn, pos);
 
-        // 3. Foreign keys.
+        // 3. Indexes (their tables may be referenced with a search path or DB2 qualifier).
+        var uniqueIndexes = new List<(TableDef Table, List<string>? Columns)>();
+        foreach (var (index, tableName, explicitSchema, path, pos) in _indexes)
+        {
+            var table = LookupTable(tableName, explicitSchema, path);
+            if (table is null)
+            {
+                if (_views.Contains(tableName)) { Skip("index", $"skipped index {index.Name} on materialized view {tableName}", pos); continue; }
+                throw Error($"index {index.Name} on missing table {tableName}", pos);
+            }
+            var cols = _indexKeys[index].Columns;
+            if (cols is not null)
+                for (int i = 0; i < cols.Count; i++) ColumnOf(table, cols[i], pos);
+            if (index.Unique && !_indexKeys[index].Partial) uniqueIndexes.Add((table, cols));
+            _graph.Indexes.Add(table.Name == index.Table ? index : new IndexDef { Name = index.Name, Table = table.Name, Sql = index.Sql, Unique = index.Unique });
+        }
+
+        // 4. Foreign keys: the referenced columns must be a primary key, a UNIQUE constraint or a unique index.
         foreach (var f in _fks)
         {
             for (int i = 0; i < f.Fk.Columns.Count; i++) ColumnOf(f.Table, f.Fk.Columns[i], f.ColumnPositions[i]);
@@ -1221,31 +1312,30 @@ internal sealed partial class PgSchemaBuilder
                 for (int i = 0; i < f.Fk.RefColumns.Count; i++) ColumnOf(target, f.Fk.RefColumns[i], f.RefColumnPositions[i]);
             if (f.Fk.RefColumns.Count != f.Fk.Columns.Count)
                 throw Error($"number of referencing and referenced columns for foreign key disagree ({f.Fk.Columns.Count} vs {f.Fk.RefColumns.Count})", f.Fk.Position!.Value);
+            if (!IsUniqueKey(target, f.Fk.RefColumns, uniqueIndexes))
+                throw Error($"there is no unique constraint matching given keys for referenced table {target.Name}", f.TargetPos);
         }
 
-        // 4. Partitions.
+        // 5. Partitions.
         foreach (var a in _attaches)
         {
             var parent = LookupTable(a.Parent, a.ParentExplicit, a.SearchPath) ?? throw Error($"partition parent {a.Parent} does not exist", a.ParentPos);
             var child = LookupTable(a.Child, a.ChildExplicit, a.SearchPath) ?? throw Error($"partition {a.Child} does not exist", a.ChildPos);
             if (parent.Partitioning is null) throw Error($"table {parent.Name} is not partitioned", a.ParentPos);
             if (child.PartitionOf is not null) throw Error($"table {child.Name} is already a partition", a.ChildPos);
-            if (ReferenceEquals(child, parent)) throw Error($"table {child.Name} cannot be a partition of itself", a.ChildPos);
+            for (var p = parent; p is not null; p = Parent(p))
+                if (ReferenceEquals(p, child)) throw Error($"table {child.Name} cannot be a partition of itself or of its own partition", a.ChildPos);
             child.PartitionOf = parent.Name;
             parent.Partitioning.Partitions.Add(new PartitionBound { Table = child.Name, Bound = a.Bound.Text, From = a.Bound.From, To = a.Bound.To, In = a.Bound.In });
         }
 
-        // 5. Indexes and sequence owners.
-        foreach (var (index, tableName, explicitSchema, path, pos) in _indexes)
-        {
-            var table = LookupTable(tableName, explicitSchema, path);
-            if (table is null)
-            {
-                if (_views.Contains(tableName)) { Skip("index", $"skipped index {index.Name} on materialized view {tableName}", pos); continue; }
-                throw Error($"index {index.Name} on missing table {tableName}", pos);
-            }
-            _graph.Indexes.Add(table.Name == index.Table ? index : new IndexDef { Name = index.Name, Table = table.Name, Sql = index.Sql, Unique = index.Unique });
-        }
+        // Partitions: a NOT NULL column of the parent is NOT NULL in its partitions.
+        foreach (var t in _graph.Tables)
+            for (var p = Parent(t); p is not null; p = Parent(p))
+                foreach (var col in t.Columns)
+                    if (p.FindColumn(col.Name) is { Nullable: false }) col.Nullable = false;
+
+        // 6. Sequence owners.
         foreach (var (seq, tableName, explicitSchema, path, colName, pos) in _ownedBy)
         {
             var table = LookupTable(tableName, explicitSchema, path) ?? throw Error($"sequence owner table {tableName} does not exist", pos);
@@ -1260,6 +1350,17 @@ internal sealed partial class PgSchemaBuilder
             .ThenBy(x => x.Item2.Position.Column).ThenBy(x => x.Seq)
             .Select(x => x.Item2).ToList();
         return new SchemaReadResult { Graph = _graph, Notices = notices };
+    }
+
+    private TableDef? Parent(TableDef t) => t.PartitionOf is { } p ? _graph.FindTable(p) : null;
+
+    private static bool IsUniqueKey(TableDef table, List<string> columns, List<(TableDef Table, List<string>? Columns)> uniqueIndexes)
+    {
+        bool Same(IReadOnlyCollection<string> k) => k.Count == columns.Count && k.All(columns.Contains) && columns.All(k.Contains);
+        if (table.PrimaryKey is { } pk && Same(pk.Columns)) return true;
+        if (table.Uniques.Exists(u => Same(u.Columns))) return true;
+        // A unique index on expressions cannot be checked here: give it the benefit of the doubt.
+        return uniqueIndexes.Exists(u => ReferenceEquals(u.Table, table) && (u.Columns is null || Same(u.Columns)));
     }
 
     private static ColumnDef ColumnOf(TableDef table, string name, SourcePosition pos) =>
