@@ -66,7 +66,7 @@ public sealed class DdlStatementTests
     [InlineData("tsvector", "tsvector")]
     [InlineData("int[]", "integer[]")]
     [InlineData("int[3]", "integer[]")]
-    [InlineData("text[][]", "text[][]")]
+    [InlineData("text[][]", "text[]")]
     [InlineData("integer ARRAY", "integer[]")]
     [InlineData("integer ARRAY[4]", "integer[]")]
     [InlineData("pg_catalog.int4", "integer")]
@@ -77,6 +77,15 @@ public sealed class DdlStatementTests
     {
         var g = Read($"CREATE TABLE t (c {written});");
         Assert.Equal(formatted, g.Table("public", "t").Column("c").Type.ToPgSql());
+    }
+
+    [Fact]
+    public void Multi_dimensional_arrays_keep_their_dimensions_but_print_like_format_type()
+    {
+        var t = Read("CREATE TABLE t (a text[][], b int ARRAY, c int[2][3][4]);").Table("public", "t");
+        Assert.Equal([2, 1, 3], t.Columns.Select(c => c.Type.ArrayDims));
+        Assert.All(t.Columns, c => Assert.EndsWith("[]", c.Type.ToPgSql(), StringComparison.Ordinal));
+        Assert.Equal("text", t.Column("a").Type.ElementType.ToPgSql());
     }
 
     [Fact]

@@ -58,7 +58,8 @@ public sealed record SqlType
         return ScalarName() + Brackets();
     }
 
-    private string Brackets() => ArrayDims > 0 ? string.Concat(Enumerable.Repeat("[]", ArrayDims)) : "";
+    // format_type() prints one [] whatever the declared dimensions (text[][] is shown as text[]).
+    private string Brackets() => ArrayDims > 0 ? "[]" : "";
 
     private static string FormatUser(QualifiedName n) =>
         n.Schema == "public" ? SqlIdent.Quote(n.Name) : n.ToSql();
