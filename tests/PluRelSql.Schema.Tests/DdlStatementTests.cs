@@ -602,4 +602,23 @@ public sealed class DdlStatementTests
         var kinds = r.Notices.Select(n => n.Kind).ToHashSet();
         Assert.Superset(new HashSet<string> { "type", "alter-index", "alter-table", "rename", "owner", "refresh", "maintenance", "drop" }, kinds);
     }
+
+    [Fact]
+    public void Escape_strings_and_non_standard_strings_give_the_right_values()
+    {
+        var r = ReadResult("""
+            CREATE TYPE e AS ENUM (E'a\'b', E'tab\there', E'\x41\101\u00e9', 'plain\');
+            SET standard_conforming_strings = off;
+            CREATE TYPE f AS ENUM ('it\'s', 'x''y');
+            SET standard_conforming_strings TO on;
+            CREATE TYPE g AS ENUM ('back\');
+            \copy e_table from stdin
+            this line is data; it'd break SQL
+            \.
+            """);
+        Assert.Equal(["a'b", "tab\there", "AAé", "plain\\"], r.Graph.FindEnum(P("e"))!.Labels);
+        Assert.Equal(["it's", "x'y"], r.Graph.FindEnum(P("f"))!.Labels);
+        Assert.Equal(["back\\"], r.Graph.FindEnum(P("g"))!.Labels);
+        Assert.Contains(r.Notices, n => n.Kind == "psql-command");
+    }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace PluRelSql.Schema.Postgres;
 
@@ -40,7 +42,7 @@ internal sealed class Statement(List<Token> tokens, string source, string file)
 /// <summary>Hand-written PostgreSQL lexer with psql behaviour: statements end at a ';' outside parentheses (and
 /// outside BEGIN ATOMIC … END bodies), backslash meta-commands are skipped to the end of their line, and the data
 /// lines of a <c>COPY … FROM stdin</c> are skipped up to the <c>\.</c> line.</summary>
-internal sealed class PgLexer
+internal sealed partial class PgLexer
 {
     private readonly string _text;
     private readonly string _file;
@@ -59,6 +61,12 @@ internal sealed class PgLexer
     }
 
     public SourcePosition Pos(int line, int col) => new(_file, line, col);
+
+    /// <summary>True after <c>SET standard_conforming_strings = off</c>: backslashes escape in plain '…' strings.</summary>
+    public bool BackslashInStrings { get; set; }
+
+    [GeneratedRegex(@"^\\copy\b.*\bfrom\s+stdin\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CopyFromStdin();
 
     private SourcePosition Here => new(_file, _line, _pos - _lineStart + 1);
 
@@ -197,6 +205,8 @@ internal sealed class PgLexer
                 var cmd = _text[_pos..(eol < 0 ? _text.Length : eol)].TrimEnd();
                 _skipped?.Invoke("psql-command", cmd.Length > 40 ? cmd[..40] : cmd, at);
                 SkipToEndOfLine();
+                // \copy … from stdin reads its data from the following lines, up to "\.".
+                if (CopyFromStdin().IsMatch(cmd)) SkipCopyData(new Token(TokKind.Op, "\\", 0, 0, at.Line, at.Column));
                 continue;
             }
             break;
@@ -220,7 +230,7 @@ internal sealed class PgLexer
             while (_pos < _text.Length && IsIdentChar(_text[_pos])) _pos++;
             return Make(TokKind.Word, TruncateIdentifier(FoldAscii(_text.AsSpan(start, _pos - start))));
         }
-        if (c == '\'') return Make(TokKind.String, ReadString(start, line, col, backslash: false));
+        if (c == '\'') return Make(TokKind.String, ReadString(start, line, col, backslash: BackslashInStrings));
         if (c == '"') return Make(TokKind.QuotedIdent, TruncateIdentifier(ReadQuotedIdent(start, line, col)));
         if (IsDigit(c) || (c == '.' && IsDigit(At(_pos + 1))))
         {
@@ -351,15 +361,63 @@ internal sealed class PgLexer
             }
             if (backslash && c == '\\' && _pos + 1 < _text.Length)
             {
-                char e = _text[_pos + 1];
-                sb.Append(e switch { 'n' => '\n', 't' => '\t', 'r' => '\r', 'b' => '\b', 'f' => '\f', _ => e });
                 Advance();
-                Advance();
+                AppendEscape(sb);
                 continue;
             }
             sb.Append(c);
             Advance();
         }
+    }
+
+    /// <summary>The escape after a backslash in an E'…' string: \n \t \r \b \f, octal \ooo, hex \xHH,
+    /// \uXXXX, \UXXXXXXXX; any other character stands for itself.</summary>
+    private void AppendEscape(StringBuilder sb)
+    {
+        char e = _text[_pos];
+        Advance();
+        switch (e)
+        {
+            case 'n': sb.Append('\n'); return;
+            case 't': sb.Append('\t'); return;
+            case 'r': sb.Append('\r'); return;
+            case 'b': sb.Append('\b'); return;
+            case 'f': sb.Append('\f'); return;
+            case >= '0' and <= '7':
+                {
+                    int v = e - '0';
+                    for (int k = 0; k < 2 && At(_pos) is >= '0' and <= '7'; k++) { v = v * 8 + (_text[_pos] - '0'); Advance(); }
+                    sb.Append((char)(v & 0xFF));
+                    return;
+                }
+            case 'x' when Uri.IsHexDigit(At(_pos)):
+                AppendHex(sb, 2);
+                return;
+            case 'u' when HexRun(4):
+                AppendHex(sb, 4);
+                return;
+            case 'U' when HexRun(8):
+                AppendHex(sb, 8);
+                return;
+            default:
+                sb.Append(e);
+                return;
+        }
+    }
+
+    private bool HexRun(int n)
+    {
+        for (int k = 0; k < n; k++)
+            if (!Uri.IsHexDigit(At(_pos + k))) return false;
+        return true;
+    }
+
+    private void AppendHex(StringBuilder sb, int max)
+    {
+        int start = _pos;
+        while (_pos - start < max && Uri.IsHexDigit(At(_pos))) Advance();
+        int v = int.Parse(_text.AsSpan(start, _pos - start), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        if (v is >= 0 and <= 0x10FFFF && v is not (>= 0xD800 and <= 0xDFFF)) sb.Append(char.ConvertFromUtf32(v));
     }
 
     private string ReadQuotedIdent(int start, int line, int col)

@@ -62,6 +62,7 @@ internal sealed partial class PgSchemaBuilder
         {
             var c = new Cursor(st) { SearchPath = _searchPath };
             Dispatch(c);
+            if (c.Statement.Tokens[0].IsWord("set")) StandardConformingStrings(c, lexer);
         }
     }
 
@@ -123,6 +124,18 @@ internal sealed partial class PgSchemaBuilder
         }
         while (c.TryOp(","));
         if (c.AtEnd) SetSearchPath(schemas);
+    }
+
+    /// <summary>SET standard_conforming_strings = off makes backslashes escapes in the '…' strings that follow.</summary>
+    private static void StandardConformingStrings(Cursor c, PgLexer lexer)
+    {
+        var toks = c.Statement.Tokens;
+        int i = 1;
+        if (toks[i].IsWord("session") || toks[i].IsWord("local")) i++;
+        if (!toks[i].IsWord("standard_conforming_strings") || !(toks[i + 1].IsWord("to") || toks[i + 1].IsOp("="))) return;
+        var v = toks[i + 2].Text.ToLowerInvariant();
+        if (v is "off" or "false") lexer.BackslashInStrings = true;
+        else if (v is "on" or "true" or "default") lexer.BackslashInStrings = false;
     }
 
     /// <summary>pg_dump's SELECT pg_catalog.set_config('search_path', '…', false).</summary>
