@@ -197,4 +197,8 @@ public sealed class BadInputTests
     [Fact]
     public void Using_index_that_does_not_exist() =>
         AssertError("CREATE TABLE t (a int);\nALTER TABLE t ADD PRIMARY KEY USING INDEX nope;", "index \"nope\" does not exist", 2, 43);
+
+    [Fact]
+    public void Bad_unicode_escape() =>
+        AssertError("CREATE TYPE e AS ENUM (U&'\\00zz');", "invalid Unicode escape in U&'…'", 1, 24);
 }

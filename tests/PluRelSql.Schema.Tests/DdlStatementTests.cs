@@ -611,14 +611,16 @@ public sealed class DdlStatementTests
             SET standard_conforming_strings = off;
             CREATE TYPE f AS ENUM ('it\'s', 'x''y');
             SET standard_conforming_strings TO on;
-            CREATE TYPE g AS ENUM ('back\');
+            CREATE TYPE g AS ENUM ('back\', U&'d\0061t\+000061\\');
+            CREATE TABLE U&"\0041bc" (id int);
             \copy e_table from stdin
             this line is data; it'd break SQL
             \.
             """);
         Assert.Equal(["a'b", "tab\there", "AAé", "plain\\"], r.Graph.FindEnum(P("e"))!.Labels);
         Assert.Equal(["it's", "x'y"], r.Graph.FindEnum(P("f"))!.Labels);
-        Assert.Equal(["back\\"], r.Graph.FindEnum(P("g"))!.Labels);
+        Assert.Equal(["back\\", "data\\"], r.Graph.FindEnum(P("g"))!.Labels);
+        Assert.NotNull(r.Graph.FindTable(P("Abc")));
         Assert.Contains(r.Notices, n => n.Kind == "psql-command");
     }
 }

@@ -222,8 +222,8 @@ internal sealed partial class PgLexer
         {
             _pos += 2;
             return _text[_pos] == '\''
-                ? Make(TokKind.String, ReadString(start, line, col, backslash: false))
-                : Make(TokKind.QuotedIdent, TruncateIdentifier(ReadQuotedIdent(start, line, col)));
+                ? Make(TokKind.String, DecodeUnicodeEscapes(ReadString(start, line, col, backslash: false), line, col))
+                : Make(TokKind.QuotedIdent, TruncateIdentifier(DecodeUnicodeEscapes(ReadQuotedIdent(start, line, col), line, col)));
         }
         if (IsIdentStart(c))
         {
@@ -418,6 +418,26 @@ internal sealed partial class PgLexer
         while (_pos - start < max && Uri.IsHexDigit(At(_pos))) Advance();
         int v = int.Parse(_text.AsSpan(start, _pos - start), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         if (v is >= 0 and <= 0x10FFFF && v is not (>= 0xD800 and <= 0xDFFF)) sb.Append(char.ConvertFromUtf32(v));
+    }
+
+    /// <summary>U&amp;'…' and U&amp;"…": \\ is a backslash, \XXXX and \+XXXXXX are code points (UESCAPE is not supported).</summary>
+    private string DecodeUnicodeEscapes(string s, int line, int col)
+    {
+        if (!s.Contains('\\', StringComparison.Ordinal)) return s;
+        var sb = new StringBuilder(s.Length);
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] != '\\') { sb.Append(s[i]); continue; }
+            if (i + 1 < s.Length && s[i + 1] == '\\') { sb.Append('\\'); i++; continue; }
+            int digits = i + 1 < s.Length && s[i + 1] == '+' ? 6 : 4;
+            int from = digits == 6 ? i + 2 : i + 1;
+            if (from + digits > s.Length || !int.TryParse(s.AsSpan(from, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int v)
+                || v > 0x10FFFF || v is >= 0xD800 and <= 0xDFFF)
+                throw new SchemaException("invalid Unicode escape in U&'…'", Pos(line, col));
+            sb.Append(char.ConvertFromUtf32(v));
+            i = from + digits - 1;
+        }
+        return sb.ToString();
     }
 
     private string ReadQuotedIdent(int start, int line, int col)
