@@ -623,4 +623,18 @@ public sealed class DdlStatementTests
         Assert.NotNull(r.Graph.FindTable(P("Abc")));
         Assert.Contains(r.Notices, n => n.Kind == "psql-command");
     }
+
+    [Fact]
+    public void Temporal_keys_of_postgres_18_are_read()
+    {
+        var g = Read("""
+            CREATE TABLE room (id int, valid_at tstzrange, PRIMARY KEY (id, valid_at WITHOUT OVERLAPS));
+            CREATE TABLE booking (room_id int, valid_at tstzrange,
+                FOREIGN KEY (room_id, PERIOD valid_at) REFERENCES room (id, PERIOD valid_at));
+            """);
+        Assert.Equal(["id", "valid_at"], g.Table("public", "room").PrimaryKey!.Columns);
+        var fk = g.Table("public", "booking").ForeignKeys.Single();
+        Assert.Equal(["room_id", "valid_at"], fk.Columns);
+        Assert.Equal(["id", "valid_at"], fk.RefColumns);
+    }
 }

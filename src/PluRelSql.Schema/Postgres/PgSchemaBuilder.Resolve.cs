@@ -10,12 +10,12 @@ internal sealed partial class PgSchemaBuilder
     /// schema, ignoring case.</summary>
     private TableDef? LookupTable(QualifiedName name, bool explicitSchema, IReadOnlyList<string> searchPath)
     {
-        var t = _graph.FindTable(name);
+        var t = FindTable(name);
         if (t is not null) return t;
         if (!explicitSchema)
         {
             foreach (var schema in searchPath)
-                if (_graph.FindTable(new QualifiedName(schema, name.Name)) is { } onPath) return onPath;
+                if (FindTable(new QualifiedName(schema, name.Name)) is { } onPath) return onPath;
             return null;
         }
         if (_graph.Tables.Exists(x => x.Name.Schema == name.Schema)) return null;
@@ -135,7 +135,7 @@ internal sealed partial class PgSchemaBuilder
         return new SchemaReadResult { Graph = _graph, Notices = notices };
     }
 
-    private TableDef? Parent(TableDef t) => t.PartitionOf is { } p ? _graph.FindTable(p) : null;
+    private TableDef? Parent(TableDef t) => t.PartitionOf is { } p ? FindTable(p) : null;
 
     private static bool IsUniqueKey(TableDef table, List<string> columns, List<(TableDef Table, List<string>? Columns)> uniqueIndexes)
     {

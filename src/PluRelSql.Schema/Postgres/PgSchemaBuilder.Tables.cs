@@ -76,7 +76,7 @@ internal sealed partial class PgSchemaBuilder
     {
         bool ifNotExists = c.TryWords("if", "not", "exists");
         var (name, _, namePos) = c.QualifiedName("a table name");
-        if (_graph.FindTable(name) is not null)
+        if (FindTable(name) is not null)
         {
             if (ifNotExists) { SkipStatement(c, "existing-table"); return; }
             throw Error($"duplicate table {name}", c.Pos(createTok));
@@ -92,7 +92,7 @@ internal sealed partial class PgSchemaBuilder
             return;
         }
         var table = new TableDef { Name = name, Unlogged = unlogged, Position = c.Pos(createTok) };
-        _graph.Tables.Add(table);
+        AddTable(table);
 
         if (c.TryWords("partition", "of"))
         {
@@ -272,7 +272,7 @@ internal sealed partial class PgSchemaBuilder
             }
             var candidate = new QualifiedName(schema,
                 PgLexer.TruncateIdentifier(name1, n1) + "_" + PgLexer.TruncateIdentifier(name2, n2) + "_" + modLabel);
-            if (_graph.FindSequence(candidate) is null && _graph.FindTable(candidate) is null) return candidate;
+            if (_graph.FindSequence(candidate) is null && FindTable(candidate) is null) return candidate;
         }
     }
 
@@ -404,14 +404,14 @@ internal sealed partial class PgSchemaBuilder
         var t = c.Peek();
         if (c.TryWords("primary", "key"))
         {
-            var cols = c.PeekWord("using") ? UsingIndex(c, table) : c.ColumnList();
+            var cols = c.PeekWord("using") ? UsingIndex(c, table) : KeyColumns(c);
             IndexParameters(c);
             AddKey(table, new KeyConstraint { Name = name, Columns = cols.ConvertAll(x => x.Name), Position = c.Pos(start) }, cols.ConvertAll(x => x.Pos), primary: true);
         }
         else if (c.TryWord("unique"))
         {
             NullsDistinct(c);
-            var cols = c.PeekWord("using") ? UsingIndex(c, table) : c.ColumnList();
+            var cols = c.PeekWord("using") ? UsingIndex(c, table) : KeyColumns(c);
             IndexParameters(c);
             AddKey(table, new KeyConstraint { Name = name, Columns = cols.ConvertAll(x => x.Name), Position = c.Pos(start) }, cols.ConvertAll(x => x.Pos), primary: false);
         }
@@ -419,7 +419,7 @@ internal sealed partial class PgSchemaBuilder
         {
             // DB2 / TPC-H: FOREIGN KEY name (cols) — the constraint name without CONSTRAINT.
             if (c.Peek().IsIdent) name = c.Ident("a constraint name");
-            var cols = c.ColumnList();
+            var cols = KeyColumns(c);
             c.ExpectWord("references");
             References(c, table, name, start, cols);
         }
@@ -465,6 +465,23 @@ internal sealed partial class PgSchemaBuilder
         return cols.ConvertAll(col => (col, pos));
     }
 
+    /// <summary>( a, b, … ) of a key, with PostgreSQL 18's temporal forms: PERIOD before the last column of a
+    /// foreign key, WITHOUT OVERLAPS after the last column of a primary key or unique constraint.</summary>
+    private static List<(string Name, SourcePosition Pos)> KeyColumns(Cursor c)
+    {
+        c.ExpectOp("(");
+        var cols = new List<(string, SourcePosition)>();
+        do
+        {
+            if (c.PeekWord("period") && c.Peek(1).IsIdent) c.Next();
+            cols.Add(c.IdentAt("a column name"));
+            c.TryWords("without", "overlaps");
+        }
+        while (c.TryOp(","));
+        c.ExpectOp(")");
+        return cols;
+    }
+
     private void AddKey(TableDef table, KeyConstraint key, List<SourcePosition> colPos, bool primary)
     {
         if (primary)
@@ -490,7 +507,7 @@ internal sealed partial class PgSchemaBuilder
     private ForeignKey References(Cursor c, TableDef table, string? name, Token start, List<(string Name, SourcePosition Pos)> cols)
     {
         var (target, explicitSchema, targetPos) = c.QualifiedName("a table name");
-        var refCols = c.Peek().IsOp("(") ? c.ColumnList() : [];
+        var refCols = c.Peek().IsOp("(") ? KeyColumns(c) : [];
         var fk = new ForeignKey
         {
             Name = name,

@@ -9,6 +9,7 @@ internal sealed partial class PgSchemaBuilder
     private readonly Dictionary<string, (int Seq, string Message, SourcePosition Pos, int Count)> _skipped = new(StringComparer.Ordinal);
     private int _seq;
     private readonly List<string> _files = [];
+    private readonly Dictionary<QualifiedName, TableDef> _tables = [];
     private IReadOnlyList<string> _searchPath = ["public"];
 
     private readonly List<(ColumnDef Column, TypeSpec Spec)> _columnTypes = [];
@@ -72,6 +73,14 @@ internal sealed partial class PgSchemaBuilder
 
     private void Note(string kind, string message, SourcePosition pos) =>
         _notices.Add((_seq++, new ReaderNotice(kind, message, pos)));
+
+    private void AddTable(TableDef table)
+    {
+        _graph.Tables.Add(table);
+        _tables.Add(table.Name, table);
+    }
+
+    private TableDef? FindTable(QualifiedName name) => _tables.GetValueOrDefault(name);
 
     private static SchemaException Error(string reason, SourcePosition pos) => new(reason, pos);
 
