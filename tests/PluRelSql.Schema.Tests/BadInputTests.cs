@@ -171,4 +171,34 @@ public sealed class BadInputTests
     [Fact]
     public void Trailing_tokens_after_a_column_are_rejected() =>
         AssertError("CREATE TABLE t (a int NOT NULL garbage);", "unexpected 'garbage'", 1, 32);
+
+    [Fact]
+    public void Foreign_key_to_columns_without_a_unique_constraint() =>
+        AssertError("CREATE TABLE p (id int PRIMARY KEY, code text);\nCREATE TABLE c (code text REFERENCES p (code));",
+            "there is no unique constraint matching given keys for referenced table public.p", 2, 38);
+
+    [Fact]
+    public void Domain_check_naming_a_column() =>
+        AssertError("CREATE DOMAIN d AS int CHECK (x > 0);", "a domain CHECK can only refer to VALUE, not \"x\"", 1, 24);
+
+    [Fact]
+    public void Partition_cycle() =>
+        AssertError("""
+            CREATE TABLE a (k int) PARTITION BY LIST (k);
+            CREATE TABLE b (k int) PARTITION BY LIST (k);
+            ALTER TABLE a ATTACH PARTITION b FOR VALUES IN (1);
+            ALTER TABLE b ATTACH PARTITION a FOR VALUES IN (2);
+            """, "table public.a cannot be a partition of itself or of its own partition", 4, 32);
+
+    [Fact]
+    public void Index_on_a_missing_column() =>
+        AssertError("CREATE TABLE t (a int);\nCREATE INDEX t_b ON t (b);", "column \"b\" does not exist in table public.t", 2, 21);
+
+    [Fact]
+    public void Using_index_that_does_not_exist() =>
+        AssertError("CREATE TABLE t (a int);\nALTER TABLE t ADD PRIMARY KEY USING INDEX nope;", "index \"nope\" does not exist", 2, 43);
+
+    [Fact]
+    public void Bad_unicode_escape() =>
+        AssertError("CREATE TYPE e AS ENUM (U&'\\00zz');", "invalid Unicode escape in U&'…'", 1, 24);
 }

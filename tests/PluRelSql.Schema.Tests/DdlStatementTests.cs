@@ -66,7 +66,7 @@ public sealed class DdlStatementTests
     [InlineData("tsvector", "tsvector")]
     [InlineData("int[]", "integer[]")]
     [InlineData("int[3]", "integer[]")]
-    [InlineData("text[][]", "text[][]")]
+    [InlineData("text[][]", "text[]")]
     [InlineData("integer ARRAY", "integer[]")]
     [InlineData("integer ARRAY[4]", "integer[]")]
     [InlineData("pg_catalog.int4", "integer")]
@@ -77,6 +77,15 @@ public sealed class DdlStatementTests
     {
         var g = Read($"CREATE TABLE t (c {written});");
         Assert.Equal(formatted, g.Table("public", "t").Column("c").Type.ToPgSql());
+    }
+
+    [Fact]
+    public void Multi_dimensional_arrays_keep_their_dimensions_but_print_like_format_type()
+    {
+        var t = Read("CREATE TABLE t (a text[][], b int ARRAY, c int[2][3][4]);").Table("public", "t");
+        Assert.Equal([2, 1, 3], t.Columns.Select(c => c.Type.ArrayDims));
+        Assert.All(t.Columns, c => Assert.EndsWith("[]", c.Type.ToPgSql(), StringComparison.Ordinal));
+        Assert.Equal("text", t.Column("a").Type.ElementType.ToPgSql());
     }
 
     [Fact]
@@ -500,5 +509,132 @@ public sealed class DdlStatementTests
         Assert.Equal(new QualifiedName("app", "t"), g.Table("app", "u").ForeignKeys.Single().RefTable);
         Assert.Equal(new QualifiedName("app", "u"), g.Indexes.Single().Table);
         Assert.Equal(new QualifiedName("app", "u_id_seq"), g.Table("app", "u").Column("id").Sequence);
+    }
+
+    [Fact]
+    public void Long_identifiers_are_truncated_like_postgres_and_serial_names_shortened()
+    {
+        var longTable = new string('t', 40);
+        var longColumn = new string('c', 40);
+        var g = Read($"CREATE TABLE {longTable}{new string('x', 30)} (id int);\nCREATE TABLE {longTable} ({longColumn} serial, other serial);");
+        Assert.Equal(63, g.Tables[0].Name.Name.Length);
+        var col = g.Table("public", longTable).Column(longColumn);
+        // makeObjectName: 63 - len("_seq") - 1 = 58 characters for both parts, taken from the longer one first.
+        Assert.Equal(new string('t', 29) + "_" + new string('c', 29) + "_seq", col.Sequence!.Value.Name);
+        Assert.Equal(63, col.Sequence.Value.Name.Length);
+        Assert.Equal(P(longTable + "_other_seq"), g.Table("public", longTable).Column("other").Sequence);
+    }
+
+    [Fact]
+    public void Serial_name_clash_gets_a_numbered_label()
+    {
+        var g = Read("CREATE SEQUENCE t_id_seq;\nCREATE TABLE t (id serial);");
+        Assert.Equal(P("t_id_seq1"), g.Table("public", "t").Column("id").Sequence);
+        Assert.Equal("nextval('t_id_seq1'::regclass)", g.Table("public", "t").Column("id").Default);
+    }
+
+    [Fact]
+    public void Unique_using_index_takes_the_index_columns()
+    {
+        var g = Read("""
+            CREATE TABLE t (a int NOT NULL, b text);
+            CREATE UNIQUE INDEX t_a_idx ON t USING btree (a DESC NULLS LAST);
+            ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_a_idx;
+            CREATE TABLE r (a int REFERENCES t);
+            """);
+        Assert.Equal(["a"], g.Table("public", "t").PrimaryKey!.Columns);
+        Assert.Empty(g.Indexes);
+        Assert.Equal(["a"], g.Table("public", "r").ForeignKeys.Single().RefColumns);
+    }
+
+    [Fact]
+    public void Foreign_key_to_a_unique_index_is_accepted()
+    {
+        var g = Read("""
+            CREATE TABLE t (id int PRIMARY KEY, code text NOT NULL);
+            CREATE UNIQUE INDEX t_code ON t (code);
+            CREATE TABLE r (code text REFERENCES t (code));
+            """);
+        Assert.Equal(["code"], g.Table("public", "r").ForeignKeys.Single().RefColumns);
+    }
+
+    [Fact]
+    public void Partitions_made_with_partition_of_inherit_not_null_from_the_parent_key()
+    {
+        var g = Read("""
+            CREATE TABLE m (id int, at date, note text, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+            CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (MINVALUE) TO ('2024-01-01');
+            """);
+        var m1 = g.Table("public", "m1");
+        Assert.False(m1.Column("id").Nullable);
+        Assert.False(m1.Column("at").Nullable);
+        Assert.True(m1.Column("note").Nullable);
+    }
+
+    [Fact]
+    public void Other_statement_forms_are_accepted()
+    {
+        var r = ReadResult("""
+            CREATE UNLOGGED TABLE u (id int);
+            CREATE TEMP TABLE tmp (id int);
+            CREATE GLOBAL TEMPORARY TABLE g (id int) ON COMMIT DELETE ROWS;
+            CREATE TYPE span AS RANGE (subtype = float8);
+            CREATE TABLE t (id int PRIMARY KEY, s span, CONSTRAINT id_pos CHECK (id > 0) NO INHERIT) WITHOUT OIDS;
+            ALTER INDEX t_pkey ATTACH PARTITION other_idx;
+            ALTER TABLE t ALTER COLUMN id SET STATISTICS 100, ALTER COLUMN id DROP DEFAULT;
+            ALTER TABLE t ADD COLUMN IF NOT EXISTS id int, ADD COLUMN extra numeric(3);
+            ALTER TABLE t RENAME COLUMN extra TO extra2;
+            ALTER TYPE span OWNER TO postgres;
+            ALTER DOMAIN nothing_here OWNER TO postgres;
+            ALTER TABLE t DROP COLUMN IF EXISTS nope, DROP CONSTRAINT IF EXISTS nope;
+            REFRESH MATERIALIZED VIEW mv;
+            VACUUM ANALYZE t;
+            DROP TABLE IF EXISTS gone CASCADE;
+            CREATE TABLE "select" ("from" int);
+            """);
+        var g = r.Graph;
+        Assert.True(g.Table("public", "u").Unlogged);
+        Assert.False(g.Table("public", "tmp").Unlogged);
+        Assert.Equal(TypeKind.Other, g.Table("public", "t").Column("s").Type.Kind);
+        Assert.Equal("id > 0", PredicateText.Show(g.Table("public", "t").Checks.Single().Predicate));
+        Assert.Equal(TypeKind.Numeric, g.Table("public", "t").Column("extra").Type.Kind);
+        Assert.Equal(["from"], g.Table("public", "select").Columns.Select(c => c.Name));
+        var kinds = r.Notices.Select(n => n.Kind).ToHashSet();
+        Assert.Superset(new HashSet<string> { "type", "alter-index", "alter-table", "rename", "owner", "refresh", "maintenance", "drop" }, kinds);
+    }
+
+    [Fact]
+    public void Escape_strings_and_non_standard_strings_give_the_right_values()
+    {
+        var r = ReadResult("""
+            CREATE TYPE e AS ENUM (E'a\'b', E'tab\there', E'\x41\101\u00e9', 'plain\');
+            SET standard_conforming_strings = off;
+            CREATE TYPE f AS ENUM ('it\'s', 'x''y');
+            SET standard_conforming_strings TO on;
+            CREATE TYPE g AS ENUM ('back\', U&'d\0061t\+000061\\');
+            CREATE TABLE U&"\0041bc" (id int);
+            \copy e_table from stdin
+            this line is data; it'd break SQL
+            \.
+            """);
+        Assert.Equal(["a'b", "tab\there", "AAé", "plain\\"], r.Graph.FindEnum(P("e"))!.Labels);
+        Assert.Equal(["it's", "x'y"], r.Graph.FindEnum(P("f"))!.Labels);
+        Assert.Equal(["back\\", "data\\"], r.Graph.FindEnum(P("g"))!.Labels);
+        Assert.NotNull(r.Graph.FindTable(P("Abc")));
+        Assert.Contains(r.Notices, n => n.Kind == "psql-command");
+    }
+
+    [Fact]
+    public void Temporal_keys_of_postgres_18_are_read()
+    {
+        var g = Read("""
+            CREATE TABLE room (id int, valid_at tstzrange, PRIMARY KEY (id, valid_at WITHOUT OVERLAPS));
+            CREATE TABLE booking (room_id int, valid_at tstzrange,
+                FOREIGN KEY (room_id, PERIOD valid_at) REFERENCES room (id, PERIOD valid_at));
+            """);
+        Assert.Equal(["id", "valid_at"], g.Table("public", "room").PrimaryKey!.Columns);
+        var fk = g.Table("public", "booking").ForeignKeys.Single();
+        Assert.Equal(["room_id", "valid_at"], fk.Columns);
+        Assert.Equal(["id", "valid_at"], fk.RefColumns);
     }
 }

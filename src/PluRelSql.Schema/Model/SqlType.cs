@@ -58,7 +58,8 @@ public sealed record SqlType
         return ScalarName() + Brackets();
     }
 
-    private string Brackets() => ArrayDims > 0 ? string.Concat(Enumerable.Repeat("[]", ArrayDims)) : "";
+    // format_type() prints one [] whatever the declared dimensions (text[][] is shown as text[]).
+    private string Brackets() => ArrayDims > 0 ? "[]" : "";
 
     // pg_catalog types (point, oid, … kept as TypeKind.Other) are always visible, so format_type prints them bare.
     private static string FormatUser(QualifiedName n) =>

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace PluRelSql.Schema.Postgres;
 
@@ -40,7 +42,7 @@ internal sealed class Statement(List<Token> tokens, string source, string file)
 /// <summary>Hand-written PostgreSQL lexer with psql behaviour: statements end at a ';' outside parentheses (and
 /// outside BEGIN ATOMIC … END bodies), backslash meta-commands are skipped to the end of their line, and the data
 /// lines of a <c>COPY … FROM stdin</c> are skipped up to the <c>\.</c> line.</summary>
-internal sealed class PgLexer
+internal sealed partial class PgLexer
 {
     private readonly string _text;
     private readonly string _file;
@@ -59,6 +61,12 @@ internal sealed class PgLexer
     }
 
     public SourcePosition Pos(int line, int col) => new(_file, line, col);
+
+    /// <summary>True after <c>SET standard_conforming_strings = off</c>: backslashes escape in plain '…' strings.</summary>
+    public bool BackslashInStrings { get; set; }
+
+    [GeneratedRegex(@"^\\copy\b.*\bfrom\s+stdin\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CopyFromStdin();
 
     private SourcePosition Here => new(_file, _line, _pos - _lineStart + 1);
 
@@ -197,6 +205,8 @@ internal sealed class PgLexer
                 var cmd = _text[_pos..(eol < 0 ? _text.Length : eol)].TrimEnd();
                 _skipped?.Invoke("psql-command", cmd.Length > 40 ? cmd[..40] : cmd, at);
                 SkipToEndOfLine();
+                // \copy … from stdin reads its data from the following lines, up to "\.".
+                if (CopyFromStdin().IsMatch(cmd)) SkipCopyData(new Token(TokKind.Op, "\\", 0, 0, at.Line, at.Column));
                 continue;
             }
             break;
@@ -212,16 +222,16 @@ internal sealed class PgLexer
         {
             _pos += 2;
             return _text[_pos] == '\''
-                ? Make(TokKind.String, ReadString(start, line, col, backslash: false))
-                : Make(TokKind.QuotedIdent, ReadQuotedIdent(start, line, col));
+                ? Make(TokKind.String, DecodeUnicodeEscapes(ReadString(start, line, col, backslash: false), line, col))
+                : Make(TokKind.QuotedIdent, TruncateIdentifier(DecodeUnicodeEscapes(ReadQuotedIdent(start, line, col), line, col)));
         }
         if (IsIdentStart(c))
         {
             while (_pos < _text.Length && IsIdentChar(_text[_pos])) _pos++;
-            return Make(TokKind.Word, FoldAscii(_text.AsSpan(start, _pos - start)));
+            return Make(TokKind.Word, TruncateIdentifier(FoldAscii(_text.AsSpan(start, _pos - start))));
         }
-        if (c == '\'') return Make(TokKind.String, ReadString(start, line, col, backslash: false));
-        if (c == '"') return Make(TokKind.QuotedIdent, ReadQuotedIdent(start, line, col));
+        if (c == '\'') return Make(TokKind.String, ReadString(start, line, col, backslash: BackslashInStrings));
+        if (c == '"') return Make(TokKind.QuotedIdent, TruncateIdentifier(ReadQuotedIdent(start, line, col)));
         if (IsDigit(c) || (c == '.' && IsDigit(At(_pos + 1))))
         {
             while (IsDigit(At(_pos)) || At(_pos) == '_') _pos++;
@@ -351,15 +361,83 @@ internal sealed class PgLexer
             }
             if (backslash && c == '\\' && _pos + 1 < _text.Length)
             {
-                char e = _text[_pos + 1];
-                sb.Append(e switch { 'n' => '\n', 't' => '\t', 'r' => '\r', 'b' => '\b', 'f' => '\f', _ => e });
                 Advance();
-                Advance();
+                AppendEscape(sb);
                 continue;
             }
             sb.Append(c);
             Advance();
         }
+    }
+
+    /// <summary>The escape after a backslash in an E'…' string: \n \t \r \b \f, octal \ooo, hex \xHH,
+    /// \uXXXX, \UXXXXXXXX; any other character stands for itself.</summary>
+    private void AppendEscape(StringBuilder sb)
+    {
+        char e = _text[_pos];
+        Advance();
+        switch (e)
+        {
+            case 'n': sb.Append('\n'); return;
+            case 't': sb.Append('\t'); return;
+            case 'r': sb.Append('\r'); return;
+            case 'b': sb.Append('\b'); return;
+            case 'f': sb.Append('\f'); return;
+            case >= '0' and <= '7':
+                {
+                    int v = e - '0';
+                    for (int k = 0; k < 2 && At(_pos) is >= '0' and <= '7'; k++) { v = v * 8 + (_text[_pos] - '0'); Advance(); }
+                    sb.Append((char)(v & 0xFF));
+                    return;
+                }
+            case 'x' when Uri.IsHexDigit(At(_pos)):
+                AppendHex(sb, 2);
+                return;
+            case 'u' when HexRun(4):
+                AppendHex(sb, 4);
+                return;
+            case 'U' when HexRun(8):
+                AppendHex(sb, 8);
+                return;
+            default:
+                sb.Append(e);
+                return;
+        }
+    }
+
+    private bool HexRun(int n)
+    {
+        for (int k = 0; k < n; k++)
+            if (!Uri.IsHexDigit(At(_pos + k))) return false;
+        return true;
+    }
+
+    private void AppendHex(StringBuilder sb, int max)
+    {
+        int start = _pos;
+        while (_pos - start < max && Uri.IsHexDigit(At(_pos))) Advance();
+        int v = int.Parse(_text.AsSpan(start, _pos - start), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        if (v is >= 0 and <= 0x10FFFF && v is not (>= 0xD800 and <= 0xDFFF)) sb.Append(char.ConvertFromUtf32(v));
+    }
+
+    /// <summary>U&amp;'…' and U&amp;"…": \\ is a backslash, \XXXX and \+XXXXXX are code points (UESCAPE is not supported).</summary>
+    private string DecodeUnicodeEscapes(string s, int line, int col)
+    {
+        if (!s.Contains('\\', StringComparison.Ordinal)) return s;
+        var sb = new StringBuilder(s.Length);
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] != '\\') { sb.Append(s[i]); continue; }
+            if (i + 1 < s.Length && s[i + 1] == '\\') { sb.Append('\\'); i++; continue; }
+            int digits = i + 1 < s.Length && s[i + 1] == '+' ? 6 : 4;
+            int from = digits == 6 ? i + 2 : i + 1;
+            if (from + digits > s.Length || !int.TryParse(s.AsSpan(from, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int v)
+                || v > 0x10FFFF || v is >= 0xD800 and <= 0xDFFF)
+                throw new SchemaException("invalid Unicode escape in U&'…'", Pos(line, col));
+            sb.Append(char.ConvertFromUtf32(v));
+            i = from + digits - 1;
+        }
+        return sb.ToString();
     }
 
     private string ReadQuotedIdent(int start, int line, int col)
@@ -380,6 +458,22 @@ internal sealed class PgLexer
             sb.Append(c);
             Advance();
         }
+    }
+
+    /// <summary>PostgreSQL keeps at most 63 bytes of an identifier (NAMEDATALEN - 1), cut at a character boundary.</summary>
+    public static string TruncateIdentifier(string ident, int maxBytes = 63)
+    {
+        if (ident.Length * 3 <= maxBytes || Encoding.UTF8.GetByteCount(ident) <= maxBytes) return ident;
+        int bytes = 0, i = 0;
+        while (i < ident.Length)
+        {
+            int len = char.IsSurrogatePair(ident, i) ? 2 : 1;
+            int b = Encoding.UTF8.GetByteCount(ident.AsSpan(i, len));
+            if (bytes + b > maxBytes) break;
+            bytes += b;
+            i += len;
+        }
+        return ident[..i];
     }
 
     /// <summary>PostgreSQL folds only ASCII letters of unquoted identifiers.</summary>
