@@ -179,7 +179,7 @@ internal static class ColumnFactory
         {
             case TypeKind.Date or TypeKind.Timestamp or TypeKind.TimestampTz:
                 if (Has("birth") || Has("dob")) return (Sec(1950, 1, 1), Sec(2005, 12, 31));
-                return (Sec(2015, 1, 1), Kind(kind) == TypeKind.Date ? Sec(2025, 12, 31) : Sec(2025, 12, 31) + 86399);
+                return (Sec(2015, 1, 1), kind == TypeKind.Date ? Sec(2025, 12, 31) : Sec(2025, 12, 31) + 86399);
             case TypeKind.Time or TypeKind.TimeTz: return (0, 86399);
             case TypeKind.Interval: return (0, 30 * 86400);
         }
@@ -200,8 +200,6 @@ internal static class ColumnFactory
             _ => (0, 1000),
         };
     }
-
-    private static TypeKind Kind(TypeKind k) => k;
 
     /// <summary>The draw range in units: type range ∩ CHECK bounds ∩ partition range, then narrowed to the
     /// column-name hint when that still leaves something.</summary>
