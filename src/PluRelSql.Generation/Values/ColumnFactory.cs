@@ -436,46 +436,51 @@ internal static class ColumnFactory
             var domain = maxLen >= 12 ? long.MaxValue : (long)Math.Min(Math.Pow(36, maxLen), 4e18);
             var width = TextData.CodeWidth(Math.Max(1, Math.Min(domain, ctx.Rows)));
             if (width > maxLen) width = maxLen;
-            var deco = ctx.Rng.Derive(0x9002);
-            return new TextIndexed(domain, k =>
-            {
-                var code = TextData.Code(k, width);
-                string prefix, suffix = "";
-                var w = deco.Bits((ulong)k);
-                switch (hint)
-                {
-                    case TextData.Hint.Email:
-                        prefix = TextData.FirstNames[w % (ulong)TextData.FirstNames.Length].ToLowerInvariant() + ".";
-                        suffix = "@example.com";
-                        break;
-                    case TextData.Hint.Name or TextData.Hint.Title or TextData.Hint.FullName or TextData.Hint.City or TextData.Hint.Country:
-                        prefix = TextData.Make(hint, j => CounterRng.Mix(w + (ulong)j)) + " ";
-                        break;
-                    case TextData.Hint.FirstName:
-                        prefix = TextData.FirstNames[w % (ulong)TextData.FirstNames.Length] + " ";
-                        break;
-                    case TextData.Hint.LastName:
-                        prefix = TextData.LastNames[w % (ulong)TextData.LastNames.Length] + " ";
-                        break;
-                    default:
-                        prefix = TextData.Words[w % (ulong)TextData.Words.Length] + "-";
-                        break;
-                }
-                // The code must stay the last `width` characters before the fixed suffix (that keeps the map injective).
-                var s = prefix + code + suffix;
-                if (s.Length > maxLen) s = prefix + code;
-                if (s.Length > maxLen) { s = code; suffix = ""; }
-                if (s.Length < minLen)
-                {
-                    var body = s[..^(code.Length + (s.EndsWith(suffix, StringComparison.Ordinal) ? suffix.Length : 0))];
-                    var tail = s[body.Length..];
-                    s = body + new string('x', minLen - s.Length) + tail;
-                }
-                return s;
-            });
+            return UniqueText(ctx, hint, domain, width, minLen, maxLen);
         }
 
         return new KindSpec<string>(new StringCodec(), Free, Indexed);
+    }
+
+    /// <summary>Unique strings: decoration + x-padding + fixed-width base-36 code of k + fixed suffix. Decorations come
+    /// from a small precomputed set (those that fit the length limit), so each value costs one allocation; the code is
+    /// always the last <paramref name="width"/> characters before the suffix, which makes the map injective.</summary>
+    private static TextIndexed UniqueText(ColumnContext ctx, TextData.Hint hint, long domain, int width, int minLen, int maxLen)
+    {
+        var deco = ctx.Rng.Derive(0x9002);
+        var suffix = hint == TextData.Hint.Email ? "@example.com" : "";
+        IEnumerable<string> candidates = hint switch
+        {
+            TextData.Hint.Email => TextData.FirstNames.Select(n => n.ToLowerInvariant() + "."),
+            TextData.Hint.FirstName => TextData.FirstNames.Select(n => n + " "),
+            TextData.Hint.LastName => TextData.LastNames.Select(n => n + " "),
+            TextData.Hint.Name or TextData.Hint.Title or TextData.Hint.FullName or TextData.Hint.City or TextData.Hint.Country =>
+                Enumerable.Range(0, 256).Select(i => TextData.Make(hint, j => deco.Bits(i, (ulong)j)) + " "),
+            _ => TextData.Words.Select(w => w + "-"),
+        };
+        var all = candidates.Distinct().ToArray();
+        var prefixes = all.Where(p => p.Length + width + suffix.Length <= maxLen).ToArray();
+        if (prefixes.Length == 0)
+        {
+            suffix = "";
+            prefixes = all.Where(p => p.Length + width <= maxLen).ToArray();
+        }
+        if (prefixes.Length == 0) prefixes = [""];
+        const string digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+        return new TextIndexed(domain, k =>
+        {
+            var prefix = prefixes[deco.Bits((ulong)k) % (ulong)prefixes.Length];
+            var pad = Math.Max(0, minLen - (prefix.Length + width + suffix.Length));
+            return string.Create(prefix.Length + pad + width + suffix.Length, (prefix, pad, k, width, suffix), static (span, st) =>
+            {
+                st.prefix.AsSpan().CopyTo(span);
+                span.Slice(st.prefix.Length, st.pad).Fill('x');
+                var code = span.Slice(st.prefix.Length + st.pad, st.width);
+                var v = st.k;
+                for (var i = code.Length - 1; i >= 0; i--) { code[i] = digits[(int)(v % 36)]; v /= 36; }
+                st.suffix.AsSpan().CopyTo(span[(st.prefix.Length + st.pad + st.width)..]);
+            });
+        });
     }
 
     private static string[] InStrings(ColumnContext ctx)
