@@ -258,8 +258,9 @@ internal sealed class TableProgram
         }
         var rate = _gen.Plan.Options.NullRate > 0 ? FkNullRate : 0;
         var nullable = link.Nullable && cols.All(c => !_a.RulesOf(c).NotNull && !DomainNotNull(c));
-        var gate = new FkNullGate(link, nullable, rate, Stream("fknull:" + FkLabel(fk)),
-            parentSlots.Where(p => p.Nulls is not null).ToArray());
+        var nullableParents = parentSlots.Where(p => p.Nulls is not null).ToArray();
+        var needsGate = link.Target.Domain == 0 || nullableParents.Length > 0 || (nullable && (rate > 0 || link.SelfReference));
+        var gate = needsGate ? new FkNullGate(link, nullable, rate, Stream("fknull:" + FkLabel(fk)), nullableParents) : null;
         // A linked (non-key) FK may move to another parent row when a CHECK fails, unless children read its columns.
         var redraw = link.CanRedraw && cols.All(c => !_gen.Referenced.Contains((Table.Name, c)));
         foreach (var (pos, slot) in built)
