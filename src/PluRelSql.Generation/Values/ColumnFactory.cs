@@ -183,14 +183,17 @@ internal static class ColumnFactory
             case TypeKind.Time or TypeKind.TimeTz: return (0, 86399);
             case TypeKind.Interval: return (0, 30 * 86400);
         }
-        if (Has("qty") || Has("quantity") || Has("count") || Has("units") || n.StartsWith("num_", StringComparison.Ordinal)) return (1, 20);
+        // Whole name segments for short words ("count" must not match "country" or "discount").
+        var seg = n.Split('_', StringSplitOptions.RemoveEmptyEntries);
+        bool Seg(params string[] words) => seg.Any(words.Contains);
+        if (Has("percent") || Has("pct") || Has("discount")) return (0, 50);
+        if (Has("qty") || Has("quantity") || Seg("count", "units", "num") || n.EndsWith("count", StringComparison.Ordinal)) return (1, 20);
         if (Has("salary") || Has("income") || Has("wage")) return (20000, 200000);
-        if (Has("price") || Has("cost") || Has("amount") || Has("total") || Has("fee") || Has("balance") || Has("charge") || Has("payment")) return (1, 1000);
-        if (n == "age" || n.EndsWith("_age", StringComparison.Ordinal)) return (18, 90);
-        if (Has("year")) return (1950, 2025);
+        if (Has("price") || Has("cost") || Has("amount") || Has("total") || Seg("fee", "fees") || Has("balance") || Has("charge") || Has("payment")) return (1, 1000);
+        if (Seg("age")) return (18, 90);
+        if (Seg("year", "yr")) return (1950, 2025);
         if (Has("rating") || Has("stars")) return (1, 5);
         if (Has("score")) return (0, 100);
-        if (Has("percent") || Has("pct") || Has("discount")) return (0, 50);
         if (Has("latitude") || n == "lat") return (-90, 90);
         if (Has("longitude") || n is "lon" or "lng") return (-180, 180);
         return kind switch
