@@ -102,6 +102,17 @@ public class TypeTests
         Assert.True(rows["flag"].Cast<bool>().Count(b => b) is > 1200 and < 1800);
     }
 
+    [Theory]
+    [InlineData("email", "Email")]
+    [InlineData("mailing_address", "Address")]
+    [InlineData("hotel_name", "Name")]
+    [InlineData("fax", "Phone")]
+    [InlineData("preferences", "Generic")]
+    [InlineData("first_name", "FirstName")]
+    [InlineData("zip", "PostalCode")]
+    public void Text_hints_come_from_column_names(string column, string hint) =>
+        Assert.Equal(hint, Values.TextData.HintFor(column).ToString());
+
     [Fact]
     public void Unknown_type_is_null_when_nullable_and_rejected_at_construction_when_not()
     {
