@@ -59,7 +59,15 @@ internal static class ColumnFactory
 
     private static ColumnSlot Build(ColumnContext ctx, SlotMode mode, KeyLayout? layout, int digit, FkLink? link, ColumnSlot? parent)
     {
-        if (mode == SlotMode.Null) return new ColumnSlot<string>(ctx.Column, ctx.Position, new PickGen<string>(ctx.Rng, [""]), new StringCodec()) { Nulls = AlwaysNullGate.Instance };
+        if (mode == SlotMode.Null)
+        {
+            // All NULL, but in the column's own representation so sinks see the usual vector type.
+            var slot = !CanGenerate(ctx.Type)
+                ? new ColumnSlot<string>(ctx.Column, ctx.Position, new PickGen<string>(ctx.Rng, [""]), new StringCodec())
+                : ctx.Type.IsArray ? Spec(ctx).Array(ctx) : Spec(ctx).Free(ctx);
+            slot.Nulls = AlwaysNullGate.Instance;
+            return slot;
+        }
         if (!CanGenerate(ctx.Type))
             throw new NotSupportedException($"{ctx.Where}: type {ctx.Type} cannot be generated");
         var spec = Spec(ctx);
