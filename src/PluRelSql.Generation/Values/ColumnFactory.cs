@@ -73,7 +73,7 @@ internal static class ColumnFactory
         var spec = Spec(ctx);
         if (ctx.Type.IsArray)
         {
-            if (mode == SlotMode.Foreign) return spec.Foreign(ctx, link!, parent!);
+            if (mode == SlotMode.Foreign) throw new NotSupportedException($"{ctx.Where}: foreign keys over array columns cannot be generated");
             if (mode != SlotMode.Free) throw new NotSupportedException($"{ctx.Where}: array type {ctx.Type} cannot be a unique key or sequence");
             return spec.Array(ctx);
         }
