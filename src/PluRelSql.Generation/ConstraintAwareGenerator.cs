@@ -160,9 +160,33 @@ internal sealed class TableProgram
         foreach (var (name, expr, pred) in _a.Checks)
             if (compiler.Compile(pred) is { } node) checks.Add(new CompiledCheck(name, expr, pred, node));
         _checks = checks.ToArray();
+        CheckPartitionKeyCoverage();
         var cols = checks.SelectMany(c => c.Predicate.Columns()).Distinct().Select(n => _a.Positions[n]).Order().ToArray();
         _checkColumns = cols;
         _retryColumns = cols.Where(p => _slots[p]!.Retryable).ToArray();
+    }
+
+    /// <summary>A partition key that is also a generated key (say RANGE (id) with id = 1, 2, …) is not routed; its
+    /// values must still fall into some partition. Sampled here so the problem surfaces before a load starts.</summary>
+    private void CheckPartitionKeyCoverage()
+    {
+        if (_a.Route is not { } route || _rows == 0) return;
+        if (Table.Partitioning!.Partitions.Any(p => p.Bound.Trim().Equals("DEFAULT", StringComparison.OrdinalIgnoreCase))) return;
+        var column = Table.Partitioning.Columns[0];
+        if (!_keyed.ContainsKey(column) && Table.Column(column).Identity == IdentityKind.None) return;
+        var slot = _slots[_a.Positions[column]]!;
+        for (var i = 0; i <= 64; i++)
+        {
+            var row = (long)((_rows - 1) * (i / 64.0));
+            var v = slot.ScalarAt(row, 0);
+            var inside = route.Ranges is { } ranges
+                ? v.Kind == Scalar.NumKind && ranges.Any(r => v.Num >= r.From && v.Num < r.To)
+                : route.Lists!.Any(l => l.Any(x => Scalar.Compare(_a.Codec(column).Constant(new StringValue(x)), v) == 0));
+            if (!inside)
+                throw new InvalidOperationException(
+                    $"{Table.Name}.{column}: generated key value {v} (row {row}) falls outside every partition; " +
+                    "lower the row count or add a DEFAULT partition");
+        }
     }
 
     public ColumnSlot SlotFor(string column)
@@ -234,8 +258,9 @@ internal sealed class TableProgram
         }
         var rate = _gen.Plan.Options.NullRate > 0 ? FkNullRate : 0;
         var nullable = link.Nullable && cols.All(c => !_a.RulesOf(c).NotNull && !DomainNotNull(c));
-        var gate = new FkNullGate(link, nullable, rate, Stream("fknull:" + FkLabel(fk)),
-            parentSlots.Where(p => p.Nulls is not null).ToArray());
+        var nullableParents = parentSlots.Where(p => p.Nulls is not null).ToArray();
+        var needsGate = link.Target.Domain == 0 || nullableParents.Length > 0 || (nullable && (rate > 0 || link.SelfReference));
+        var gate = needsGate ? new FkNullGate(link, nullable, rate, Stream("fknull:" + FkLabel(fk)), nullableParents) : null;
         // A linked (non-key) FK may move to another parent row when a CHECK fails, unless children read its columns.
         var redraw = link.CanRedraw && cols.All(c => !_gen.Referenced.Contains((Table.Name, c)));
         foreach (var (pos, slot) in built)

@@ -21,9 +21,15 @@ public sealed class UniformLinker : IForeignKeyLinker
     public long ParentRow(TableDef child, ForeignKey fk, long childRow, long parentRows)
     {
         if (parentRows <= 0) throw new ArgumentOutOfRangeException(nameof(parentRows), $"{child.Name}: FK into an empty table");
+        return StreamFor(child, fk).Below(childRow, parentRows);
+    }
+
+    /// <summary>The stream behind one FK (the generator fetches it once instead of once per row).</summary>
+    internal CounterRng StreamFor(TableDef child, ForeignKey fk)
+    {
         if (!_streams.TryGetValue(fk, out var rng))
             rng = _streams.GetOrAdd(fk, f => CounterRng.Stream(_seed, CounterRng.Label(child.Name.ToString()),
                 CounterRng.Label("fk:" + (f.Name ?? string.Join(",", f.Columns)))));
-        return rng.Below(childRow, parentRows);
+        return rng;
     }
 }

@@ -253,6 +253,26 @@ public class CheckAndPartitionTests
     }
 
     [Fact]
+    public void A_key_that_is_also_the_range_partition_key_must_fit_the_partitions()
+    {
+        TableDef Events(bool withDefault)
+        {
+            var t = Table("events", Col("id", TypeKind.Integer), Col("kind", TypeKind.Text)).Pk("id");
+            t.Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["id"] };
+            t.Partitioning.Partitions.Add(new PartitionBound { Table = N("events_a"), Bound = "…", From = ["MINVALUE"], To = ["500"] });
+            t.Partitioning.Partitions.Add(new PartitionBound { Table = N("events_b"), Bound = "…", From = ["500"], To = ["1000"] });
+            if (withDefault) t.Partitioning.Partitions.Add(new PartitionBound { Table = N("events_rest"), Bound = "DEFAULT" });
+            return t;
+        }
+        var fits = Events(false);
+        Assert.Equal(Enumerable.Range(1, 999), All(Gen(Graph(fits), 999), fits)["id"].Cast<int>());
+        var e = Assert.Throws<InvalidOperationException>(() => Gen(Graph(Events(false)), 1000));
+        Assert.Contains("public.events.id", e.Message);
+        var ok = Events(true);
+        Assert.Equal(5000, All(Gen(Graph(ok), 5000), ok)["id"].Count);
+    }
+
+    [Fact]
     public void List_partition_keys_take_listed_values()
     {
         var t = Table("sales", Col("id", TypeKind.Integer), Col("region", TypeKind.Text, nullable: false), Col("tier", TypeKind.Integer)).Pk("id", "region");

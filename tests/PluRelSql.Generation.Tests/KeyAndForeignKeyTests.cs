@@ -170,6 +170,7 @@ public class KeyAndForeignKeyTests
         var gen = Gen(Graph(a, b), 200);
         Assert.Single(gen.Plan.Order.DeferredForeignKeys);
         Assert.All(All(gen, a)["b_id"], Assert.Null);
+        Assert.IsType<ColumnVector<int>>(gen.Generate(a, 0, 5)["b_id"]);
         Assert.All(All(gen, b)["a_id"], v => Assert.InRange((int)v!, 1, 200));
     }
 

@@ -28,7 +28,8 @@ public class TypeTests
             Col("bits", TypeKind.Bit, length: 8), Col("vbits", TypeKind.VarBit, length: 5), Col("doc", TypeKind.TsVector),
             Col("mood", TypeKind.Enum, userType: mood.Name),
             Col("tags", TypeKind.Text, arrayDims: 1), Col("nums", TypeKind.Integer, arrayDims: 1),
-            Col("quantity", TypeKind.Integer));
+            Col("quantity", TypeKind.Integer), Col("moods", TypeKind.Enum, arrayDims: 1, userType: mood.Name),
+            Col("codes", TypeKind.Varchar, length: 3, arrayDims: 1));
         t.Pk("id");
         var g = Graph(t);
         g.Enums.Add(mood);
@@ -64,7 +65,9 @@ public class TypeTests
         Assert.All(rows["code"].Cast<string>(), v => Assert.InRange(v.Length, 1, 3));
         Assert.All(rows["email"].Cast<string>(), v => Assert.Matches(@"^[a-z]+\.[a-z]+\d+@example\.com$", v));
         Assert.All(rows["phone"].Cast<string>(), v => Assert.True(v.Length <= 20));
-        Assert.Contains("London", rows["city"].Cast<string>().Concat(["London"]));
+        Assert.All(rows["city"].Cast<string>(), v => Assert.Contains(v, Values.TextData.Cities));
+        Assert.All(rows["moods"].Cast<string[]>(), v => Assert.All(v, m => Assert.Contains(m, new[] { "sad", "ok", "happy" })));
+        Assert.All(rows["codes"].Cast<string[]>(), v => Assert.All(v, c => Assert.InRange(c.Length, 1, 3)));
 
         var lo = new DateTime(2015, 1, 1);
         var hi = new DateTime(2026, 1, 1);
@@ -98,6 +101,17 @@ public class TypeTests
         Assert.All(rows["nums"].Cast<int[]>(), v => Assert.InRange(v.Length, 1, 3));
         Assert.True(rows["flag"].Cast<bool>().Count(b => b) is > 1200 and < 1800);
     }
+
+    [Theory]
+    [InlineData("email", "Email")]
+    [InlineData("mailing_address", "Address")]
+    [InlineData("hotel_name", "Name")]
+    [InlineData("fax", "Phone")]
+    [InlineData("preferences", "Generic")]
+    [InlineData("first_name", "FirstName")]
+    [InlineData("zip", "PostalCode")]
+    public void Text_hints_come_from_column_names(string column, string hint) =>
+        Assert.Equal(hint, Values.TextData.HintFor(column).ToString());
 
     [Fact]
     public void Unknown_type_is_null_when_nullable_and_rejected_at_construction_when_not()

@@ -59,13 +59,21 @@ internal static class ColumnFactory
 
     private static ColumnSlot Build(ColumnContext ctx, SlotMode mode, KeyLayout? layout, int digit, FkLink? link, ColumnSlot? parent)
     {
-        if (mode == SlotMode.Null) return new ColumnSlot<string>(ctx.Column, ctx.Position, new PickGen<string>(ctx.Rng, [""]), new StringCodec()) { Nulls = AlwaysNullGate.Instance };
+        if (mode == SlotMode.Null)
+        {
+            // All NULL, but in the column's own representation so sinks see the usual vector type.
+            var slot = !CanGenerate(ctx.Type)
+                ? new ColumnSlot<string>(ctx.Column, ctx.Position, new PickGen<string>(ctx.Rng, [""]), new StringCodec())
+                : ctx.Type.IsArray ? Spec(ctx).Array(ctx) : Spec(ctx).Free(ctx);
+            slot.Nulls = AlwaysNullGate.Instance;
+            return slot;
+        }
         if (!CanGenerate(ctx.Type))
             throw new NotSupportedException($"{ctx.Where}: type {ctx.Type} cannot be generated");
         var spec = Spec(ctx);
         if (ctx.Type.IsArray)
         {
-            if (mode == SlotMode.Foreign) return spec.Foreign(ctx, link!, parent!);
+            if (mode == SlotMode.Foreign) throw new NotSupportedException($"{ctx.Where}: foreign keys over array columns cannot be generated");
             if (mode != SlotMode.Free) throw new NotSupportedException($"{ctx.Where}: array type {ctx.Type} cannot be a unique key or sequence");
             return spec.Array(ctx);
         }
@@ -179,18 +187,21 @@ internal static class ColumnFactory
         {
             case TypeKind.Date or TypeKind.Timestamp or TypeKind.TimestampTz:
                 if (Has("birth") || Has("dob")) return (Sec(1950, 1, 1), Sec(2005, 12, 31));
-                return (Sec(2015, 1, 1), Kind(kind) == TypeKind.Date ? Sec(2025, 12, 31) : Sec(2025, 12, 31) + 86399);
+                return (Sec(2015, 1, 1), kind == TypeKind.Date ? Sec(2025, 12, 31) : Sec(2025, 12, 31) + 86399);
             case TypeKind.Time or TypeKind.TimeTz: return (0, 86399);
             case TypeKind.Interval: return (0, 30 * 86400);
         }
-        if (Has("qty") || Has("quantity") || Has("count") || Has("units") || n.StartsWith("num_", StringComparison.Ordinal)) return (1, 20);
+        // Whole name segments for short words ("count" must not match "country" or "discount").
+        var seg = n.Split('_', StringSplitOptions.RemoveEmptyEntries);
+        bool Seg(params string[] words) => seg.Any(words.Contains);
+        if (Has("percent") || Has("pct") || Has("discount")) return (0, 50);
+        if (Has("qty") || Has("quantity") || Seg("count", "units", "num") || n.EndsWith("count", StringComparison.Ordinal)) return (1, 20);
         if (Has("salary") || Has("income") || Has("wage")) return (20000, 200000);
-        if (Has("price") || Has("cost") || Has("amount") || Has("total") || Has("fee") || Has("balance") || Has("charge") || Has("payment")) return (1, 1000);
-        if (n == "age" || n.EndsWith("_age", StringComparison.Ordinal)) return (18, 90);
-        if (Has("year")) return (1950, 2025);
+        if (Has("price") || Has("cost") || Has("amount") || Has("total") || Seg("fee", "fees") || Has("balance") || Has("charge") || Has("payment")) return (1, 1000);
+        if (Seg("age")) return (18, 90);
+        if (Seg("year", "yr")) return (1950, 2025);
         if (Has("rating") || Has("stars")) return (1, 5);
         if (Has("score")) return (0, 100);
-        if (Has("percent") || Has("pct") || Has("discount")) return (0, 50);
         if (Has("latitude") || n == "lat") return (-90, 90);
         if (Has("longitude") || n is "lon" or "lng") return (-180, 180);
         return kind switch
@@ -200,8 +211,6 @@ internal static class ColumnFactory
             _ => (0, 1000),
         };
     }
-
-    private static TypeKind Kind(TypeKind k) => k;
 
     /// <summary>The draw range in units: type range ∩ CHECK bounds ∩ partition range, then narrowed to the
     /// column-name hint when that still leaves something.</summary>
@@ -438,46 +447,51 @@ internal static class ColumnFactory
             var domain = maxLen >= 12 ? long.MaxValue : (long)Math.Min(Math.Pow(36, maxLen), 4e18);
             var width = TextData.CodeWidth(Math.Max(1, Math.Min(domain, ctx.Rows)));
             if (width > maxLen) width = maxLen;
-            var deco = ctx.Rng.Derive(0x9002);
-            return new TextIndexed(domain, k =>
-            {
-                var code = TextData.Code(k, width);
-                string prefix, suffix = "";
-                var w = deco.Bits((ulong)k);
-                switch (hint)
-                {
-                    case TextData.Hint.Email:
-                        prefix = TextData.FirstNames[w % (ulong)TextData.FirstNames.Length].ToLowerInvariant() + ".";
-                        suffix = "@example.com";
-                        break;
-                    case TextData.Hint.Name or TextData.Hint.Title or TextData.Hint.FullName or TextData.Hint.City or TextData.Hint.Country:
-                        prefix = TextData.Make(hint, j => CounterRng.Mix(w + (ulong)j)) + " ";
-                        break;
-                    case TextData.Hint.FirstName:
-                        prefix = TextData.FirstNames[w % (ulong)TextData.FirstNames.Length] + " ";
-                        break;
-                    case TextData.Hint.LastName:
-                        prefix = TextData.LastNames[w % (ulong)TextData.LastNames.Length] + " ";
-                        break;
-                    default:
-                        prefix = TextData.Words[w % (ulong)TextData.Words.Length] + "-";
-                        break;
-                }
-                // The code must stay the last `width` characters before the fixed suffix (that keeps the map injective).
-                var s = prefix + code + suffix;
-                if (s.Length > maxLen) s = prefix + code;
-                if (s.Length > maxLen) { s = code; suffix = ""; }
-                if (s.Length < minLen)
-                {
-                    var body = s[..^(code.Length + (s.EndsWith(suffix, StringComparison.Ordinal) ? suffix.Length : 0))];
-                    var tail = s[body.Length..];
-                    s = body + new string('x', minLen - s.Length) + tail;
-                }
-                return s;
-            });
+            return UniqueText(ctx, hint, domain, width, minLen, maxLen);
         }
 
         return new KindSpec<string>(new StringCodec(), Free, Indexed);
+    }
+
+    /// <summary>Unique strings: decoration + x-padding + fixed-width base-36 code of k + fixed suffix. Decorations come
+    /// from a small precomputed set (those that fit the length limit), so each value costs one allocation; the code is
+    /// always the last <paramref name="width"/> characters before the suffix, which makes the map injective.</summary>
+    private static TextIndexed UniqueText(ColumnContext ctx, TextData.Hint hint, long domain, int width, int minLen, int maxLen)
+    {
+        var deco = ctx.Rng.Derive(0x9002);
+        var suffix = hint == TextData.Hint.Email ? "@example.com" : "";
+        IEnumerable<string> candidates = hint switch
+        {
+            TextData.Hint.Email => TextData.FirstNames.Select(n => n.ToLowerInvariant() + "."),
+            TextData.Hint.FirstName => TextData.FirstNames.Select(n => n + " "),
+            TextData.Hint.LastName => TextData.LastNames.Select(n => n + " "),
+            TextData.Hint.Name or TextData.Hint.Title or TextData.Hint.FullName or TextData.Hint.City or TextData.Hint.Country =>
+                Enumerable.Range(0, 256).Select(i => TextData.Make(hint, j => deco.Bits(i, (ulong)j)) + " "),
+            _ => TextData.Words.Select(w => w + "-"),
+        };
+        var all = candidates.Distinct().ToArray();
+        var prefixes = all.Where(p => p.Length + width + suffix.Length <= maxLen).ToArray();
+        if (prefixes.Length == 0)
+        {
+            suffix = "";
+            prefixes = all.Where(p => p.Length + width <= maxLen).ToArray();
+        }
+        if (prefixes.Length == 0) prefixes = [""];
+        const string digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+        return new TextIndexed(domain, k =>
+        {
+            var prefix = prefixes[deco.Bits((ulong)k) % (ulong)prefixes.Length];
+            var pad = Math.Max(0, minLen - (prefix.Length + width + suffix.Length));
+            return string.Create(prefix.Length + pad + width + suffix.Length, (prefix, pad, k, width, suffix), static (span, st) =>
+            {
+                st.prefix.AsSpan().CopyTo(span);
+                span.Slice(st.prefix.Length, st.pad).Fill('x');
+                var code = span.Slice(st.prefix.Length + st.pad, st.width);
+                var v = st.k;
+                for (var i = code.Length - 1; i >= 0; i--) { code[i] = digits[(int)(v % 36)]; v /= 36; }
+                st.suffix.AsSpan().CopyTo(span[(st.prefix.Length + st.pad + st.width)..]);
+            });
+        });
     }
 
     private static string[] InStrings(ColumnContext ctx)

@@ -78,6 +78,7 @@ internal sealed class FkLink
     private readonly IForeignKeyLinker _linker;
     private readonly TableDef _child;
     private readonly CounterRng _rng;
+    private readonly CounterRng? _uniform;
     private KeyLayout? _layout;
     private int _digit;
 
@@ -85,6 +86,7 @@ internal sealed class FkLink
         IForeignKeyLinker linker, CounterRng rng)
     {
         Nullable = nullable;
+        if (linker is UniformLinker u) _uniform = u.StreamFor(child, fk);
         _child = child;
         Fk = fk;
         Target = target;
@@ -129,7 +131,7 @@ internal sealed class FkLink
         }
         if (_layout is { } l) return Target.Map(l.DigitOf(row, _digit));
         var domain = Target.Domain;
-        var k = _linker.ParentRow(_child, Fk, row, domain);
+        var k = _uniform is { } u ? u.Below(row, domain) : _linker.ParentRow(_child, Fk, row, domain);
         if (attempt > 0) k = (k + _rng.Below(row, domain, (ulong)attempt)) % domain;
         return Target.Map(k);
     }

@@ -65,20 +65,23 @@ internal static class TextData
     {
         var c = column.ToLowerInvariant();
         bool Has(string s) => c.Contains(s, StringComparison.Ordinal);
-        if (Has("email") || Has("e_mail") || Has("mail")) return Hint.Email;
+        // Short words only as whole name segments ("tel" must not match "hotel", "ref" not "preferences").
+        var seg = c.Split('_', StringSplitOptions.RemoveEmptyEntries);
+        bool Seg(params string[] words) => seg.Any(words.Contains);
+        if (Has("email") || Seg("mail")) return Hint.Email;
         if (Has("first_name") || Has("firstname") || Has("given_name") || c == "first") return Hint.FirstName;
         if (Has("last_name") || Has("lastname") || Has("surname") || Has("family_name") || c == "last") return Hint.LastName;
         if (Has("full_name") || Has("fullname") || Has("contact_name") || Has("customer_name") || Has("employee_name")) return Hint.FullName;
         if (Has("user_name") || Has("username") || Has("login")) return Hint.Username;
         if (Has("city") || Has("town")) return Hint.City;
         if (Has("country") || Has("nation")) return Hint.Country;
-        if (Has("phone") || Has("fax") || Has("mobile") || Has("tel")) return Hint.Phone;
-        if (Has("postal") || Has("zip") || Has("postcode")) return Hint.PostalCode;
+        if (Has("phone") || Seg("fax", "mobile", "tel", "telephone", "cell")) return Hint.Phone;
+        if (Has("postal") || Seg("zip", "zipcode") || Has("postcode")) return Hint.PostalCode;
         if (Has("address") || Has("street")) return Hint.Address;
-        if (Has("url") || Has("website") || Has("link") || Has("homepage")) return Hint.Url;
+        if (Seg("url", "uri", "link") || Has("website") || Has("homepage")) return Hint.Url;
         if (Has("title") || Has("subject") || Has("headline")) return Hint.Title;
-        if (Has("description") || Has("comment") || Has("note") || Has("body") || Has("summary") || Has("text") || Has("bio") || Has("content")) return Hint.Description;
-        if (Has("code") || Has("sku") || Has("isbn") || Has("ref")) return Hint.Code;
+        if (Has("description") || Has("comment") || Has("note") || Has("body") || Has("summary") || Has("text") || Seg("bio") || Has("content")) return Hint.Description;
+        if (Has("code") || Seg("sku", "isbn", "ref")) return Hint.Code;
         if (c == "name" || c.EndsWith("_name", StringComparison.Ordinal) || c.EndsWith("name", StringComparison.Ordinal)) return Hint.Name;
         return Hint.Generic;
     }
