@@ -82,10 +82,11 @@ internal static class SnapshotLoader
                     SemanticType.DateTime => $"extract(epoch from {SqlIdent.Quote(c.Name)})::float8",
                     _ => SqlIdent.Quote(c.Name) + "::text",
                 });
-            var order = t.PrimaryKey is { } pk ? " ORDER BY " + string.Join(", ", pk.Columns.Select(SqlIdent.Quote)) : "";
+            // Qualified: a bare name in ORDER BY would bind to the ::text output column of the same name.
+            var order = t.PrimaryKey is { } pk ? " ORDER BY " + string.Join(", ", pk.Columns.Select(c => "src." + SqlIdent.Quote(c))) : "";
             var first = nodeTable.Count;
             var info = new SnapshotTable { Id = plan.Info.Id, Name = t.Name, FirstNode = first, Columns = plan.Info.Columns, TimeColumn = plan.Info.TimeColumn };
-            await using (var cmd = new NpgsqlCommand($"SELECT {string.Join(", ", select)} FROM {t.Name.ToSql()}{order}", conn))
+            await using (var cmd = new NpgsqlCommand($"SELECT {string.Join(", ", select)} FROM {t.Name.ToSql()} AS src{order}", conn))
             await using (var r = await cmd.ExecuteReaderAsync(ct))
             {
                 var keyOrdinal = keyColumns.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
