@@ -39,6 +39,10 @@ public sealed record TrainerOptions
     public double Epsilon { get; init; } = 1e-8;
     /// <summary>Global L2 gradient-norm clip (≤ 0 disables).</summary>
     public double ClipNorm { get; init; } = 1.0;
+    /// <summary>torch intra-op threads (torch.set_num_threads, process-wide); 0 keeps torch's default (one per core). On a
+    /// small shared machine 1 is much faster than 2: OpenMP threads spin-wait for each other when the cores are busy.
+    /// Bit-exact resume needs the same thread count as the original run.</summary>
+    public int Threads { get; init; }
 
     /// <summary>Learning rate used for optimizer step <paramref name="step"/> (0-based): linear warm-up, then cosine decay.</summary>
     public double LearningRateAt(int step)
@@ -56,6 +60,7 @@ public sealed record TrainerOptions
         if (!(PeakLearningRate > 0) || MinLearningRate < 0 || MinLearningRate > PeakLearningRate)
             throw new ArgumentException($"trainer: need 0 <= MinLearningRate ({MinLearningRate}) <= PeakLearningRate ({PeakLearningRate}), peak > 0");
         if (WarmupSteps < 0 || TotalSteps < 1) throw new ArgumentException($"trainer: WarmupSteps ({WarmupSteps}) must be >= 0 and TotalSteps ({TotalSteps}) >= 1");
+        if (Threads < 0) throw new ArgumentException($"trainer: Threads ({Threads}) must be >= 0 (0 = torch default)");
         if (WeightDecay < 0 || Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1 || !(Epsilon > 0))
             throw new ArgumentException("trainer: need WeightDecay >= 0, 0 <= Beta1, Beta2 < 1, Epsilon > 0");
     }
@@ -136,6 +141,7 @@ public sealed class Trainer : IDisposable
         config.Validate();
         options.Validate();
         var device = ResolveDevice(options.Device);
+        if (options.Threads > 0) torch.set_num_threads(options.Threads);
         Seed(options.Seed);
         var model = new RelationalTransformer(config);
         model.to(device);
@@ -149,6 +155,7 @@ public sealed class Trainer : IDisposable
         var options = device is null ? info.Trainer : info.Trainer with { Device = device };
         options.Validate();
         var dev = ResolveDevice(options.Device);
+        if (options.Threads > 0) torch.set_num_threads(options.Threads);
         Seed(options.Seed);
         var model = new RelationalTransformer(info.Model);
         model.load(Path.Combine(directory, ModelFile));

@@ -28,16 +28,16 @@ public static class TrainingBench
     /// <summary>
     /// Runs <paramref name="warmupSteps"/> + <paramref name="measuredSteps"/> training steps of <paramref name="config"/> on
     /// <see cref="SyntheticRelationalTask"/> batches of <paramref name="batchSize"/> × <paramref name="sequenceLength"/>, then an
-    /// n×n matmul benchmark.
+    /// n×n matmul benchmark. <paramref name="threads"/> &gt; 0 sets torch's thread count for both (0 = torch default).
     /// </summary>
     public static TrainingBenchResult Run(RtConfig config, int batchSize, int sequenceLength, int warmupSteps = 2, int measuredSteps = 5,
-        string device = "cpu", int matmulSize = 1024)
+        string device = "cpu", int matmulSize = 1024, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfLessThan(measuredSteps, 1);
         var cfg = config with { MaxTokens = Math.Max(config.MaxTokens, sequenceLength) };
         var source = new SyntheticRelationalTask(batchSize, sequenceLength, cfg.TextDim, seed: 11);
-        var options = new TrainerOptions { Device = device, WarmupSteps = 1, TotalSteps = warmupSteps + measuredSteps };
+        var options = new TrainerOptions { Device = device, Threads = threads, WarmupSteps = 1, TotalSteps = warmupSteps + measuredSteps };
         var times = new List<double>();
         int realTokens = 0;
         long parameters;
