@@ -101,9 +101,43 @@ public static class Evaluator
     }
 }
 
+/// <summary>Metrics of the masked cells of one (table, column): R²/MAE for number and datetime, AUROC/accuracy for boolean,
+/// accuracy for categorical; NaN where a metric does not apply.</summary>
+public sealed record ColumnMetrics(int Table, int Column, TokenType Type, int Count, double RSquared, double MeanAbsoluteError, double Auroc, double Accuracy);
+
 /// <summary>Evaluation metrics (pure C#).</summary>
 public static class Metrics
 {
+    /// <summary>Groups predictions by (table, column, type) and computes the metrics of each group, ordered by table then column.</summary>
+    public static IReadOnlyList<ColumnMetrics> ByColumn(IEnumerable<CellPrediction> predictions)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        var result = new List<ColumnMetrics>();
+        foreach (var g in predictions.GroupBy(p => (p.Table, p.Column, p.Type)).OrderBy(g => g.Key.Table).ThenBy(g => g.Key.Column))
+        {
+            var list = g.ToList();
+            double r2 = double.NaN, mae = double.NaN, auroc = double.NaN, accuracy = double.NaN;
+            switch (g.Key.Type)
+            {
+                case TokenType.Number or TokenType.Datetime:
+                    var truth = list.Select(p => p.TargetValue).ToArray();
+                    var predicted = list.Select(p => p.Value).ToArray();
+                    r2 = RSquared(truth, predicted);
+                    mae = MeanAbsoluteError(truth, predicted);
+                    break;
+                case TokenType.Boolean:
+                    auroc = Auroc(list.Select(p => p.TargetClass == 1).ToArray(), list.Select(p => p.Probability).ToArray());
+                    accuracy = Accuracy(list.Select(p => p.TargetClass).ToArray(), list.Select(p => p.PredictedClass).ToArray());
+                    break;
+                case TokenType.Categorical:
+                    accuracy = Accuracy(list.Select(p => p.TargetClass).ToArray(), list.Select(p => p.PredictedClass).ToArray());
+                    break;
+            }
+            result.Add(new ColumnMetrics(g.Key.Table, g.Key.Column, g.Key.Type, list.Count, r2, mae, auroc, accuracy));
+        }
+        return result;
+    }
+
     /// <summary>Coefficient of determination 1 − SS_res/SS_tot. NaN for fewer than 2 points or constant truth.</summary>
     public static double RSquared(ReadOnlySpan<double> truth, ReadOnlySpan<double> predicted)
     {

@@ -114,6 +114,14 @@ public sealed class TrainerTests : IDisposable
         Assert.True(r2 > 0.5, $"R² {r2:F3}");
         Assert.True(auroc > 0.9, $"AUROC {auroc:F3}");
         Assert.True(accuracy > 0.6, $"accuracy {accuracy:F3}");
+
+        var byColumn = Metrics.ByColumn(predictions);
+        Assert.Equal([SyntheticRelationalTask.AmountColumn, SyntheticRelationalTask.FlaggedColumn, SyntheticRelationalTask.ChannelColumn],
+            byColumn.Select(m => m.Column).ToArray());
+        Assert.Equal(r2, byColumn[0].RSquared, 12);
+        Assert.Equal(auroc, byColumn[1].Auroc, 12);
+        Assert.Equal(accuracy, byColumn[2].Accuracy, 12);
+        Assert.Equal(predictions.Count, byColumn.Sum(m => m.Count));
     }
 
     [Fact]
