@@ -147,7 +147,8 @@ public sealed class RtHeadOutputs
     internal Tensor?[] Outputs { get; init; } = null!;   // number/datetime [M] value, boolean [M] logit, categorical [M,C] logits
 }
 
-/// <summary>The Relational Transformer model (spec §4). Construct after <c>torch.manual_seed</c> for a reproducible init.</summary>
+/// <summary>The Relational Transformer model (spec §4). The initialisation draws from a private generator seeded with the
+/// constructor's seed, so it is reproducible whatever else uses torch's process-wide generator (e.g. parallel tests).</summary>
 public sealed class RelationalTransformer : nn.Module
 {
     private const int TypeNumber = (int)TokenType.Number, TypeText = (int)TokenType.Text, TypeDatetime = (int)TokenType.Datetime,
@@ -163,8 +164,9 @@ public sealed class RelationalTransformer : nn.Module
     private readonly Linear number_head, datetime_head, boolean_head, text_head;
     private readonly Linear? categorical_head;
 
-    /// <summary>Builds a freshly initialised model (framework-default init, mask vectors N(0,1)).</summary>
-    public RelationalTransformer(RtConfig config) : base(nameof(RelationalTransformer))
+    /// <summary>Builds a freshly initialised model: every Linear weight and bias ~ U(±1/√fan_in) (the framework default),
+    /// RMSNorm gains 1, mask vectors N(0, 1), all drawn from a generator seeded with <paramref name="seed"/>.</summary>
+    public RelationalTransformer(RtConfig config, long seed) : base(nameof(RelationalTransformer))
     {
         config.Validate();
         Config = config;
@@ -185,6 +187,21 @@ public sealed class RelationalTransformer : nn.Module
         text_head = nn.Linear(d, e);
         if (config.MaxClasses > 0) categorical_head = nn.Linear(d, config.MaxClasses);
         RegisterComponents();
+        Initialize(seed);
+    }
+
+    private void Initialize(long seed)
+    {
+        using var generator = new Generator(unchecked((ulong)seed));
+        using var noGrad = no_grad();
+        foreach (var (_, module) in named_modules())
+        {
+            if (module is not Linear linear) continue;
+            double bound = 1 / Math.Sqrt(linear.weight!.shape[1]);
+            linear.weight.uniform_(-bound, bound, generator);
+            linear.bias?.uniform_(-bound, bound, generator);
+        }
+        mask_emb.normal_(0, 1, generator);
     }
 
     /// <summary>The configuration the model was built with.</summary>

@@ -143,7 +143,7 @@ public sealed class Trainer : IDisposable
         var device = ResolveDevice(options.Device);
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         Seed(options.Seed);
-        var model = new RelationalTransformer(config);
+        var model = new RelationalTransformer(config, options.Seed);
         model.to(device);
         return new Trainer(model, options, 0);
     }
@@ -157,7 +157,7 @@ public sealed class Trainer : IDisposable
         var dev = ResolveDevice(options.Device);
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         Seed(options.Seed);
-        var model = new RelationalTransformer(info.Model);
+        var model = new RelationalTransformer(info.Model, options.Seed);
         model.load(Path.Combine(directory, ModelFile));
         model.to(dev);
         var trainer = new Trainer(model, options, info.Step) { _lastLoss = info.LastLoss };
@@ -187,7 +187,7 @@ public sealed class Trainer : IDisposable
     public static RelationalTransformer LoadModel(string directory, string device = "cpu")
     {
         var info = ReadCheckpointInfo(directory);
-        var model = new RelationalTransformer(info.Model);
+        var model = new RelationalTransformer(info.Model, info.Trainer.Seed);
         model.load(Path.Combine(directory, ModelFile));
         model.to(ResolveDevice(device));
         model.eval();
@@ -247,7 +247,8 @@ public sealed class Trainer : IDisposable
     /// <summary>Mean loss over <paramref name="batches"/> without updating anything (no grad).</summary>
     public double EvaluateLoss(IEnumerable<ContextBatch> batches) => Evaluator.MeanLoss(Model, batches);
 
-    /// <summary>Seeds torch's generators (CPU and, when present, CUDA).</summary>
+    /// <summary>Seeds torch's process-wide generators (CPU and, when present, CUDA). The model init does not depend on them
+    /// (it has its own generator) and training draws no random numbers (no dropout); seeded for anything added later.</summary>
     public static void Seed(long seed)
     {
         torch.manual_seed(seed);

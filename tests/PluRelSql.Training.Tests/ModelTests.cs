@@ -7,10 +7,24 @@ public sealed class ModelTests
 {
     internal static readonly RtConfig Tiny = new() { DModel = 32, Layers = 2, Heads = 2, FfnMult = 2, TextDim = 8, MaxTokens = 64, MaxClasses = 4 };
 
-    private static RelationalTransformer NewModel(RtConfig config, long seed = 5)
+    private static RelationalTransformer NewModel(RtConfig config, long seed = 5) => new(config, seed);
+
+    [Fact]
+    public void Initialisation_depends_only_on_the_seed()
     {
-        Trainer.Seed(seed);
-        return new RelationalTransformer(config);
+        using var a = NewModel(Tiny, 17);
+        Trainer.Seed(1);
+        using var noise = TorchSharp.torch.randn(1000);   // other users of torch's global generator must not matter
+        using var b = NewModel(Tiny, 17);
+        using var c = NewModel(Tiny, 18);
+        var pa = a.parameters().ToList();
+        var pb = b.parameters().ToList();
+        var pc = c.parameters().ToList();
+        for (int i = 0; i < pa.Count; i++) Assert.True(pa[i].equal(pb[i]).all().item<bool>(), $"parameter {i} differs for the same seed");
+        Assert.Contains(Enumerable.Range(0, pa.Count), i => !pa[i].equal(pc[i]).all().item<bool>());
+        // framework-default bounds: a Linear weight stays within ±1/sqrt(fan_in)
+        foreach (var (name, p) in a.named_parameters().Where(np => np.name.EndsWith("wq.weight", StringComparison.Ordinal)))
+            Assert.True(p.abs().max().item<float>() <= 1 / Math.Sqrt(Tiny.DModel) + 1e-6, name);
     }
 
     internal static double[] Flatten(IReadOnlyList<CellPrediction> predictions) =>
