@@ -18,7 +18,7 @@ public enum TokenType : byte
 }
 
 /// <summary>An F→P link between two rows of the same sequence: <see cref="ChildRow"/> holds a foreign key to <see cref="ParentRow"/>.
-/// Both are row ids local to the sequence (values of <see cref="ContextBatch.Rows"/>).</summary>
+/// Both are row ids as used in <see cref="ContextBatch.Rows"/>; links naming a row without tokens in the sequence are ignored.</summary>
 public readonly record struct RowLink(int ChildRow, int ParentRow);
 
 /// <summary>
@@ -99,8 +99,8 @@ public sealed class ContextBatch
     /// <summary>Per token: index into <see cref="TextTable"/> of the value's own text embedding, for <see cref="TokenType.Text"/>
     /// and <see cref="TokenType.Categorical"/> tokens (required there); −1 otherwise.</summary>
     public int[] ValueText { get; }
-    /// <summary>Per token: id of the token's row, local to its sequence (0, 1, …; ids are compared within a sequence only);
-    /// −1 for padding. All cells of one DB row share the id.</summary>
+    /// <summary>Per token: id of the token's row (any non-negative int, e.g. 0, 1, … in visit order or a DB-wide row id;
+    /// compared within a sequence only); −1 for padding. All cells of one DB row share the id, and <see cref="Links"/> use it.</summary>
     public int[] Rows { get; }
     /// <summary>Per token: table id (any non-negative id that is equal for cells of the same table in the sequence); −1 for padding.</summary>
     public int[] Tables { get; }

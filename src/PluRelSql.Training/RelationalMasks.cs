@@ -69,26 +69,34 @@ public sealed class RelationalMasks
         for (int b = 0; b < batch.BatchSize; b++)
         {
             int off = b * S;
-            int rowCount = 0;
+            // dense local index per distinct row id of the sequence (row ids may be any non-negative ints, e.g. DB-wide ids)
+            var dense = new Dictionary<int, int>();
+            var local = new int[S];
             for (int s = 0; s < S; s++)
-                if (!batch.IsPadding[off + s]) rowCount = Math.Max(rowCount, batch.Rows[off + s] + 1);
+            {
+                if (batch.IsPadding[off + s]) continue;
+                int row = batch.Rows[off + s];
+                if (!dense.TryGetValue(row, out int index)) dense[row] = index = dense.Count;
+                local[s] = index;
+            }
+            int rowCount = dense.Count;
             // parentOf[child * R + parent]: the child row holds an FK to the parent row (links to rows without tokens are irrelevant)
             var parentOf = new bool[rowCount * rowCount];
             foreach (var link in batch.Links[b])
-                if (link.ChildRow < rowCount && link.ParentRow < rowCount)
-                    parentOf[link.ChildRow * rowCount + link.ParentRow] = true;
+                if (dense.TryGetValue(link.ChildRow, out int child) && dense.TryGetValue(link.ParentRow, out int parent))
+                    parentOf[child * rowCount + parent] = true;
 
             for (int q = 0; q < S; q++)
             {
                 int iq = off + q;
                 if (batch.IsPadding[iq]) continue;
-                int rq = batch.Rows[iq], cq = batch.Columns[iq], tq = batch.Tables[iq];
+                int rq = local[q], cq = batch.Columns[iq], tq = batch.Tables[iq];
                 int baseIdx = m.Index(b, q, 0);
                 for (int k = 0; k < S; k++)
                 {
                     int ik = off + k;
                     if (batch.IsPadding[ik]) continue;
-                    int rk = batch.Rows[ik];
+                    int rk = local[k];
                     int at = baseIdx + k;
                     m.Full[at] = true;
                     m.Column[at] = cq == batch.Columns[ik] && tq == batch.Tables[ik];

@@ -90,6 +90,21 @@ public sealed class MaskTests
     }
 
     [Fact]
+    public void Row_ids_need_not_be_dense()
+    {
+        var dense = ThreeTableContext();
+        var sparse = ThreeTableContext();
+        int Map(int row) => row < 0 ? row : 1_000_000_007 - row * 1000;   // large, descending, non-contiguous
+        for (int i = 0; i < sparse.TokenCount; i++) sparse.Rows[i] = Map(sparse.Rows[i]);
+        foreach (var links in sparse.Links)
+            for (int j = 0; j < links.Count; j++) links[j] = new RowLink(Map(links[j].ChildRow), Map(links[j].ParentRow));
+        sparse.Links[0].Add(new RowLink(Map(2), 42));   // a link to a row that has no token in the sequence
+        var a = RelationalMasks.Build(dense);
+        var b = RelationalMasks.Build(sparse);
+        foreach (AttentionKind kind in Enum.GetValues<AttentionKind>()) Assert.Equal(a.Of(kind), b.Of(kind));
+    }
+
+    [Fact]
     public void Column_and_full_are_symmetric_and_neighbor_is_transposed_parent_relation()
     {
         var batch = new SyntheticRelationalTask(3, 64, 8, seed: 3).Next(0);
