@@ -1,0 +1,110 @@
+namespace PluRelSql.Training;
+
+/// <summary>The relational attention types of one RT block, in their order inside the block.</summary>
+public enum AttentionKind
+{
+    /// <summary>Same column of the same table, across all rows of the context (incl. the token itself).</summary>
+    Column = 0,
+    /// <summary>Own row plus the rows it references (outgoing F→P, one hop).</summary>
+    Feature = 1,
+    /// <summary>Rows that reference the token's row (incoming P→F children, one hop).</summary>
+    Neighbor = 2,
+    /// <summary>Every real token of the sequence (RT-v1 only).</summary>
+    Full = 3,
+}
+
+/// <summary>
+/// The four relational attention masks of a batch (spec §3), as plain arrays: <c>mask[b, q, k]</c> is true iff query token q
+/// may attend to key token k of sequence b. Flat row-major storage of length B × S × S (<see cref="Index"/>).
+/// Pure C#: testable without torch. Sequences never attend to each other; padding tokens are false in every row and column.
+/// </summary>
+public sealed class RelationalMasks
+{
+    private RelationalMasks(int batchSize, int sequenceLength)
+    {
+        BatchSize = batchSize;
+        SequenceLength = sequenceLength;
+        int n = batchSize * sequenceLength * sequenceLength;
+        Column = new bool[n];
+        Feature = new bool[n];
+        Neighbor = new bool[n];
+        Full = new bool[n];
+    }
+
+    /// <summary>B.</summary>
+    public int BatchSize { get; }
+    /// <summary>S.</summary>
+    public int SequenceLength { get; }
+    /// <summary>col(q) == col(k) and table(q) == table(k).</summary>
+    public bool[] Column { get; }
+    /// <summary>row(q) == row(k) or row(k) ∈ parents(row(q)).</summary>
+    public bool[] Feature { get; }
+    /// <summary>row(q) ∈ parents(row(k)).</summary>
+    public bool[] Neighbor { get; }
+    /// <summary>Both tokens real.</summary>
+    public bool[] Full { get; }
+
+    /// <summary>Flat index of [b, q, k].</summary>
+    public int Index(int b, int q, int k) => (b * SequenceLength + q) * SequenceLength + k;
+
+    /// <summary>The mask array of one attention type.</summary>
+    public bool[] Of(AttentionKind kind) => kind switch
+    {
+        AttentionKind.Column => Column,
+        AttentionKind.Feature => Feature,
+        AttentionKind.Neighbor => Neighbor,
+        AttentionKind.Full => Full,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>True iff mask <paramref name="kind"/> lets (b, q) attend to (b, k).</summary>
+    public bool Allows(AttentionKind kind, int b, int q, int k) => Of(kind)[Index(b, q, k)];
+
+    /// <summary>Builds the masks of §3 from the batch's row/table/column ids, FK links and padding flags.</summary>
+    public static RelationalMasks Build(ContextBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        int S = batch.SequenceLength;
+        var m = new RelationalMasks(batch.BatchSize, S);
+        for (int b = 0; b < batch.BatchSize; b++)
+        {
+            int off = b * S;
+            // dense local index per distinct row id of the sequence (row ids may be any non-negative ints, e.g. DB-wide ids)
+            var dense = new Dictionary<int, int>();
+            var local = new int[S];
+            for (int s = 0; s < S; s++)
+            {
+                if (batch.IsPadding[off + s]) continue;
+                int row = batch.Rows[off + s];
+                if (!dense.TryGetValue(row, out int index)) dense[row] = index = dense.Count;
+                local[s] = index;
+            }
+            int rowCount = dense.Count;
+            // parentOf[child * R + parent]: the child row holds an FK to the parent row (links to rows without tokens are irrelevant)
+            var parentOf = new bool[rowCount * rowCount];
+            foreach (var link in batch.Links[b])
+                if (dense.TryGetValue(link.ChildRow, out int child) && dense.TryGetValue(link.ParentRow, out int parent))
+                    parentOf[child * rowCount + parent] = true;
+
+            for (int q = 0; q < S; q++)
+            {
+                int iq = off + q;
+                if (batch.IsPadding[iq]) continue;
+                int rq = local[q], cq = batch.Columns[iq], tq = batch.Tables[iq];
+                int baseIdx = m.Index(b, q, 0);
+                for (int k = 0; k < S; k++)
+                {
+                    int ik = off + k;
+                    if (batch.IsPadding[ik]) continue;
+                    int rk = local[k];
+                    int at = baseIdx + k;
+                    m.Full[at] = true;
+                    m.Column[at] = cq == batch.Columns[ik] && tq == batch.Tables[ik];
+                    m.Feature[at] = rq == rk || parentOf[rq * rowCount + rk];
+                    m.Neighbor[at] = parentOf[rk * rowCount + rq];
+                }
+            }
+        }
+        return m;
+    }
+}
