@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
-# Adds up the per-assembly lines of `dotnet test` into one closing line: "N passed, N failed, N skipped".
+# One closing line for the whole `dotnet test` run ("Tests: N passed, N failed, N skipped"), counted from the
+# console logger's per-test lines, then the skipped tests with their reasons and the failed tests by name.
 log=$1
-awk '
-  /^(Passed|Failed)!/ {
-    for (i = 1; i <= NF; i++) {
-      v = $(i+1); gsub(/,/, "", v)
-      if ($i == "Failed:") f += v; else if ($i == "Passed:") p += v; else if ($i == "Skipped:") s += v
-    }
-  }
-  END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
-grep -E "^\s+Skipped " "$log" | sed 's/^\s*/skipped: /' || true
+passed=$(grep -cE '^\s+Passed ' "$log")
+failed=$(grep -cE '^\s+Failed ' "$log")
+skipped=$(grep -cE '^\s+Skipped ' "$log")
+grep -E '^\s+Failed ' "$log" | sed -E 's/^\s+/failed: /'
+grep -E '^\s+Skipped ' "$log" | sed -E 's/^\s+/skipped: /'
+echo "Tests: $passed passed, $failed failed, $skipped skipped"

@@ -12,6 +12,8 @@ public static class Program
             DbCommands.Create(),
             PopulateCommand.Create(),
             InspectCommand.Create(),
+            ModelCommands.Train(),
+            ModelCommands.Eval(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

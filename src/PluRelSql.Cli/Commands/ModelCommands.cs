@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using PluRelSql.Tokenization;
+using PluRelSql.Training;
+
+namespace PluRelSql.Cli.Commands;
+
+/// <summary><c>plurel train</c> and <c>plurel eval</c>: a Relational Transformer pretrained straight from live databases.</summary>
+public static class ModelCommands
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static Command Train()
+    {
+        var db = new Option<string>("--db") { Description = "Database to read (default: the embedded cluster)." };
+        var database = new Option<string>("--database") { Description = "Database name on that server." };
+        var schemas = new Option<string>("--schemas") { Description = "Shell-style glob over schema names; each schema is one database (e.g. 'plurel_0000[0-3]').", DefaultValueFactory = _ => "*" };
+        var steps = new Option<int>("--steps") { Description = "Train until this step.", Required = true };
+        var output = new Option<string>("--out") { Description = "Checkpoint folder (resumed when it holds one).", Required = true };
+        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong("cpu", "cuda");
+        var dModel = new Option<int>("--d-model") { DefaultValueFactory = _ => 64 };
+        var layers = new Option<int>("--layers") { DefaultValueFactory = _ => 2 };
+        var heads = new Option<int>("--heads") { DefaultValueFactory = _ => 4 };
+        var tokens = new Option<int>("--tokens-per-batch") { Description = "Cells per batch (sequences × context length).", DefaultValueFactory = _ => 4096 };
+        var context = new Option<int>("--context") { Description = "Cells per context.", DefaultValueFactory = _ => 256 };
+        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1 };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var threads = new Option<int>("--threads") { Description = "Torch CPU threads (1 is fastest on shared 2-core machines).", DefaultValueFactory = _ => 1 };
+        var cmd = new Command("train", "Pretrain a Relational Transformer on the rows of live databases (masked-cell prediction).")
+        {
+            db, database, schemas, steps, output, device, dModel, layers, heads, tokens, context, seed, lr, threads,
+        };
+        cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
+        {
+            var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
+            var ctxLen = pr.GetValue(context);
+            var batch = Math.Max(1, pr.GetValue(tokens) / ctxLen);
+            var outDir = pr.GetValue(output)!;
+            var stepsTotal = pr.GetValue(steps);
+            if (stepsTotal < 1) throw new UsageException("--steps must be at least 1");
+            Console.Error.WriteLine($"reading {target.Describe()} schemas '{pr.GetValue(schemas)}'");
+            var snaps = await Snapshots.LoadAsync(target, pr.GetValue(schemas)!, Console.Error, ct);
+
+            Trainer trainer;
+            if (File.Exists(Path.Combine(outDir, Trainer.ConfigFile)))
+            {
+                trainer = Trainer.Resume(outDir, pr.GetValue(device));
+                Console.Error.WriteLine($"resuming {outDir} at step {trainer.Step}");
+            }
+            else
+            {
+                var config = new RtConfig { DModel = pr.GetValue(dModel), Layers = pr.GetValue(layers), Heads = pr.GetValue(heads), MaxTokens = ctxLen };
+                try { config.Validate(); }
+                catch (ArgumentException e) { throw new UsageException(e.Message); }
+                trainer = Trainer.Create(config, new TrainerOptions
+                {
+                    Seed = pr.GetValue(seed), Device = pr.GetValue(device)!, TotalSteps = stepsTotal,
+                    WarmupSteps = Math.Max(1, stepsTotal / 10), PeakLearningRate = pr.GetValue(lr), Threads = pr.GetValue(threads),
+                });
+            }
+            using (trainer)
+            {
+                var cfg = trainer.Model.Config;
+                var samplers = snaps.Select(s => new ContextSampler(s, new SamplerOptions { ContextCells = cfg.MaxTokens, MaxBfsWidth = 16 })).ToList();
+                var source = new SnapshotBatchSource(samplers, batch, cfg.MaxTokens, cfg.TextDim, (ulong)trainer.Options.Seed);
+                Console.Error.WriteLine($"model: d={cfg.DModel} layers={cfg.Layers} heads={cfg.Heads}, {trainer.Model.ParameterCount():N0} parameters; " +
+                                        $"{batch} contexts × {cfg.MaxTokens} cells per batch; {source.TargetCells:N0} target cells in {snaps.Count} databases");
+                var first = double.NaN;
+                var window = new Queue<double>();
+                trainer.Train(source, stepsTotal, r =>
+                {
+                    if (double.IsNaN(first)) first = r.Loss;
+                    window.Enqueue(r.Loss);
+                    if (window.Count > 20) window.Dequeue();
+                    if (r.Step % 10 == 0 || r.Step == stepsTotal || r.Step == 1)
+                        Console.WriteLine(string.Create(Inv, $"step {r.Step,6}  loss {r.Loss,8:F4}  avg20 {window.Average(),8:F4}  lr {r.LearningRate:E2}  {r.TokensPerSecond,8:N0} tokens/s"));
+                }, outDir, checkpointEvery: 50);
+                Console.WriteLine(string.Create(Inv, $"saved {outDir} at step {trainer.Step}; loss {first:F4} → {window.Average():F4} (mean of the last {window.Count} steps)"));
+            }
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    public static Command Eval()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Folder written by plurel train.", Required = true };
+        var db = new Option<string>("--db") { Description = "Database to read (default: the embedded cluster)." };
+        var database = new Option<string>("--database") { Description = "Database name on that server." };
+        var schemas = new Option<string>("--schemas") { Description = "Shell-style glob over schema names.", DefaultValueFactory = _ => "*" };
+        var cells = new Option<int>("--cells") { Description = "Masked cells to evaluate.", DefaultValueFactory = _ => 2000 };
+        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 12345 };
+        var format = new Option<string>("--format") { DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var cmd = new Command("eval", "Mask random cells of the given databases and compare the model with column baselines.")
+        {
+            checkpoint, db, database, schemas, cells, seed, format,
+        };
+        cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
+        {
+            var dir = pr.GetValue(checkpoint)!;
+            if (!File.Exists(Path.Combine(dir, Trainer.ConfigFile))) throw new UsageException($"{dir}: no checkpoint ({Trainer.ConfigFile} missing)");
+            var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
+            var snaps = await Snapshots.LoadAsync(target, pr.GetValue(schemas)!, Console.Error, ct);
+            using var model = Trainer.LoadModel(dir);
+            var cfg = model.Config;
+            var samplers = snaps.Select(s => new ContextSampler(s, new SamplerOptions { ContextCells = cfg.MaxTokens, MaxBfsWidth = 16 })).ToList();
+            var source = new SnapshotBatchSource(samplers, 16, cfg.MaxTokens, cfg.TextDim, (ulong)pr.GetValue(seed));
+            var result = ModelEvaluation.Run(model, source, samplers, pr.GetValue(cells));
+            Console.WriteLine(pr.GetValue(format) == "json" ? result.ToJson() : result.ToText());
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}
+
+/// <summary>Model vs baselines over masked cells: numeric cells against the column mean (0 in z-space), boolean
+/// cells against the column's majority class.</summary>
+public sealed record ModelEvaluation(int NumericCells, double R2, double BaselineR2, double Mae, double BaselineMae,
+    int BooleanCells, double Accuracy, double BaselineAccuracy, double Auroc)
+{
+    public static ModelEvaluation Run(RelationalTransformer model, SnapshotBatchSource source, IReadOnlyList<ContextSampler> samplers, int cells)
+    {
+        var numTruth = new List<double>();
+        var numPred = new List<double>();
+        var boolTruth = new List<bool>();
+        var boolScore = new List<double>();
+        var boolMajority = new List<bool>();
+        for (var step = 0L; numTruth.Count + boolTruth.Count < cells; step++)
+        {
+            var batch = source.Batch(step, 16, out var origins);
+            foreach (var p in Evaluator.Predict(model, batch))
+            {
+                if (numTruth.Count + boolTruth.Count >= cells) break;
+                var (dbIndex, _) = origins[p.Sequence];
+                var column = samplers[dbIndex].Database.Columns[p.Column];
+                if (p.Type == TokenType.Number)
+                {
+                    numTruth.Add(p.TargetValue);
+                    numPred.Add(p.Value);
+                }
+                else if (p.Type == TokenType.Boolean)
+                {
+                    boolTruth.Add(p.TargetClass == 1);
+                    boolScore.Add(p.Probability);
+                    boolMajority.Add(column.Mean >= 0.5);
+                }
+            }
+            if (step > 100_000) break;
+        }
+        var zeros = new double[numTruth.Count];
+        var truth = numTruth.ToArray();
+        var pred = numPred.ToArray();
+        var labels = boolTruth.ToArray();
+        return new ModelEvaluation(
+            truth.Length,
+            truth.Length > 1 ? Metrics.RSquared(truth, pred) : double.NaN,
+            truth.Length > 1 ? Metrics.RSquared(truth, zeros) : double.NaN,
+            truth.Length > 0 ? Metrics.MeanAbsoluteError(truth, pred) : double.NaN,
+            truth.Length > 0 ? Metrics.MeanAbsoluteError(truth, zeros) : double.NaN,
+            labels.Length,
+            labels.Length > 0 ? labels.Zip(boolScore, (y, s) => y == s >= 0.5).Count(x => x) / (double)labels.Length : double.NaN,
+            labels.Length > 0 ? labels.Zip(boolMajority, (y, m) => y == m).Count(x => x) / (double)labels.Length : double.NaN,
+            labels.Length > 0 && labels.Any(x => x) && labels.Any(x => !x) ? Metrics.Auroc(labels, boolScore.ToArray()) : double.NaN);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(new
+    {
+        numeric = new { cells = NumericCells, r2 = Num(R2), baselineR2 = Num(BaselineR2), mae = Num(Mae), baselineMae = Num(BaselineMae) },
+        boolean = new { cells = BooleanCells, accuracy = Num(Accuracy), baselineAccuracy = Num(BaselineAccuracy), auroc = Num(Auroc) },
+    });
+
+    public string ToText() => string.Create(CultureInfo.InvariantCulture,
+        $"numeric: {NumericCells} cells  R² {R2:F3} (column mean {BaselineR2:F3})  MAE {Mae:F3} (column mean {BaselineMae:F3})  [z units]\n" +
+        $"boolean: {BooleanCells} cells  accuracy {Accuracy:F3} (majority {BaselineAccuracy:F3})  AUROC {Auroc:F3} (majority 0.500)");
+
+    private static double? Num(double v) => double.IsFinite(v) ? v : null;
+}

@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+using PluRelSql.Tokenization;
+
+namespace PluRelSql.Cli;
+
+/// <summary>Reads the schemas of a database that match a shell-style glob (each schema is one database to the model).</summary>
+public static class Snapshots
+{
+    public static async Task<List<RelationalSnapshot>> LoadAsync(Target target, string pattern, TextWriter log, CancellationToken ct)
+    {
+        var regex = new Regex("^" + GlobToRegex(pattern) + "$", RegexOptions.CultureInvariant);
+        await using var conn = new NpgsqlConnection(target.ConnectionString);
+        await conn.OpenAsync(ct);
+        var schemas = new List<string>();
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT n.nspname FROM pg_namespace n
+            WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+              AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p'))
+            ORDER BY 1
+            """, conn))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                if (regex.IsMatch(r.GetString(0))) schemas.Add(r.GetString(0));
+        if (schemas.Count == 0) throw new UsageException($"no schema of {target.Describe()} matches '{pattern}'");
+        var result = new List<RelationalSnapshot>();
+        foreach (var s in schemas)
+        {
+            var snap = await RelationalSnapshot.LoadAsync(conn, s, ct);
+            log.WriteLine($"  read {target.Database}.{s}: {snap.Tables.Count} tables, {snap.NodeCount:N0} rows, {snap.TotalCells:N0} cells");
+            result.Add(snap);
+        }
+        return result;
+    }
+
+    /// <summary>Shell glob → regex: * any run, ? one character, [abc] / [0-9] / [!x] classes; everything else literal.</summary>
+    internal static string GlobToRegex(string glob)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (var i = 0; i < glob.Length; i++)
+        {
+            var c = glob[i];
+            switch (c)
+            {
+                case '*': sb.Append(".*"); break;
+                case '?': sb.Append('.'); break;
+                case '[':
+                    var end = glob.IndexOf(']', i + 1);
+                    if (end < 0) { sb.Append(@"\["); break; }
+                    var body = glob[(i + 1)..end];
+                    if (body.StartsWith('!')) body = "^" + body[1..];
+                    sb.Append('[').Append(body.Replace(@"\", @"\\", StringComparison.Ordinal)).Append(']');
+                    i = end;
+                    break;
+                default: sb.Append(Regex.Escape(c.ToString())); break;
+            }
+        }
+        return sb.ToString();
+    }
+}
