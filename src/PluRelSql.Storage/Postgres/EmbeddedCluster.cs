@@ -123,7 +123,17 @@ public sealed class EmbeddedCluster
             "# written by plurel at each start\n" +
             $"port = {port}\n" +
             "listen_addresses = '127.0.0.1'\n" +
-            $"unix_socket_directories = '{socketDir.Replace("'", "''", StringComparison.Ordinal)}'\n", ct)
+            $"unix_socket_directories = '{socketDir.Replace("'", "''", StringComparison.Ordinal)}'\n" +
+            // Bulk-load tuning for a scratch cluster: COPY into a table created or truncated in the same transaction
+            // writes no WAL at wal_level=minimal; fewer checkpoints; index builds and FK validation sort and hash
+            // in memory.
+            "wal_level = minimal\n" +
+            "max_wal_senders = 0\n" +
+            "max_wal_size = '4GB'\n" +
+            "checkpoint_timeout = '30min'\n" +
+            "shared_buffers = '256MB'\n" +
+            "maintenance_work_mem = '512MB'\n" +
+            "work_mem = '64MB'\n", ct)
             .ConfigureAwait(false);
         await ChownAsync(runtimeConf, ct).ConfigureAwait(false);
 
