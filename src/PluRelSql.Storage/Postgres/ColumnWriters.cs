@@ -65,7 +65,10 @@ internal abstract class ColumnWriter
             TypeKind.MacAddr => new Converted<PhysicalAddress>(table, column, NpgsqlDbType.MacAddr, ParseMac),
             TypeKind.Bit => new Converted<BitArray>(table, column, NpgsqlDbType.Bit, ParseBits),
             TypeKind.VarBit => new Converted<BitArray>(table, column, NpgsqlDbType.Varbit, ParseBits),
-            TypeKind.TsVector => new Converted<NpgsqlTsVector>(table, column, NpgsqlDbType.TsVector, ParseTsVector),
+            // tsvector goes as its binary wire form through the bytea converter: Npgsql's own tsvector converter fails
+            // ("Cannot call FlushAsync on a blocking PgWriter") when a value crosses the write buffer's end. Binary COPY
+            // carries no type OIDs, so the server reads the bytes with tsvector's receive function.
+            TypeKind.TsVector => new Converted<byte[]>(table, column, NpgsqlDbType.Bytea, TsVectorWire),
             // citext's binary form is text's.
             TypeKind.Other when t.UserType is { Name: "citext" } => new Direct<string>(table, column, NpgsqlDbType.Text),
             _ => new NullsOnly(table, column),
@@ -125,6 +128,31 @@ internal abstract class ColumnWriter
 #pragma warning disable CS0618
     private static NpgsqlTsVector ParseTsVector(string s) => NpgsqlTsVector.Parse(s);
 #pragma warning restore CS0618
+
+    /// <summary>tsvector_recv's format: int32 lexeme count; per lexeme its UTF-8 text and a NUL, uint16 position
+    /// count, then each position as uint16 (weight in the top two bits, A=3 … D=0); big-endian.</summary>
+    internal static byte[] TsVectorWire(string text)
+    {
+        var vector = ParseTsVector(text);
+        using var ms = new MemoryStream();
+        Span<byte> b4 = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(b4, vector.Count);
+        ms.Write(b4);
+        foreach (var lexeme in vector)
+        {
+            ms.Write(System.Text.Encoding.UTF8.GetBytes(lexeme.Text));
+            ms.WriteByte(0);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(b4, (ushort)lexeme.Count);
+            ms.Write(b4[..2]);
+            for (var i = 0; i < lexeme.Count; i++)
+            {
+                var pos = lexeme[i];
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(b4, (ushort)(((int)pos.Weight << 14) | (pos.Pos & 0x3FFF)));
+                ms.Write(b4[..2]);
+            }
+        }
+        return ms.ToArray();
+    }
 
     private static PhysicalAddress ParseMac(string s) => PhysicalAddress.Parse(s.Replace(':', '-').Replace('.', '-'));
 
