@@ -187,27 +187,9 @@ internal sealed class Mlp
             var last = li == _layers.Length - 1;
             var dst = last ? y[..(m * layer.Out)] : (li % 2 == 0 ? scratchA : scratchB)[..(m * layer.Out)];
             MatMul(cur, m, layer.In, layer.W, layer.Out, dst);
-            if (!last) Activate(layer, dst);
+            if (!last) ActivationKernels.Apply(layer, dst);
             cur = dst;
         }
-    }
-
-    private static void Activate(MlpLayer layer, Span<double> x)
-    {
-        var s = layer.Scale;
-        var act = layer.Act!.Value;
-        if (act == Activation.SineMixture)
-        {
-            var a = layer.SineA!; var f = layer.SineF!; var p = layer.SinePhase!;
-            for (var i = 0; i < x.Length; i++)
-            {
-                double sum = 0;
-                for (var j = 0; j < a.Length; j++) sum += a[j] * Math.Sin(f[j] * x[i] + p[j]);
-                x[i] = Math.Clamp(s * sum, -Clamp, Clamp);
-            }
-            return;
-        }
-        for (var i = 0; i < x.Length; i++) x[i] = Math.Clamp(s * ActivationInfo.Apply(act, x[i]), -Clamp, Clamp);
     }
 
     /// <summary>y = x · W for m rows. Each y[i, j] is accumulated over k = 0..in−1 in order with separate multiply and
