@@ -144,4 +144,27 @@ public sealed record PluRelConfig
     public GraphConfig Graph { get; init; } = new();
 
     public static PluRelConfig Main { get; } = new();
+
+    /// <summary>The paper-era v1.0.0 preset (§9) as far as this engine models it. Differences kept from main: the
+    /// activation is drawn once per layer (v1.0.0 re-drew it per row), and disconnected ER graphs are bridged
+    /// (v1.0.0 resampled them with a fresh p).</summary>
+    public static PluRelConfig V1 { get; } = new()
+    {
+        Scm = new ScmConfig
+        {
+            Families = [ScmFamily.ErdosRenyi, ScmFamily.BarabasiAlbert, ScmFamily.RandomTree, ScmFamily.ReverseRandomTree, ScmFamily.Layered],
+            Activations = ActivationInfo.V1,
+            ActivationScale = false,
+            MlpLayers = new(2, 2),
+            UseDensityMask = false,
+            FixedNoiseLaws = [new(0.5, 0.5), new(2, 2), new(2, 3), new(2, 4), new(4, 1)],
+            SourceKinds = [SourceKind.Temporal],
+            ScaleTemporalRange = false,
+            ArFluctuation = false,
+            Aggregations = [Aggregation.Sum],
+            Modes = [PropagationMode.TypeAware],
+            Transforms = [ColumnTransform.Identity],
+        },
+        Graph = new GraphConfig { EdgeWeightLaws = [EdgeWeightLaw.Gaussian], ErSingleDirection = true },
+    };
 }

@@ -48,7 +48,8 @@ public sealed class PluRelDatabaseTests(ITestOutputHelper output)
             var whole = Rows(db, t, (int)db.Rows(t));
             Assert.Equal(whole, Rows(db, t, 100));
             Assert.Equal(whole, Rows(db, t, 7));
-            Assert.Equal(whole, Rows(db, t, 1));
+            // One-row chunks (each recomputes every ancestor when the cache is off): every 9th row.
+            for (var r = 0; r < whole.Count; r += 9) Assert.Equal(whole[r], Fingerprint(db.ComputeChunk(t, r, 1), 0));
         }
     }
 
