@@ -96,3 +96,26 @@ public sealed class RealSchemaTests
         Assert.All(c.ForeignKeys[0].ParentRows, r => Assert.InRange(r, 0, 9));
     }
 }
+
+public sealed class ConstantColumnTests
+{
+    [Fact]
+    public void Constant_boolean_columns_are_exactly_those_with_one_value()
+    {
+        var schema = SchemaSampler.Sample(21, PluRelDatabaseTests.Small with { ForceTables = 4 });
+        var db = PluRelDatabase.FromSampled(schema);
+        var found = 0;
+        foreach (var t in db.Graph.Tables)
+        {
+            var constant = db.ConstantBooleanColumns(t).Select(c => c.Name).ToHashSet();
+            var chunk = db.ComputeChunk(t, 0, (int)db.Rows(t));
+            foreach (var col in chunk.Columns.Where(c => c.Kind == FeatureValueKind.Boolean))
+            {
+                var isConstant = col.Booleans!.Distinct().Count() == 1;
+                Assert.Equal(isConstant, constant.Contains(col.Column.Name));
+                if (isConstant) found++;
+            }
+        }
+        Assert.True(found > 0, "seed 21 was chosen because some categorical columns collapse");
+    }
+}
