@@ -99,7 +99,7 @@ internal sealed class MixedSource(IidSource[] parts, CounterRng rows) : SourceGe
 /// range gives the same bits whatever the chunking.</summary>
 public sealed class TemporalSource : SourceGenerator
 {
-    public const int Block = 1024;
+    public const int Block = 256;
     private readonly CounterRng _rows;
     private readonly int _warmup;
 
@@ -146,29 +146,32 @@ public sealed class TemporalSource : SourceGenerator
     /// <summary>(trend + cycle + clip(e_r)) / 3 for a given AR state e_r.</summary>
     public double Combine(long r, double e) => (Trend(r) + Cycle(r) + Math.Clamp(e, Lo, Hi)) / 3;
 
-    /// <summary>The AR states e_r for rows [start, start + count) of one block.</summary>
-    private void BlockStates(long block, Span<double> e)
-    {
-        var start = block * Block;
-        double state = 0;
-        for (var t = Math.Max(0, start - _warmup); t < start; t++) state = Rho * state + Sigma * Z(t);
-        for (var i = 0; i < e.Length; i++) e[i] = state = Rho * state + Sigma * Z(start + i);
-    }
-
+    /// <summary>AR states are advanced from the start of the row's block (after the warm-up) up to the row, so a
+    /// request for a few rows costs the warm-up plus their offsets, and sorted rows share one pass per block.</summary>
     public override void Fill(ReadOnlySpan<long> rows, Span<double> dst)
     {
-        var buffer = new double[Block];
-        long current = -1;
+        long block = -1, pos = 0;
+        double state = 0;
         for (var i = 0; i < rows.Length; i++)
         {
             var r = rows[i];
             var b = r / Block;
-            if (b != current)
+            if (b != block || r < pos - 1)
             {
-                BlockStates(b, buffer);
-                current = b;
+                // Restart at the block: run the warm-up (ρ^warm-up < 1e−18) from e = 0.
+                block = b;
+                var start = b * Block;
+                state = 0;
+                for (var t = Math.Max(0, start - _warmup); t < start; t++) state = Rho * state + Sigma * Z(t);
+                pos = start; // next row to advance to; state holds e_{pos−1}
             }
-            dst[i] = Combine(r, buffer[(int)(r - b * Block)]);
+            if (r == pos - 1)
+            {
+                dst[i] = Combine(r, state);
+                continue;
+            }
+            while (pos <= r) { state = Rho * state + Sigma * Z(pos); pos++; }
+            dst[i] = Combine(r, state);
         }
     }
 
