@@ -36,9 +36,9 @@ public sealed class PresetTests
         var families = new HashSet<ScmFamily>();
         var modes = new HashSet<PropagationMode>();
         var sources = new HashSet<string>();
-        for (ulong seed = 0; seed < 12; seed++)
+        for (ulong seed = 0; seed < 8; seed++)
         {
-            var db = PluRelDatabase.FromSampled(SchemaSampler.Sample(seed, PluRelDatabaseTests.Small with { ForceTables = 4 }));
+            var db = PluRelDatabase.FromSampled(SchemaSampler.Sample(seed, PluRelDatabaseTests.Small with { ForceTables = 5 }));
             foreach (var t in db.Graph.Tables)
             {
                 var m = db.Model(t)!;
