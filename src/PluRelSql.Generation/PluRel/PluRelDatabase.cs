@@ -202,6 +202,21 @@ public sealed class PluRelDatabase
 
     public TableRole Role(TableDef table) => State(table).Role;
 
+    /// <summary>§6's default view: activity tables keep only the rows dated up to the test cutoff (a prefix, since dates
+    /// grow with the row index); entity tables keep every row, so FKs stay valid.</summary>
+    public long RowsUpToTestCutoff(TableDef table)
+    {
+        var t = State(table);
+        if (t.Role != TableRole.Activity || t.TimeColumns.Count == 0) return t.Rows;
+        long lo = 0, hi = t.Rows;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (Window.At(mid, t.Rows) <= Window.TestCutoff) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
     /// <summary>The columns of <paramref name="table"/> that the prior fills (features and timestamps).</summary>
     public IReadOnlyList<ColumnDef> DrivenColumns(TableDef table)
     {

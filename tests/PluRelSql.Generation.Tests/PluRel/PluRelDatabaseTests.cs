@@ -125,7 +125,19 @@ public sealed class PluRelDatabaseTests(ITestOutputHelper output)
             Assert.All(steps, s => Assert.True(s > 0));
             Assert.InRange(steps.Max() - steps.Min(), 0, 10); // constant step up to microsecond rounding
         }
-        Assert.All(db.Graph.Tables.Where(t => db.Role(t) == TableRole.Entity), t => Assert.Null(t.FindColumn("date")));
+        Assert.All(db.Graph.Tables.Where(t => db.Role(t) == TableRole.Entity), t =>
+        {
+            Assert.Null(t.FindColumn("date"));
+            Assert.Equal(db.Rows(t), db.RowsUpToTestCutoff(t));
+        });
+        foreach (var t in activity)
+        {
+            var n = db.Rows(t);
+            var dates = db.ComputeChunk(t, 0, (int)n)["date"].Timestamps!;
+            var visible = db.RowsUpToTestCutoff(t);
+            Assert.Equal(dates.Count(d => d <= db.Window.TestCutoff), visible);
+            Assert.InRange(visible / (double)n, 0.85, 0.95); // ≈ the last 10 % held back
+        }
     }
 
     /// <summary>Rows/s of ComputeChunk over a sampled 10-table database with §7 defaults. Run with
