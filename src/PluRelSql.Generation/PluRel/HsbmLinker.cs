@@ -9,7 +9,7 @@ public sealed class HsbmLinker
 {
     private const double Diagonal = 0.9;
     private readonly CounterRng _rng;
-    private readonly double[][] _cdf; // per child block: cumulative weight over parent blocks (null rows for empty blocks)
+    private readonly double[]?[] _cdf; // per child block: cumulative weight over parent blocks, built on first use
     private readonly double[][,] _q;
 
     public long ChildRows { get; }
@@ -56,31 +56,36 @@ public sealed class HsbmLinker
         }
 
         _cdf = new double[ChildBlocks][];
-        for (var cb = 0; cb < ChildBlocks; cb++)
-        {
-            if (ChildBlockRange(cb).Count == 0) continue;
-            // Work in log space relative to the best block, as the reference does, to keep tiny products exact enough.
-            var logw = new double[ParentBlocks];
-            var max = double.NegativeInfinity;
-            for (var pb = 0; pb < ParentBlocks; pb++)
-            {
-                var size = ParentBlockRange(pb).Count;
-                if (size == 0) { logw[pb] = double.NegativeInfinity; continue; }
-                double lw = Math.Log(size);
-                for (var l = 0; l < Levels; l++) lw += Math.Log(_q[l][Cluster(pb, l, ParentClusters), Cluster(cb, l, ChildClusters)]);
-                logw[pb] = lw;
-                max = Math.Max(max, lw);
-            }
-            var cdf = new double[ParentBlocks];
-            double acc = 0;
-            for (var pb = 0; pb < ParentBlocks; pb++)
-            {
-                acc += double.IsNegativeInfinity(logw[pb]) ? 0 : Math.Exp(logw[pb] - max);
-                cdf[pb] = acc;
-            }
-            _cdf[cb] = cdf;
-        }
         _rng = CounterRng.Stream(seed, Purpose.HsbmRow);
+    }
+
+    /// <summary>Cumulative weights over parent blocks for one child block, built on first use (O(parent blocks) each;
+    /// concurrent builders produce identical arrays, so the race is benign).</summary>
+    private double[] Cdf(int cb)
+    {
+        var existing = Volatile.Read(ref _cdf[cb]);
+        if (existing is not null) return existing;
+        // Work in log space relative to the best block, as the reference does, to keep tiny products exact enough.
+        var logw = new double[ParentBlocks];
+        var max = double.NegativeInfinity;
+        for (var pb = 0; pb < ParentBlocks; pb++)
+        {
+            var size = ParentBlockRange(pb).Count;
+            if (size == 0) { logw[pb] = double.NegativeInfinity; continue; }
+            double lw = Math.Log(size);
+            for (var l = 0; l < Levels; l++) lw += Math.Log(_q[l][Cluster(pb, l, ParentClusters), Cluster(cb, l, ChildClusters)]);
+            logw[pb] = lw;
+            max = Math.Max(max, lw);
+        }
+        var cdf = new double[ParentBlocks];
+        double acc = 0;
+        for (var pb = 0; pb < ParentBlocks; pb++)
+        {
+            acc += double.IsNegativeInfinity(logw[pb]) ? 0 : Math.Exp(logw[pb] - max);
+            cdf[pb] = acc;
+        }
+        Volatile.Write(ref _cdf[cb], cdf);
+        return cdf;
     }
 
     private static int[] DrawLevels(ulong seed, ScmConfig cfg, out int[] child)
@@ -123,7 +128,7 @@ public sealed class HsbmLinker
     /// <summary>The parent row of child row <paramref name="childRow"/>: a pure function of (seed, childRow).</summary>
     public long ParentRow(long childRow)
     {
-        var cdf = _cdf[ChildBlock(childRow)];
+        var cdf = Cdf(ChildBlock(childRow));
         var u = _rng.Uniform(childRow, 0) * cdf[^1];
         // First parent block whose cumulative weight exceeds u (empty blocks add zero, so they are never chosen).
         int lo = 0, hi = cdf.Length - 1;
