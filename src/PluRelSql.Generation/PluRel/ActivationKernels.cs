@@ -1,0 +1,164 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace PluRelSql.Generation.PluRel;
+
+/// <summary>SIMD versions of the activations of §4.5, fused with the layer's scale and the ±1e6 clamp. Spans are
+/// always a whole number of vectors (rows × 32), so every element goes through the same vector code whatever the
+/// block size: chunking cannot change a bit.</summary>
+internal static class ActivationKernels
+{
+    private const double Clamp = 1e6;
+
+    public static void Apply(MlpLayer layer, Span<double> x)
+    {
+        if (x.Length % Vector<double>.Count != 0) throw new ArgumentException("activation spans must be whole vectors");
+        var v = MemoryMarshal.Cast<double, Vector<double>>(x);
+        var s = layer.Scale;
+        switch (layer.Act!.Value)
+        {
+            case Activation.Relu: Run<Relu>(v, s); break;
+            case Activation.Elu or Activation.Celu: Run<Elu>(v, s); break;
+            case Activation.Selu: Run<Selu>(v, s); break;
+            case Activation.Silu: Run<Silu>(v, s); break;
+            case Activation.Softsign: Run<Softsign>(v, s); break;
+            case Activation.Tanh: Run<Tanh>(v, s); break;
+            case Activation.Sigmoid: Run<Sigmoid>(v, s); break;
+            case Activation.Hardswish: Run<Hardswish>(v, s); break;
+            case Activation.Mish: Run<Mish>(v, s); break;
+            case Activation.LeakyRelu: Run<LeakyRelu>(v, s); break;
+            case Activation.Gelu: Run<Gelu>(v, s); break;
+            case Activation.Softplus: Run<Softplus>(v, s); break;
+            case Activation.Hardsigmoid: Run<Hardsigmoid>(v, s); break;
+            case Activation.Hardtanh or Activation.Clip: Run<Hardtanh>(v, s); break;
+            case Activation.Tanhshrink: Run<Tanhshrink>(v, s); break;
+            case Activation.RReluInference: Run<RRelu>(v, s); break;
+            case Activation.LogSigmoid: Run<LogSigmoid>(v, s); break;
+            case Activation.Softshrink: Run<Softshrink>(v, s); break;
+            case Activation.Hardshrink: Run<Hardshrink>(v, s); break;
+            case Activation.Identity: Run<Identity>(v, s); break;
+            case Activation.Abs: Run<AbsAct>(v, s); break;
+            case Activation.Sin: Run<SinAct>(v, s); break;
+            case Activation.Cos: Run<CosAct>(v, s); break;
+            case Activation.Sign: Run<SignAct>(v, s); break;
+            case Activation.SignedLog: Run<SignedLog>(v, s); break;
+            case Activation.BentIdentity: Run<BentIdentity>(v, s); break;
+            case Activation.SineMixture: SineMixture(v, s, layer.SineA!, layer.SineF!, layer.SinePhase!); break;
+            default: throw new ArgumentOutOfRangeException(nameof(layer), layer.Act, null);
+        }
+    }
+
+    private interface IAct
+    {
+        static abstract Vector<double> F(Vector<double> x);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> ScaleClamp(Vector<double> y, Vector<double> s) =>
+        Vector.Min(Vector.Max(y * s, new Vector<double>(-Clamp)), new Vector<double>(Clamp));
+
+    private static void Run<T>(Span<Vector<double>> v, double scale) where T : IAct
+    {
+        var s = new Vector<double>(scale);
+        for (var i = 0; i < v.Length; i++) v[i] = ScaleClamp(T.F(v[i]), s);
+    }
+
+    private static void SineMixture(Span<Vector<double>> v, double scale, double[] a, double[] f, double[] p)
+    {
+        var s = new Vector<double>(scale);
+        for (var i = 0; i < v.Length; i++)
+        {
+            var x = v[i];
+            var sum = Vector<double>.Zero;
+            for (var j = 0; j < a.Length; j++)
+                sum += new Vector<double>(a[j]) * Vector.Sin(x * new Vector<double>(f[j]) + new Vector<double>(p[j]));
+            v[i] = ScaleClamp(sum, s);
+        }
+    }
+
+    private static Vector<double> One => Vector<double>.One;
+    private static Vector<double> Pos(Vector<double> x) => Vector.Max(x, Vector<double>.Zero);
+    private static Vector<double> Neg(Vector<double> x) => Vector.Min(x, Vector<double>.Zero);
+    private static Vector<double> C(double c) => new(c);
+
+    /// <summary>log(1 + exp(−|x|)), the stable tail of softplus.</summary>
+    private static Vector<double> Log1pExpNegAbs(Vector<double> x) => Vector.Log(One + Vector.Exp(-Vector.Abs(x)));
+    private static Vector<double> SoftplusV(Vector<double> x) => Pos(x) + Log1pExpNegAbs(x);
+    private static Vector<double> SigmoidV(Vector<double> x) => One / (One + Vector.Exp(-x));
+    private static Vector<double> TanhV(Vector<double> x)
+    {
+        var e = Vector.Exp(C(-2) * Vector.Abs(x));
+        var t = (One - e) / (One + e);
+        return Vector.ConditionalSelect(Vector.LessThan(x, Vector<double>.Zero), -t, t);
+    }
+    private static Vector<double> ExpM1Neg(Vector<double> x) => Vector.Exp(Neg(x)) - One;
+
+    private struct Relu : IAct { public static Vector<double> F(Vector<double> x) => Pos(x); }
+    private struct Elu : IAct { public static Vector<double> F(Vector<double> x) => Pos(x) + ExpM1Neg(x); }
+    private struct Selu : IAct
+    {
+        public static Vector<double> F(Vector<double> x) =>
+            C(1.0507009873554804934193349852946) * (Pos(x) + C(1.6732632423543772848170429916717) * ExpM1Neg(x));
+    }
+    private struct Silu : IAct { public static Vector<double> F(Vector<double> x) => x * SigmoidV(x); }
+    private struct Softsign : IAct { public static Vector<double> F(Vector<double> x) => x / (One + Vector.Abs(x)); }
+    private struct Tanh : IAct { public static Vector<double> F(Vector<double> x) => TanhV(x); }
+    private struct Sigmoid : IAct { public static Vector<double> F(Vector<double> x) => SigmoidV(x); }
+    private struct Hardswish : IAct
+    {
+        public static Vector<double> F(Vector<double> x) => x * Vector.Min(Pos(x + C(3)), C(6)) / C(6);
+    }
+    private struct Mish : IAct { public static Vector<double> F(Vector<double> x) => x * TanhV(SoftplusV(x)); }
+    private struct LeakyRelu : IAct { public static Vector<double> F(Vector<double> x) => Pos(x) + C(0.01) * Neg(x); }
+    private struct Gelu : IAct
+    {
+        public static Vector<double> F(Vector<double> x) => C(0.5) * x * (One + Erf(x * C(0.70710678118654752440)));
+
+        /// <summary>Numerical Recipes erfc fit (|error| &lt; 1.2e−7), as the scalar reference.</summary>
+        private static Vector<double> Erf(Vector<double> x)
+        {
+            var z = Vector.Abs(x);
+            var t = One / (One + C(0.5) * z);
+            var poly = C(-1.26551223) + t * (C(1.00002368) + t * (C(0.37409196) + t * (C(0.09678418) +
+                t * (C(-0.18628806) + t * (C(0.27886807) + t * (C(-1.13520398) + t * (C(1.48851587) +
+                t * (C(-0.82215223) + t * C(0.17087277)))))))));
+            var r = t * Vector.Exp(-z * z + poly);
+            return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<double>.Zero), One - r, r - One);
+        }
+    }
+    private struct Softplus : IAct { public static Vector<double> F(Vector<double> x) => SoftplusV(x); }
+    private struct Hardsigmoid : IAct { public static Vector<double> F(Vector<double> x) => Vector.Min(Pos(x + C(3)), C(6)) / C(6); }
+    private struct Hardtanh : IAct { public static Vector<double> F(Vector<double> x) => Vector.Min(Vector.Max(x, -One), One); }
+    private struct Tanhshrink : IAct { public static Vector<double> F(Vector<double> x) => x - TanhV(x); }
+    private struct RRelu : IAct { public static Vector<double> F(Vector<double> x) => Pos(x) + C(11.0 / 48.0) * Neg(x); }
+    private struct LogSigmoid : IAct { public static Vector<double> F(Vector<double> x) => Neg(x) - Log1pExpNegAbs(x); }
+    private struct Softshrink : IAct { public static Vector<double> F(Vector<double> x) => x - Vector.Min(Vector.Max(x, C(-0.5)), C(0.5)); }
+    private struct Hardshrink : IAct
+    {
+        public static Vector<double> F(Vector<double> x) =>
+            Vector.ConditionalSelect(Vector.GreaterThan(Vector.Abs(x), C(0.5)), x, Vector<double>.Zero);
+    }
+    private struct Identity : IAct { public static Vector<double> F(Vector<double> x) => x; }
+    private struct AbsAct : IAct { public static Vector<double> F(Vector<double> x) => Vector.Abs(x); }
+    private struct SinAct : IAct { public static Vector<double> F(Vector<double> x) => Vector.Sin(x); }
+    private struct CosAct : IAct { public static Vector<double> F(Vector<double> x) => Vector.Cos(x); }
+    private struct SignAct : IAct
+    {
+        public static Vector<double> F(Vector<double> x) =>
+            Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<double>.Zero), One,
+                Vector.ConditionalSelect(Vector.LessThan(x, Vector<double>.Zero), -One, Vector<double>.Zero));
+    }
+    private struct SignedLog : IAct
+    {
+        public static Vector<double> F(Vector<double> x)
+        {
+            var l = Vector.Log(One + Vector.Abs(x));
+            return Vector.ConditionalSelect(Vector.LessThan(x, Vector<double>.Zero), -l, l);
+        }
+    }
+    private struct BentIdentity : IAct
+    {
+        public static Vector<double> F(Vector<double> x) => (Vector.SquareRoot(x * x + One) - One) * C(0.5) + x;
+    }
+}

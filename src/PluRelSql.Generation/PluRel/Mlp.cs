@@ -1,0 +1,254 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace PluRelSql.Generation.PluRel;
+
+/// <summary>The 29 activations of §4.5 (clip is the same function as hardtanh, listed twice so it has double weight).</summary>
+public enum Activation
+{
+    Relu, Elu, Selu, Silu, Softsign, Tanh, Sigmoid, Hardswish, Mish, LeakyRelu, Gelu, Softplus, Hardsigmoid,
+    Hardtanh, Celu, Tanhshrink, RReluInference, LogSigmoid, Softshrink, Hardshrink, Identity, Abs, Sin, Cos, Sign,
+    Clip, SignedLog, BentIdentity, SineMixture,
+}
+
+public static class ActivationInfo
+{
+    public static IReadOnlyList<Activation> All { get; } = Enum.GetValues<Activation>();
+
+    /// <summary>The six activations of v1.0.0.</summary>
+    public static IReadOnlyList<Activation> V1 { get; } =
+        [Activation.Relu, Activation.Elu, Activation.Selu, Activation.Silu, Activation.Softsign, Activation.Tanh];
+
+    private const double SeluAlpha = 1.6732632423543772848170429916717;
+    private const double SeluScale = 1.0507009873554804934193349852946;
+
+    private static double Softplus(double x) => x > 30 ? x : x < -30 ? Math.Exp(x) : Math.Log(1 + Math.Exp(x));
+    private static double Sigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
+    private static double Relu6(double x) => Math.Clamp(x, 0, 6);
+
+    /// <summary>erf with |error| &lt; 1.2e−7 (Numerical Recipes erfc Chebyshev fit).</summary>
+    internal static double Erf(double x)
+    {
+        var z = Math.Abs(x);
+        var t = 1.0 / (1.0 + 0.5 * z);
+        var r = t * Math.Exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
+            t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
+            t * (-0.82215223 + t * 0.17087277)))))))));
+        return x >= 0 ? 1 - r : r - 1;
+    }
+
+    /// <summary>φ(x) for every activation except the sine mixture (which needs its drawn parameters).</summary>
+    public static double Apply(Activation a, double x) => a switch
+    {
+        Activation.Relu => x > 0 ? x : 0,
+        Activation.Elu => x > 0 ? x : Math.Exp(x) - 1,
+        Activation.Selu => SeluScale * (x > 0 ? x : SeluAlpha * (Math.Exp(x) - 1)),
+        Activation.Silu => x * Sigmoid(x),
+        Activation.Softsign => x / (1 + Math.Abs(x)),
+        Activation.Tanh => Math.Tanh(x),
+        Activation.Sigmoid => Sigmoid(x),
+        Activation.Hardswish => x * Relu6(x + 3) / 6,
+        Activation.Mish => x * Math.Tanh(Softplus(x)),
+        Activation.LeakyRelu => x > 0 ? x : 0.01 * x,
+        Activation.Gelu => 0.5 * x * (1 + Erf(x / Math.Sqrt(2))),
+        Activation.Softplus => Softplus(x),
+        Activation.Hardsigmoid => Relu6(x + 3) / 6,
+        Activation.Hardtanh or Activation.Clip => Math.Clamp(x, -1, 1),
+        Activation.Celu => x > 0 ? x : Math.Exp(x) - 1,
+        Activation.Tanhshrink => x - Math.Tanh(x),
+        Activation.RReluInference => x > 0 ? x : x * (11.0 / 48.0),
+        Activation.LogSigmoid => -Softplus(-x),
+        Activation.Softshrink => x > 0.5 ? x - 0.5 : x < -0.5 ? x + 0.5 : 0,
+        Activation.Hardshrink => Math.Abs(x) > 0.5 ? x : 0,
+        Activation.Identity => x,
+        Activation.Abs => Math.Abs(x),
+        Activation.Sin => Math.Sin(x),
+        Activation.Cos => Math.Cos(x),
+        Activation.Sign => Math.Sign(x),
+        Activation.SignedLog => Math.Sign(x) * Math.Log(1 + Math.Abs(x)),
+        Activation.BentIdentity => (Math.Sqrt(x * x + 1) - 1) / 2 + x,
+        _ => throw new ArgumentOutOfRangeException(nameof(a), a, "the sine mixture needs its parameters"),
+    };
+}
+
+public enum WeightInit { KaimingNormal, KaimingUniform, XavierNormal, XavierUniform, TruncatedNormal, Sparse }
+
+/// <summary>One frozen layer: x·W, then (except for the last layer) clamp(s·φ(·), ±1e6).</summary>
+internal sealed class MlpLayer
+{
+    public required int In { get; init; }
+    public required int Out { get; init; }
+    /// <summary>Row-major In × Out.</summary>
+    public required double[] W { get; init; }
+    public Activation? Act { get; init; }
+    public double Scale { get; init; } = 1;
+    public double[]? SineA { get; init; }
+    public double[]? SineF { get; init; }
+    public double[]? SinePhase { get; init; }
+}
+
+/// <summary>A frozen random bias-free MLP (§4.4) evaluated over a block of rows at once. Every output element is
+/// summed in the same order whatever the block size, so results never depend on chunking.</summary>
+internal sealed class Mlp
+{
+    public const int D = 32;
+    private const double Clamp = 1e6;
+    private readonly MlpLayer[] _layers;
+
+    private Mlp(MlpLayer[] layers) => _layers = layers;
+
+    public int In => _layers[0].In;
+    public int Out => _layers[^1].Out;
+    internal IReadOnlyList<MlpLayer> Layers => _layers;
+
+    /// <summary>An MLP with widths [in, 32, …, 32, out] and ℓ ~ cfg.MlpLayers weight layers.</summary>
+    public static Mlp Random(int inDim, int outDim, ref Draws d, ScmConfig cfg)
+    {
+        var count = d.Int(cfg.MlpLayers);
+        var layers = new MlpLayer[count];
+        for (var i = 0; i < count; i++)
+        {
+            var r = i == 0 ? inDim : D;
+            var c = i == count - 1 ? outDim : D;
+            var w = InitWeights(r, c, ref d);
+            if (cfg.UseDensityMask)
+            {
+                var density = d.Real(cfg.MlpDensity);
+                for (var k = 0; k < w.Length; k++) w[k] = d.Bernoulli(density) ? w[k] / density : 0;
+            }
+            if (i == count - 1)
+            {
+                layers[i] = new MlpLayer { In = r, Out = c, W = w };
+                continue;
+            }
+            var act = d.Pick(cfg.Activations);
+            var scale = cfg.ActivationScale ? Math.Exp(d.Real(-1, 1)) : 1.0;
+            double[]? sa = null, sf = null, sp = null;
+            if (act == Activation.SineMixture)
+            {
+                var n = d.Int(3, 7);
+                sa = new double[n]; sf = new double[n]; sp = new double[n];
+                for (var j = 0; j < n; j++)
+                {
+                    sa[j] = d.Normal();
+                    sf[j] = d.LogUniform(0.1, 10);
+                    sp[j] = d.Real(0, 2 * Math.PI);
+                }
+            }
+            layers[i] = new MlpLayer { In = r, Out = c, W = w, Act = act, Scale = scale, SineA = sa, SineF = sf, SinePhase = sp };
+        }
+        return new Mlp(layers);
+    }
+
+    /// <summary>One of the six schemes of §4.4 for an r × c matrix (fan_in = c, fan_out = r, as the reference).</summary>
+    public static double[] InitWeights(int r, int c, ref Draws d)
+    {
+        var scheme = (WeightInit)d.Below(6);
+        var w = new double[r * c];
+        switch (scheme)
+        {
+            case WeightInit.KaimingNormal:
+                for (var i = 0; i < w.Length; i++) w[i] = d.Normal() * Math.Sqrt(2.0 / c);
+                break;
+            case WeightInit.KaimingUniform:
+                for (var i = 0; i < w.Length; i++) w[i] = d.Real(-1, 1) * Math.Sqrt(6.0 / c);
+                break;
+            case WeightInit.XavierNormal:
+                for (var i = 0; i < w.Length; i++) w[i] = d.Normal() * Math.Sqrt(2.0 / (r + c));
+                break;
+            case WeightInit.XavierUniform:
+                for (var i = 0; i < w.Length; i++) w[i] = d.Real(-1, 1) * Math.Sqrt(6.0 / (r + c));
+                break;
+            case WeightInit.TruncatedNormal:
+                for (var i = 0; i < w.Length; i++)
+                {
+                    double z;
+                    do z = d.Normal(); while (z < -2 || z > 2);
+                    w[i] = z;
+                }
+                break;
+            default:
+                for (var i = 0; i < w.Length; i++) w[i] = d.Normal() * 0.01;
+                var zeros = (int)Math.Ceiling(0.5 * r);
+                for (var col = 0; col < c; col++)
+                    foreach (var row in d.Distinct(r, zeros)) w[row * c + col] = 0;
+                break;
+        }
+        return w;
+    }
+
+    /// <summary>Forward over m rows: x is m × In (row-major), the result m × Out. Scratch arrays are the caller's.</summary>
+    public void Forward(ReadOnlySpan<double> x, int m, Span<double> y, Span<double> scratchA, Span<double> scratchB)
+    {
+        ReadOnlySpan<double> cur = x;
+        for (var li = 0; li < _layers.Length; li++)
+        {
+            var layer = _layers[li];
+            var last = li == _layers.Length - 1;
+            var dst = last ? y[..(m * layer.Out)] : (li % 2 == 0 ? scratchA : scratchB)[..(m * layer.Out)];
+            MatMul(cur, m, layer.In, layer.W, layer.Out, dst);
+            if (!last) ActivationKernels.Apply(layer, dst);
+            cur = dst;
+        }
+    }
+
+    /// <summary>y = x · W for m rows. Each y[i, j] is accumulated over k = 0..in−1 in order with separate multiply and
+    /// add (no FMA), so vector and scalar paths agree bit for bit.</summary>
+    public static void MatMul(ReadOnlySpan<double> x, int m, int inDim, double[] w, int outDim, Span<double> y)
+    {
+        var vc = Vector<double>.Count;
+        if (outDim % vc == 0)
+        {
+            var wv = MemoryMarshal.Cast<double, Vector<double>>(w.AsSpan());
+            var perRow = outDim / vc;
+            if (perRow == 8)
+            {
+                for (var i = 0; i < m; i++)
+                {
+                    Vector<double> a0 = default, a1 = default, a2 = default, a3 = default,
+                        a4 = default, a5 = default, a6 = default, a7 = default;
+                    var xr = x.Slice(i * inDim, inDim);
+                    for (var k = 0; k < inDim; k++)
+                    {
+                        var xv = xr[k];
+                        if (xv == 0) continue;
+                        var s = new Vector<double>(xv);
+                        var o = k * 8;
+                        a0 += s * wv[o]; a1 += s * wv[o + 1]; a2 += s * wv[o + 2]; a3 += s * wv[o + 3];
+                        a4 += s * wv[o + 4]; a5 += s * wv[o + 5]; a6 += s * wv[o + 6]; a7 += s * wv[o + 7];
+                    }
+                    var yv = MemoryMarshal.Cast<double, Vector<double>>(y.Slice(i * outDim, outDim));
+                    yv[0] = a0; yv[1] = a1; yv[2] = a2; yv[3] = a3; yv[4] = a4; yv[5] = a5; yv[6] = a6; yv[7] = a7;
+                }
+                return;
+            }
+            for (var i = 0; i < m; i++)
+            {
+                var yv = MemoryMarshal.Cast<double, Vector<double>>(y.Slice(i * outDim, outDim));
+                yv.Clear();
+                var xr = x.Slice(i * inDim, inDim);
+                for (var k = 0; k < inDim; k++)
+                {
+                    var xv = xr[k];
+                    if (xv == 0) continue;
+                    var s = new Vector<double>(xv);
+                    var wr = wv.Slice(k * perRow, perRow);
+                    for (var q = 0; q < perRow; q++) yv[q] += s * wr[q];
+                }
+            }
+            return;
+        }
+        for (var i = 0; i < m; i++)
+        {
+            var xr = x.Slice(i * inDim, inDim);
+            var yr = y.Slice(i * outDim, outDim);
+            yr.Clear();
+            for (var k = 0; k < inDim; k++)
+            {
+                var xv = xr[k];
+                if (xv == 0) continue;
+                for (var j = 0; j < outDim; j++) yr[j] += xv * w[k * outDim + j];
+            }
+        }
+    }
+}

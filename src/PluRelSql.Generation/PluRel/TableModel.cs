@@ -1,0 +1,298 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace PluRelSql.Generation.PluRel;
+
+/// <summary>One table's SCM (§4) plus its per-row post-processing parameters (§5.8, §5.11). Everything is drawn from
+/// named streams of (seed, table): the structure stream for the graph and node parameters, one stream per MLP, one
+/// per source, one per node's noise, so every value is a pure function of (seed, table, node, row).</summary>
+internal sealed class TableModel
+{
+    private const double InputClamp = 1e4;
+    private const double HiddenClamp = 1e300;
+
+    private readonly PluRelDatabase _db;
+    private readonly TableState _t;
+    private readonly ScmNode[] _nodes;
+    private readonly int[] _topo;
+    private readonly List<(LinkSpec Link, Encoder[] Exports)> _feeds = [];
+    private readonly bool[] _aggUsed = new bool[4];
+    private readonly Permutation?[] _missing;
+    private readonly long _missingCount;
+    private readonly int[]?[] _relabel;
+
+    public PropagationMode Mode { get; }
+    public ScmFamily Family { get; }
+    public Dag Graph { get; }
+    public int[] ColumnNode { get; }
+    public ColumnTransform[] Transforms { get; }
+    public double NanRate { get; }
+    /// <summary>Per feature: the K−1 rows whose values become thresholds (lazy categorical columns), else null.</summary>
+    public long[]?[] ThresholdRows { get; }
+    internal IReadOnlyList<ScmNode> Nodes => _nodes;
+
+    private TableModel(PluRelDatabase db, TableState t, PropagationMode mode, ScmFamily family, Dag graph, ScmNode[] nodes,
+        int[] columnNode, ColumnTransform[] transforms, double nanRate, long[]?[] thresholdRows, int[]?[] relabel)
+    {
+        _db = db;
+        _t = t;
+        Mode = mode;
+        Family = family;
+        Graph = graph;
+        _nodes = nodes;
+        _topo = graph.TopologicalOrder.ToArray();
+        ColumnNode = columnNode;
+        Transforms = transforms;
+        NanRate = nanRate;
+        ThresholdRows = thresholdRows;
+        _relabel = relabel;
+        _missingCount = (long)Math.Floor(nanRate * t.Rows);
+        _missing = new Permutation?[t.Features.Count];
+        for (var j = 0; j < t.Features.Count; j++)
+            if (t.Features[j].IsNumeric && t.Features[j].Column.Nullable && _missingCount > 0)
+                _missing[j] = new Permutation(t.Rows, CounterRng.Stream(db.Seed, t.Key, Purpose.Missing, (ulong)j));
+    }
+
+    public static TableModel Build(PluRelDatabase db, TableState t)
+    {
+        var cfg = db.Config.Scm;
+        var seed = db.Seed;
+        var d = Draws.For(seed, t.Key, Purpose.ScmStructure);
+        var mode = d.Pick(cfg.Modes);
+        var family = d.Pick(cfg.Families);
+        var c = t.Features.Count;
+        var q = d.Real(cfg.ColumnNodeFraction);
+        var v = c + (int)Math.Ceiling(c / q) + 3;
+        var graph = GraphFamilies.Scm(family, v, ref d, db.Config.Graph);
+        var columnNode = d.Distinct(v, c);
+        var columnOf = Enumerable.Repeat(-1, v).ToArray();
+        for (var j = 0; j < c; j++) columnOf[columnNode[j]] = j;
+
+        var typeAware = mode == PropagationMode.TypeAware;
+        var nodes = new ScmNode[v];
+        for (var i = 0; i < v; i++)
+        {
+            var hiddenCategorical = d.Bernoulli(0.5);
+            var hiddenK = d.Int(cfg.Categories);
+            var k = columnOf[i] >= 0 ? t.Features[columnOf[i]].Categories : hiddenCategorical ? hiddenK : 0;
+            double alpha, beta;
+            if (cfg.FixedNoiseLaws is { Count: > 0 } laws)
+            {
+                var law = d.Pick(laws);
+                (alpha, beta) = (law.Alpha, law.Beta);
+            }
+            else
+            {
+                alpha = d.Real(cfg.NoiseAlpha);
+                beta = d.Real(cfg.NoiseBeta);
+            }
+            var agg = d.Pick(cfg.Aggregations);
+            nodes[i] = new ScmNode { Id = i, Categories = k, Column = columnOf[i], Aggregation = agg };
+            if (graph.InDegree(i) == 0)
+            {
+                var sd = Draws.For(seed, t.Key, Purpose.Sources, (ulong)i);
+                nodes[i].Source = SourceGenerator.Draw(ref sd, CounterRng.Stream(seed, t.Key, Purpose.SourceRow, (ulong)i),
+                    cfg, t.Rows, t.Role, typeAware ? k : 0);
+            }
+            else
+            {
+                nodes[i].Noise = new NodeNoise(alpha, beta, CounterRng.Stream(seed, t.Key, Purpose.Noise, (ulong)i));
+                var dd = Draws.For(seed, t.Key, Purpose.Mlp, 0, (ulong)i);
+                nodes[i].Decoder = Decoder.Random(typeAware ? k : 0, ref dd, cfg);
+            }
+        }
+        for (var e = 0; e < graph.Edges.Count; e++)
+        {
+            var (from, to) = graph.Edges[e];
+            var ed = Draws.For(seed, t.Key, Purpose.Mlp, 1, (ulong)from, (ulong)to);
+            var enc = Encoder.Random(typeAware ? nodes[from].Categories : 0, ref ed, cfg);
+            nodes[to].Inputs.Add(new ScmEdge(from, enc, graph.Weights[e]));
+        }
+
+        // Post-processing parameters (§5.8, §5.11).
+        var pd = Draws.For(seed, t.Key, Purpose.Post);
+        var nanRate = pd.Real(cfg.NanRate);
+        var transforms = new ColumnTransform[c];
+        var thresholdRows = new long[]?[c];
+        var relabel = new int[]?[c];
+        for (var j = 0; j < c; j++)
+        {
+            var f = t.Features[j];
+            transforms[j] = f.IsNumeric ? pd.Pick(cfg.Transforms) : ColumnTransform.Identity;
+            if (f.IsNumeric || typeAware) continue;
+            var k = f.Categories;
+            var rows = new long[k - 1];
+            for (var i = 0; i < rows.Length; i++) rows[i] = pd.Below(t.Rows);
+            thresholdRows[j] = rows;
+            var labels = Enumerable.Range(0, k).ToArray();
+            var pPerm = pd.Real(cfg.LazyPermutationProbability);
+            if (pd.Bernoulli(pPerm)) labels = pd.Permutation(k);
+            var pRev = pd.Real(cfg.LazyReversalProbability);
+            if (pd.Bernoulli(pRev)) labels = labels.Select(l => k - 1 - l).ToArray();
+            relabel[j] = labels;
+        }
+
+        var model = new TableModel(db, t, mode, family, graph, nodes, columnNode, transforms, nanRate, thresholdRows, relabel);
+        foreach (var link in t.Links.Where(l => l.FeedsScm))
+        {
+            var parentModel = link.Parent.Model.Value!;
+            var exports = new Encoder[link.Parent.Features.Count];
+            for (var j = 0; j < exports.Length; j++)
+            {
+                var xd = Draws.For(seed, link.StreamKey, Purpose.Mlp, 2, (ulong)j);
+                var pk = parentModel.Mode == PropagationMode.TypeAware ? link.Parent.Features[j].Categories : 0;
+                exports[j] = Encoder.Random(pk, ref xd, cfg);
+            }
+            model._feeds.Add((link, exports));
+        }
+        foreach (var n in nodes)
+            if (!n.IsSource) model._aggUsed[(int)n.Aggregation] = true;
+        return model;
+    }
+
+    /// <summary>§5.11 transform of one numeric value (rank-uniform and standardise use the calibration statistics).</summary>
+    public double Transform(int j, double x, long row, Calibration cal) => Transforms[j] switch
+    {
+        ColumnTransform.Log => Math.Sign(x) * Math.Log(1 + Math.Abs(x)),
+        ColumnTransform.Sqrt => Math.Sign(x) * Math.Sqrt(Math.Abs(x)),
+        ColumnTransform.Standardize => (x - cal.Mean[j]) / Math.Max(cal.Std[j], 1e-8),
+        ColumnTransform.RankUniform => RankUniform(cal, j, x, row),
+        _ => x,
+    };
+
+    private double RankUniform(Calibration cal, int j, double x, long row)
+    {
+        var (values, rows) = cal.Sorted[j]!.Value;
+        // Lexicographic lower bound of (x, row): with every row in the sample this is the exact rank with ties broken
+        // by position; otherwise it estimates the rank from the sample.
+        int lo = 0, hi = values.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >> 1;
+            if (values[mid] < x || (values[mid] == x && rows[mid] < row)) lo = mid + 1; else hi = mid;
+        }
+        return cal.Exact ? (lo + 1.0) / (_t.Rows + 1.0) : (lo + 1.0) / (values.Length + 1.0);
+    }
+
+    /// <summary>MCAR: exactly floor(π·n) rows of each nullable numeric column, chosen by a keyed permutation.</summary>
+    public bool IsMissing(int j, long row) => _missing[j] is { } p && p[row] < _missingCount;
+
+    /// <summary>The class code of a categorical column value (lazy: quantised by the thresholds, then relabelled).</summary>
+    public int Code(int j, double raw, Calibration cal)
+    {
+        if (cal.Thresholds[j] is not { } th) return (int)raw;
+        var code = 0;
+        while (code < th.Length && th[code] < raw) code++;
+        return _relabel[j]![code];
+    }
+
+    /// <summary>The SCM forward pass (§5.4) for a block of rows: returns one value array per node.</summary>
+    public double[][] Forward(ReadOnlySpan<long> rows)
+    {
+        var m = rows.Length;
+        const int d = Mlp.D;
+        var s = new Scratch(m);
+        var x = new double[_nodes.Length][];
+        var parentAgg = ParentAggregates(rows, s);
+        var acc = new double[m * d];
+        foreach (var v in _topo)
+        {
+            var node = _nodes[v];
+            var xv = x[v] = new double[m];
+            if (node.Source is { } src)
+            {
+                src.Fill(rows, xv);
+                continue;
+            }
+            var first = true;
+            foreach (var edge in node.Inputs)
+            {
+                edge.Encoder.Encode(x[edge.From], m, s.Enc, s);
+                Combine(node.Aggregation, acc.AsSpan(), s.Enc.AsSpan(0, m * d), edge.Weight, first);
+                first = false;
+            }
+            if (parentAgg is not null)
+                Combine(node.Aggregation, acc.AsSpan(), parentAgg[(int)node.Aggregation].AsSpan(0, m * d), 1.0, first, clampInput: false);
+            node.Noise!.Fill(rows, s.Noise);
+            var h = s.Noise.AsSpan(0, m * d);
+            for (var i = 0; i < h.Length; i++)
+            {
+                var hv = h[i] + acc[i];
+                h[i] = double.IsNaN(hv) ? 0 : Math.Clamp(hv, -HiddenClamp, HiddenClamp);
+            }
+            node.Decoder!.Decode(h, m, xv, s);
+        }
+        return x;
+    }
+
+    /// <summary>Folds one input list entry into the running aggregate (the first entry initialises it). Inputs are
+    /// weighted and clamped to ±1e4 first (§5.4); products are kept within ±1e300 so they never overflow.</summary>
+    private static void Combine(Aggregation agg, Span<double> acc, ReadOnlySpan<double> input, double weight, bool first, bool clampInput = true)
+    {
+        var av = MemoryMarshal.Cast<double, Vector<double>>(acc);
+        var iv = MemoryMarshal.Cast<double, Vector<double>>(input);
+        var w = new Vector<double>(weight);
+        var lo = new Vector<double>(-InputClamp);
+        var hi = new Vector<double>(InputClamp);
+        var plo = new Vector<double>(-HiddenClamp);
+        var phi = new Vector<double>(HiddenClamp);
+        if (first)
+        {
+            for (var i = 0; i < av.Length; i++) av[i] = clampInput ? Vector.Min(Vector.Max(iv[i] * w, lo), hi) : iv[i];
+            return;
+        }
+        switch (agg)
+        {
+            case Aggregation.Sum:
+                for (var i = 0; i < av.Length; i++) av[i] += clampInput ? Vector.Min(Vector.Max(iv[i] * w, lo), hi) : iv[i];
+                break;
+            case Aggregation.Max:
+                for (var i = 0; i < av.Length; i++) av[i] = Vector.Max(av[i], clampInput ? Vector.Min(Vector.Max(iv[i] * w, lo), hi) : iv[i]);
+                break;
+            case Aggregation.Product:
+                for (var i = 0; i < av.Length; i++)
+                    av[i] = Vector.Min(Vector.Max(av[i] * (clampInput ? Vector.Min(Vector.Max(iv[i] * w, lo), hi) : iv[i]), plo), phi);
+                break;
+            default:
+                for (var i = 0; i < av.Length; i++)
+                {
+                    var e = clampInput ? Vector.Min(Vector.Max(iv[i] * w, lo), hi) : iv[i];
+                    var top = Vector.Max(av[i], e);
+                    var bottom = Vector.Min(av[i], e);
+                    av[i] = top + Vector.Log(Vector<double>.One + Vector.Exp(bottom - top));
+                }
+                break;
+        }
+    }
+
+    /// <summary>§5.6: the parent embeddings of every feeding FK, pre-aggregated once per aggregation in use (they are
+    /// the same for every non-source node): sum uses weight 1/(columns of the parent), the others weight 1.</summary>
+    private double[][]? ParentAggregates(ReadOnlySpan<long> rows, Scratch s)
+    {
+        if (_feeds.Count == 0) return null;
+        var m = rows.Length;
+        var len = m * Mlp.D;
+        var result = new double[4][];
+        for (var a = 0; a < 4; a++) if (_aggUsed[a]) result[a] = new double[len];
+        var first = true;
+        var parentRows = new long[m];
+        foreach (var (link, exports) in _feeds)
+        {
+            for (var i = 0; i < m; i++) parentRows[i] = link.Hsbm.ParentRow(rows[i]);
+            var values = _db.ExportValues(link.Parent, parentRows);
+            var c = 1.0 / exports.Length;
+            for (var j = 0; j < exports.Length; j++)
+            {
+                exports[j].Encode(values[j], m, s.Enc, s);
+                var enc = s.Enc.AsSpan(0, len);
+                for (var a = 0; a < 4; a++)
+                {
+                    if (!_aggUsed[a]) continue;
+                    Combine((Aggregation)a, result[a], enc, a == (int)Aggregation.Sum ? c : 1.0, first);
+                }
+                first = false;
+            }
+        }
+        return result;
+    }
+}

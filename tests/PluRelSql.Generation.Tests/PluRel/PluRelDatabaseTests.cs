@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using PluRelSql.Generation.PluRel;
+using PluRelSql.Schema;
+using Xunit.Abstractions;
+
+namespace PluRelSql.Generation.Tests.PluRel;
+
+public sealed class PluRelDatabaseTests(ITestOutputHelper output)
+{
+    /// <summary>Small row and column counts keep Debug test runs short; every code path is the same as with §7 defaults.</summary>
+    internal static readonly SamplerConfig Small = new()
+    {
+        EntityRows = new(60, 120), ActivityRows = new(200, 400), FeatureColumns = new(3, 12),
+    };
+
+    private static PluRelDatabase Db(ulong seed, int tables, SchemaFamily family = SchemaFamily.BarabasiAlbert,
+        PluRelRuntimeOptions? options = null, SamplerConfig? cfg = null) =>
+        PluRelDatabase.FromSampled(SchemaSampler.Sample(seed, (cfg ?? Small) with { ForceTables = tables, ForceFamily = family }), options: options);
+
+    private static string Fingerprint(FeatureChunk c, int i) => string.Join("|", c.Columns.Select(col => col.Kind switch
+    {
+        FeatureValueKind.Double => col.IsNull(i) ? "null" : BitConverter.DoubleToInt64Bits(col.Doubles![i]).ToString(),
+        FeatureValueKind.Timestamp => col.Timestamps![i].Ticks.ToString(),
+        _ => col.Codes![i].ToString(),
+    }).Concat(c.ForeignKeys.Select(f => f.ParentRows[i].ToString())));
+
+    private static List<string> Rows(PluRelDatabase db, TableDef t, int chunk)
+    {
+        var n = db.Rows(t);
+        var rows = new List<string>();
+        for (long s = 0; s < n; s += chunk)
+        {
+            var c = db.ComputeChunk(t, s, (int)Math.Min(chunk, n - s));
+            for (var i = 0; i < c.Count; i++) rows.Add(Fingerprint(c, i));
+        }
+        return rows;
+    }
+
+    [Theory]
+    [InlineData(3, SchemaFamily.BarabasiAlbert, 0L)]
+    [InlineData(11, SchemaFamily.WattsStrogatz, 1L << 16)]
+    [InlineData(12, SchemaFamily.ReverseRandomTree, 0L)]
+    public void Chunk_size_never_changes_a_bit(ulong seed, SchemaFamily family, long cacheRows)
+    {
+        var db = Db(seed, 4, family, new PluRelRuntimeOptions { ParentCacheRows = cacheRows });
+        foreach (var t in db.Graph.Tables)
+        {
+            var whole = Rows(db, t, (int)db.Rows(t));
+            Assert.Equal(whole, Rows(db, t, 100));
+            Assert.Equal(whole, Rows(db, t, 7));
+            // One-row chunks (each recomputes every ancestor when the cache is off): every 9th row.
+            for (var r = 0; r < whole.Count; r += 9) Assert.Equal(whole[r], Fingerprint(db.ComputeChunk(t, r, 1), 0));
+        }
+    }
+
+    [Fact]
+    public void Recomputing_parents_gives_the_same_bits_as_caching_them_and_a_fresh_database_agrees()
+    {
+        var cached = Db(8, 5, SchemaFamily.WattsStrogatz);
+        var recomputed = Db(8, 5, SchemaFamily.WattsStrogatz, new PluRelRuntimeOptions { ParentCacheRows = 0 });
+        foreach (var t in cached.Graph.Tables)
+        {
+            var other = recomputed.Graph.Table(t.Name);
+            var a = cached.ComputeChunk(t, 10, 50);
+            var b = recomputed.ComputeChunk(other, 10, 50);
+            for (var i = 0; i < 50; i++) Assert.Equal(Fingerprint(a, i), Fingerprint(b, i));
+        }
+    }
+
+    [Fact]
+    public void Different_seeds_give_different_values()
+    {
+        var a = Db(1, 3);
+        var b = Db(2, 3);
+        var ta = a.Graph.Tables[0];
+        var tb = b.Graph.Tables[0];
+        var ca = a.ComputeChunk(ta, 0, 50);
+        var cb = b.ComputeChunk(tb, 0, 50);
+        Assert.NotEqual(Enumerable.Range(0, 50).Select(i => Fingerprint(ca, i)), Enumerable.Range(0, 50).Select(i => Fingerprint(cb, i)));
+    }
+
+    [Fact]
+    public void Numeric_columns_get_exactly_floor_pi_n_nulls_with_one_rate_per_table_and_others_none()
+    {
+        for (ulong seed = 0; seed < 3; seed++)
+        {
+            var db = Db(seed, 4, SchemaFamily.ReverseRandomTree);
+            foreach (var t in db.Graph.Tables)
+            {
+                var n = db.Rows(t);
+                var c = db.ComputeChunk(t, 0, (int)n);
+                var counts = new HashSet<int>();
+                foreach (var col in c.Columns)
+                {
+                    var nulls = col.Nulls?.Count(x => x) ?? 0;
+                    if (col.Kind == FeatureValueKind.Double)
+                    {
+                        counts.Add(nulls);
+                        for (var i = 0; i < n; i++) Assert.Equal(col.IsNull(i), double.IsNaN(col.Doubles![i]));
+                    }
+                    else Assert.Equal(0, nulls);
+                }
+                if (counts.Count == 0) continue;
+                var count = Assert.Single(counts);
+                Assert.InRange(count / (double)n, 0.01 - 1.0 / n, 0.1);
+                foreach (var fk in c.ForeignKeys)
+                    Assert.All(fk.ParentRows, p => Assert.InRange(p, 0, db.Rows(fk.Parent) - 1));
+            }
+        }
+    }
+
+    [Fact]
+    public void Activity_dates_are_evenly_spaced_over_the_shared_window()
+    {
+        var db = Db(4, 8);
+        var activity = db.Graph.Tables.Where(t => db.Role(t) == TableRole.Activity).ToList();
+        Assert.NotEmpty(activity);
+        foreach (var t in activity)
+        {
+            var n = db.Rows(t);
+            var dates = db.ComputeChunk(t, 0, (int)n)["date"].Timestamps!;
+            Assert.Equal(db.Window.Start, dates[0]);
+            Assert.Equal(db.Window.End, dates[^1]);
+            var steps = dates.Zip(dates.Skip(1), (a, b) => (b - a).Ticks).ToList();
+            Assert.All(steps, s => Assert.True(s > 0));
+            Assert.InRange(steps.Max() - steps.Min(), 0, 10); // constant step up to microsecond rounding
+        }
+        Assert.All(db.Graph.Tables.Where(t => db.Role(t) == TableRole.Entity), t =>
+        {
+            Assert.Null(t.FindColumn("date"));
+            Assert.Equal(db.Rows(t), db.RowsUpToTestCutoff(t));
+        });
+        foreach (var t in activity)
+        {
+            var n = db.Rows(t);
+            var dates = db.ComputeChunk(t, 0, (int)n)["date"].Timestamps!;
+            var visible = db.RowsUpToTestCutoff(t);
+            Assert.Equal(dates.Count(d => d <= db.Window.TestCutoff), visible);
+            Assert.InRange(visible / (double)n, 0.85, 0.95); // ≈ the last 10 % held back
+        }
+    }
+
+    /// <summary>Rows/s of ComputeChunk over a sampled 10-table database with §7 defaults. Run with
+    /// PLUREL_BENCH=1 dotnet test -c Release --filter Throughput --logger "console;verbosity=detailed".</summary>
+    [BenchFact]
+    public void Throughput_of_a_ten_table_database()
+    {
+        var db = Db(10, 10, cfg: new SamplerConfig());
+        var sw = Stopwatch.StartNew();
+        long rows = 0;
+        foreach (var t in db.Graph.ComputeLoadOrder().Tables)
+        {
+            var n = db.Rows(t);
+            for (long s = 0; s < n; s += 4096)
+            {
+                var c = db.ComputeChunk(t, s, (int)Math.Min(4096, n - s));
+                rows += c.Count;
+            }
+        }
+        sw.Stop();
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var msg = $"cpu {cpu.TotalSeconds:F1} s; 10-table sampled database: {rows} rows in {sw.Elapsed.TotalSeconds:F2} s = {rows / sw.Elapsed.TotalSeconds:F0} rows/s";
+        output.WriteLine(msg);
+        Console.WriteLine(msg);
+        Assert.True(rows > 5000);
+    }
+}
+
+/// <summary>A fact that runs only when PLUREL_BENCH=1 (timings are meaningless in Debug builds and on busy machines).</summary>
+public sealed class BenchFactAttribute : FactAttribute
+{
+    public BenchFactAttribute()
+    {
+        if (Environment.GetEnvironmentVariable("PLUREL_BENCH") != "1") Skip = "benchmark: set PLUREL_BENCH=1 and use -c Release";
+    }
+}

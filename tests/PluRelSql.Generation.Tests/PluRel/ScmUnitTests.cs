@@ -1,0 +1,119 @@
+using PluRelSql.Generation.PluRel;
+
+namespace PluRelSql.Generation.Tests.PluRel;
+
+public sealed class ScmUnitTests
+{
+    private static TemporalSource Ts(double lo, double hi, double alpha, double tau, double phi, double kappa, double sigma,
+        double rho, long n = 3000) =>
+        new(n, lo, hi, alpha, tau, phi, kappa, sigma, rho, CounterRng.Stream(77, 1));
+
+    private static double SpearmanWithIndex(double[] v) => Stats.Spearman(Enumerable.Range(0, v.Length).Select(i => (double)i).ToList(), v);
+
+    [Fact]
+    public void Rising_trend_without_cycle_is_monotone_in_rank()
+    {
+        var v = Ts(0, 1, 1, +1, 0.5, 0, 0.05, 0).Values(3000);
+        Assert.True(SpearmanWithIndex(v) > 0.99);
+        var withNegativeCycle = Ts(0, 1, 1, +1, 0.5, -1, 0.05, 0).Values(3000);
+        Assert.True(SpearmanWithIndex(withNegativeCycle) > 0.8); // reference ≈ 0.9
+    }
+
+    [Fact]
+    public void Every_value_is_trend_plus_cycle_plus_clipped_ar_state_over_three()
+    {
+        foreach (var (rho, kappa) in new[] { (0.0, 1.0), (0.7, 1.0), (0.9, -1.0) })
+        {
+            var ts = Ts(0.1, 0.9, 0.7, -1, 0.3, kappa, 0.05, rho, n: 5000);
+            var v = ts.Values(5000);
+            double e = 0;
+            for (var r = 0; r < 5000; r++)
+            {
+                e = rho * e + ts.Sigma * ts.Z(r);
+                var trend = Math.Min(-1 * Math.Pow(r / 5000.0, 0.7) + 0.1, 0.9);
+                var cycle = Math.Clamp(kappa * Math.Sin(Math.PI * r / Math.Ceiling(5000 * 0.3)), 0.1, 0.9);
+                var expected = (trend + cycle + Math.Clamp(e, 0.1, 0.9)) / 3;
+                Assert.Equal(expected, v[r], 12);
+            }
+        }
+    }
+
+    [Fact]
+    public void Entity_sources_are_stationary_with_lag_one_autocorrelation_near_rho()
+    {
+        var wide = Ts(-5, 5, 1, 0, 0.5, 0, 1, 0.5, n: 20_000).Values(20_000);
+        Assert.InRange(Math.Abs(SpearmanWithIndex(wide)), 0, 0.05);
+        Assert.InRange(Stats.Lag1(wide), 0.45, 0.53);   // reference ≈ 0.49
+        var narrow = Ts(0, 1, 1, 0, 0.5, 0, 1, 0.5, n: 20_000).Values(20_000);
+        Assert.InRange(Stats.Lag1(narrow), 0.33, 0.45); // reference ≈ 0.39
+    }
+
+    [Fact]
+    public void Temporal_rows_are_the_same_whatever_rows_are_asked_for()
+    {
+        var ts = Ts(0, 10, 1.3, 1, 0.2, 1, 0.05, 0.9, n: 5000);
+        var all = ts.Values(5000);
+        long[] picks = [4999, 0, 1023, 1024, 2048, 3000, 17];
+        var some = new double[picks.Length];
+        ts.Fill(picks, some);
+        for (var i = 0; i < picks.Length; i++) Assert.Equal(all[picks[i]], some[i]);
+    }
+
+    [Fact]
+    public void Vector_activations_match_their_scalar_definitions()
+    {
+        var xs = Enumerable.Range(-400, 801).Select(i => i / 40.0).ToArray(); // 801 points in [−10, 10]
+        var padded = xs.Concat(Enumerable.Repeat(0.0, 32 - xs.Length % 32)).ToArray();
+        foreach (var act in ActivationInfo.All.Distinct().Where(a => a != Activation.SineMixture))
+        {
+            var layer = new MlpLayer { In = 32, Out = 32, W = new double[1024], Act = act, Scale = 1.0 };
+            var y = (double[])padded.Clone();
+            ActivationKernels.Apply(layer, y);
+            for (var i = 0; i < xs.Length; i++)
+                Assert.True(Math.Abs(y[i] - ActivationInfo.Apply(act, xs[i])) < 1e-6, $"{act}({xs[i]}) = {y[i]} vs {ActivationInfo.Apply(act, xs[i])}");
+        }
+        Assert.Equal(29, ActivationInfo.All.Count);
+        Assert.Equal(0.0, ActivationInfo.Apply(Activation.Softshrink, 0.3));
+        Assert.Equal(0.2, ActivationInfo.Apply(Activation.Softshrink, 0.7), 12);
+        Assert.Equal(-0.5, ActivationInfo.Apply(Activation.Hardshrink, -0.5 - 1e-9), 6);
+    }
+
+    [Fact]
+    public void Beta_noise_table_matches_the_beta_law()
+    {
+        foreach (var (a, b) in new[] { (0.5, 0.5), (2.0, 3.0), (4.0, 1.0), (0.7, 4.5) })
+        {
+            var noise = new NodeNoise(a, b, CounterRng.Stream(5, 5));
+            var rows = Enumerable.Range(0, 4000).Select(i => (long)i).ToArray();
+            var v = new double[rows.Length * 32];
+            noise.Fill(rows, v);
+            Assert.All(v, x => Assert.InRange(x, 0, 1.0 / 32));
+            var mean = v.Average() * 32;
+            var variance = v.Select(x => x * 32).Average(x => (x - mean) * (x - mean));
+            Assert.Equal(a / (a + b), mean, 2);
+            Assert.Equal(a * b / ((a + b) * (a + b) * (a + b + 1)), variance, 2);
+        }
+        Assert.Equal(0.5, BetaQuantiles.IncompleteBeta(2, 2, 0.5), 12);
+        Assert.Equal(0.25, BetaQuantiles.IncompleteBeta(1, 1, 0.25), 12);
+    }
+
+    [Fact]
+    public void Mlp_forward_does_not_depend_on_the_block_size()
+    {
+        var d = Draws.For(9, 9);
+        var cfg = new ScmConfig();
+        for (var trial = 0; trial < 30; trial++)
+        {
+            var enc = Encoder.Random(trial % 3 == 0 ? 4 : 0, ref d, cfg);
+            var x = Enumerable.Range(0, 50).Select(i => trial % 3 == 0 ? i % 4 : Math.Sin(i) * 10).ToArray();
+            var whole = new double[50 * 32];
+            enc.Encode(x, 50, whole, new Scratch(50));
+            for (var i = 0; i < 50; i++)
+            {
+                var one = new double[32];
+                enc.Encode(x.AsSpan(i, 1), 1, one, new Scratch(1));
+                Assert.Equal(whole.AsSpan(i * 32, 32).ToArray(), one);
+            }
+        }
+    }
+}
