@@ -12,6 +12,8 @@ public static class Program
             DbCommands.Create(),
             PopulateCommand.Create(),
             InspectCommand.Create(),
+            SampleCommands.Sample(),
+            SampleCommands.Corpus(),
             ModelCommands.Train(),
             ModelCommands.Eval(),
         };

@@ -125,7 +125,7 @@ public sealed class PluRelDatabase
         var db = new PluRelDatabase(graph, schema.Seed, config, options, schema.Window);
         foreach (var st in schema.Tables)
         {
-            var def = graph.Table(SampledSchema.SchemaName, st.Name);
+            var def = graph.Table(schema.Schema, st.Name);
             var features = st.Features.Select(f => new FeatureSpec
             {
                 Column = def.Column(f.Name),
@@ -229,6 +229,18 @@ public sealed class PluRelDatabase
 
     /// <summary>The parent row (0-based index into the parent table) that child row <paramref name="childRow"/> references.</summary>
     public long ParentRow(TableDef child, ForeignKey fk, long childRow) => FindLink(State(child), fk).Hsbm.ParentRow(childRow);
+
+    /// <summary>Like <see cref="ParentRow"/>, false when the engine has no linker for this key (e.g. an FK declared
+    /// only on a partition, or one set aside to break a cycle).</summary>
+    public bool TryParentRow(TableDef child, ForeignKey fk, long childRow, out long parentRow)
+    {
+        parentRow = -1;
+        if (!_tables.TryGetValue(child.Name, out var t)) return false;
+        var link = t.Links.Find(l => ReferenceEquals(l.Key, fk));
+        if (link is null) return false;
+        parentRow = link.Hsbm.ParentRow(childRow);
+        return true;
+    }
 
     private static LinkSpec FindLink(TableState t, ForeignKey fk) =>
         t.Links.Find(l => ReferenceEquals(l.Key, fk))

@@ -53,6 +53,9 @@ public sealed class SampledSchema
 
     public const string SchemaName = "public";
 
+    /// <summary>The SQL schema the tables go into (a corpus puts each sampled database in its own schema).</summary>
+    public string Schema { get; set; } = SchemaName;
+
     public string PrimaryKeyName(SampledTable t) =>
         Config.KeyNaming == KeyNaming.Reference ? "row_idx" : t.Name + "_id";
 
@@ -72,7 +75,7 @@ public sealed class SampledSchema
         var g = new SchemaGraph();
         foreach (var t in Tables)
         {
-            var def = new TableDef { Name = new QualifiedName(SchemaName, t.Name) };
+            var def = new TableDef { Name = new QualifiedName(Schema, t.Name) };
             var pk = PrimaryKeyName(t);
             def.Columns.Add(new ColumnDef { Name = pk, Type = SqlType.Of(TypeKind.BigInt), Nullable = false });
             def.PrimaryKey = new KeyConstraint { Name = t.Name + "_pkey", Columns = [pk] };
@@ -85,7 +88,7 @@ public sealed class SampledSchema
                 {
                     Name = $"{t.Name}_{col}_fkey",
                     Columns = [col],
-                    RefTable = new QualifiedName(SchemaName, parent.Name),
+                    RefTable = new QualifiedName(Schema, parent.Name),
                     RefColumns = [PrimaryKeyName(parent)],
                 });
             }
@@ -96,7 +99,7 @@ public sealed class SampledSchema
                 else if (Config.CategoricalOutput == CategoricalOutput.Boolean) type = SqlType.Of(TypeKind.Boolean);
                 else
                 {
-                    var name = new QualifiedName(SchemaName, EnumName(t, f));
+                    var name = new QualifiedName(Schema, EnumName(t, f));
                     g.Enums.Add(new EnumType { Name = name, Labels = Enumerable.Range(0, f.Categories).Select(k => $"c{k}").ToList() });
                     type = new SqlType { Kind = TypeKind.Enum, UserType = name };
                 }

@@ -1,0 +1,185 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using PluRelSql.Generation;
+using PluRelSql.Generation.PluRel;
+using PluRelSql.Schema;
+using PluRelSql.Schema.Output;
+using PluRelSql.Storage.Postgres;
+
+namespace PluRelSql.Cli.Commands;
+
+/// <summary><c>plurel sample</c> (one sampled database) and <c>plurel corpus</c> (many, one schema each).</summary>
+public static class SampleCommands
+{
+    public static Command Sample()
+    {
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the sampled database.", Required = true };
+        var tables = new Option<int?>("--tables") { Description = "Force the table count (default: drawn, 3–20)." };
+        var family = FamilyOption();
+        var scale = new Option<double>("--scale") { Description = "Multiply every row count.", DefaultValueFactory = _ => 1.0 };
+        var db = new Option<string>("--db") { Description = "Target server (default: the embedded cluster)." };
+        var database = new Option<string>("--database") { Description = "Database to create and fill (schema public).", DefaultValueFactory = _ => "plurel_sample" };
+        var emit = new Option<string>("--emit-ddl") { Description = "Also write the sampled schema as PostgreSQL DDL to this file." };
+        var cmd = new Command("sample", "Sample a database from the PluRel prior and load it (drops and recreates --database).")
+        {
+            seed, tables, family, scale, db, database, emit,
+        };
+        cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
+        {
+            var cfg = Config(pr.GetValue(family)!, pr.GetValue(tables), null);
+            var sampled = Scaled(SchemaSampler.Sample(pr.GetValue(seed), cfg), pr.GetValue(scale), SampledSchema.SchemaName);
+            var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
+            var graph = sampled.ToSchemaGraph();
+            if (pr.GetValue(emit) is { } file) await File.WriteAllTextAsync(file, PgDdlWriter.Script(graph), ct);
+            await target.EnsureDatabase(recreate: true, ct);
+            Console.Error.WriteLine($"sampled seed {sampled.Seed}: {sampled.Family}, {sampled.Tables.Count} tables, " +
+                                    $"{sampled.Tables.Sum(t => t.Rows):N0} rows → {target.Describe()}");
+            var report = await Load(target, sampled, graph, ct);
+            Summary.Print(report, Console.Out);
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    public static Command Corpus()
+    {
+        var count = new Option<int>("--count") { Description = "Databases in the corpus.", Required = true };
+        var seed = new Option<ulong>("--seed") { Description = "Corpus seed; database i gets a seed derived from it and i.", DefaultValueFactory = _ => 1UL };
+        var range = new Option<string>("--tables-range") { Description = "Table counts to draw from, a-b (default 3-20)." };
+        var family = FamilyOption();
+        var scale = new Option<double>("--scale") { DefaultValueFactory = _ => 1.0 };
+        var db = new Option<string>("--db") { Description = "Target server (default: the embedded cluster)." };
+        var database = new Option<string>("--database") { Description = "Database holding the corpus.", DefaultValueFactory = _ => "plurel_corpus" };
+        var cmd = new Command("corpus", "Create N sampled databases as schemas plurel_00000… of one database, with a manifest; resumable.")
+        {
+            count, seed, range, family, scale, db, database,
+        };
+        cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
+        {
+            var n = pr.GetValue(count);
+            if (n < 1) throw new UsageException("--count must be at least 1");
+            IntRange? tableRange = null;
+            if (pr.GetValue(range) is { } r)
+            {
+                var parts = r.Split('-');
+                if (parts.Length != 2 || !int.TryParse(parts[0], out var a) || !int.TryParse(parts[1], out var b) || a < 1 || b < a)
+                    throw new UsageException($"--tables-range {r}: expected a-b with 1 ≤ a ≤ b");
+                tableRange = new IntRange(a, b);
+            }
+            var cfg = Config(pr.GetValue(family)!, null, tableRange);
+            var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
+            await target.EnsureDatabase(recreate: false, ct);
+            await using (var conn = new NpgsqlConnection(target.ConnectionString))
+            {
+                await conn.OpenAsync(ct);
+                await Exec(conn, """
+                    CREATE TABLE IF NOT EXISTS public.plurel_manifest (
+                        schema_name text PRIMARY KEY, seed numeric(20) NOT NULL, family text NOT NULL, tables int NOT NULL,
+                        rows bigint NOT NULL, seconds double precision NOT NULL, created_at timestamptz NOT NULL DEFAULT now())
+                    """, ct);
+            }
+            var corpusSeed = pr.GetValue(seed);
+            var sw = Stopwatch.StartNew();
+            long totalRows = 0, skipped = 0;
+            double copy = 0, constrain = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var schema = $"plurel_{i:D5}";
+                var dbSeed = CounterRng.Stream(corpusSeed, (ulong)i).Key;
+                await using var conn = new NpgsqlConnection(target.ConnectionString);
+                await conn.OpenAsync(ct);
+                await using (var done = new NpgsqlCommand("SELECT 1 FROM public.plurel_manifest WHERE schema_name = $1 AND seed = $2", conn))
+                {
+                    done.Parameters.AddWithValue(schema);
+                    done.Parameters.AddWithValue((decimal)dbSeed);
+                    if (await done.ExecuteScalarAsync(ct) is not null)
+                    {
+                        skipped++;
+                        continue;
+                    }
+                }
+                // Half-made or from another seed: start that schema over.
+                await Exec(conn, $"DELETE FROM public.plurel_manifest WHERE schema_name = '{schema}'", ct);
+                await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct);
+                var sampled = Scaled(SchemaSampler.Sample(dbSeed, cfg), pr.GetValue(scale), schema);
+                var graph = sampled.ToSchemaGraph();
+                var report = await Load(target, sampled, graph, ct);
+                await using (var ins = new NpgsqlCommand(
+                    "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds) VALUES ($1, $2, $3, $4, $5, $6)", conn))
+                {
+                    ins.Parameters.AddWithValue(schema);
+                    ins.Parameters.AddWithValue((decimal)dbSeed);
+                    ins.Parameters.AddWithValue(sampled.Family.ToString());
+                    ins.Parameters.AddWithValue(sampled.Tables.Count);
+                    ins.Parameters.AddWithValue(report.TotalRows);
+                    ins.Parameters.AddWithValue(report.TotalSeconds);
+                    await ins.ExecuteNonQueryAsync(ct);
+                }
+                totalRows += report.TotalRows;
+                copy += report.CopySeconds;
+                constrain += report.ConstrainSeconds + report.CreateSeconds;
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {schema}: {sampled.Family}, {sampled.Tables.Count} tables, {report.TotalRows:N0} rows in {report.TotalSeconds:F2} s"));
+            }
+            var seconds = sw.Elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"corpus {target.Database}: {n} databases ({skipped} already complete), {totalRows:N0} new rows in {seconds:F1} s " +
+                $"({(seconds > 0 ? totalRows / seconds : 0):N0} rows/s generated and loaded; copy+generate {copy:F1} s, create+constrain {constrain:F1} s)"));
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+
+    private static Option<string> FamilyOption()
+    {
+        var family = new Option<string>("--family") { Description = "Schema family: ba, tree, ws or any.", DefaultValueFactory = _ => "any" };
+        family.AcceptOnlyFromAmong("ba", "tree", "ws", "any");
+        return family;
+    }
+
+    private static SamplerConfig Config(string family, int? tables, IntRange? range)
+    {
+        var cfg = new SamplerConfig
+        {
+            ForceFamily = family switch
+            {
+                "ba" => SchemaFamily.BarabasiAlbert,
+                "tree" => SchemaFamily.ReverseRandomTree,
+                "ws" => SchemaFamily.WattsStrogatz,
+                _ => null,
+            },
+            ForceTables = tables,
+        };
+        if (tables is < 1) throw new UsageException("--tables must be at least 1");
+        return range is { } r ? cfg with { Tables = r } : cfg;
+    }
+
+    private static SampledSchema Scaled(SampledSchema s, double scale, string schemaName)
+    {
+        if (scale <= 0 || double.IsNaN(scale)) throw new UsageException("--scale must be positive");
+        return new SampledSchema
+        {
+            Seed = s.Seed, Family = s.Family, Graph = s.Graph, Window = s.Window, Config = s.Config, Schema = schemaName,
+            Tables = s.Tables.Select(t => t with { Rows = Math.Max(1, (long)Math.Round(t.Rows * scale)) }).ToList(),
+        };
+    }
+
+    /// <summary>Generates through the PluRel engine and loads in one transaction (schema objects included).</summary>
+    private static async Task<LoadReport> Load(Target target, SampledSchema sampled, SchemaGraph graph, CancellationToken ct)
+    {
+        var rows = sampled.Tables.ToDictionary(t => $"{sampled.Schema}.{t.Name}", t => t.Rows);
+        var plan = GenerationPlanner.Create(graph, new GenerationOptions { Seed = sampled.Seed, TableRows = rows, DefaultRows = 0 });
+        var engine = PluRelDatabase.FromSampled(sampled);
+        var generator = new PluRelRowGenerator(plan, engine);
+        return await new PgLoader().LoadAsync(target.ConnectionString, plan, generator,
+            new LoadOptions { PreDataSql = PgDdlWriter.PreData(graph), PostDataSql = PgDdlWriter.PostData(graph) }, null, ct);
+    }
+
+    private static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
