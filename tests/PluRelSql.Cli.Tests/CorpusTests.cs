@@ -110,6 +110,20 @@ public sealed class CorpusTests(ClusterFixture pg)
     }
 
     [Theory]
+    [MemberData(nameof(Keys))]
+    public async Task Populate_through_the_plurel_engine_keeps_every_constraint(string key)
+    {
+        var c = All[key];
+        var db = "eng_" + key;
+        var args = new List<string> { "populate", "--db", pg.Url("postgres"), "--database", db, "--recreate", "--rows", "1500", "--engine", "plurel" };
+        foreach (var f in c.Files) args.AddRange(["--schema", Repo.Corpus(f)]);
+        var run = Cli.Plurel([.. args]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(0L, await pg.Scalar<long>(db, "SELECT count(*) FROM pg_constraint WHERE NOT convalidated"));
+        Assert.True(await pg.Scalar<long>(db, "SELECT count(*) FROM pg_constraint WHERE contype = 'f'") > 0);
+    }
+
+    [Theory]
     [InlineData("chinook")]
     [InlineData("northwind")]
     [InlineData("pagila")]

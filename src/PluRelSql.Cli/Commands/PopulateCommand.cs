@@ -24,19 +24,21 @@ public static class PopulateCommand
         var truncate = new Option<bool>("--truncate") { Description = "Empty the target tables first (in the same transaction)." };
         var batch = new Option<int>("--batch-size") { Description = "Rows per generated batch.", DefaultValueFactory = _ => 8192 };
         var report = new Option<string>("--report") { Description = "Also write the load report as JSON to this file." };
+        var engine = new Option<string>("--engine") { Description = "v1: independent constraint-aware values; plurel: HSBM foreign keys and causal features where constraints allow.", DefaultValueFactory = _ => "v1" };
+        engine.AcceptOnlyFromAmong("v1", "plurel");
         var cmd = new Command("populate", "Fill a database from a schema file with generated, constraint-valid rows (one transaction).")
         {
-            schema, db, database, create, recreate, seed, rows, scale, truncate, batch, report,
+            schema, db, database, create, recreate, seed, rows, scale, truncate, batch, report, engine,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(() => Run(new Args(
             pr.GetValue(schema) ?? [], pr.GetValue(db), pr.GetValue(database), pr.GetValue(create) || pr.GetValue(recreate),
             pr.GetValue(recreate), pr.GetValue(seed), pr.GetValue(rows) ?? [], pr.GetValue(scale), pr.GetValue(truncate),
-            pr.GetValue(batch), pr.GetValue(report)), ct)));
+            pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel"), ct)));
         return cmd;
     }
 
     private sealed record Args(string[] Schema, string? Db, string? Database, bool Create, bool Recreate, ulong Seed,
-        string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report);
+        string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine);
 
     private static async Task<int> Run(Args a, CancellationToken ct)
     {
@@ -65,7 +67,9 @@ public static class PopulateCommand
         foreach (var (table, check) in graph.Tables.SelectMany(t => t.Checks.Where(c => c.Predicate is null).Select(c => (t, c))))
             Console.Error.WriteLine($"warning: {table.Name}: CHECK ({check.Expression}) is beyond what the generator understands; " +
                                     "rows may violate it, and then the load fails as a whole");
-        var generator = new ConstraintAwareGenerator(plan);
+        IRowGenerator generator = a.PluRelEngine
+            ? new PluRelRowGenerator(plan, new PluRelSql.Generation.PluRel.PluRelDatabase(graph, plan.RowCounts, a.Seed))
+            : new ConstraintAwareGenerator(plan);
 
         var created = false;
         if (a.Create)
