@@ -68,6 +68,27 @@ public sealed class PluRelDatabaseTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Concurrent_chunks_on_many_threads_match_a_sequential_pass()
+    {
+        var sequential = Db(14, 5, SchemaFamily.WattsStrogatz, new PluRelRuntimeOptions { ParentCacheRows = 0 });
+        var expected = sequential.Graph.Tables.ToDictionary(t => t.Name, t => Rows(sequential, t, 64));
+        var shared = Db(14, 5, SchemaFamily.WattsStrogatz, new PluRelRuntimeOptions { ParentCacheRows = 0 });
+        var work = shared.Graph.Tables.SelectMany(t => Enumerable.Range(0, (int)((shared.Rows(t) + 29) / 30)).Select(k => (t, k))).Reverse().ToList();
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<(QualifiedName, int), List<string>>();
+        Parallel.ForEach(work, new ParallelOptions { MaxDegreeOfParallelism = 4 }, w =>
+        {
+            var start = w.k * 30L;
+            var c = shared.ComputeChunk(w.t, start, (int)Math.Min(30, shared.Rows(w.t) - start));
+            results[(w.t.Name, w.k)] = Enumerable.Range(0, c.Count).Select(i => Fingerprint(c, i)).ToList();
+        });
+        foreach (var t in shared.Graph.Tables)
+        {
+            var rows = results.Where(kv => kv.Key.Item1 == t.Name).OrderBy(kv => kv.Key.Item2).SelectMany(kv => kv.Value).ToList();
+            Assert.Equal(expected[t.Name], rows);
+        }
+    }
+
+    [Fact]
     public void Different_seeds_give_different_values()
     {
         var a = Db(1, 3);

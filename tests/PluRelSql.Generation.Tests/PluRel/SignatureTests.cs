@@ -269,6 +269,19 @@ public sealed class SignatureTests(SignatureFixture fx, ITestOutputHelper output
     }
 
     [Fact]
+    public void Some_float_columns_are_nearly_discrete_unlike_naive()
+    {
+        static double NearlyDiscrete(List<List<SigTable>> dbs)
+        {
+            var cols = dbs.SelectMany(db => db).SelectMany(t => t.Floats).ToList();
+            return cols.Count(c => c.Where(v => !double.IsNaN(v)).Distinct().Count() < 0.005 * c.Length) / (double)cols.Count;
+        }
+        output.WriteLine($"floats with < 0.5 % distinct values: plurel {NearlyDiscrete(fx.PluRel):F3}; naive {NearlyDiscrete(fx.Naive):F3}");
+        Assert.InRange(NearlyDiscrete(fx.PluRel), 0.02, 0.2);   // reference ≈ 7 %
+        Assert.Equal(0, NearlyDiscrete(fx.Naive));
+    }
+
+    [Fact]
     public void Booleans_lean_true_unlike_naive()
     {
         var ours = BoolBalance(fx.PluRel);
