@@ -54,3 +54,25 @@ public sealed class PluRelRowGeneratorTests
         }
     }
 }
+
+public sealed class NamingIndependenceTests
+{
+    [Fact]
+    public void Key_naming_changes_names_but_not_values()
+    {
+        var a = PluRelDatabase.FromSampled(SchemaSampler.Sample(8, PluRelDatabaseTests.Small with { ForceTables = 4 }));
+        var b = PluRelDatabase.FromSampled(SchemaSampler.Sample(8, PluRelDatabaseTests.Small with { ForceTables = 4, KeyNaming = KeyNaming.Reference }));
+        foreach (var ta in a.Graph.Tables)
+        {
+            var tb = b.Graph.Table(ta.Name);
+            var ca = a.ComputeChunk(ta, 0, (int)a.Rows(ta));
+            var cb = b.ComputeChunk(tb, 0, (int)b.Rows(tb));
+            Assert.Equal(ca.ForeignKeys.Select(f => f.ParentRows), cb.ForeignKeys.Select(f => f.ParentRows));
+            for (var j = 0; j < ca.Columns.Count; j++)
+            {
+                Assert.Equal(ca.Columns[j].Doubles, cb.Columns[j].Doubles);
+                Assert.Equal(ca.Columns[j].Codes, cb.Columns[j].Codes);
+            }
+        }
+    }
+}
