@@ -208,11 +208,11 @@ internal sealed class Mlp
                     Vector<double> a0 = default, a1 = default, a2 = default, a3 = default,
                         a4 = default, a5 = default, a6 = default, a7 = default;
                     var xr = x.Slice(i * inDim, inDim);
+                    // No skipping of zero inputs: relu-style layers make zeros unpredictable, and the branch costs
+                    // more than the multiply (adding ±0 never changes an accumulator, so results are the same).
                     for (var k = 0; k < inDim; k++)
                     {
-                        var xv = xr[k];
-                        if (xv == 0) continue;
-                        var s = new Vector<double>(xv);
+                        var s = new Vector<double>(xr[k]);
                         var o = k * 8;
                         a0 += s * wv[o]; a1 += s * wv[o + 1]; a2 += s * wv[o + 2]; a3 += s * wv[o + 3];
                         a4 += s * wv[o + 4]; a5 += s * wv[o + 5]; a6 += s * wv[o + 6]; a7 += s * wv[o + 7];

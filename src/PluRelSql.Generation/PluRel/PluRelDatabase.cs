@@ -185,7 +185,9 @@ public sealed class PluRelDatabase
             foreach (var fk in t.Def.ForeignKeys)
             {
                 if (!_tables.TryGetValue(fk.RefTable, out var parent) || parent.Rows == 0) continue;
-                var key = CounterRng.Label($"{t.Def.Name}|{string.Join(",", fk.Columns)}|{parent.Def.Name}");
+                // Keyed by (child, parent, ordinal among the FKs to that parent): column names never change the draws.
+                var ordinal = t.Def.ForeignKeys.TakeWhile(f => !ReferenceEquals(f, fk)).Count(f => f.RefTable == fk.RefTable);
+                var key = CounterRng.Label($"{t.Def.Name}|{parent.Def.Name}|{ordinal}");
                 var feeds = !ReferenceEquals(parent, t) && !order.IsDeferred(fk) && parent.Features.Count > 0;
                 t.Links.Add(new LinkSpec
                 {
