@@ -68,7 +68,7 @@ public static class PopulateCommand
             Console.Error.WriteLine($"warning: {table.Name}: CHECK ({check.Expression}) is beyond what the generator understands; " +
                                     "rows may violate it, and then the load fails as a whole");
         IRowGenerator generator = a.PluRelEngine
-            ? new PluRelRowGenerator(plan, new PluRelSql.Generation.PluRel.PluRelDatabase(graph, plan.RowCounts, a.Seed))
+            ? new ConstrainedPluRelGenerator(plan, new PluRelSql.Generation.PluRel.PluRelDatabase(graph, plan.RowCounts, a.Seed))
             : new ConstraintAwareGenerator(plan);
 
         var created = false;

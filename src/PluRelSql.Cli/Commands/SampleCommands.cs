@@ -166,14 +166,12 @@ public static class SampleCommands
         };
     }
 
-    /// <summary>Generates through the PluRel engine and loads in one transaction (schema objects included).</summary>
+    /// <summary>Generates through the PluRel engine (keys are row indices, as in the reference) and loads in one
+    /// transaction, schema objects included.</summary>
     private static async Task<LoadReport> Load(Target target, SampledSchema sampled, SchemaGraph graph, CancellationToken ct)
     {
-        var rows = sampled.Tables.ToDictionary(t => $"{sampled.Schema}.{t.Name}", t => t.Rows);
-        var plan = GenerationPlanner.Create(graph, new GenerationOptions { Seed = sampled.Seed, TableRows = rows, DefaultRows = 0 });
-        var engine = PluRelDatabase.FromSampled(sampled);
-        var generator = new PluRelRowGenerator(plan, engine);
-        return await new PgLoader().LoadAsync(target.ConnectionString, plan, generator,
+        var generator = new PluRelRowGenerator(sampled);
+        return await new PgLoader().LoadAsync(target.ConnectionString, generator.Plan, generator,
             new LoadOptions { PreDataSql = PgDdlWriter.PreData(graph), PostDataSql = PgDdlWriter.PostData(graph) }, null, ct);
     }
 
