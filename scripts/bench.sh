@@ -50,3 +50,6 @@ print(f"best pgbench -i -s 30 --foreign-keys     : {f:,.0f} rows/s")
 print(f"ratio plurel / pgbench -i                : {p / g:.2f}x (goal >= 0.75x)")
 print(f"ratio plurel / pgbench -i --foreign-keys : {p / f:.2f}x")
 PY
+
+# The trainer: tokens/s of a training step and its share of plain matmul FLOP/s on this CPU (one torch thread).
+$PLUREL bench-train --threads 1

@@ -16,6 +16,7 @@ public static class Program
             SampleCommands.Corpus(),
             ModelCommands.Train(),
             ModelCommands.Eval(),
+            ModelCommands.BenchTrain(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

@@ -84,6 +84,33 @@ public static class ModelCommands
         return cmd;
     }
 
+    /// <summary><c>plurel bench-train</c>: training-step throughput and its share of plain matmul FLOP/s (make bench).</summary>
+    public static Command BenchTrain()
+    {
+        var dModel = new Option<int>("--d-model") { DefaultValueFactory = _ => 64 };
+        var layers = new Option<int>("--layers") { DefaultValueFactory = _ => 2 };
+        var heads = new Option<int>("--heads") { DefaultValueFactory = _ => 4 };
+        var context = new Option<int>("--context") { DefaultValueFactory = _ => 256 };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 16 };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 1 };
+        var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong("cpu", "cuda");
+        var cmd = new Command("bench-train", "Measure trainer tokens/s and the share of TorchSharp's matmul FLOP/s a training step reaches.")
+        {
+            dModel, layers, heads, context, batch, threads, device,
+        };
+        cmd.SetAction((pr, _) => ExitCodes.Run(() =>
+        {
+            var config = new RtConfig { DModel = pr.GetValue(dModel), Layers = pr.GetValue(layers), Heads = pr.GetValue(heads), MaxTokens = pr.GetValue(context) };
+            var r = TrainingBench.Run(config, pr.GetValue(batch), pr.GetValue(context), warmupSteps: 2, measuredSteps: 6,
+                device: pr.GetValue(device)!, threads: pr.GetValue(threads));
+            Console.WriteLine(string.Create(Inv, $"trainer: {r.TokensPerSecond:N0} tokens/s, {r.TrainingFlopsPerSecond / 1e9:F2} GFLOP/s = {r.MatmulShare:P0} of matmul ({r.MatmulFlopsPerSecondBest / 1e9:F1} GFLOP/s); per CPU-second {r.MatmulShareCpu:P0} (goal >= 50%)"));
+            Console.WriteLine(r.ToString());
+            return Task.FromResult(ExitCodes.Ok);
+        }));
+        return cmd;
+    }
+
     public static Command Eval()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "Folder written by plurel train.", Required = true };
