@@ -1,4 +1,5 @@
 using Npgsql;
+using PluRelSql.Schema;
 using PluRelSql.Storage.Postgres;
 
 namespace PluRelSql.Cli;
@@ -52,16 +53,14 @@ public sealed class Target
         {
             if (name is "postgres" or "template0" or "template1")
                 throw new UsageException($"refusing to drop the system database \"{name}\"");
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)", conn);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {SqlIdent.Quote(name)} WITH (FORCE)", conn);
             await drop.ExecuteNonQueryAsync(ct);
         }
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn);
         exists.Parameters.AddWithValue(name);
         if (await exists.ExecuteScalarAsync(ct) is not null) return false;
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {Quote(name)}", conn);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {SqlIdent.Quote(name)}", conn);
         await create.ExecuteNonQueryAsync(ct);
         return true;
     }
-
-    private static string Quote(string ident) => "\"" + ident.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -47,7 +47,7 @@ internal static class SnapshotLoader
                 Def = t,
                 Info = new SnapshotTable { Id = plans.Count, Name = t.Name, FirstNode = 0, Columns = features.Select(x => x.Item2).ToList(), TimeColumn = time?.Name },
                 Features = features,
-                ForeignKeys = t.ForeignKeys.Where(fk => tables.Any(p => p.Name == Target(graph, fk.RefTable))).ToList(),
+                ForeignKeys = t.ForeignKeys.Where(fk => tables.Any(p => p.Name == graph.LoadedTableOf(fk.RefTable))).ToList(),
             });
         }
         await ComputeStatistics(conn, plans, ct);
@@ -65,7 +65,7 @@ internal static class SnapshotLoader
         foreach (var plan in plans)
         {
             var t = plan.Def;
-            var referencedSets = plans.SelectMany(p => p.ForeignKeys.Where(fk => Target(graph, fk.RefTable) == t.Name).Select(fk => fk.RefColumns))
+            var referencedSets = plans.SelectMany(p => p.ForeignKeys.Where(fk => graph.LoadedTableOf(fk.RefTable) == t.Name).Select(fk => fk.RefColumns))
                 .Select(cols => string.Join(",", cols)).Distinct().ToList();
             foreach (var set in referencedSets) plan.KeyIndex[set] = new Dictionary<string, int>(StringComparer.Ordinal);
             var select = new List<string>();
@@ -89,20 +89,21 @@ internal static class SnapshotLoader
             await using (var cmd = new NpgsqlCommand($"SELECT {string.Join(", ", select)} FROM {t.Name.ToSql()} AS src{order}", conn))
             await using (var r = await cmd.ExecuteReaderAsync(ct))
             {
-                var keyOrdinal = keyColumns.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
-                var fkOrdinal = fkColumns.Select((c, i) => (c, i + keyColumns.Count)).ToDictionary(x => x.c, x => x.Item2);
+                // Ordinals resolved once per table, not per row.
+                var setOrdinals = referencedSets.Select(set => set.Split(',').Select(c => keyColumns.IndexOf(c)).ToArray()).ToArray();
+                var setIndexes = referencedSets.Select(set => plan.KeyIndex[set]).ToArray();
+                var fkOrdinals = plan.ForeignKeys.Select(fk => fk.Columns.Select(c => keyColumns.Count + fkColumns.IndexOf(c)).ToArray()).ToArray();
                 var timeOrdinal = keyColumns.Count + fkColumns.Count;
                 while (await r.ReadAsync(ct))
                 {
                     var node = nodeTable.Count;
                     nodeTable.Add(plan.Info.Id);
                     nodeTime.Add(r.IsDBNull(timeOrdinal) ? RelationalSnapshot.NoTime : (long)Math.Floor(r.GetDouble(timeOrdinal)));
-                    foreach (var set in referencedSets)
-                    {
-                        var key = KeyText(r, set.Split(',').Select(c => keyOrdinal[c]));
-                        if (key is not null) plan.KeyIndex[set].TryAdd(key, node);
-                    }
-                    plan.FkValues.Add(plan.ForeignKeys.Select(fk => KeyText(r, fk.Columns.Select(c => fkOrdinal[c]))).ToArray());
+                    for (var k = 0; k < setOrdinals.Length; k++)
+                        if (KeyText(r, setOrdinals[k]) is { } key) setIndexes[k].TryAdd(key, node);
+                    var fkValues = new string?[fkOrdinals.Length];
+                    for (var k = 0; k < fkOrdinals.Length; k++) fkValues[k] = KeyText(r, fkOrdinals[k]);
+                    plan.FkValues.Add(fkValues);
                     for (var i = 0; i < plan.Features.Count; i++)
                     {
                         var ord = timeOrdinal + 1 + i;
@@ -136,16 +137,15 @@ internal static class SnapshotLoader
         for (var p = 0; p < plans.Count; p++)
         {
             var plan = plans[p];
+            var parentIndexes = plan.ForeignKeys.Select(fk =>
+                plans.First(x => x.Def.Name == graph.LoadedTableOf(fk.RefTable)).KeyIndex[string.Join(",", fk.RefColumns)]).ToArray();
             for (var row = 0; row < plan.FkValues.Count; row++)
             {
                 var node = snapshotTables[p].FirstNode + row;
                 for (var k = 0; k < plan.ForeignKeys.Count; k++)
                 {
                     var key = plan.FkValues[row][k];
-                    if (key is null) continue;
-                    var fk = plan.ForeignKeys[k];
-                    var parentPlan = plans.First(x => x.Def.Name == Target(graph, fk.RefTable));
-                    if (!parentPlan.KeyIndex[string.Join(",", fk.RefColumns)].TryGetValue(key, out var parent)) continue;
+                    if (key is null || !parentIndexes[k].TryGetValue(key, out var parent)) continue;
                     var list = parentLists[node] ??= [];
                     if (list.Count < RelationalSnapshot.MaxParents) list.Add(parent);
                 }
@@ -192,9 +192,7 @@ internal static class SnapshotLoader
         };
     }
 
-    private static QualifiedName Target(SchemaGraph g, QualifiedName n) => g.FindTable(n) is { PartitionOf: { } parent } ? parent : n;
-
-    private static string? KeyText(NpgsqlDataReader r, IEnumerable<int> ordinals)
+    private static string? KeyText(NpgsqlDataReader r, int[] ordinals)
     {
         var sb = new StringBuilder();
         foreach (var o in ordinals)

@@ -63,7 +63,7 @@ public static class ModelCommands
             using (trainer)
             {
                 var cfg = trainer.Model.Config;
-                var samplers = snaps.Select(s => new ContextSampler(s, new SamplerOptions { ContextCells = cfg.MaxTokens, MaxBfsWidth = 16 })).ToList();
+                var samplers = Samplers(snaps, cfg);
                 var source = new SnapshotBatchSource(samplers, batch, cfg.MaxTokens, cfg.TextDim, (ulong)trainer.Options.Seed);
                 Console.Error.WriteLine($"model: d={cfg.DModel} layers={cfg.Layers} heads={cfg.Heads}, {trainer.Model.ParameterCount():N0} parameters; " +
                                         $"{batch} contexts × {cfg.MaxTokens} cells per batch; {source.TargetCells:N0} target cells in {snaps.Count} databases");
@@ -83,6 +83,10 @@ public static class ModelCommands
         }));
         return cmd;
     }
+
+    /// <summary>One context sampler per database, sized to the model's context.</summary>
+    private static List<ContextSampler> Samplers(IEnumerable<RelationalSnapshot> snapshots, RtConfig config) =>
+        snapshots.Select(s => new ContextSampler(s, new SamplerOptions { ContextCells = config.MaxTokens, MaxBfsWidth = 16 })).ToList();
 
     /// <summary><c>plurel bench-train</c>: training-step throughput and its share of plain matmul FLOP/s (make bench).</summary>
     public static Command BenchTrain()
@@ -133,7 +137,7 @@ public static class ModelCommands
             var snaps = await Snapshots.LoadAsync(target, pr.GetValue(schemas)!, Console.Error, ct);
             using var model = Trainer.LoadModel(dir);
             var cfg = model.Config;
-            var samplers = snaps.Select(s => new ContextSampler(s, new SamplerOptions { ContextCells = cfg.MaxTokens, MaxBfsWidth = 16 })).ToList();
+            var samplers = Samplers(snaps, cfg);
             var source = new SnapshotBatchSource(samplers, 16, cfg.MaxTokens, cfg.TextDim, (ulong)pr.GetValue(seed));
             var result = ModelEvaluation.Run(model, source, samplers, pr.GetValue(cells));
             Console.WriteLine(pr.GetValue(format) == "json" ? result.ToJson() : result.ToText());

@@ -27,6 +27,14 @@ public sealed class SchemaGraph
     /// <summary>The tables a loader writes: every table except partitions (rows go through the partitioned parent).</summary>
     public IEnumerable<TableDef> LoadableTables => Tables.Where(t => !t.IsPartition);
 
+    /// <summary>The table whose rows a name stands for when loading or reading: a partition's rows live in (and are
+    /// written through) its partitioned parent, so an FK to a partition targets the parent.</summary>
+    public QualifiedName LoadedTableOf(QualifiedName name)
+    {
+        while (FindTable(name) is { PartitionOf: { } parent }) name = parent; // sub-partitions route to the top
+        return name;
+    }
+
     /// <summary>The foreign keys that rows written into <paramref name="table"/> must satisfy: its own, plus — for a
     /// partitioned table — those declared only on its partitions (pg_dump puts them there), one per distinct
     /// (columns, referenced table, referenced columns).</summary>
@@ -66,10 +74,6 @@ public sealed class LoadOrder
     {
         var tables = graph.LoadableTables.ToList();
         var byName = tables.ToDictionary(t => t.Name);
-        // FKs that point at a partition are routed to the partitioned parent.
-        QualifiedName Target(QualifiedName n) =>
-            graph.FindTable(n) is { PartitionOf: { } parent } ? parent : n;
-
         var deferred = new List<(TableDef, ForeignKey)>();
         while (true)
         {
@@ -78,7 +82,7 @@ public sealed class LoadOrder
                 foreach (var fk in graph.ForeignKeysOf(t))
                 {
                     if (deferred.Any(d => ReferenceEquals(d.Item2, fk))) continue;
-                    var target = Target(fk.RefTable);
+                    var target = graph.LoadedTableOf(fk.RefTable);
                     if (target == t.Name || !byName.TryGetValue(target, out var parent)) continue;
                     edges.Add((t, fk, parent));
                 }
