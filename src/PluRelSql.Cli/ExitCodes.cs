@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Npgsql;
 using PluRelSql.Schema;
 using PluRelSql.Storage.Postgres;
@@ -41,3 +42,17 @@ public static class ExitCodes
 
 /// <summary>Options that make no sense together, bad values: exit code 2.</summary>
 public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>Options shared by the commands that generate.</summary>
+public static class CommonOptions
+{
+    /// <summary><c>--threads N</c>: generator threads (default: every core). Rows never depend on it.</summary>
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "Generator threads (default: the number of cores); the rows are the same for every value.",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    public static int CheckThreads(int threads) =>
+        threads is >= 1 and <= 1024 ? threads : throw new UsageException($"--threads {threads}: expected 1 to 1024");
+}

@@ -26,7 +26,8 @@ public static class Summary
         console.Write(table);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"loaded {r.TotalRows:N0} rows into {r.Tables.Count} tables in {r.TotalSeconds:F2} s ({Rate(r.TotalRows, r.TotalSeconds)} rows/s): " +
-            $"create {r.CreateSeconds:F2} s, copy {r.CopySeconds:F2} s, constrain {r.ConstrainSeconds:F2} s"));
+            $"create {r.CreateSeconds:F2} s, copy {r.CopySeconds:F2} s (of which waiting for the generator {r.GenerateWaitSeconds:F2} s; " +
+            $"generator thread time {r.GenerateThreadSeconds:F2} s), constrain {r.ConstrainSeconds:F2} s; peak RSS {PeakRss() / 1048576.0:F0} MiB"));
     }
 
     public static string Json(LoadReport r) => JsonSerializer.Serialize(new
@@ -36,9 +37,19 @@ public static class Summary
         rowsPerSecond = r.TotalSeconds > 0 ? r.TotalRows / r.TotalSeconds : 0,
         createSeconds = r.CreateSeconds,
         copySeconds = r.CopySeconds,
+        generateWaitSeconds = r.GenerateWaitSeconds,
+        generateThreadSeconds = r.GenerateThreadSeconds,
+        peakWorkingSetBytes = PeakRss(),
         constrainSeconds = r.ConstrainSeconds,
         tables = r.Tables.Select(t => new { table = t.Table.ToString(), rows = t.Rows, seconds = t.Seconds }),
     }, new JsonSerializerOptions { WriteIndented = true });
+
+    /// <summary>This process's peak resident set size (VmHWM on Linux).</summary>
+    public static long PeakRss()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return self.PeakWorkingSet64;
+    }
 
     private static string Rate(long rows, double seconds) =>
         seconds > 0 ? (rows / seconds).ToString("N0", CultureInfo.InvariantCulture) : "-";

@@ -26,24 +26,26 @@ public static class PopulateCommand
         var report = new Option<string>("--report") { Description = "Also write the load report as JSON to this file." };
         var engine = new Option<string>("--engine") { Description = "v1: independent constraint-aware values; plurel: HSBM foreign keys and causal features where constraints allow.", DefaultValueFactory = _ => "v1" };
         engine.AcceptOnlyFromAmong("v1", "plurel");
+        var threads = CommonOptions.Threads();
         var cmd = new Command("populate", "Fill a database from a schema file with generated, constraint-valid rows (one transaction).")
         {
-            schema, db, database, create, recreate, seed, rows, scale, truncate, batch, report, engine,
+            schema, db, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(() => Run(new Args(
             pr.GetValue(schema) ?? [], pr.GetValue(db), pr.GetValue(database), pr.GetValue(create) || pr.GetValue(recreate),
             pr.GetValue(recreate), pr.GetValue(seed), pr.GetValue(rows) ?? [], pr.GetValue(scale), pr.GetValue(truncate),
-            pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel"), ct)));
+            pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel", pr.GetValue(threads)), ct)));
         return cmd;
     }
 
     private sealed record Args(string[] Schema, string? Db, string? Database, bool Create, bool Recreate, ulong Seed,
-        string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine);
+        string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine, int Threads);
 
     private static async Task<int> Run(Args a, CancellationToken ct)
     {
         if (a.Scale <= 0 || double.IsNaN(a.Scale)) throw new UsageException("--scale must be positive");
         if (a.BatchSize is < 1 or > 1_000_000) throw new UsageException("--batch-size must be between 1 and 1000000");
+        CommonOptions.CheckThreads(a.Threads);
         var graph = SchemaFiles.Read(a.Schema, Console.Error);
         var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale };
         var databaseName = a.Database ?? (a.Db is null ? DefaultDatabaseName(a.Schema[0]) : null);
@@ -68,7 +70,8 @@ public static class PopulateCommand
             Console.Error.WriteLine($"warning: {table.Name}: CHECK ({check.Expression}) is beyond what the generator understands; " +
                                     "rows may violate it, and then the load fails as a whole");
         IRowGenerator generator = a.PluRelEngine
-            ? new ConstrainedPluRelGenerator(plan, new PluRelSql.Generation.PluRel.PluRelDatabase(graph, plan.RowCounts, a.Seed))
+            ? new ConstrainedPluRelGenerator(plan, new PluRelSql.Generation.PluRel.PluRelDatabase(graph, plan.RowCounts, a.Seed,
+                options: new PluRelSql.Generation.PluRel.PluRelRuntimeOptions { Threads = a.Threads }))
             : new ConstraintAwareGenerator(plan);
 
         var created = false;
@@ -86,7 +89,10 @@ public static class PopulateCommand
         {
             result = await LoadProgressView.Run(plan, progress =>
                 new PgLoader().LoadAsync(target.ConnectionString, plan, generator,
-                    new LoadOptions { PreDataSql = pre, PostDataSql = post, Truncate = a.Truncate, BatchSize = a.BatchSize },
+                    new LoadOptions
+                    {
+                        PreDataSql = pre, PostDataSql = post, Truncate = a.Truncate, BatchSize = a.BatchSize, GenerateThreads = a.Threads,
+                    },
                     progress, ct));
         }
         catch when (created)

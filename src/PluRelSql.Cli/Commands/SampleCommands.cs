@@ -22,13 +22,15 @@ public static class SampleCommands
         var db = new Option<string>("--db") { Description = "Target server (default: the embedded cluster)." };
         var database = new Option<string>("--database") { Description = "Database to create and fill (schema public).", DefaultValueFactory = _ => "plurel_sample" };
         var emit = new Option<string>("--emit-ddl") { Description = "Also write the sampled schema as PostgreSQL DDL to this file." };
+        var threads = CommonOptions.Threads();
         var cmd = new Command("sample", "Sample a database from the PluRel prior and load it (drops and recreates --database).")
         {
-            seed, tables, family, scale, db, database, emit,
+            seed, tables, family, scale, db, database, emit, threads,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
             var cfg = Config(pr.GetValue(family)!, pr.GetValue(tables), null);
+            var threadCount = CommonOptions.CheckThreads(pr.GetValue(threads));
             var sampled = Scaled(SchemaSampler.Sample(pr.GetValue(seed), cfg), pr.GetValue(scale), SampledSchema.SchemaName);
             var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
             var graph = sampled.ToSchemaGraph();
@@ -36,7 +38,7 @@ public static class SampleCommands
             await target.EnsureDatabase(recreate: true, ct);
             Console.Error.WriteLine($"sampled seed {sampled.Seed}: {sampled.Family}, {sampled.Tables.Count} tables, " +
                                     $"{sampled.Tables.Sum(t => t.Rows):N0} rows → {target.Describe()}");
-            var report = await Load(target, sampled, graph, ct);
+            var report = await Load(target, sampled, graph, threadCount, ct);
             Summary.Print(report, Console.Out);
             return ExitCodes.Ok;
         }));
@@ -52,14 +54,16 @@ public static class SampleCommands
         var scale = new Option<double>("--scale") { DefaultValueFactory = _ => 1.0 };
         var db = new Option<string>("--db") { Description = "Target server (default: the embedded cluster)." };
         var database = new Option<string>("--database") { Description = "Database holding the corpus.", DefaultValueFactory = _ => "plurel_corpus" };
+        var threads = CommonOptions.Threads();
         var cmd = new Command("corpus", "Create N sampled databases as schemas plurel_00000… of one database, with a manifest; resumable.")
         {
-            count, seed, range, family, scale, db, database,
+            count, seed, range, family, scale, db, database, threads,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
             var n = pr.GetValue(count);
             if (n < 1) throw new UsageException("--count must be at least 1");
+            var threadCount = CommonOptions.CheckThreads(pr.GetValue(threads));
             IntRange? tableRange = null;
             if (pr.GetValue(range) is { } r)
             {
@@ -83,7 +87,7 @@ public static class SampleCommands
             var corpusSeed = pr.GetValue(seed);
             var sw = Stopwatch.StartNew();
             long totalRows = 0, skipped = 0;
-            double copy = 0, constrain = 0;
+            double copy = 0, wait = 0, constrain = 0;
             for (var i = 0; i < n; i++)
             {
                 var schema = $"plurel_{i:D5}";
@@ -105,7 +109,7 @@ public static class SampleCommands
                 await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct);
                 var sampled = Scaled(SchemaSampler.Sample(dbSeed, cfg), pr.GetValue(scale), schema);
                 var graph = sampled.ToSchemaGraph();
-                var report = await Load(target, sampled, graph, ct);
+                var report = await Load(target, sampled, graph, threadCount, ct);
                 await using (var ins = new NpgsqlCommand(
                     "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds) VALUES ($1, $2, $3, $4, $5, $6)", conn))
                 {
@@ -119,6 +123,7 @@ public static class SampleCommands
                 }
                 totalRows += report.TotalRows;
                 copy += report.CopySeconds;
+                wait += report.GenerateWaitSeconds;
                 constrain += report.ConstrainSeconds + report.CreateSeconds;
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {schema}: {sampled.Family}, {sampled.Tables.Count} tables, {report.TotalRows:N0} rows in {report.TotalSeconds:F2} s"));
@@ -126,7 +131,8 @@ public static class SampleCommands
             var seconds = sw.Elapsed.TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"corpus {target.Database}: {n} databases ({skipped} already complete), {totalRows:N0} new rows in {seconds:F1} s " +
-                $"({(seconds > 0 ? totalRows / seconds : 0):N0} rows/s generated and loaded; copy+generate {copy:F1} s, create+constrain {constrain:F1} s)"));
+                $"({(seconds > 0 ? totalRows / seconds : 0):N0} rows/s generated and loaded; generate {wait:F1} s, COPY {copy - wait:F1} s, " +
+                $"create+constrain {constrain:F1} s, other {Math.Max(0, seconds - copy - constrain):F1} s; {threadCount} threads; peak RSS {Summary.PeakRss() / 1048576.0:F0} MiB)"));
             return ExitCodes.Ok;
         }));
         return cmd;
@@ -168,11 +174,14 @@ public static class SampleCommands
 
     /// <summary>Generates through the PluRel engine (keys are row indices, as in the reference) and loads in one
     /// transaction, schema objects included.</summary>
-    private static async Task<LoadReport> Load(Target target, SampledSchema sampled, SchemaGraph graph, CancellationToken ct)
+    private static async Task<LoadReport> Load(Target target, SampledSchema sampled, SchemaGraph graph, int threads, CancellationToken ct)
     {
-        var generator = new PluRelRowGenerator(sampled);
+        var generator = new PluRelRowGenerator(sampled, options: new PluRelRuntimeOptions { Threads = threads });
         return await new PgLoader().LoadAsync(target.ConnectionString, generator.Plan, generator,
-            new LoadOptions { PreDataSql = PgDdlWriter.PreData(graph), PostDataSql = PgDdlWriter.PostData(graph) }, null, ct);
+            new LoadOptions
+            {
+                PreDataSql = PgDdlWriter.PreData(graph), PostDataSql = PgDdlWriter.PostData(graph), GenerateThreads = threads,
+            }, null, ct);
     }
 
     private static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct)

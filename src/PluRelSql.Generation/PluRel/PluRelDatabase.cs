@@ -9,6 +9,10 @@ public sealed record PluRelRuntimeOptions
     /// chunks read them); bigger tables are recomputed for the rows a child or a chunk needs. Values are identical
     /// either way (0 turns the cache off).</summary>
     public long ParentCacheRows { get; init; } = 1 << 16;
+
+    /// <summary>Threads that evaluate blocks of rows of one table at once (whole-table caches and calibration
+    /// samples). Blocks are independent pure functions of their rows, so the bits never depend on this.</summary>
+    public int Threads { get; init; } = 1;
 }
 
 internal sealed class FeatureSpec
@@ -376,18 +380,25 @@ public sealed class PluRelDatabase
         return result;
     }
 
-    /// <summary>The SCM forward pass over any list of rows, in blocks; one raw array per feature.</summary>
-    private static double[][] ForwardFeatures(TableState t, TableModel model, long[] rows)
+    /// <summary>The SCM forward pass over any list of rows, in blocks (in parallel with <see cref="PluRelRuntimeOptions.Threads"/>);
+    /// one raw array per feature.</summary>
+    private double[][] ForwardFeatures(TableState t, TableModel model, long[] rows)
     {
         var cols = t.Features.Count;
         var result = new double[cols][];
         for (var j = 0; j < cols; j++) result[j] = new double[rows.Length];
-        for (var off = 0; off < rows.Length; off += BlockRows)
+        var blocks = (rows.Length + BlockRows - 1) / BlockRows;
+        void Block(int b)
         {
+            var off = b * BlockRows;
             var m = Math.Min(BlockRows, rows.Length - off);
             var x = model.Forward(rows.AsSpan(off, m));
             for (var j = 0; j < cols; j++) x[model.ColumnNode[j]].AsSpan(0, m).CopyTo(result[j].AsSpan(off));
         }
+        if (Options.Threads > 1 && blocks > 1)
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Options.Threads }, Block);
+        else
+            for (var b = 0; b < blocks; b++) Block(b);
         return result;
     }
 

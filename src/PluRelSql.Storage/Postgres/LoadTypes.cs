@@ -21,6 +21,10 @@ public sealed record LoadOptions
 
     /// <summary>Rows per generated batch.</summary>
     public int BatchSize { get; init; } = 8192;
+
+    /// <summary>Batches generated at once on worker threads (they are pure functions of their row range, so the rows
+    /// and their order never depend on this); 1 generates on one thread beside the COPY.</summary>
+    public int GenerateThreads { get; init; } = 1;
 }
 
 /// <summary>Progress of one table: rows written so far out of the planned rows.</summary>
@@ -38,6 +42,10 @@ public sealed record LoadReport
     public required double CreateSeconds { get; init; }
     /// <summary>Seconds spent generating and copying the rows (the two overlap).</summary>
     public required double CopySeconds { get; init; }
+    /// <summary>The part of <see cref="CopySeconds"/> the COPY stream waited for the generator (generation-bound time).</summary>
+    public double GenerateWaitSeconds { get; init; }
+    /// <summary>Thread-seconds spent inside the generator, summed over its worker threads.</summary>
+    public double GenerateThreadSeconds { get; init; }
     /// <summary>Seconds for PostDataSql (constraint validation, index builds), sequence updates and commit.</summary>
     public required double ConstrainSeconds { get; init; }
     public double TotalSeconds => CreateSeconds + CopySeconds + ConstrainSeconds;

@@ -19,6 +19,7 @@ public sealed class PgLoader
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(options);
         if (options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be positive");
+        if (options.GenerateThreads <= 0) throw new ArgumentOutOfRangeException(nameof(options), "GenerateThreads must be positive");
 
         await using var dataSource = BuildDataSource(connectionString);
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -35,12 +36,14 @@ public sealed class PgLoader
             phase = "copy";
             clock.Restart();
             var loads = new List<TableLoad>();
+            var timing = new GenerateTiming();
             foreach (var table in tables)
             {
                 current = table;
                 var tableClock = Stopwatch.StartNew();
                 var rows = await CopyTableAsync(conn, generator, table, plan.Rows(table),
-                    freeze: fresh.Contains(table.Name) && table.Partitioning is null, options.BatchSize, progress, ct)
+                    freeze: fresh.Contains(table.Name) && table.Partitioning is null, options.BatchSize, options.GenerateThreads,
+                    timing, progress, ct)
                     .ConfigureAwait(false);
                 loads.Add(new TableLoad(table.Name, rows, tableClock.Elapsed.TotalSeconds));
             }
@@ -59,6 +62,8 @@ public sealed class PgLoader
                 Tables = loads,
                 CreateSeconds = createSeconds,
                 CopySeconds = copySeconds,
+                GenerateWaitSeconds = timing.WaitSeconds,
+                GenerateThreadSeconds = timing.GenerateSeconds,
                 ConstrainSeconds = clock.Elapsed.TotalSeconds,
             };
         }
@@ -199,7 +204,8 @@ public sealed class PgLoader
     /// <summary>COPY of one table. A producer task generates the next batches (a bounded channel holds at most a few)
     /// while this thread writes the current one.</summary>
     private static async Task<long> CopyTableAsync(NpgsqlConnection conn, IRowGenerator generator, TableDef table,
-        long total, bool freeze, int batchSize, IProgress<TableProgress>? progress, CancellationToken ct)
+        long total, bool freeze, int batchSize, int generateThreads, GenerateTiming timing, IProgress<TableProgress>? progress,
+        CancellationToken ct)
     {
         progress?.Report(new TableProgress(table.Name, 0, total));
         if (total == 0) return 0;
@@ -210,7 +216,8 @@ public sealed class PgLoader
                    $"FROM STDIN (FORMAT BINARY{(freeze ? ", FREEZE" : "")})";
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var channel = Channel.CreateBounded<RowBatch>(new BoundedChannelOptions(3)
+        var threads = Math.Max(1, generateThreads);
+        var channel = Channel.CreateBounded<RowBatch>(new BoundedChannelOptions(2 + threads)
         {
             SingleReader = true,
             SingleWriter = true,
@@ -220,9 +227,20 @@ public sealed class PgLoader
         {
             try
             {
-                for (long start = 0; start < total; start += batchSize)
+                // Up to `threads` batches in flight, handed to the COPY in row order: a batch is a pure function of its
+                // range, so the stream is the same bytes whatever the thread count.
+                var inFlight = new Queue<Task<RowBatch>>();
+                long next = 0;
+                while (next < total || inFlight.Count > 0)
                 {
-                    var batch = generator.Generate(table, start, (int)Math.Min(batchSize, total - start));
+                    while (next < total && inFlight.Count < threads)
+                    {
+                        var start = next;
+                        var count = (int)Math.Min(batchSize, total - start);
+                        inFlight.Enqueue(threads == 1 ? Task.FromResult(Timed(start, count)) : Task.Run(() => Timed(start, count), stop.Token));
+                        next += count;
+                    }
+                    var batch = await inFlight.Dequeue().ConfigureAwait(false);
                     await channel.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
                 }
                 channel.Writer.Complete();
@@ -233,12 +251,27 @@ public sealed class PgLoader
             }
         }, stop.Token);
 
+        RowBatch Timed(long start, int count)
+        {
+            var began = Stopwatch.GetTimestamp();
+            var batch = generator.Generate(table, start, count);
+            timing.AddGenerate(Stopwatch.GetElapsedTime(began));
+            return batch;
+        }
+
         long done = 0;
         try
         {
             await using var importer = await conn.BeginBinaryImportAsync(copy, ct).ConfigureAwait(false);
-            await foreach (var batch in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            while (true)
             {
+                var waited = Stopwatch.GetTimestamp();
+                if (!channel.Reader.TryRead(out var batch))
+                {
+                    if (!await channel.Reader.WaitToReadAsync(ct).ConfigureAwait(false)) break;
+                    if (!channel.Reader.TryRead(out batch)) continue;
+                }
+                timing.AddWait(Stopwatch.GetElapsedTime(waited));
                 Bind(table, columns, writers, batch, done);
                 int row = 0, col = 0;
                 try
@@ -332,5 +365,21 @@ public sealed class PgLoader
                 await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Where the copy phase's time went: generator thread-time (summed over workers) and the COPY stream's
+    /// waits for the next batch.</summary>
+    private sealed class GenerateTiming
+    {
+        private long _generateTicks;
+        private long _waitTicks;
+
+        public void AddGenerate(TimeSpan t) => Interlocked.Add(ref _generateTicks, t.Ticks);
+
+        public void AddWait(TimeSpan t) => Interlocked.Add(ref _waitTicks, t.Ticks);
+
+        public double GenerateSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _generateTicks)).TotalSeconds;
+
+        public double WaitSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _waitTicks)).TotalSeconds;
     }
 }

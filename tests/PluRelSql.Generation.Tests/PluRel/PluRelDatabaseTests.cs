@@ -53,6 +53,25 @@ public sealed class PluRelDatabaseTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData(1L << 16)]
+    [InlineData(0L)]
+    public void Parallel_block_evaluation_never_changes_a_bit(long cacheRows)
+    {
+        // Tables of a few thousand rows: several 1,024-row blocks, so the whole-table cache and the calibration sample
+        // are evaluated by three threads at once.
+        var one = Db(21, 5, SchemaFamily.BarabasiAlbert, new PluRelRuntimeOptions { ParentCacheRows = cacheRows }, new SamplerConfig());
+        var three = Db(21, 5, SchemaFamily.BarabasiAlbert, new PluRelRuntimeOptions { ParentCacheRows = cacheRows, Threads = 3 }, new SamplerConfig());
+        Assert.Contains(one.Graph.Tables, t => one.Rows(t) > 2 * 1024);
+        foreach (var t in one.Graph.Tables)
+        {
+            var n = (int)Math.Min(one.Rows(t), 3000);
+            var a = one.ComputeChunk(t, 0, n);
+            var b = three.ComputeChunk(three.Graph.Table(t.Name), 0, n);
+            for (var i = 0; i < n; i++) Assert.Equal(Fingerprint(a, i), Fingerprint(b, i));
+        }
+    }
+
     [Fact]
     public void Recomputing_parents_gives_the_same_bits_as_caching_them_and_a_fresh_database_agrees()
     {
