@@ -9,12 +9,12 @@ namespace PluRelSql.Generation.PluRel;
 /// block size: chunking cannot change a bit.</summary>
 internal static class ActivationKernels
 {
-    private const double Clamp = 1e6;
+    private const float Clamp = 1e6f;
 
-    public static void Apply(MlpLayer layer, Span<double> x)
+    public static void Apply(MlpLayer layer, Span<float> x)
     {
-        if (x.Length % Vector<double>.Count != 0) throw new ArgumentException("activation spans must be whole vectors");
-        var v = MemoryMarshal.Cast<double, Vector<double>>(x);
+        if (x.Length % Vector<float>.Count != 0) throw new ArgumentException("activation spans must be whole vectors");
+        var v = MemoryMarshal.Cast<float, Vector<float>>(x);
         var s = layer.Scale;
         switch (layer.Act!.Value)
         {
@@ -51,72 +51,72 @@ internal static class ActivationKernels
 
     private interface IAct
     {
-        static abstract Vector<double> F(Vector<double> x);
+        static abstract Vector<float> F(Vector<float> x);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> ScaleClamp(Vector<double> y, Vector<double> s) =>
-        Vector.Min(Vector.Max(y * s, new Vector<double>(-Clamp)), new Vector<double>(Clamp));
+    private static Vector<float> ScaleClamp(Vector<float> y, Vector<float> s) =>
+        Vector.Min(Vector.Max(y * s, new Vector<float>(-Clamp)), new Vector<float>(Clamp));
 
-    private static void Run<T>(Span<Vector<double>> v, double scale) where T : IAct
+    private static void Run<T>(Span<Vector<float>> v, float scale) where T : IAct
     {
-        var s = new Vector<double>(scale);
+        var s = new Vector<float>(scale);
         for (var i = 0; i < v.Length; i++) v[i] = ScaleClamp(T.F(v[i]), s);
     }
 
-    private static void SineMixture(Span<Vector<double>> v, double scale, double[] a, double[] f, double[] p)
+    private static void SineMixture(Span<Vector<float>> v, float scale, float[] a, float[] f, float[] p)
     {
-        var s = new Vector<double>(scale);
+        var s = new Vector<float>(scale);
         for (var i = 0; i < v.Length; i++)
         {
             var x = v[i];
-            var sum = Vector<double>.Zero;
+            var sum = Vector<float>.Zero;
             for (var j = 0; j < a.Length; j++)
-                sum += new Vector<double>(a[j]) * Vector.Sin(x * new Vector<double>(f[j]) + new Vector<double>(p[j]));
+                sum += new Vector<float>(a[j]) * Vector.Sin(x * new Vector<float>(f[j]) + new Vector<float>(p[j]));
             v[i] = ScaleClamp(sum, s);
         }
     }
 
-    private static Vector<double> One => Vector<double>.One;
-    private static Vector<double> Pos(Vector<double> x) => Vector.Max(x, Vector<double>.Zero);
-    private static Vector<double> Neg(Vector<double> x) => Vector.Min(x, Vector<double>.Zero);
-    private static Vector<double> C(double c) => new(c);
+    private static Vector<float> One => Vector<float>.One;
+    private static Vector<float> Pos(Vector<float> x) => Vector.Max(x, Vector<float>.Zero);
+    private static Vector<float> Neg(Vector<float> x) => Vector.Min(x, Vector<float>.Zero);
+    private static Vector<float> C(double c) => new((float)c);
 
     /// <summary>log(1 + exp(−|x|)), the stable tail of softplus.</summary>
-    private static Vector<double> Log1pExpNegAbs(Vector<double> x) => Vector.Log(One + Vector.Exp(-Vector.Abs(x)));
-    private static Vector<double> SoftplusV(Vector<double> x) => Pos(x) + Log1pExpNegAbs(x);
-    private static Vector<double> SigmoidV(Vector<double> x) => One / (One + Vector.Exp(-x));
-    private static Vector<double> TanhV(Vector<double> x)
+    private static Vector<float> Log1pExpNegAbs(Vector<float> x) => Vector.Log(One + Vector.Exp(-Vector.Abs(x)));
+    private static Vector<float> SoftplusV(Vector<float> x) => Pos(x) + Log1pExpNegAbs(x);
+    private static Vector<float> SigmoidV(Vector<float> x) => One / (One + Vector.Exp(-x));
+    private static Vector<float> TanhV(Vector<float> x)
     {
         var e = Vector.Exp(C(-2) * Vector.Abs(x));
         var t = (One - e) / (One + e);
-        return Vector.ConditionalSelect(Vector.LessThan(x, Vector<double>.Zero), -t, t);
+        return Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), -t, t);
     }
-    private static Vector<double> ExpM1Neg(Vector<double> x) => Vector.Exp(Neg(x)) - One;
+    private static Vector<float> ExpM1Neg(Vector<float> x) => Vector.Exp(Neg(x)) - One;
 
-    private struct Relu : IAct { public static Vector<double> F(Vector<double> x) => Pos(x); }
-    private struct Elu : IAct { public static Vector<double> F(Vector<double> x) => Pos(x) + ExpM1Neg(x); }
+    private struct Relu : IAct { public static Vector<float> F(Vector<float> x) => Pos(x); }
+    private struct Elu : IAct { public static Vector<float> F(Vector<float> x) => Pos(x) + ExpM1Neg(x); }
     private struct Selu : IAct
     {
-        public static Vector<double> F(Vector<double> x) =>
+        public static Vector<float> F(Vector<float> x) =>
             C(1.0507009873554804934193349852946) * (Pos(x) + C(1.6732632423543772848170429916717) * ExpM1Neg(x));
     }
-    private struct Silu : IAct { public static Vector<double> F(Vector<double> x) => x * SigmoidV(x); }
-    private struct Softsign : IAct { public static Vector<double> F(Vector<double> x) => x / (One + Vector.Abs(x)); }
-    private struct Tanh : IAct { public static Vector<double> F(Vector<double> x) => TanhV(x); }
-    private struct Sigmoid : IAct { public static Vector<double> F(Vector<double> x) => SigmoidV(x); }
+    private struct Silu : IAct { public static Vector<float> F(Vector<float> x) => x * SigmoidV(x); }
+    private struct Softsign : IAct { public static Vector<float> F(Vector<float> x) => x / (One + Vector.Abs(x)); }
+    private struct Tanh : IAct { public static Vector<float> F(Vector<float> x) => TanhV(x); }
+    private struct Sigmoid : IAct { public static Vector<float> F(Vector<float> x) => SigmoidV(x); }
     private struct Hardswish : IAct
     {
-        public static Vector<double> F(Vector<double> x) => x * Vector.Min(Pos(x + C(3)), C(6)) / C(6);
+        public static Vector<float> F(Vector<float> x) => x * Vector.Min(Pos(x + C(3)), C(6)) / C(6);
     }
-    private struct Mish : IAct { public static Vector<double> F(Vector<double> x) => x * TanhV(SoftplusV(x)); }
-    private struct LeakyRelu : IAct { public static Vector<double> F(Vector<double> x) => Pos(x) + C(0.01) * Neg(x); }
+    private struct Mish : IAct { public static Vector<float> F(Vector<float> x) => x * TanhV(SoftplusV(x)); }
+    private struct LeakyRelu : IAct { public static Vector<float> F(Vector<float> x) => Pos(x) + C(0.01) * Neg(x); }
     private struct Gelu : IAct
     {
-        public static Vector<double> F(Vector<double> x) => C(0.5) * x * (One + Erf(x * C(0.70710678118654752440)));
+        public static Vector<float> F(Vector<float> x) => C(0.5) * x * (One + Erf(x * C(0.70710678118654752440)));
 
         /// <summary>Numerical Recipes erfc fit (|error| &lt; 1.2e−7), as the scalar reference.</summary>
-        private static Vector<double> Erf(Vector<double> x)
+        private static Vector<float> Erf(Vector<float> x)
         {
             var z = Vector.Abs(x);
             var t = One / (One + C(0.5) * z);
@@ -124,41 +124,41 @@ internal static class ActivationKernels
                 t * (C(-0.18628806) + t * (C(0.27886807) + t * (C(-1.13520398) + t * (C(1.48851587) +
                 t * (C(-0.82215223) + t * C(0.17087277)))))))));
             var r = t * Vector.Exp(-z * z + poly);
-            return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<double>.Zero), One - r, r - One);
+            return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<float>.Zero), One - r, r - One);
         }
     }
-    private struct Softplus : IAct { public static Vector<double> F(Vector<double> x) => SoftplusV(x); }
-    private struct Hardsigmoid : IAct { public static Vector<double> F(Vector<double> x) => Vector.Min(Pos(x + C(3)), C(6)) / C(6); }
-    private struct Hardtanh : IAct { public static Vector<double> F(Vector<double> x) => Vector.Min(Vector.Max(x, -One), One); }
-    private struct Tanhshrink : IAct { public static Vector<double> F(Vector<double> x) => x - TanhV(x); }
-    private struct RRelu : IAct { public static Vector<double> F(Vector<double> x) => Pos(x) + C(11.0 / 48.0) * Neg(x); }
-    private struct LogSigmoid : IAct { public static Vector<double> F(Vector<double> x) => Neg(x) - Log1pExpNegAbs(x); }
-    private struct Softshrink : IAct { public static Vector<double> F(Vector<double> x) => x - Vector.Min(Vector.Max(x, C(-0.5)), C(0.5)); }
+    private struct Softplus : IAct { public static Vector<float> F(Vector<float> x) => SoftplusV(x); }
+    private struct Hardsigmoid : IAct { public static Vector<float> F(Vector<float> x) => Vector.Min(Pos(x + C(3)), C(6)) / C(6); }
+    private struct Hardtanh : IAct { public static Vector<float> F(Vector<float> x) => Vector.Min(Vector.Max(x, -One), One); }
+    private struct Tanhshrink : IAct { public static Vector<float> F(Vector<float> x) => x - TanhV(x); }
+    private struct RRelu : IAct { public static Vector<float> F(Vector<float> x) => Pos(x) + C(11.0 / 48.0) * Neg(x); }
+    private struct LogSigmoid : IAct { public static Vector<float> F(Vector<float> x) => Neg(x) - Log1pExpNegAbs(x); }
+    private struct Softshrink : IAct { public static Vector<float> F(Vector<float> x) => x - Vector.Min(Vector.Max(x, C(-0.5)), C(0.5)); }
     private struct Hardshrink : IAct
     {
-        public static Vector<double> F(Vector<double> x) =>
-            Vector.ConditionalSelect(Vector.GreaterThan(Vector.Abs(x), C(0.5)), x, Vector<double>.Zero);
+        public static Vector<float> F(Vector<float> x) =>
+            Vector.ConditionalSelect(Vector.GreaterThan(Vector.Abs(x), C(0.5)), x, Vector<float>.Zero);
     }
-    private struct Identity : IAct { public static Vector<double> F(Vector<double> x) => x; }
-    private struct AbsAct : IAct { public static Vector<double> F(Vector<double> x) => Vector.Abs(x); }
-    private struct SinAct : IAct { public static Vector<double> F(Vector<double> x) => Vector.Sin(x); }
-    private struct CosAct : IAct { public static Vector<double> F(Vector<double> x) => Vector.Cos(x); }
+    private struct Identity : IAct { public static Vector<float> F(Vector<float> x) => x; }
+    private struct AbsAct : IAct { public static Vector<float> F(Vector<float> x) => Vector.Abs(x); }
+    private struct SinAct : IAct { public static Vector<float> F(Vector<float> x) => Vector.Sin(x); }
+    private struct CosAct : IAct { public static Vector<float> F(Vector<float> x) => Vector.Cos(x); }
     private struct SignAct : IAct
     {
-        public static Vector<double> F(Vector<double> x) =>
-            Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<double>.Zero), One,
-                Vector.ConditionalSelect(Vector.LessThan(x, Vector<double>.Zero), -One, Vector<double>.Zero));
+        public static Vector<float> F(Vector<float> x) =>
+            Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<float>.Zero), One,
+                Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), -One, Vector<float>.Zero));
     }
     private struct SignedLog : IAct
     {
-        public static Vector<double> F(Vector<double> x)
+        public static Vector<float> F(Vector<float> x)
         {
             var l = Vector.Log(One + Vector.Abs(x));
-            return Vector.ConditionalSelect(Vector.LessThan(x, Vector<double>.Zero), -l, l);
+            return Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), -l, l);
         }
     }
     private struct BentIdentity : IAct
     {
-        public static Vector<double> F(Vector<double> x) => (Vector.SquareRoot(x * x + One) - One) * C(0.5) + x;
+        public static Vector<float> F(Vector<float> x) => (Vector.SquareRoot(x * x + One) - One) * C(0.5) + x;
     }
 }

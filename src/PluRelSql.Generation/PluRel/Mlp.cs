@@ -78,17 +78,18 @@ internal sealed class MlpLayer
 {
     public required int In { get; init; }
     public required int Out { get; init; }
-    /// <summary>Row-major In × Out.</summary>
-    public required double[] W { get; init; }
+    /// <summary>Row-major In × Out, float32 like the reference's frozen torch layers.</summary>
+    public required float[] W { get; init; }
     public Activation? Act { get; init; }
-    public double Scale { get; init; } = 1;
-    public double[]? SineA { get; init; }
-    public double[]? SineF { get; init; }
-    public double[]? SinePhase { get; init; }
+    public float Scale { get; init; } = 1;
+    public float[]? SineA { get; init; }
+    public float[]? SineF { get; init; }
+    public float[]? SinePhase { get; init; }
 }
 
-/// <summary>A frozen random bias-free MLP (§4.4) evaluated over a block of rows at once. Every output element is
-/// summed in the same order whatever the block size, so results never depend on chunking.</summary>
+/// <summary>A frozen random bias-free MLP (§4.4) evaluated over a block of rows at once, in float32 with fused
+/// multiply-adds (the reference runs float32 too). Every output element is accumulated in the same order whatever the
+/// block size, so results never depend on chunking.</summary>
 internal sealed class Mlp
 {
     public const int D = 32;
@@ -116,9 +117,10 @@ internal sealed class Mlp
                 var density = d.Real(cfg.MlpDensity);
                 for (var k = 0; k < w.Length; k++) w[k] = d.Bernoulli(density) ? w[k] / density : 0;
             }
+            var wf = ToFloat(w);
             if (i == count - 1)
             {
-                layers[i] = new MlpLayer { In = r, Out = c, W = w };
+                layers[i] = new MlpLayer { In = r, Out = c, W = wf };
                 continue;
             }
             var act = d.Pick(cfg.Activations);
@@ -135,9 +137,20 @@ internal sealed class Mlp
                     sp[j] = d.Real(0, 2 * Math.PI);
                 }
             }
-            layers[i] = new MlpLayer { In = r, Out = c, W = w, Act = act, Scale = scale, SineA = sa, SineF = sf, SinePhase = sp };
+            layers[i] = new MlpLayer
+            {
+                In = r, Out = c, W = wf, Act = act, Scale = (float)scale,
+                SineA = sa is null ? null : ToFloat(sa), SineF = sf is null ? null : ToFloat(sf), SinePhase = sp is null ? null : ToFloat(sp),
+            };
         }
         return new Mlp(layers);
+    }
+
+    internal static float[] ToFloat(double[] v)
+    {
+        var f = new float[v.Length];
+        for (var i = 0; i < v.Length; i++) f[i] = (float)v[i];
+        return f;
     }
 
     /// <summary>One of the six schemes of §4.4 for an r × c matrix (fan_in = c, fan_out = r, as the reference).</summary>
@@ -178,9 +191,9 @@ internal sealed class Mlp
     }
 
     /// <summary>Forward over m rows: x is m × In (row-major), the result m × Out. Scratch arrays are the caller's.</summary>
-    public void Forward(ReadOnlySpan<double> x, int m, Span<double> y, Span<double> scratchA, Span<double> scratchB)
+    public void Forward(ReadOnlySpan<float> x, int m, Span<float> y, Span<float> scratchA, Span<float> scratchB)
     {
-        ReadOnlySpan<double> cur = x;
+        ReadOnlySpan<float> cur = x;
         for (var li = 0; li < _layers.Length; li++)
         {
             var layer = _layers[li];
@@ -192,49 +205,23 @@ internal sealed class Mlp
         }
     }
 
-    /// <summary>y = x · W for m rows. Each y[i, j] is accumulated over k = 0..in−1 in order with separate multiply and
-    /// add (no FMA), so vector and scalar paths agree bit for bit.</summary>
-    public static void MatMul(ReadOnlySpan<double> x, int m, int inDim, double[] w, int outDim, Span<double> y)
+    /// <summary>y = x · W for m rows. Each y[i, j] is a chain of fused multiply-adds over k = 0..in−1 in order (a
+    /// per-element computation, so pairing rows in the 32-wide kernel never changes a bit).</summary>
+    public static void MatMul(ReadOnlySpan<float> x, int m, int inDim, float[] w, int outDim, Span<float> y)
     {
-        var vc = Vector<double>.Count;
-        if (outDim % vc == 0)
+        if (outDim == 4 * Vector<float>.Count && Vector<float>.Count == 8)
         {
-            var wv = MemoryMarshal.Cast<double, Vector<double>>(w.AsSpan());
-            var perRow = outDim / vc;
-            if (perRow == 8)
-            {
-                for (var i = 0; i < m; i++)
-                {
-                    Vector<double> a0 = default, a1 = default, a2 = default, a3 = default,
-                        a4 = default, a5 = default, a6 = default, a7 = default;
-                    var xr = x.Slice(i * inDim, inDim);
-                    // No skipping of zero inputs: relu-style layers make zeros unpredictable, and the branch costs
-                    // more than the multiply (adding ±0 never changes an accumulator, so results are the same).
-                    for (var k = 0; k < inDim; k++)
-                    {
-                        var s = new Vector<double>(xr[k]);
-                        var o = k * 8;
-                        a0 += s * wv[o]; a1 += s * wv[o + 1]; a2 += s * wv[o + 2]; a3 += s * wv[o + 3];
-                        a4 += s * wv[o + 4]; a5 += s * wv[o + 5]; a6 += s * wv[o + 6]; a7 += s * wv[o + 7];
-                    }
-                    var yv = MemoryMarshal.Cast<double, Vector<double>>(y.Slice(i * outDim, outDim));
-                    yv[0] = a0; yv[1] = a1; yv[2] = a2; yv[3] = a3; yv[4] = a4; yv[5] = a5; yv[6] = a6; yv[7] = a7;
-                }
-                return;
-            }
+            MatMul32(x, m, inDim, w, y);
+            return;
+        }
+        if (outDim == 1)
+        {
             for (var i = 0; i < m; i++)
             {
-                var yv = MemoryMarshal.Cast<double, Vector<double>>(y.Slice(i * outDim, outDim));
-                yv.Clear();
                 var xr = x.Slice(i * inDim, inDim);
-                for (var k = 0; k < inDim; k++)
-                {
-                    var xv = xr[k];
-                    if (xv == 0) continue;
-                    var s = new Vector<double>(xv);
-                    var wr = wv.Slice(k * perRow, perRow);
-                    for (var q = 0; q < perRow; q++) yv[q] += s * wr[q];
-                }
+                var acc = 0f;
+                for (var k = 0; k < inDim; k++) acc = MathF.FusedMultiplyAdd(xr[k], w[k], acc);
+                y[i] = acc;
             }
             return;
         }
@@ -242,13 +229,55 @@ internal sealed class Mlp
         {
             var xr = x.Slice(i * inDim, inDim);
             var yr = y.Slice(i * outDim, outDim);
-            yr.Clear();
+            for (var j = 0; j < outDim; j++)
+            {
+                var acc = 0f;
+                for (var k = 0; k < inDim; k++) acc = MathF.FusedMultiplyAdd(xr[k], w[k * outDim + j], acc);
+                yr[j] = acc;
+            }
+        }
+    }
+
+    /// <summary>The 32-wide case (every hidden layer): two rows at a time share the four weight vectors of each k.</summary>
+    private static void MatMul32(ReadOnlySpan<float> x, int m, int inDim, float[] w, Span<float> y)
+    {
+        var wv = MemoryMarshal.Cast<float, Vector<float>>(w.AsSpan());
+        var yv = MemoryMarshal.Cast<float, Vector<float>>(y[..(m * 32)]);
+        var i = 0;
+        for (; i + 1 < m; i += 2)
+        {
+            Vector<float> a0 = default, a1 = default, a2 = default, a3 = default,
+                b0 = default, b1 = default, b2 = default, b3 = default;
+            var xa = x.Slice(i * inDim, inDim);
+            var xb = x.Slice((i + 1) * inDim, inDim);
             for (var k = 0; k < inDim; k++)
             {
-                var xv = xr[k];
-                if (xv == 0) continue;
-                for (var j = 0; j < outDim; j++) yr[j] += xv * w[k * outDim + j];
+                var o = k * 4;
+                Vector<float> w0 = wv[o], w1 = wv[o + 1], w2 = wv[o + 2], w3 = wv[o + 3];
+                var sa = new Vector<float>(xa[k]);
+                var sb = new Vector<float>(xb[k]);
+                a0 = Vector.FusedMultiplyAdd(sa, w0, a0); a1 = Vector.FusedMultiplyAdd(sa, w1, a1);
+                a2 = Vector.FusedMultiplyAdd(sa, w2, a2); a3 = Vector.FusedMultiplyAdd(sa, w3, a3);
+                b0 = Vector.FusedMultiplyAdd(sb, w0, b0); b1 = Vector.FusedMultiplyAdd(sb, w1, b1);
+                b2 = Vector.FusedMultiplyAdd(sb, w2, b2); b3 = Vector.FusedMultiplyAdd(sb, w3, b3);
             }
+            var q = i * 4;
+            yv[q] = a0; yv[q + 1] = a1; yv[q + 2] = a2; yv[q + 3] = a3;
+            yv[q + 4] = b0; yv[q + 5] = b1; yv[q + 6] = b2; yv[q + 7] = b3;
+        }
+        for (; i < m; i++)
+        {
+            Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            var xa = x.Slice(i * inDim, inDim);
+            for (var k = 0; k < inDim; k++)
+            {
+                var o = k * 4;
+                var sa = new Vector<float>(xa[k]);
+                a0 = Vector.FusedMultiplyAdd(sa, wv[o], a0); a1 = Vector.FusedMultiplyAdd(sa, wv[o + 1], a1);
+                a2 = Vector.FusedMultiplyAdd(sa, wv[o + 2], a2); a3 = Vector.FusedMultiplyAdd(sa, wv[o + 3], a3);
+            }
+            var q = i * 4;
+            yv[q] = a0; yv[q + 1] = a1; yv[q + 2] = a2; yv[q + 3] = a3;
         }
     }
 }

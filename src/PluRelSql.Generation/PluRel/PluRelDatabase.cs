@@ -110,6 +110,7 @@ public sealed class PluRelDatabase
             Add(state);
         }
         Link(order);
+        PrepareModels();
     }
 
     private PluRelDatabase(SchemaGraph graph, ulong seed, PluRelConfig config, PluRelRuntimeOptions? options, TimeWindow window)
@@ -145,7 +146,16 @@ public sealed class PluRelDatabase
             });
         }
         db.Link(graph.ComputeLoadOrder());
+        db.PrepareModels();
         return db;
+    }
+
+    /// <summary>With several threads, builds every table's SCM at once (thousands of small frozen MLPs and noise
+    /// tables; a child waits on its parents' lazies). With one thread they are built on first use.</summary>
+    private void PrepareModels()
+    {
+        if (Options.Threads <= 1) return;
+        Parallel.ForEach(_order, new ParallelOptions { MaxDegreeOfParallelism = Options.Threads }, t => _ = t.Model.Value);
     }
 
     private static FeatureSpec? FeatureOf(SchemaGraph graph, TableDef t, ColumnDef c)

@@ -4,14 +4,21 @@ namespace PluRelSql.Generation.PluRel;
 internal sealed class Encoder
 {
     private readonly Mlp _mlp;
-    private readonly double[]? _embedding;
+    private readonly float[]? _embedding;
     private readonly int _k;
+    /// <summary>Categorical encoders: the MLP output of each of the K embeddings, computed once (the same bits as
+    /// running the MLP per row, since the MLP is a per-row function).</summary>
+    private readonly float[]? _table;
 
-    private Encoder(Mlp mlp, double[]? embedding, int k)
+    private Encoder(Mlp mlp, float[]? embedding, int k)
     {
         _mlp = mlp;
         _embedding = embedding;
         _k = k;
+        if (embedding is null) return;
+        _table = new float[k * Mlp.D];
+        var s = new Scratch(k);
+        _mlp.Forward(embedding, k, _table, s.A, s.B);
     }
 
     /// <summary>categories = 0: numeric encoder.</summary>
@@ -19,24 +26,24 @@ internal sealed class Encoder
     {
         if (categories <= 0) return new Encoder(Mlp.Random(1, Mlp.D, ref d, cfg), null, 0);
         var e = Mlp.InitWeights(categories, Mlp.D, ref d);
-        return new Encoder(Mlp.Random(Mlp.D, Mlp.D, ref d, cfg), e, categories);
+        return new Encoder(Mlp.Random(Mlp.D, Mlp.D, ref d, cfg), Mlp.ToFloat(e), categories);
     }
 
     /// <summary>Encodes m values into dst (m × 32).</summary>
-    public void Encode(ReadOnlySpan<double> x, int m, Span<double> dst, Scratch s)
+    public void Encode(ReadOnlySpan<double> x, int m, Span<float> dst, Scratch s)
     {
-        if (_embedding is null)
+        if (_table is null)
         {
-            _mlp.Forward(x[..m], m, dst, s.A, s.B);
+            var input = s.In.AsSpan(0, m);
+            for (var i = 0; i < m; i++) input[i] = (float)x[i];
+            _mlp.Forward(input, m, dst, s.A, s.B);
             return;
         }
-        var input = s.C.AsSpan(0, m * Mlp.D);
         for (var i = 0; i < m; i++)
         {
             var k = Math.Clamp((int)x[i], 0, _k - 1);
-            _embedding.AsSpan(k * Mlp.D, Mlp.D).CopyTo(input.Slice(i * Mlp.D, Mlp.D));
+            _table.AsSpan(k * Mlp.D, Mlp.D).CopyTo(dst.Slice(i * Mlp.D, Mlp.D));
         }
-        _mlp.Forward(input, m, dst, s.A, s.B);
     }
 }
 
@@ -44,10 +51,10 @@ internal sealed class Encoder
 internal sealed class Decoder
 {
     private readonly Mlp _mlp;
-    private readonly double[]? _embedding;
+    private readonly float[]? _embedding;
     private readonly int _k;
 
-    private Decoder(Mlp mlp, double[]? embedding, int k)
+    private Decoder(Mlp mlp, float[]? embedding, int k)
     {
         _mlp = mlp;
         _embedding = embedding;
@@ -58,15 +65,16 @@ internal sealed class Decoder
     {
         if (categories <= 0) return new Decoder(Mlp.Random(Mlp.D, 1, ref d, cfg), null, 0);
         var mlp = Mlp.Random(Mlp.D, Mlp.D, ref d, cfg);
-        return new Decoder(mlp, Mlp.InitWeights(categories, Mlp.D, ref d), categories);
+        return new Decoder(mlp, Mlp.ToFloat(Mlp.InitWeights(categories, Mlp.D, ref d)), categories);
     }
 
-    public void Decode(ReadOnlySpan<double> h, int m, Span<double> dst, Scratch s)
+    public void Decode(ReadOnlySpan<float> h, int m, Span<double> dst, Scratch s)
     {
         if (_embedding is null)
         {
-            _mlp.Forward(h, m, dst, s.A, s.B);
-            for (var i = 0; i < m; i++) if (double.IsNaN(dst[i])) dst[i] = 0;
+            var y = s.Out.AsSpan(0, m);
+            _mlp.Forward(h, m, y, s.A, s.B);
+            for (var i = 0; i < m; i++) dst[i] = float.IsNaN(y[i]) ? 0 : y[i];
             return;
         }
         var hp = s.C.AsSpan(0, m * Mlp.D);
@@ -75,12 +83,12 @@ internal sealed class Decoder
         {
             var row = hp.Slice(i * Mlp.D, Mlp.D);
             var best = 0;
-            var bestScore = double.NegativeInfinity;
+            var bestScore = float.NegativeInfinity;
             for (var k = 0; k < _k; k++)
             {
-                double score = 0;
+                var score = 0f;
                 var e = _embedding.AsSpan(k * Mlp.D, Mlp.D);
-                for (var j = 0; j < Mlp.D; j++) score += e[j] * row[j];
+                for (var j = 0; j < Mlp.D; j++) score = MathF.FusedMultiplyAdd(e[j], row[j], score);
                 if (score > bestScore) { bestScore = score; best = k; }
             }
             dst[i] = best;
@@ -88,14 +96,16 @@ internal sealed class Decoder
     }
 }
 
-/// <summary>Per-call scratch buffers sized for one block of rows (m × 32 each).</summary>
+/// <summary>Per-call scratch buffers sized for one block of rows (m × 32 each, float32).</summary>
 internal sealed class Scratch(int rows)
 {
-    public readonly double[] A = new double[rows * Mlp.D];
-    public readonly double[] B = new double[rows * Mlp.D];
-    public readonly double[] C = new double[rows * Mlp.D];
-    public readonly double[] Enc = new double[rows * Mlp.D];
-    public readonly double[] Noise = new double[rows * Mlp.D];
+    public readonly float[] A = new float[rows * Mlp.D];
+    public readonly float[] B = new float[rows * Mlp.D];
+    public readonly float[] C = new float[rows * Mlp.D];
+    public readonly float[] Enc = new float[rows * Mlp.D];
+    public readonly float[] Noise = new float[rows * Mlp.D];
+    public readonly float[] In = new float[rows];
+    public readonly float[] Out = new float[rows];
 }
 
 /// <summary>Node noise ε_v(r) ∈ R^32 with i.i.d. Beta(α, β)/32 components (§5.3), a pure function of (node, row).
@@ -126,13 +136,17 @@ internal sealed class NodeNoise
         return _quantiles[k] + (pos - k) * (_quantiles[k + 1] - _quantiles[k]);
     }
 
-    public void Fill(ReadOnlySpan<long> rs, Span<double> dst)
+    public void Fill(ReadOnlySpan<long> rs, Span<float> dst)
     {
         for (var i = 0; i < rs.Length; i++)
         {
             var row = dst.Slice(i * Mlp.D, Mlp.D);
-            var r = rs[i];
-            for (var j = 0; j < Mlp.D; j++) row[j] = Quantile(_rows.Uniform(r, (ulong)j)) / Mlp.D;
+            var rowBits = _rows.Bits((ulong)rs[i]);
+            for (var j = 0; j < Mlp.D; j++)
+            {
+                var u = (CounterRng.SubBits(rowBits, (ulong)j) >> 11) * (1.0 / (1UL << 53)); // = _rows.Uniform(row, j)
+                row[j] = (float)(Quantile(u) / Mlp.D);
+            }
         }
     }
 }
@@ -148,11 +162,12 @@ internal static class BetaQuantiles
         // CDF on x_i = sin²(πi/2G): dense near 0 and 1 where the density may be singular.
         var xs = new double[Grid + 1];
         var cdf = new double[Grid + 1];
+        var lnNorm = LogGamma(a + b) - LogGamma(a) - LogGamma(b);
         for (var i = 0; i <= Grid; i++)
         {
             var sn = Math.Sin(Math.PI * i / (2.0 * Grid));
             xs[i] = i == Grid ? 1 : sn * sn;
-            cdf[i] = i == 0 ? 0 : i == Grid ? 1 : Math.Clamp(IncompleteBeta(a, b, xs[i]), 0, 1);
+            cdf[i] = i == 0 ? 0 : i == Grid ? 1 : Math.Clamp(IncompleteBeta(a, b, xs[i], lnNorm), 0, 1);
         }
         for (var i = 1; i <= Grid; i++) cdf[i] = Math.Max(cdf[i], cdf[i - 1]);
         var q = new double[Cells + 1];
@@ -170,11 +185,14 @@ internal static class BetaQuantiles
         return q;
     }
 
-    public static double IncompleteBeta(double a, double b, double x)
+    public static double IncompleteBeta(double a, double b, double x) => IncompleteBeta(a, b, x, LogGamma(a + b) - LogGamma(a) - LogGamma(b));
+
+    /// <summary>With <paramref name="lnNorm"/> = lnΓ(a+b) − lnΓ(a) − lnΓ(b) computed once per table of x values.</summary>
+    private static double IncompleteBeta(double a, double b, double x, double lnNorm)
     {
         if (x <= 0) return 0;
         if (x >= 1) return 1;
-        var lbt = LogGamma(a + b) - LogGamma(a) - LogGamma(b) + a * Math.Log(x) + b * Math.Log(1 - x);
+        var lbt = lnNorm + a * Math.Log(x) + b * Math.Log(1 - x);
         return x < (a + 1) / (a + b + 2)
             ? Math.Exp(lbt) * ContinuedFraction(a, b, x) / a
             : 1 - Math.Exp(lbt) * ContinuedFraction(b, a, 1 - x) / b;

@@ -8,8 +8,10 @@ namespace PluRelSql.Generation.PluRel;
 /// per source, one per node's noise, so every value is a pure function of (seed, table, node, row).</summary>
 internal sealed class TableModel
 {
-    private const double InputClamp = 1e4;
-    private const double HiddenClamp = 1e300;
+    private const float InputClamp = 1e4f;
+    /// <summary>Hidden states and running products stay finite in float32 (the spec asks for a guard; the reference
+    /// only clamps inputs).</summary>
+    private const float HiddenClamp = 1e38f;
 
     private readonly PluRelDatabase _db;
     private readonly TableState _t;
@@ -186,7 +188,8 @@ internal sealed class TableModel
         return _relabel[j]![code];
     }
 
-    /// <summary>The SCM forward pass (§5.4) for a block of rows: returns one value array per node.</summary>
+    /// <summary>The SCM forward pass (§5.4) for a block of rows: returns one value array per node. Hidden vectors are
+    /// float32, node values double.</summary>
     public double[][] Forward(ReadOnlySpan<long> rows)
     {
         var m = rows.Length;
@@ -194,7 +197,7 @@ internal sealed class TableModel
         var s = new Scratch(m);
         var x = new double[_nodes.Length][];
         var parentAgg = ParentAggregates(rows, s);
-        var acc = new double[m * d];
+        var acc = new float[m * d];
         foreach (var v in _topo)
         {
             var node = _nodes[v];
@@ -208,34 +211,46 @@ internal sealed class TableModel
             foreach (var edge in node.Inputs)
             {
                 edge.Encoder.Encode(x[edge.From], m, s.Enc, s);
-                Combine(node.Aggregation, acc.AsSpan(), s.Enc.AsSpan(0, m * d), edge.Weight, first);
+                Combine(node.Aggregation, acc.AsSpan(), s.Enc.AsSpan(0, m * d), (float)edge.Weight, first);
                 first = false;
             }
             if (parentAgg is not null)
-                Combine(node.Aggregation, acc.AsSpan(), parentAgg[(int)node.Aggregation].AsSpan(0, m * d), 1.0, first, clampInput: false);
+                Combine(node.Aggregation, acc.AsSpan(), parentAgg[(int)node.Aggregation].AsSpan(0, m * d), 1f, first, clampInput: false);
             node.Noise!.Fill(rows, s.Noise);
             var h = s.Noise.AsSpan(0, m * d);
-            for (var i = 0; i < h.Length; i++)
-            {
-                var hv = h[i] + acc[i];
-                h[i] = double.IsNaN(hv) ? 0 : Math.Clamp(hv, -HiddenClamp, HiddenClamp);
-            }
+            AddClamped(h, acc);
             node.Decoder!.Decode(h, m, xv, s);
         }
         return x;
     }
 
-    /// <summary>Folds one input list entry into the running aggregate (the first entry initialises it). Inputs are
-    /// weighted and clamped to ±1e4 first (§5.4); products are kept within ±1e300 so they never overflow.</summary>
-    private static void Combine(Aggregation agg, Span<double> acc, ReadOnlySpan<double> input, double weight, bool first, bool clampInput = true)
+    /// <summary>h += acc, NaN → 0, clamped to ±<see cref="HiddenClamp"/>.</summary>
+    private static void AddClamped(Span<float> h, ReadOnlySpan<float> acc)
     {
-        var av = MemoryMarshal.Cast<double, Vector<double>>(acc);
-        var iv = MemoryMarshal.Cast<double, Vector<double>>(input);
-        var w = new Vector<double>(weight);
-        var lo = new Vector<double>(-InputClamp);
-        var hi = new Vector<double>(InputClamp);
-        var plo = new Vector<double>(-HiddenClamp);
-        var phi = new Vector<double>(HiddenClamp);
+        var hv = MemoryMarshal.Cast<float, Vector<float>>(h);
+        var av = MemoryMarshal.Cast<float, Vector<float>>(acc[..h.Length]);
+        var lo = new Vector<float>(-HiddenClamp);
+        var hi = new Vector<float>(HiddenClamp);
+        for (var i = 0; i < hv.Length; i++)
+        {
+            var sum = hv[i] + av[i];
+            // NaN compares false with itself: those lanes become 0.
+            sum = Vector.ConditionalSelect(Vector.Equals(sum, sum), sum, Vector<float>.Zero);
+            hv[i] = Vector.Min(Vector.Max(sum, lo), hi);
+        }
+    }
+
+    /// <summary>Folds one input list entry into the running aggregate (the first entry initialises it). Inputs are
+    /// weighted and clamped to ±1e4 first (§5.4); products are kept within ±1e38 so they never overflow.</summary>
+    private static void Combine(Aggregation agg, Span<float> acc, ReadOnlySpan<float> input, float weight, bool first, bool clampInput = true)
+    {
+        var av = MemoryMarshal.Cast<float, Vector<float>>(acc);
+        var iv = MemoryMarshal.Cast<float, Vector<float>>(input);
+        var w = new Vector<float>(weight);
+        var lo = new Vector<float>(-InputClamp);
+        var hi = new Vector<float>(InputClamp);
+        var plo = new Vector<float>(-HiddenClamp);
+        var phi = new Vector<float>(HiddenClamp);
         if (first)
         {
             for (var i = 0; i < av.Length; i++) av[i] = clampInput ? Vector.Min(Vector.Max(iv[i] * w, lo), hi) : iv[i];
@@ -259,7 +274,7 @@ internal sealed class TableModel
                     var e = clampInput ? Vector.Min(Vector.Max(iv[i] * w, lo), hi) : iv[i];
                     var top = Vector.Max(av[i], e);
                     var bottom = Vector.Min(av[i], e);
-                    av[i] = top + Vector.Log(Vector<double>.One + Vector.Exp(bottom - top));
+                    av[i] = top + Vector.Log(Vector<float>.One + Vector.Exp(bottom - top));
                 }
                 break;
         }
@@ -267,20 +282,20 @@ internal sealed class TableModel
 
     /// <summary>§5.6: the parent embeddings of every feeding FK, pre-aggregated once per aggregation in use (they are
     /// the same for every non-source node): sum uses weight 1/(columns of the parent), the others weight 1.</summary>
-    private double[][]? ParentAggregates(ReadOnlySpan<long> rows, Scratch s)
+    private float[][]? ParentAggregates(ReadOnlySpan<long> rows, Scratch s)
     {
         if (_feeds.Count == 0) return null;
         var m = rows.Length;
         var len = m * Mlp.D;
-        var result = new double[4][];
-        for (var a = 0; a < 4; a++) if (_aggUsed[a]) result[a] = new double[len];
+        var result = new float[4][];
+        for (var a = 0; a < 4; a++) if (_aggUsed[a]) result[a] = new float[len];
         var first = true;
         var parentRows = new long[m];
         foreach (var (link, exports) in _feeds)
         {
             for (var i = 0; i < m; i++) parentRows[i] = link.Hsbm.ParentRow(rows[i]);
             var values = _db.ExportValues(link.Parent, parentRows);
-            var c = 1.0 / exports.Length;
+            var c = 1f / exports.Length;
             for (var j = 0; j < exports.Length; j++)
             {
                 exports[j].Encode(values[j], m, s.Enc, s);
@@ -288,7 +303,7 @@ internal sealed class TableModel
                 for (var a = 0; a < 4; a++)
                 {
                     if (!_aggUsed[a]) continue;
-                    Combine((Aggregation)a, result[a], enc, a == (int)Aggregation.Sum ? c : 1.0, first);
+                    Combine((Aggregation)a, result[a], enc, a == (int)Aggregation.Sum ? c : 1f, first);
                 }
                 first = false;
             }

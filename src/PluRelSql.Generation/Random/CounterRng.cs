@@ -35,7 +35,12 @@ public readonly struct CounterRng
     public ulong Bits(ulong i) => Mix(_key + (i + 1) * 0x9E3779B97F4A7C15UL);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong Bits(long i, ulong sub) => Mix(Bits((ulong)i) ^ (sub * 0xBF58476D1CE4E5B9UL));
+    public ulong Bits(long i, ulong sub) => SubBits(Bits((ulong)i), sub);
+
+    /// <summary><see cref="Bits(long, ulong)"/> from a precomputed <c>Bits((ulong)i)</c>: many sub-streams of one row
+    /// hash the row once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong SubBits(ulong rowBits, ulong sub) => Mix(rowBits ^ (sub * 0xBF58476D1CE4E5B9UL));
 
     /// <summary>Uniform double in [0, 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

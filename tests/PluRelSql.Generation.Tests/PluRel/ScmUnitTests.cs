@@ -63,14 +63,18 @@ public sealed class ScmUnitTests
     public void Vector_activations_match_their_scalar_definitions()
     {
         var xs = Enumerable.Range(-400, 801).Select(i => i / 40.0).ToArray(); // 801 points in [−10, 10]
-        var padded = xs.Concat(Enumerable.Repeat(0.0, 32 - xs.Length % 32)).ToArray();
+        var padded = xs.Concat(Enumerable.Repeat(0.0, 32 - xs.Length % 32)).Select(v => (float)v).ToArray();
         foreach (var act in ActivationInfo.All.Distinct().Where(a => a != Activation.SineMixture))
         {
-            var layer = new MlpLayer { In = 32, Out = 32, W = new double[1024], Act = act, Scale = 1.0 };
-            var y = (double[])padded.Clone();
+            var layer = new MlpLayer { In = 32, Out = 32, W = new float[1024], Act = act, Scale = 1f };
+            var y = (float[])padded.Clone();
             ActivationKernels.Apply(layer, y);
+            // float32 kernels against the double definitions: a few float ulps.
             for (var i = 0; i < xs.Length; i++)
-                Assert.True(Math.Abs(y[i] - ActivationInfo.Apply(act, xs[i])) < 1e-6, $"{act}({xs[i]}) = {y[i]} vs {ActivationInfo.Apply(act, xs[i])}");
+            {
+                var want = ActivationInfo.Apply(act, xs[i]);
+                Assert.True(Math.Abs(y[i] - want) < 2e-6 * Math.Max(1, Math.Abs(want)), $"{act}({xs[i]}) = {y[i]} vs {want}");
+            }
         }
         Assert.Equal(29, ActivationInfo.All.Count);
         Assert.Equal(0.0, ActivationInfo.Apply(Activation.Softshrink, 0.3));
@@ -85,11 +89,11 @@ public sealed class ScmUnitTests
         {
             var noise = new NodeNoise(a, b, CounterRng.Stream(5, 5));
             var rows = Enumerable.Range(0, 4000).Select(i => (long)i).ToArray();
-            var v = new double[rows.Length * 32];
+            var v = new float[rows.Length * 32];
             noise.Fill(rows, v);
-            Assert.All(v, x => Assert.InRange(x, 0, 1.0 / 32));
-            var mean = v.Average() * 32;
-            var variance = v.Select(x => x * 32).Average(x => (x - mean) * (x - mean));
+            Assert.All(v, x => Assert.InRange(x, 0, 1f / 32));
+            var mean = v.Average(x => (double)x) * 32;
+            var variance = v.Select(x => x * 32.0).Average(x => (x - mean) * (x - mean));
             Assert.Equal(a / (a + b), mean, 2);
             Assert.Equal(a * b / ((a + b) * (a + b) * (a + b + 1)), variance, 2);
         }
@@ -106,11 +110,11 @@ public sealed class ScmUnitTests
         {
             var enc = Encoder.Random(trial % 3 == 0 ? 4 : 0, ref d, cfg);
             var x = Enumerable.Range(0, 50).Select(i => trial % 3 == 0 ? i % 4 : Math.Sin(i) * 10).ToArray();
-            var whole = new double[50 * 32];
+            var whole = new float[50 * 32];
             enc.Encode(x, 50, whole, new Scratch(50));
             for (var i = 0; i < 50; i++)
             {
-                var one = new double[32];
+                var one = new float[32];
                 enc.Encode(x.AsSpan(i, 1), 1, one, new Scratch(1));
                 Assert.Equal(whole.AsSpan(i * 32, 32).ToArray(), one);
             }
