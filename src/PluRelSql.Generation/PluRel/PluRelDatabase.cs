@@ -10,6 +10,10 @@ public sealed record PluRelRuntimeOptions
     /// either way (0 turns the cache off).</summary>
     public long ParentCacheRows { get; init; } = 1 << 16;
 
+    /// <summary>Bigger tables whose values feed a child's SCM are cached too while their raw values take at most this
+    /// many bytes, so children never recompute their ancestors row by row (0 turns only this rule off).</summary>
+    public long ParentCacheBytes { get; init; } = 256L << 20;
+
     /// <summary>Threads that evaluate blocks of rows of one table at once (whole-table caches and calibration
     /// samples). Blocks are independent pure functions of their rows, so the bits never depend on this.</summary>
     public int Threads { get; init; } = 1;
@@ -44,6 +48,8 @@ internal sealed class TableState
     public required List<FeatureSpec> Features { get; init; }
     public required List<ColumnDef> TimeColumns { get; init; }
     public List<LinkSpec> Links { get; } = [];
+    /// <summary>Some other table's SCM reads this table's values through an FK.</summary>
+    public bool FeedsChildren { get; set; }
     public Lazy<TableModel?> Model { get; set; } = null!;
     public Lazy<Calibration?> Calibration { get; set; } = null!;
     /// <summary>Raw values (before quantisation/transforms) of every feature for every row, for small tables only.</summary>
@@ -203,6 +209,7 @@ public sealed class PluRelDatabase
                 var ordinal = t.Def.ForeignKeys.TakeWhile(f => !ReferenceEquals(f, fk)).Count(f => f.RefTable == fk.RefTable);
                 var key = CounterRng.Label($"{t.Def.Name}|{parent.Def.Name}|{ordinal}");
                 var feeds = !ReferenceEquals(parent, t) && !order.IsDeferred(fk) && parent.Features.Count > 0;
+                if (feeds) parent.FeedsChildren = true;
                 t.Links.Add(new LinkSpec
                 {
                     Key = fk, Parent = parent, StreamKey = key, FeedsScm = feeds,
@@ -414,7 +421,11 @@ public sealed class PluRelDatabase
 
     private double[][]? BuildFullRaw(TableState t)
     {
-        if (t.Rows > Options.ParentCacheRows || t.Model.Value is not { } model) return null;
+        if (t.Model.Value is not { } model) return null;
+        var small = t.Rows <= Options.ParentCacheRows;
+        var parentWithinBudget = Options.ParentCacheRows > 0 && t.FeedsChildren
+            && t.Rows * (long)t.Features.Count * sizeof(double) <= Options.ParentCacheBytes;
+        if (!small && !parentWithinBudget) return null;
         var rows = new long[t.Rows];
         for (var i = 0; i < rows.Length; i++) rows[i] = i;
         return ForwardFeatures(t, model, rows);

@@ -40,6 +40,7 @@ public sealed class PluRelDatabaseTests(ITestOutputHelper output)
     [InlineData(3, SchemaFamily.BarabasiAlbert, 0L)]
     [InlineData(11, SchemaFamily.WattsStrogatz, 1L << 16)]
     [InlineData(12, SchemaFamily.ReverseRandomTree, 0L)]
+    [InlineData(13, SchemaFamily.BarabasiAlbert, 100L)] // only parents (byte budget) cached, leaves computed per chunk
     public void Chunk_size_never_changes_a_bit(ulong seed, SchemaFamily family, long cacheRows)
     {
         var db = Db(seed, 4, family, new PluRelRuntimeOptions { ParentCacheRows = cacheRows });
