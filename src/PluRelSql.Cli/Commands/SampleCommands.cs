@@ -132,7 +132,7 @@ public static class SampleCommands
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"corpus {target.Database}: {n} databases ({skipped} already complete), {totalRows:N0} new rows in {seconds:F1} s " +
                 $"({(seconds > 0 ? totalRows / seconds : 0):N0} rows/s generated and loaded; generate {wait:F1} s, COPY {copy - wait:F1} s, " +
-                $"create+constrain {constrain:F1} s, other {Math.Max(0, seconds - copy - constrain):F1} s; {threadCount} threads; peak RSS {Summary.PeakRss() / 1048576.0:F0} MiB)"));
+                $"create+constrain {constrain:F1} s, SCM building and bookkeeping {Math.Max(0, seconds - copy - constrain):F1} s; {threadCount} threads; peak RSS {Summary.PeakRss() / 1048576.0:F0} MiB)"));
             return ExitCodes.Ok;
         }));
         return cmd;
