@@ -7,21 +7,21 @@ namespace PluRelSql.Generation.PluRel;
 /// threads (it is a mutable struct passed by ref) and never persisted, so it cannot make results order-dependent.</summary>
 internal struct Draws
 {
-    private readonly CounterRng _rng;
-    private readonly long _row;
+    /// <summary>The stream's hash of the row, computed once: draw k is then one more mix (the same bits as
+    /// <see cref="CounterRng.Uniform"/> and <see cref="CounterRng.Below"/> of (row, k)).</summary>
+    private readonly ulong _rowBits;
     private ulong _k;
 
     public Draws(CounterRng rng, long row = 0)
     {
-        _rng = rng;
-        _row = row;
+        _rowBits = rng.Bits((ulong)row);
         _k = 0;
     }
 
     public static Draws For(ulong seed, params ReadOnlySpan<ulong> labels) => new(CounterRng.Stream(seed, labels));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double Uniform() => _rng.Uniform(_row, _k++);
+    public double Uniform() => (CounterRng.SubBits(_rowBits, _k++) >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>Uniform in (0, 1]: safe for logarithms.</summary>
     public double UniformOpen() => 1.0 - Uniform();
@@ -31,14 +31,14 @@ internal struct Draws
     public double Real(RealRange r) => Real(r.Min, r.Max);
 
     /// <summary>Uniform integer in [min, max] inclusive.</summary>
-    public int Int(int min, int max) => min + (int)_rng.Below(_row, (long)max - min + 1, _k++);
+    public int Int(int min, int max) => min + (int)Below((long)max - min + 1);
 
     public int Int(IntRange r) => Int(r.Min, r.Max);
 
     /// <summary>Uniform integer in [0, n).</summary>
-    public int Below(int n) => (int)_rng.Below(_row, n, _k++);
+    public int Below(int n) => (int)Below((long)n);
 
-    public long Below(long n) => _rng.Below(_row, n, _k++);
+    public long Below(long n) => (long)Math.BigMul(CounterRng.SubBits(_rowBits, _k++), (ulong)n, out _);
 
     public bool Bernoulli(double p) => Uniform() < p;
 
