@@ -64,9 +64,11 @@ public static class ModelCommands
             {
                 var cfg = trainer.Model.Config;
                 var samplers = Samplers(snaps, cfg);
-                var source = new SnapshotBatchSource(samplers, batch, cfg.MaxTokens, cfg.TextDim, (ulong)trainer.Options.Seed);
+                // Contexts of the next steps are sampled on other threads while this one trains (batches are pure per step).
+                var snapshotSource = new SnapshotBatchSource(samplers, batch, cfg.MaxTokens, cfg.TextDim, (ulong)trainer.Options.Seed);
+                var source = new PrefetchingBatchSource(snapshotSource);
                 Console.Error.WriteLine($"model: d={cfg.DModel} layers={cfg.Layers} heads={cfg.Heads}, {trainer.Model.ParameterCount():N0} parameters; " +
-                                        $"{batch} contexts × {cfg.MaxTokens} cells per batch; {source.TargetCells:N0} target cells in {snaps.Count} databases");
+                                        $"{batch} contexts × {cfg.MaxTokens} cells per batch; {snapshotSource.TargetCells:N0} target cells in {snaps.Count} databases");
                 var first = double.NaN;
                 var window = new Queue<double>();
                 trainer.Train(source, stepsTotal, r =>
