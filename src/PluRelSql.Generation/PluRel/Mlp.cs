@@ -161,13 +161,13 @@ internal sealed class Mlp
         switch (scheme)
         {
             case WeightInit.KaimingNormal:
-                for (var i = 0; i < w.Length; i++) w[i] = d.Normal() * Math.Sqrt(2.0 / c);
+                d.Normals(w, Math.Sqrt(2.0 / c));
                 break;
             case WeightInit.KaimingUniform:
                 for (var i = 0; i < w.Length; i++) w[i] = d.Real(-1, 1) * Math.Sqrt(6.0 / c);
                 break;
             case WeightInit.XavierNormal:
-                for (var i = 0; i < w.Length; i++) w[i] = d.Normal() * Math.Sqrt(2.0 / (r + c));
+                d.Normals(w, Math.Sqrt(2.0 / (r + c)));
                 break;
             case WeightInit.XavierUniform:
                 for (var i = 0; i < w.Length; i++) w[i] = d.Real(-1, 1) * Math.Sqrt(6.0 / (r + c));
@@ -181,7 +181,7 @@ internal sealed class Mlp
                 }
                 break;
             default:
-                for (var i = 0; i < w.Length; i++) w[i] = d.Normal() * 0.01;
+                d.Normals(w, 0.01);
                 var zeros = (int)Math.Ceiling(0.5 * r);
                 for (var col = 0; col < c; col++)
                     foreach (var row in d.Distinct(r, zeros)) w[row * c + col] = 0;

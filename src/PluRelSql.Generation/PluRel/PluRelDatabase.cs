@@ -10,9 +10,10 @@ public sealed record PluRelRuntimeOptions
     /// either way (0 turns the cache off).</summary>
     public long ParentCacheRows { get; init; } = 1 << 16;
 
-    /// <summary>Bigger tables whose values feed a child's SCM are cached too while their raw values take at most this
-    /// many bytes, so children never recompute their ancestors row by row (0 turns only this rule off).</summary>
-    public long ParentCacheBytes { get; init; } = 256L << 20;
+    /// <summary>Bigger tables whose values feed a child's SCM are cached too, in load order, while the raw values of all
+    /// of them together take at most this many bytes, so children rarely recompute their ancestors (0 turns only this
+    /// rule off). Bounds the memory of large databases.</summary>
+    public long ParentCacheBytes { get; init; } = 384L << 20;
 
     /// <summary>Threads that evaluate blocks of rows of one table at once (whole-table caches and calibration
     /// samples). Blocks are independent pure functions of their rows, so the bits never depend on this.</summary>
@@ -50,6 +51,8 @@ internal sealed class TableState
     public List<LinkSpec> Links { get; } = [];
     /// <summary>Some other table's SCM reads this table's values through an FK.</summary>
     public bool FeedsChildren { get; set; }
+    /// <summary>A table above the small-table threshold that got a share of the parent cache budget.</summary>
+    public bool CachedAsParent { get; set; }
     public Lazy<TableModel?> Model { get; set; } = null!;
     public Lazy<Calibration?> Calibration { get; set; } = null!;
     /// <summary>Raw values (before quantisation/transforms) of every feature for every row, for small tables only.</summary>
@@ -200,6 +203,21 @@ public sealed class PluRelDatabase
     }
 
     private void Link(LoadOrder order)
+    {
+        LinkKeys(order);
+        if (Options.ParentCacheRows <= 0) return;
+        var budget = Options.ParentCacheBytes;
+        foreach (var t in _order)
+        {
+            if (!t.FeedsChildren || t.Rows <= Options.ParentCacheRows) continue;
+            var bytes = t.Rows * (long)t.Features.Count * sizeof(double);
+            if (bytes > budget) continue;
+            t.CachedAsParent = true;
+            budget -= bytes;
+        }
+    }
+
+    private void LinkKeys(LoadOrder order)
     {
         foreach (var t in _order)
             foreach (var fk in t.Def.ForeignKeys)
@@ -422,10 +440,7 @@ public sealed class PluRelDatabase
     private double[][]? BuildFullRaw(TableState t)
     {
         if (t.Model.Value is not { } model) return null;
-        var small = t.Rows <= Options.ParentCacheRows;
-        var parentWithinBudget = Options.ParentCacheRows > 0 && t.FeedsChildren
-            && t.Rows * (long)t.Features.Count * sizeof(double) <= Options.ParentCacheBytes;
-        if (!small && !parentWithinBudget) return null;
+        if (t.Rows > Options.ParentCacheRows && !t.CachedAsParent) return null;
         var rows = new long[t.Rows];
         for (var i = 0; i < rows.Length; i++) rows[i] = i;
         return ForwardFeatures(t, model, rows);
