@@ -10,6 +10,8 @@ have_pg_server() {
 have_pg_server || missing+=(postgresql)
 command -v psql >/dev/null || missing+=(postgresql-client)
 command -v readelf >/dev/null || missing+=(binutils)
+# Plots (ScottPlot on SkiaSharp's NoDependencies build) draw text with a TrueType font from /usr/share/fonts.
+compgen -G "/usr/share/fonts/truetype/*/*.ttf" >/dev/null || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get"
   export DEBIAN_FRONTEND=noninteractive
