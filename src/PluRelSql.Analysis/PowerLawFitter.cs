@@ -26,8 +26,10 @@ public static class PowerLawFitter
     /// <summary>a, b and c.</summary>
     public const int ParameterCount = 3;
 
-    // b is searched on (0, MaxB]: the exponent of a decay. Beyond ~6 the curve is a step at the first point.
-    private const double MinB = 1e-3, MaxB = 6;
+    /// <summary>Largest exponent searched: b is the exponent of a decay, and beyond ~6 the curve is a step at the first point.</summary>
+    public const double MaxExponent = 6;
+
+    private const double MinB = 1e-3, MaxB = MaxExponent;
 
     /// <summary>Fits the points; <paramref name="bootstrap"/> resamples (0 = no intervals) with a seeded generator, so the
     /// same data give the same intervals.</summary>

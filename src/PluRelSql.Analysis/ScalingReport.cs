@@ -97,7 +97,13 @@ public static class ScalingReport
         sb.AppendLine(FitRow("S (tokens)", fits.Tokens));
         sb.AppendLine();
         if (fits.Databases.ACi is null || fits.Tokens.ACi is null)
-            sb.AppendLine("An axis with as many points as parameters (3) is fitted exactly: no residual is left, so no interval is given.").AppendLine();
+            sb.AppendLine("An axis with as many points as parameters (3) leaves no residual degrees of freedom, so no interval is given.").AppendLine();
+        foreach (var (axis, f) in new[] { ("N", fits.Databases), ("S", fits.Tokens) })
+        {
+            if (f.A <= 0) sb.AppendLine($"On the {axis} axis the fitted a ≤ 0: held-out loss does not fall with {axis} here.").AppendLine();
+            if (f.B >= 0.999 * PowerLawFitter.MaxExponent)
+                sb.AppendLine($"On the {axis} axis b sits at the search bound {PowerLawFitter.MaxExponent}: the points do not follow a power-law decay.").AppendLine();
+        }
         sb.AppendLine("The PluRel paper reports L(N) = 0.07·N^-0.38 + 0.36 and L(S) = 0.025·S^-0.48 + 0.36 (S in billions of tokens) " +
                       "for models, corpora and token budgets many orders of magnitude larger; a small study measures its own " +
                       "constants, and with few points and short runs b and c trade off against each other (see the intervals).")

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Npgsql;
+using PluRelSql.Analysis;
 using PluRelSql.Schema;
 using PluRelSql.Storage.Postgres;
 
@@ -22,6 +23,7 @@ public static class ExitCodes
         }
         catch (SchemaException e) { return Fail(BadInput, e.Message); }
         catch (UsageException e) { return Fail(BadInput, e.Message); }
+        catch (FitException e) { return Fail(BadInput, e.Message); }
         catch (FileNotFoundException e) { return Fail(BadInput, e.Message); }
         catch (DirectoryNotFoundException e) { return Fail(BadInput, e.Message); }
         catch (FormatException e) { return Fail(BadInput, e.Message); }

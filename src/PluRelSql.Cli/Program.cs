@@ -17,6 +17,7 @@ public static class Program
             ModelCommands.Train(),
             ModelCommands.Eval(),
             ModelCommands.BenchTrain(),
+            ScalingCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

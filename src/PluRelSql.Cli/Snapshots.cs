@@ -23,6 +23,20 @@ public static class Snapshots
             while (await r.ReadAsync(ct))
                 if (regex.IsMatch(r.GetString(0))) schemas.Add(r.GetString(0));
         if (schemas.Count == 0) throw new UsageException($"no schema of {target.Describe()} matches '{pattern}'");
+        return await LoadAsync(conn, target, schemas, log, ct);
+    }
+
+    /// <summary>Reads the named schemas, in order.</summary>
+    public static async Task<List<RelationalSnapshot>> LoadAsync(Target target, IReadOnlyList<string> schemas, TextWriter log, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(target.ConnectionString);
+        await conn.OpenAsync(ct);
+        return await LoadAsync(conn, target, schemas, log, ct);
+    }
+
+    private static async Task<List<RelationalSnapshot>> LoadAsync(NpgsqlConnection conn, Target target, IReadOnlyList<string> schemas,
+        TextWriter log, CancellationToken ct)
+    {
         var result = new List<RelationalSnapshot>();
         foreach (var s in schemas)
         {

@@ -43,23 +43,14 @@ public static class ModelCommands
             Console.Error.WriteLine($"reading {target.Describe()} schemas '{pr.GetValue(schemas)}'");
             var snaps = await Snapshots.LoadAsync(target, pr.GetValue(schemas)!, Console.Error, ct);
 
-            Trainer trainer;
-            if (File.Exists(Path.Combine(outDir, Trainer.ConfigFile)))
-            {
-                trainer = Trainer.Resume(outDir, pr.GetValue(device));
-                Console.Error.WriteLine($"resuming {outDir} at step {trainer.Step}");
-            }
-            else
-            {
-                var config = new RtConfig { DModel = pr.GetValue(dModel), Layers = pr.GetValue(layers), Heads = pr.GetValue(heads), MaxTokens = ctxLen };
-                try { config.Validate(); }
-                catch (ArgumentException e) { throw new UsageException(e.Message); }
-                trainer = Trainer.Create(config, new TrainerOptions
+            var (trainer, resumed) = OpenTrainer(outDir, pr.GetValue(device)!, () => (
+                new RtConfig { DModel = pr.GetValue(dModel), Layers = pr.GetValue(layers), Heads = pr.GetValue(heads), MaxTokens = ctxLen },
+                new TrainerOptions
                 {
                     Seed = pr.GetValue(seed), Device = pr.GetValue(device)!, TotalSteps = stepsTotal,
                     WarmupSteps = Math.Max(1, stepsTotal / 10), PeakLearningRate = pr.GetValue(lr), Threads = pr.GetValue(threads),
-                });
-            }
+                }));
+            if (resumed) Console.Error.WriteLine($"resuming {outDir} at step {trainer.Step}");
             using (trainer)
             {
                 var cfg = trainer.Model.Config;
@@ -86,8 +77,25 @@ public static class ModelCommands
         return cmd;
     }
 
+    /// <summary>The trainer of checkpoint folder <paramref name="dir"/>: resumed when it holds a checkpoint (on
+    /// <paramref name="device"/>), else made from <paramref name="fresh"/>. Bad settings and an unusable device are bad input.</summary>
+    internal static (Trainer Trainer, bool Resumed) OpenTrainer(string dir, string device, Func<(RtConfig Model, TrainerOptions Options)> fresh)
+    {
+        try { Trainer.ResolveDevice(device); }
+        catch (InvalidOperationException e) { throw new UsageException(e.Message); }
+        if (File.Exists(Path.Combine(dir, Trainer.ConfigFile))) return (Trainer.Resume(dir, device), true);
+        var (config, options) = fresh();
+        try
+        {
+            config.Validate();
+            options.Validate();
+        }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        return (Trainer.Create(config, options), false);
+    }
+
     /// <summary>One context sampler per database, sized to the model's context.</summary>
-    private static List<ContextSampler> Samplers(IEnumerable<RelationalSnapshot> snapshots, RtConfig config) =>
+    internal static List<ContextSampler> Samplers(IEnumerable<RelationalSnapshot> snapshots, RtConfig config) =>
         snapshots.Select(s => new ContextSampler(s, new SamplerOptions { ContextCells = config.MaxTokens, MaxBfsWidth = 16 })).ToList();
 
     /// <summary><c>plurel bench-train</c>: training-step throughput and its share of plain matmul FLOP/s (make bench).</summary>

@@ -64,78 +64,96 @@ public static class SampleCommands
             var n = pr.GetValue(count);
             if (n < 1) throw new UsageException("--count must be at least 1");
             var threadCount = CommonOptions.CheckThreads(pr.GetValue(threads));
-            IntRange? tableRange = null;
-            if (pr.GetValue(range) is { } r)
-            {
-                var parts = r.Split('-');
-                if (parts.Length != 2 || !int.TryParse(parts[0], out var a) || !int.TryParse(parts[1], out var b) || a < 1 || b < a)
-                    throw new UsageException($"--tables-range {r}: expected a-b with 1 ≤ a ≤ b");
-                tableRange = new IntRange(a, b);
-            }
+            var tableRange = pr.GetValue(range) is { } r ? ParseTablesRange(r) : (IntRange?)null;
             var cfg = Config(pr.GetValue(family)!, null, tableRange);
             var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
-            await target.EnsureDatabase(recreate: false, ct);
-            await using (var conn = new NpgsqlConnection(target.ConnectionString))
-            {
-                await conn.OpenAsync(ct);
-                await Exec(conn, """
-                    CREATE TABLE IF NOT EXISTS public.plurel_manifest (
-                        schema_name text PRIMARY KEY, seed numeric(20) NOT NULL, family text NOT NULL, tables int NOT NULL,
-                        rows bigint NOT NULL, seconds double precision NOT NULL, created_at timestamptz NOT NULL DEFAULT now())
-                    """, ct);
-            }
-            var corpusSeed = pr.GetValue(seed);
-            var sw = Stopwatch.StartNew();
-            long totalRows = 0, skipped = 0;
-            double copy = 0, wait = 0, constrain = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var schema = $"plurel_{i:D5}";
-                var dbSeed = CounterRng.Stream(corpusSeed, (ulong)i).Key;
-                await using var conn = new NpgsqlConnection(target.ConnectionString);
-                await conn.OpenAsync(ct);
-                await using (var done = new NpgsqlCommand("SELECT 1 FROM public.plurel_manifest WHERE schema_name = $1 AND seed = $2", conn))
-                {
-                    done.Parameters.AddWithValue(schema);
-                    done.Parameters.AddWithValue((decimal)dbSeed);
-                    if (await done.ExecuteScalarAsync(ct) is not null)
-                    {
-                        skipped++;
-                        continue;
-                    }
-                }
-                // Half-made or from another seed: start that schema over.
-                await Exec(conn, $"DELETE FROM public.plurel_manifest WHERE schema_name = '{schema}'", ct);
-                await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct);
-                var sampled = Scaled(SchemaSampler.Sample(dbSeed, cfg), pr.GetValue(scale), schema);
-                var graph = sampled.ToSchemaGraph();
-                var report = await Load(target, sampled, graph, threadCount, ct);
-                await using (var ins = new NpgsqlCommand(
-                    "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds) VALUES ($1, $2, $3, $4, $5, $6)", conn))
-                {
-                    ins.Parameters.AddWithValue(schema);
-                    ins.Parameters.AddWithValue((decimal)dbSeed);
-                    ins.Parameters.AddWithValue(sampled.Family.ToString());
-                    ins.Parameters.AddWithValue(sampled.Tables.Count);
-                    ins.Parameters.AddWithValue(report.TotalRows);
-                    ins.Parameters.AddWithValue(report.TotalSeconds);
-                    await ins.ExecuteNonQueryAsync(ct);
-                }
-                totalRows += report.TotalRows;
-                copy += report.CopySeconds;
-                wait += report.GenerateWaitSeconds;
-                constrain += report.ConstrainSeconds + report.CreateSeconds;
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {schema}: {sampled.Family}, {sampled.Tables.Count} tables, {report.TotalRows:N0} rows in {report.TotalSeconds:F2} s"));
-            }
-            var seconds = sw.Elapsed.TotalSeconds;
+            var made = await EnsureCorpus(target, n, pr.GetValue(seed), cfg, pr.GetValue(scale), threadCount, Console.Error, ct);
+            var seconds = made.Seconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"corpus {target.Database}: {n} databases ({skipped} already complete), {totalRows:N0} new rows in {seconds:F1} s " +
-                $"({(seconds > 0 ? totalRows / seconds : 0):N0} rows/s generated and loaded; generate {wait:F1} s, COPY {copy - wait:F1} s, " +
-                $"create+constrain {constrain:F1} s, SCM building and bookkeeping {Math.Max(0, seconds - copy - constrain):F1} s; {threadCount} threads; peak RSS {Summary.PeakRss() / 1048576.0:F0} MiB)"));
+                $"corpus {target.Database}: {n} databases ({made.Skipped} already complete), {made.NewRows:N0} new rows in {seconds:F1} s " +
+                $"({(seconds > 0 ? made.NewRows / seconds : 0):N0} rows/s generated and loaded; generate {made.GenerateWaitSeconds:F1} s, COPY {made.CopySeconds - made.GenerateWaitSeconds:F1} s, " +
+                $"create+constrain {made.ConstrainSeconds:F1} s, SCM building and bookkeeping {Math.Max(0, seconds - made.CopySeconds - made.ConstrainSeconds):F1} s; {threadCount} threads; peak RSS {Summary.PeakRss() / 1048576.0:F0} MiB)"));
             return ExitCodes.Ok;
         }));
         return cmd;
+    }
+
+    /// <summary>What <see cref="EnsureCorpus"/> did: databases already complete, rows it made and where the time went.</summary>
+    public sealed record CorpusResult(int Skipped, long NewRows, double Seconds, double CopySeconds, double GenerateWaitSeconds, double ConstrainSeconds);
+
+    /// <summary>Schema name of corpus database <paramref name="index"/>.</summary>
+    public static string CorpusSchema(int index) => $"plurel_{index:D5}";
+
+    /// <summary>Makes schemas plurel_00000… of the target database hold the first <paramref name="count"/> databases of the
+    /// corpus with seed <paramref name="corpusSeed"/>, with a manifest; those already complete are kept. Progress goes to
+    /// <paramref name="log"/>, one line per database made.</summary>
+    public static async Task<CorpusResult> EnsureCorpus(Target target, int count, ulong corpusSeed, SamplerConfig cfg, double scale,
+        int threads, TextWriter log, CancellationToken ct)
+    {
+        await target.EnsureDatabase(recreate: false, ct);
+        await using (var conn = new NpgsqlConnection(target.ConnectionString))
+        {
+            await conn.OpenAsync(ct);
+            await Exec(conn, """
+                CREATE TABLE IF NOT EXISTS public.plurel_manifest (
+                    schema_name text PRIMARY KEY, seed numeric(20) NOT NULL, family text NOT NULL, tables int NOT NULL,
+                    rows bigint NOT NULL, seconds double precision NOT NULL, created_at timestamptz NOT NULL DEFAULT now())
+                """, ct);
+        }
+        var sw = Stopwatch.StartNew();
+        long totalRows = 0;
+        int skipped = 0;
+        double copy = 0, wait = 0, constrain = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var schema = CorpusSchema(i);
+            var dbSeed = CounterRng.Stream(corpusSeed, (ulong)i).Key;
+            await using var conn = new NpgsqlConnection(target.ConnectionString);
+            await conn.OpenAsync(ct);
+            await using (var done = new NpgsqlCommand("SELECT 1 FROM public.plurel_manifest WHERE schema_name = $1 AND seed = $2", conn))
+            {
+                done.Parameters.AddWithValue(schema);
+                done.Parameters.AddWithValue((decimal)dbSeed);
+                if (await done.ExecuteScalarAsync(ct) is not null)
+                {
+                    skipped++;
+                    continue;
+                }
+            }
+            // Half-made or from another seed: start that schema over.
+            await Exec(conn, $"DELETE FROM public.plurel_manifest WHERE schema_name = '{schema}'", ct);
+            await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct);
+            var sampled = Scaled(SchemaSampler.Sample(dbSeed, cfg), scale, schema);
+            var graph = sampled.ToSchemaGraph();
+            var report = await Load(target, sampled, graph, threads, ct);
+            await using (var ins = new NpgsqlCommand(
+                "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds) VALUES ($1, $2, $3, $4, $5, $6)", conn))
+            {
+                ins.Parameters.AddWithValue(schema);
+                ins.Parameters.AddWithValue((decimal)dbSeed);
+                ins.Parameters.AddWithValue(sampled.Family.ToString());
+                ins.Parameters.AddWithValue(sampled.Tables.Count);
+                ins.Parameters.AddWithValue(report.TotalRows);
+                ins.Parameters.AddWithValue(report.TotalSeconds);
+                await ins.ExecuteNonQueryAsync(ct);
+            }
+            totalRows += report.TotalRows;
+            copy += report.CopySeconds;
+            wait += report.GenerateWaitSeconds;
+            constrain += report.ConstrainSeconds + report.CreateSeconds;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {schema}: {sampled.Family}, {sampled.Tables.Count} tables, {report.TotalRows:N0} rows in {report.TotalSeconds:F2} s"));
+        }
+        return new CorpusResult(skipped, totalRows, sw.Elapsed.TotalSeconds, copy, wait, constrain);
+    }
+
+    /// <summary>--tables-range a-b.</summary>
+    public static IntRange ParseTablesRange(string r)
+    {
+        var parts = r.Split('-');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out var a) || !int.TryParse(parts[1], out var b) || a < 1 || b < a)
+            throw new UsageException($"--tables-range {r}: expected a-b with 1 ≤ a ≤ b");
+        return new IntRange(a, b);
     }
 
     private static Option<string> FamilyOption()
@@ -145,7 +163,7 @@ public static class SampleCommands
         return family;
     }
 
-    private static SamplerConfig Config(string family, int? tables, IntRange? range)
+    internal static SamplerConfig Config(string family, int? tables, IntRange? range)
     {
         var cfg = new SamplerConfig
         {
