@@ -80,7 +80,7 @@ public sealed class ScalingTests(ClusterFixture pg) : IDisposable
         Assert.True(againSeconds < firstSeconds, $"re-run took {againSeconds:F1} s, the first run {firstSeconds:F1} s");
 
         // The same folder with another model is refused, not mixed in.
-        var other = Cli.Plurel([.. args, "--d-model", "24"]);
+        var other = Cli.Plurel([.. args.Select((a, i) => i > 0 && args[i - 1] == "--d-model" ? "24" : a)]);
         Assert.Equal(2, other.ExitCode);
         Assert.Contains("dModel 16 → 24", other.StdErr);
     }
