@@ -10,7 +10,7 @@ public sealed class FitException(string message) : Exception(message);
 /// <summary>A confidence interval [Low, High] at <see cref="Level"/>.</summary>
 public sealed record Interval(double Low, double High, double Level);
 
-/// <summary>L(x) = A·x^(−B) + C fitted by nonlinear least squares, with R² and (when the data leave residual degrees of
+/// <summary>L(x) = A·x^(−B) + C (B in (0, 6], C ≥ 0) fitted by nonlinear least squares, with R² and (when the data leave residual degrees of
 /// freedom) residual-bootstrap percentile intervals for A, B and C.</summary>
 public sealed record PowerLawFit(double A, double B, double C, double RSquared, int Points, int BootstrapSamples,
     Interval? ACi, Interval? BCi, Interval? CCi)
@@ -26,10 +26,13 @@ public static class PowerLawFitter
     /// <summary>a, b and c.</summary>
     public const int ParameterCount = 3;
 
+    /// <summary>Smallest exponent searched: at this bound the curve is a straight line in log x and a, c are not identified.</summary>
+    public const double MinExponent = 1e-3;
+
     /// <summary>Largest exponent searched: b is the exponent of a decay, and beyond ~6 the curve is a step at the first point.</summary>
     public const double MaxExponent = 6;
 
-    private const double MinB = 1e-3, MaxB = MaxExponent;
+    private const double MinB = MinExponent, MaxB = MaxExponent;
 
     /// <summary>Fits the points; <paramref name="bootstrap"/> resamples (0 = no intervals) with a seeded generator, so the
     /// same data give the same intervals.</summary>
@@ -136,9 +139,11 @@ public static class PowerLawFitter
             sf += f; sff += f * f; sy += y[i]; sfy += f * y[i];
         }
         var det = n * sff - sf * sf;
-        if (Math.Abs(det) < 1e-300) return (0, sy / n);
+        if (Math.Abs(det) < 1e-300) return (0, Math.Max(0, sy / n));
         var a = (n * sfy - sf * sy) / det;
-        return (a, (sy - a * sf) / n);
+        var c = (sy - a * sf) / n;
+        // A loss cannot approach a negative value: on that side the best fit has c = 0, a pure power law.
+        return c >= 0 ? (a, c) : (sfy / sff, 0);
     }
 
     /// <summary>Levenberg–Marquardt from the profile optimum; null when it does not end at a finite point with b in range.</summary>
@@ -157,7 +162,7 @@ public static class PowerLawFitter
             var result = new LevenbergMarquardtMinimizer(maximumIterations: 200)
                 .FindMinimum(model, Vector<double>.Build.DenseOfArray([start.A, start.B, start.C]));
             var p = result.MinimizingPoint;
-            if (!p.All(double.IsFinite) || p[1] < MinB || p[1] > MaxB) return null;
+            if (!p.All(double.IsFinite) || p[1] < MinB || p[1] > MaxB || p[2] < 0) return null;
             return (p[0], p[1], p[2]);
         }
         catch (MaximumIterationsException) { return null; }

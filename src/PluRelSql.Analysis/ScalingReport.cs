@@ -103,6 +103,11 @@ public static class ScalingReport
             if (f.A <= 0) sb.AppendLine($"On the {axis} axis the fitted a ≤ 0: held-out loss does not fall with {axis} here.").AppendLine();
             if (f.B >= 0.999 * PowerLawFitter.MaxExponent)
                 sb.AppendLine($"On the {axis} axis b sits at the search bound {PowerLawFitter.MaxExponent}: the points do not follow a power-law decay.").AppendLine();
+            if (f.B <= 1.001 * PowerLawFitter.MinExponent)
+                sb.AppendLine($"On the {axis} axis b sits at the search bound {PowerLawFitter.MinExponent}: the points look like a straight line " +
+                              $"in log {axis}, and a and c are not identified separately (they trade off along that line).").AppendLine();
+            if (f.C == 0)
+                sb.AppendLine($"On the {axis} axis c is at its bound 0 (a loss has no negative floor): the points fit a pure power law best.").AppendLine();
         }
         sb.AppendLine("The PluRel paper reports L(N) = 0.07·N^-0.38 + 0.36 and L(S) = 0.025·S^-0.48 + 0.36 (S in billions of tokens) " +
                       "for models, corpora and token budgets many orders of magnitude larger; a small study measures its own " +

@@ -81,6 +81,19 @@ public sealed class PowerLawFitterTests
     }
 
     [Fact]
+    public void The_floor_c_is_never_negative()
+    {
+        // Exactly x^-0.3 − 0.05: unconstrained least squares would return c = −0.05, but a loss has no negative floor.
+        double[] x = [1, 2, 4, 8, 16, 32];
+        var y = x.Select(v => Math.Pow(v, -0.3) - 0.05).ToArray();
+        var fit = PowerLawFitter.Fit(x, y, bootstrap: 200);
+        Assert.Equal(0, fit.C);
+        Assert.True(fit.CCi!.Low >= 0, $"c interval {fit.CCi}");
+        Assert.True(fit.RSquared > 0.99, $"R² {fit.RSquared}");
+        Assert.InRange(fit.B, 0.3, 0.5);   // the best pure power law through these points
+    }
+
+    [Fact]
     public void Three_points_fit_exactly_without_intervals()
     {
         double[] x = [1, 4, 16];
