@@ -53,10 +53,12 @@ public static class ScalingPlots
         plot.SavePng(path, Width, Height);
     }
 
-    /// <summary>Training loss against step for every run, as a moving average (one batch's loss is very noisy).</summary>
-    public static void TrainingCurves(string path, IReadOnlyList<ScalingRun> runs, int window = ScalingRun.FinalWindow)
+    /// <summary>Training loss against step for every run, as a moving average over 1/16 of the longest run (at least
+    /// 20 steps): one batch holds one masked cell per context, so a single step's loss is very noisy.</summary>
+    public static void TrainingCurves(string path, IReadOnlyList<ScalingRun> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        var window = Math.Max(ScalingRun.FinalWindow, runs.Select(r => r.Curve.Count).DefaultIfEmpty(0).Max() / 16);
         var plot = new Plot();
         foreach (var run in runs.OrderBy(r => r.Databases).ThenBy(r => r.Steps))
         {
