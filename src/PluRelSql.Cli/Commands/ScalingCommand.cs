@@ -35,7 +35,7 @@ public static class ScalingCommand
         var evalContexts = new Option<int?>("--eval-contexts") { Description = "Held-out contexts scored per run, one masked cell each (default 4096; --quick 2048)." };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints of a run." };
         var bootstrap = new Option<int?>("--bootstrap") { Description = "Bootstrap resamples for the confidence intervals (default 1000)." };
-        var threads = new Option<int>("--threads") { Description = "Torch CPU threads.", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Torch CPU threads for training (1 is fastest on shared 2-core machines); the corpus generator uses every core.", DefaultValueFactory = _ => 1 };
         var cmd = new Command("scaling", "Scaling-law study: pretrain one model per point over N databases and over tokens, score held-out loss, fit L = a·x^-b + c, plot.")
         {
             output, quick, dbs, tokens, evalDbs, steps, device, db, database, dModel, layers, heads, context, tokensPerBatch, lr, seed,

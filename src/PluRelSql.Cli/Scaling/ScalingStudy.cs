@@ -128,7 +128,7 @@ public sealed class ScalingStudy(ScalingSettings settings, string directory, Tex
             var elapsedBefore = curve.Count > 0 ? curve[^1].Elapsed : 0;
             progress.WriteLine(resumed
                 ? $"{tag}: resuming from its checkpoint at step {trainer.Step}/{run.Steps}"
-                : $"{tag}: training {run.Steps} steps on {samplers.Count} databases");
+                : $"{tag}: training {run.Steps} steps on {samplers.Count} database{(samplers.Count == 1 ? "" : "s")}");
             var source = new SnapshotBatchSource(samplers, settings.BatchSize, settings.Context, settings.Model.TextDim, (ulong)settings.Seed);
             var clock = Stopwatch.StartNew();
             var every = Math.Max(1, run.Steps / 10);
