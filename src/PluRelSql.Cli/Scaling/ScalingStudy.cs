@@ -129,7 +129,9 @@ public sealed class ScalingStudy(ScalingSettings settings, string directory, Tex
             progress.WriteLine(resumed
                 ? $"{tag}: resuming from its checkpoint at step {trainer.Step}/{run.Steps}"
                 : $"{tag}: training {run.Steps} steps on {samplers.Count} database{(samplers.Count == 1 ? "" : "s")}");
-            var source = new SnapshotBatchSource(samplers, settings.BatchSize, settings.Context, settings.Model.TextDim, (ulong)settings.Seed);
+            // As in plurel train: the next steps' contexts are sampled on other threads (same batches either way).
+            var source = new PrefetchingBatchSource(
+                new SnapshotBatchSource(samplers, settings.BatchSize, settings.Context, settings.Model.TextDim, (ulong)settings.Seed));
             var clock = Stopwatch.StartNew();
             var every = Math.Max(1, run.Steps / 10);
             // Flushed every step, so a killed process leaves at least the rows up to its last checkpoint.
