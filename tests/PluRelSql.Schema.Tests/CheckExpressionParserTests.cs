@@ -52,7 +52,9 @@ public sealed class CheckExpressionParserTests
     [InlineData("t.a > 0")]
     [InlineData("a > 0)")]
     [InlineData("(a > 0")]
-    [InlineData("a LIKE 'x%'")]
+    [InlineData("a LIKE 'x%' ESCAPE '!'")]
+    [InlineData("a ~ '^x+$'")]
+    [InlineData("lower(a) LIKE 'x%'")]
     [InlineData("length(a || b) > 1")]
     [InlineData("'unterminated")]
     [InlineData("a = ANY (b)")]
@@ -60,6 +62,19 @@ public sealed class CheckExpressionParserTests
     [InlineData("a BETWEEN SYMMETRIC 1 AND 2")]
     public void Other_forms_give_null(string expression) =>
         Assert.Null(CheckExpressionParser.TryParse(expression));
+
+    [Theory]
+    [InlineData("a LIKE 'x%'", "x%", false)]
+    [InlineData("a NOT LIKE 'x\\_y'", "x[_]y", true)]
+    [InlineData("(a)::text ~ '^[0-9][A-Z]-.*$'::text", "[0-9][A-Z]-%", false)]
+    [InlineData("a !~ '^\\[x.$'", "[[]x_", true)]
+    public void Like_and_like_shaped_regular_expressions_are_patterns(string expression, string pattern, bool negated)
+    {
+        var like = Assert.IsType<LikePredicate>(CheckExpressionParser.TryParse(expression));
+        Assert.Equal("a", like.Column);
+        Assert.Equal(pattern, like.Pattern.ToString());
+        Assert.Equal(negated, like.Negated);
+    }
 
     [Fact]
     public void Deep_nesting_gives_null_instead_of_overflowing_the_stack()

@@ -94,6 +94,7 @@ internal sealed class CheckCompiler
         BetweenPredicate b => Between(b),
         InPredicate i => new InNode(Operand(i.Operand, null),
             i.Values.Select(v => Operand(new ConstOperand(v), i.Operand).Const).ToArray(), i.Negated),
+        LikePredicate l => new LikeNode(_index(l.Column), l.Pattern, l.Negated),
         _ => throw new NotSupportedException($"CHECK form {p.GetType().Name} is not supported"),
     };
 
@@ -160,6 +161,18 @@ internal sealed class CheckCompiler
                     if (cmp is null) r = Unknown;
                 }
             }
+            return negated ? Not(r) : r;
+        }
+    }
+
+    private sealed class LikeNode(int column, LikePattern pattern, bool negated) : CheckNode
+    {
+        public override byte Eval(Scalar[] row)
+        {
+            var v = row[column];
+            if (v.IsNull || v.Kind != Scalar.StrKind) return Unknown;
+            // char(n) values compare without their padding, in both dialects.
+            var r = pattern.IsMatch(v.Str!.TrimEnd(' ')) ? True : False;
             return negated ? Not(r) : r;
         }
     }
@@ -343,6 +356,7 @@ internal sealed class ColumnRules
             BetweenPredicate b => new BetweenPredicate(O(b.Operand), O(b.Low), O(b.High), b.Negated),
             InPredicate i => new InPredicate(O(i.Operand), i.Values, i.Negated),
             IsNullPredicate n => new IsNullPredicate(N(n.Column), n.Negated),
+            LikePredicate l => l with { Column = N(l.Column) },
             AndPredicate a => new AndPredicate(a.Terms.Select(t => ForColumn(t, column)).ToList()),
             OrPredicate o => new OrPredicate(o.Terms.Select(t => ForColumn(t, column)).ToList()),
             NotPredicate n => new NotPredicate(ForColumn(n.Inner, column)),

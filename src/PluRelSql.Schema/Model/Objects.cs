@@ -111,6 +111,7 @@ public sealed class IndexDef
     /// <summary>The full CREATE INDEX statement as written, for re-emission.</summary>
     public required string Sql { get; init; }
     public bool Unique { get; init; }
+    public SourcePosition? Position { get; init; }
 
     /// <summary>The indexed columns when every key item is a plain column (optionally with ASC/DESC, NULLS …, an
     /// operator class or COLLATE), else null (expression items such as <c>lower(email)</c>). Read from <see cref="Sql"/>.</summary>

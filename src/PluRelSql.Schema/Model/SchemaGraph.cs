@@ -10,6 +10,9 @@ public sealed class SchemaGraph
     public List<IndexDef> Indexes { get; } = [];
     /// <summary>Extensions the schema needs (CREATE EXTENSION), e.g. <c>vector</c>.</summary>
     public List<string> Extensions { get; } = [];
+    /// <summary>The dialect of the expression texts (defaults, CHECKs, index statements, computed columns). Readers
+    /// set it; <see cref="Dialects.DialectConverter"/> rewrites a graph into the other dialect.</summary>
+    public SqlDialect Dialect { get; set; } = SqlDialect.PostgreSql;
 
     public TableDef? FindTable(QualifiedName name) => Tables.Find(t => t.Name == name);
 

@@ -183,6 +183,7 @@ internal static partial class CheckText
         InPredicate { Values.Count: 1 } one => Compare(one.Operand, one.Negated ^ negate ? CompareOp.Ne : CompareOp.Eq,
             new ConstOperand(one.Values[0])),
         InPredicate @in => $"{Operand(@in.Operand)} {(@in.Negated ^ negate ? "not in" : "in")} ({string.Join(",", @in.Values.Select(Value))})",
+        LikePredicate l => $"{Ident(l.Column)} {(l.Negated ^ negate ? "not like" : "like")} {PgDdlWriter.Literal(l.Pattern.ToString())}",
         _ => (negate ? "not " : "") + p,
     };
 

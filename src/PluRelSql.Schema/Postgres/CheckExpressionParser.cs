@@ -5,6 +5,7 @@ namespace PluRelSql.Schema.Postgres;
 /// <summary>Parses the simple CHECK forms into a <see cref="CheckPredicate"/>: comparisons of a column (or
 /// length(column)) with a constant or a column, [NOT] BETWEEN, [NOT] IN lists, <c>= ANY (ARRAY[…])</c> and
 /// <c>&lt;&gt; ALL (ARRAY[…])</c> (pg_dump's spelling of IN / NOT IN), IS [NOT] NULL, AND / OR / NOT, with
+/// <c>col [NOT] LIKE 'pattern'</c> and <c>col ~ '^…$'</c> with a LIKE-shaped regular expression, with
 /// redundant parentheses and casts stripped. Anything else gives null: the caller keeps the text.</summary>
 public static class CheckExpressionParser
 {
@@ -141,10 +142,30 @@ public static class CheckExpressionParser
             if (TryWord("isnull")) return left is ColumnOperand c1 ? new IsNullPredicate(c1.Column, false) : null;
             if (TryWord("notnull")) return left is ColumnOperand c2 ? new IsNullPredicate(c2.Column, true) : null;
             bool negated = false;
-            if (t.IsWord("not") && (Peek(1).IsWord("between") || Peek(1).IsWord("in")))
+            if (t.IsWord("not") && (Peek(1).IsWord("between") || Peek(1).IsWord("in") || Peek(1).IsWord("like")))
             {
                 Next();
                 negated = true;
+            }
+            if (TryWord("like"))
+            {
+                // col LIKE 'pattern' (backslash escapes), the form a T-SQL LIKE without classes is written in.
+                if (left is not ColumnOperand lc || Peek().Kind != TokKind.String) return null;
+                var pattern = Peek().Text;
+                Next();
+                SkipCasts();
+                if (Peek().IsWord("escape")) return null;
+                return LikePattern.FromPgLike(pattern) is { } like ? new LikePredicate(lc.Column, like, negated) : null;
+            }
+            if (!negated && (t.IsOp("~") || t.IsOp("!~")))
+            {
+                // col ~ '^…$': the anchored regular expressions a LIKE with character classes is written as.
+                Next();
+                if (left is not ColumnOperand rc || Peek().Kind != TokKind.String) return null;
+                var regex = Peek().Text;
+                Next();
+                SkipCasts();
+                return LikePattern.FromPgRegex(regex) is { } re ? new LikePredicate(rc.Column, re, t.Text == "!~") : null;
             }
             if (TryWord("between"))
             {

@@ -176,7 +176,7 @@ internal sealed partial class PgSchemaBuilder
             c.Next();
         }
         var sql = c.Text(createTok, c.Last).Trim();
-        var index = new IndexDef { Name = name, Table = table, Sql = sql, Unique = unique };
+        var index = new IndexDef { Name = name, Table = table, Sql = sql, Unique = unique, Position = pos };
         _indexes.Add((index, table, explicitSchema, c.SearchPath, pos));
         _indexKeys[index] = (columns, partial);
     }

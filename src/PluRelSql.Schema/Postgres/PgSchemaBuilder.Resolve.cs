@@ -75,7 +75,7 @@ internal sealed partial class PgSchemaBuilder
             if (cols is not null)
                 for (int i = 0; i < cols.Count; i++) ColumnOf(table, cols[i], pos);
             if (index.Unique && !_indexKeys[index].Partial) uniqueIndexes.Add((table, cols));
-            _graph.Indexes.Add(table.Name == index.Table ? index : new IndexDef { Name = index.Name, Table = table.Name, Sql = index.Sql, Unique = index.Unique });
+            _graph.Indexes.Add(table.Name == index.Table ? index : new IndexDef { Name = index.Name, Table = table.Name, Sql = index.Sql, Unique = index.Unique, Position = index.Position });
         }
 
         // 4. Foreign keys: the referenced columns must be a primary key, a UNIQUE constraint or a unique index.

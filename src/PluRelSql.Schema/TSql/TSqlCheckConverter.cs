@@ -1,18 +1,29 @@
 using System.Globalization;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using InPredicate = PluRelSql.Schema.InPredicate;
+using LikePredicate = PluRelSql.Schema.LikePredicate;
 using TSqlIn = Microsoft.SqlServer.TransactSql.ScriptDom.InPredicate;
+using TSqlLike = Microsoft.SqlServer.TransactSql.ScriptDom.LikePredicate;
 
 namespace PluRelSql.Schema.TSql;
 
 /// <summary>ScriptDom's CHECK condition → <see cref="CheckPredicate"/> for the simple forms (comparisons, BETWEEN,
-/// IN lists, LEN(col), IS [NOT] NULL, AND / OR / NOT). Anything else (LIKE, functions, arithmetic, subqueries)
+/// IN lists, LEN(col), IS [NOT] NULL, col LIKE 'pattern', AND / OR / NOT). Anything else (functions, arithmetic, subqueries)
 /// makes the whole predicate null: the generator then falls back to rejection on the SQL text. Column names come
 /// back as the table declares them; 0/1 compared with a bit column become booleans.</summary>
 internal static class TSqlCheckConverter
 {
     public static CheckPredicate? Convert(BooleanExpression e, Func<string, ColumnDef?> column) =>
         Predicate(e, column);
+
+    /// <summary>Parses a CHECK condition's text first; null when it does not parse or is beyond the simple forms.</summary>
+    public static CheckPredicate? ConvertText(string condition, Func<string, ColumnDef?> column)
+    {
+        var parser = new TSql170Parser(initialQuotedIdentifiers: true);
+        using var reader = new StringReader(condition);
+        var e = parser.ParseBooleanExpression(reader, out var errors);
+        return errors.Count > 0 || e is null ? null : Convert(e, column);
+    }
 
     private static CheckPredicate? Predicate(BooleanExpression e, Func<string, ColumnDef?> column)
     {
@@ -68,6 +79,18 @@ internal static class TSqlCheckConverter
             }
             case BooleanIsNullExpression n:
                 return Operand(n.Expression, column) is ColumnOperand col ? new IsNullPredicate(col.Column, n.IsNot) : null;
+            case TSqlLike { OdbcEscape: false } like:
+            {
+                if (Operand(like.FirstExpression, column) is not ColumnOperand lc ||
+                    Operand(like.SecondExpression, column) is not ConstOperand { Value: StringValue pattern }) return null;
+                char? escape = null;
+                if (like.EscapeExpression is not null)
+                {
+                    if (Operand(like.EscapeExpression, column) is not ConstOperand { Value: StringValue { Value.Length: 1 } esc }) return null;
+                    escape = esc.Value[0];
+                }
+                return LikePattern.FromTSql(pattern.Value, escape) is { } parsed ? new LikePredicate(lc.Column, parsed, like.NotDefined) : null;
+            }
             default:
                 return null;
         }

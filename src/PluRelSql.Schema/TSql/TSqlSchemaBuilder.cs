@@ -10,7 +10,7 @@ namespace PluRelSql.Schema.TSql;
 /// script, so a file may reference a table that a later file creates.</summary>
 internal sealed partial class TSqlSchemaBuilder
 {
-    private readonly SchemaGraph _graph = new();
+    private readonly SchemaGraph _graph = new() { Dialect = SqlDialect.TSql };
     private readonly Dictionary<string, TableDef> _tables = [];
     private readonly Dictionary<string, DomainType> _domains = [];
     private readonly List<PendingForeignKey> _foreignKeys = [];
@@ -626,7 +626,7 @@ internal sealed partial class TSqlSchemaBuilder
             Notice(TSqlNoticeKind.Index, $"index {index.Name.Value} is on {target}, which is not a table read here (a view?): not kept", index);
             return;
         }
-        _graph.Indexes.Add(new IndexDef { Name = index.Name.Value, Table = table.Name, Sql = _source.Text(index).TrimEnd().TrimEnd(';').TrimEnd(), Unique = index.Unique });
+        _graph.Indexes.Add(new IndexDef { Name = index.Name.Value, Table = table.Name, Sql = _source.Text(index).TrimEnd().TrimEnd(';').TrimEnd(), Unique = index.Unique, Position = _source.Position(index) });
         Count(TSqlNoticeKind.Index, "CREATE INDEX kept as T-SQL text (IndexDef.Sql): translate it before running it on PostgreSQL", index);
     }
 }

@@ -407,9 +407,9 @@ public sealed class TSqlDdlReaderTests
 
         // bit compared with 1 is a boolean.
         Assert.Equal(new ComparePredicate(new ColumnOperand("active"), CompareOp.Eq, new ConstOperand(new BoolValue(true))), t.Checks[4].Predicate);
-        // LIKE is beyond the simple forms: text kept, predicate null.
+        // LIKE on a column is a pattern the generator can satisfy.
         Assert.Equal("name LIKE 'A%'", t.Checks[5].Expression);
-        Assert.Null(t.Checks[5].Predicate);
+        Assert.Equal("A%", Assert.IsType<LikePredicate>(t.Checks[5].Predicate).Pattern.ToString());
         Assert.Equal(new AndPredicate([
             new ComparePredicate(new ColumnOperand("lvl"), CompareOp.Le, new ConstOperand(new NumberValue(200))),
             new ComparePredicate(new ColumnOperand("qty"), CompareOp.Ne, new ColumnOperand("lvl"))]).Columns(), t.Checks[6].Predicate!.Columns());
