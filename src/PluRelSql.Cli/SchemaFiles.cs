@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using PluRelSql.Schema;
+using PluRelSql.Schema.Dialects;
 using PluRelSql.Schema.Postgres;
 using PluRelSql.Schema.TSql;
 
@@ -10,6 +11,16 @@ namespace PluRelSql.Cli;
 /// PostgreSQL reader; all files of one call must be of one dialect.</summary>
 public static partial class SchemaFiles
 {
+    /// <summary>Reads the files and converts the graph to <paramref name="dialect"/> (expressions translated, see
+    /// docs/type-mapping.md), printing one warning line per thing the conversion approximated or left out.</summary>
+    public static SchemaGraph Read(IReadOnlyList<string> paths, TextWriter notices, SqlDialect dialect)
+    {
+        var graph = Read(paths, notices);
+        var conversion = DialectConverter.Convert(graph, dialect);
+        foreach (var w in conversion.Warnings) notices.WriteLine($"warning: {w}");
+        return conversion.Graph;
+    }
+
     public static SchemaGraph Read(IReadOnlyList<string> paths, TextWriter notices)
     {
         if (paths.Count == 0) throw new UsageException("--schema FILE is required");

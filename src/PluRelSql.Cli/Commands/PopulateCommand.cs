@@ -46,7 +46,8 @@ public static class PopulateCommand
         if (a.Scale <= 0 || double.IsNaN(a.Scale)) throw new UsageException("--scale must be positive");
         if (a.BatchSize is < 1 or > 1_000_000) throw new UsageException("--batch-size must be between 1 and 1000000");
         CommonOptions.CheckThreads(a.Threads);
-        var graph = SchemaFiles.Read(a.Schema, Console.Error);
+        // A T-SQL script is loaded as its PostgreSQL translation (defaults, CHECKs and indexes rewritten).
+        var graph = SchemaFiles.Read(a.Schema, Console.Error, SqlDialect.PostgreSql);
         var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale };
         var databaseName = a.Database ?? (a.Db is null ? DefaultDatabaseName(a.Schema[0]) : null);
         var target = await Target.Resolve(a.Db, databaseName, ct);

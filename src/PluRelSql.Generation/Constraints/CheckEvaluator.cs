@@ -229,6 +229,9 @@ internal sealed class ColumnRules
     public int MinLen;
     public int MaxLen = int.MaxValue;
     public bool NotNull;
+    /// <summary>The value must match one of these LIKE patterns (a LIKE term, or an OR of LIKEs and IN lists over
+    /// the column, such as pubs' <c>pub_id IN ('1389', …) OR pub_id LIKE '99[0-9][0-9]'</c>).</summary>
+    public List<LikePattern>? Patterns;
 
     public bool HasBounds => !double.IsNegativeInfinity(Lo) || !double.IsPositiveInfinity(Hi);
 
@@ -286,6 +289,12 @@ internal sealed class ColumnRules
                 Compare(b.Operand, CompareOp.Ge, lo.Value, rulesOf, codecOf);
                 Compare(b.Operand, CompareOp.Le, hi.Value, rulesOf, codecOf);
                 break;
+            case LikePredicate { Negated: false } like:
+                rulesOf(like.Column).Patterns ??= [like.Pattern];
+                break;
+            case OrPredicate either when Alternatives(either) is { } alt:
+                rulesOf(alt.Column).Patterns ??= alt.Patterns;
+                break;
             case InPredicate { Operand: ColumnOperand col } i:
                 var r = rulesOf(col.Column);
                 if (i.Negated) r.NotIn.AddRange(i.Values);
@@ -296,6 +305,42 @@ internal sealed class ColumnRules
                 }
                 break;
         }
+    }
+
+    /// <summary>An OR whose terms each pin one column to a pattern or to constants, as patterns; null otherwise.</summary>
+    private static (string Column, List<LikePattern> Patterns)? Alternatives(OrPredicate or)
+    {
+        string? column = null;
+        var patterns = new List<LikePattern>();
+        bool Same(string c) => (column ??= c) == c;
+        foreach (var term in or.Terms)
+        {
+            switch (term)
+            {
+                case LikePredicate { Negated: false } l when Same(l.Column):
+                    patterns.Add(l.Pattern);
+                    break;
+                case InPredicate { Negated: false, Operand: ColumnOperand c } i when Same(c.Column):
+                    foreach (var v in i.Values)
+                        if (Text(v) is { } text) patterns.Add(Literal(text));
+                    break;
+                case ComparePredicate { Op: CompareOp.Eq, Left: ColumnOperand c, Right: ConstOperand k } when Same(c.Column) && Text(k.Value) is { } text:
+                    patterns.Add(Literal(text));
+                    break;
+                default:
+                    return null;
+            }
+        }
+        return column is null || patterns.Count == 0 ? null : (column, patterns);
+
+        static string? Text(CheckValue v) => v switch
+        {
+            StringValue s => s.Value,
+            NumberValue n => n.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => null,
+        };
+
+        static LikePattern Literal(string s) => new(s.Select(ch => (PatternElement)new PatternChar(ch)).ToList());
     }
 
     private static void Compare(CheckOperand operand, CompareOp op, CheckValue value, Func<string, ColumnRules> rulesOf,

@@ -413,17 +413,22 @@ internal static class ColumnFactory
             }
         }
 
+        var patterns = t.Kind is TypeKind.Text or TypeKind.Varchar or TypeKind.Char ? Patterns(ctx, minLen, maxLen) : null;
+
         ValueGen<string> Free()
         {
             if (ctx.Route is { Lists: { } lists })
                 return new PickGen<string>(ctx.Rng, lists.Select(l => NonEmpty(ctx, AllowedStrings(ctx, l))).ToArray());
             if (ctx.Rules.In is not null) return new PickGen<string>(ctx.Rng, InStrings(ctx));
+            if (patterns is not null)
+                return new PoolGen<string>(ctx.Rng, 4096, i => patterns.At((long)(poolRng.Bits(i, 0) % (ulong)patterns.Domain)));
             return new PoolGen<string>(ctx.Rng, 4096, MakeFree);
         }
 
         IndexedGen<string>? Indexed()
         {
             if (ctx.Rules.In is not null) return new SetIndexed<string>(InStrings(ctx));
+            if (patterns is not null) return patterns;
             switch (t.Kind)
             {
                 case TypeKind.Json or TypeKind.Jsonb: return new TextIndexed(long.MaxValue, k => $"{{\"id\": {k}}}");
@@ -491,6 +496,29 @@ internal static class ColumnFactory
                 for (var i = code.Length - 1; i >= 0; i--) { code[i] = digits[(int)(v % 36)]; v /= 36; }
                 st.suffix.AsSpan().CopyTo(span[(st.prefix.Length + st.pad + st.width)..]);
             });
+        });
+    }
+
+    /// <summary>Every value the column's LIKE alternatives admit (each % empty, each _ one of 36 characters), as one
+    /// indexed sequence: alternative after alternative, each in mixed radix. Null when the column has no patterns.</summary>
+    private static TextIndexed? Patterns(ColumnContext ctx, int minLen, int maxLen)
+    {
+        if (ctx.Rules.Patterns is not { } all) return null;
+        var fitting = all.Where(p => p.Elements.Count(e => e is not PatternAnyString) is var n && n >= minLen && n <= maxLen)
+            .Where(p => p.Count() > 0).ToArray();
+        if (fitting.Length == 0)
+            throw new InvalidOperationException($"{ctx.Where}: no LIKE pattern of its CHECK fits the column's length ({minLen}..{maxLen})");
+        var counts = fitting.Select(p => p.Count()).ToArray();
+        long total = 0;
+        foreach (var c in counts) total = total > long.MaxValue - c ? long.MaxValue : total + c;
+        return new TextIndexed(total, k =>
+        {
+            for (var i = 0; i < fitting.Length; i++)
+            {
+                if (k < counts[i]) return fitting[i].Value(k);
+                k -= counts[i];
+            }
+            return fitting[^1].Value(k % counts[^1]);
         });
     }
 

@@ -5,7 +5,8 @@ namespace PluRelSql.Schema.Output;
 
 /// <summary>Writes a <see cref="SchemaGraph"/> as PostgreSQL DDL, split the way a bulk load wants it:
 /// <see cref="PreData"/> creates every object rows go into (no keys, no checks), <see cref="PostData"/> adds the
-/// keys, checks, foreign keys and indexes once the rows are in. Statements carry no trailing semicolon.</summary>
+/// keys, checks, foreign keys and indexes once the rows are in. Statements carry no trailing semicolon. A graph read
+/// from T-SQL is converted first.</summary>
 public static class PgDdlWriter
 {
     /// <summary>The server version the plain overloads write for: everything the graph says is written as is.</summary>
@@ -20,6 +21,7 @@ public static class PgDdlWriter
     /// is the same).</summary>
     public static IReadOnlyList<string> PreData(SchemaGraph g, int serverMajorVersion)
     {
+        g = InPostgres(g);
         var output = new List<string>();
         foreach (var schema in UsedSchemas(g))
             output.Add("CREATE SCHEMA IF NOT EXISTS " + SqlIdent.Quote(schema));
@@ -56,6 +58,7 @@ public static class PgDdlWriter
     /// then the secondary indexes as written. Constraints a partition inherits from its parent are left to PostgreSQL.</summary>
     public static IReadOnlyList<string> PostData(SchemaGraph g)
     {
+        g = InPostgres(g);
         var tables = TablesParentFirst(g);
         var output = new List<string>();
         foreach (var t in tables)
@@ -95,6 +98,11 @@ public static class PgDdlWriter
             sb.Append(statement).Append(";\n");
         return sb.ToString();
     }
+
+    /// <summary>A graph read from T-SQL is written through <see cref="Dialects.DialectConverter"/> (call it yourself to
+    /// see what it approximated or left out).</summary>
+    private static SchemaGraph InPostgres(SchemaGraph g) =>
+        g.Dialect == SqlDialect.PostgreSql ? g : Dialects.DialectConverter.Convert(g, SqlDialect.PostgreSql).Graph;
 
     internal static string ForeignKeyClause(ForeignKey fk)
     {
@@ -204,7 +212,7 @@ public static class PgDdlWriter
                 _ => null,
             }
             : null;
-        sb.Append(serialKeyword ?? c.Type.ToPgSql());
+        sb.Append(serialKeyword ?? TypeSql(c.Type));
         if (c.Collation is { } coll) sb.Append(" COLLATE ").Append(Collation(coll));
 
         if (c.GeneratedExpression is { } expr)
@@ -231,6 +239,16 @@ public static class PgDdlWriter
         }
         if (!c.Nullable) sb.Append(" NOT NULL");
         return sb.ToString();
+    }
+
+    /// <summary>A column type, with user types (domains, enums) always schema-qualified: pg_catalog comes first on the
+    /// search path, so a domain named like a built-in type (pubs' <c>tid</c>) would otherwise mean the built-in.</summary>
+    private static string TypeSql(SqlType t)
+    {
+        var dims = t.ArrayDims > 0 ? string.Concat(Enumerable.Repeat("[]", t.ArrayDims)) : "";
+        if (t.Domain is { } d) return d.ToSql() + dims;
+        if (t.Kind == TypeKind.Enum && t.UserType is { } e) return e.ToSql() + dims;
+        return t.ToPgSql();
     }
 
     // A collation name as the graph holds it: bare ("C", "en_US") or already quoted / qualified SQL.

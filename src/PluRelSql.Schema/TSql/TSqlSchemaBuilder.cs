@@ -627,6 +627,6 @@ internal sealed partial class TSqlSchemaBuilder
             return;
         }
         _graph.Indexes.Add(new IndexDef { Name = index.Name.Value, Table = table.Name, Sql = _source.Text(index).TrimEnd().TrimEnd(';').TrimEnd(), Unique = index.Unique, Position = _source.Position(index) });
-        Count(TSqlNoticeKind.Index, "CREATE INDEX kept as T-SQL text (IndexDef.Sql): translate it before running it on PostgreSQL", index);
+        Count(TSqlNoticeKind.Index, "CREATE INDEX kept as T-SQL text (IndexDef.Sql; DialectConverter rewrites it for PostgreSQL)", index);
     }
 }
