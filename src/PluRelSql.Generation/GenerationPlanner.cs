@@ -18,17 +18,31 @@ public static class GenerationPlanner
         var order = graph.ComputeLoadOrder();
         var requested = Requested(graph, options);
         var rows = new Dictionary<QualifiedName, long>();
-        var caps = new List<RowCap>();
-        foreach (var t in order.Tables)
+        var caps = new Dictionary<QualifiedName, RowCap>();
+        var analyses = order.Tables.ToDictionary(t => t.Name, t => new TableAnalysis(graph, order, t));
+        // A child loaded ahead of its parent (a NOT NULL FK cycle) sizes its keys by the parent's count before the
+        // parent is planned: start from the requested counts and lower them until no cap changes (counts only fall).
+        if (order.AheadForeignKeys.Count > 0)
+            foreach (var t in order.Tables) rows[t.Name] = requested[t.Name];
+        for (var pass = 0; pass <= order.Tables.Count; pass++)
         {
-            var want = requested[t.Name];
-            var a = new TableAnalysis(graph, order, t);
-            var (cap, reason) = Capacity(a, want, rows, options.Seed);
-            var n = Math.Min(want, cap);
-            if (n < want) caps.Add(new RowCap(t.Name, want, n, reason!));
-            rows[t.Name] = n;
+            var changed = false;
+            foreach (var t in order.Tables)
+            {
+                var want = requested[t.Name];
+                var (cap, reason) = Capacity(analyses[t.Name], want, rows, options.Seed);
+                var n = Math.Min(want, cap);
+                if (n < want) caps[t.Name] = new RowCap(t.Name, want, n, reason!);
+                if (!rows.TryGetValue(t.Name, out var before) || before != n) changed = true;
+                rows[t.Name] = n;
+            }
+            if (!changed || order.AheadForeignKeys.Count == 0) break;
         }
-        return new GenerationPlan { Graph = graph, Order = order, RowCounts = rows, Options = options, Caps = caps };
+        return new GenerationPlan
+        {
+            Graph = graph, Order = order, RowCounts = rows, Options = options,
+            Caps = order.Tables.Where(t => caps.ContainsKey(t.Name)).Select(t => caps[t.Name]).ToList(),
+        };
     }
 
     private static Dictionary<QualifiedName, long> Requested(SchemaGraph graph, GenerationOptions options)

@@ -67,6 +67,11 @@ public static class PopulateCommand
         GenerationPlan plan;
         try { plan = GenerationPlanner.Create(graph, options); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
+        if (!a.Create && plan.Order.AheadForeignKeys.FirstOrDefault(x => !x.Key.InitiallyDeferred) is { Key: not null } ahead)
+            throw new UsageException(
+                $"{ahead.Table.Name}: foreign key {ahead.Key.Name ?? string.Join(", ", ahead.Key.Columns)} closes a cycle of NOT NULL foreign keys, " +
+                "so its rows are loaded before those of " + ahead.Key.RefTable + ": that needs the key added after the data (use --create) " +
+                "or declared DEFERRABLE INITIALLY DEFERRED");
         foreach (var (table, check) in graph.Tables.SelectMany(t => t.Checks.Where(c => c.Predicate is null).Select(c => (t, c))))
             Console.Error.WriteLine($"warning: {table.Name}: CHECK ({check.Expression}) is beyond what the generator understands; " +
                                     "rows may violate it, and then the load fails as a whole");

@@ -324,6 +324,8 @@ internal sealed class ColumnRules
                     foreach (var v in i.Values)
                         if (Text(v) is { } text) patterns.Add(Literal(text));
                     break;
+                case IsNullPredicate { Negated: false } n when Same(n.Column):
+                    break; // NULL is allowed besides the patterns; the null rate decides how often
                 case ComparePredicate { Op: CompareOp.Eq, Left: ColumnOperand c, Right: ConstOperand k } when Same(c.Column) && Text(k.Value) is { } text:
                     patterns.Add(Literal(text));
                     break;

@@ -226,7 +226,8 @@ public sealed class PluRelDatabase
                 // Keyed by (child, parent, ordinal among the FKs to that parent): column names never change the draws.
                 var ordinal = t.Def.ForeignKeys.TakeWhile(f => !ReferenceEquals(f, fk)).Count(f => f.RefTable == fk.RefTable);
                 var key = CounterRng.Label($"{t.Def.Name}|{parent.Def.Name}|{ordinal}");
-                var feeds = !ReferenceEquals(parent, t) && !order.IsDeferred(fk) && parent.Features.Count > 0;
+                // A parent loaded after its child (a NOT NULL cycle) has no features yet when the child is computed.
+                var feeds = !ReferenceEquals(parent, t) && !order.IsDeferred(fk) && !order.IsAhead(fk) && parent.Features.Count > 0;
                 if (feeds) parent.FeedsChildren = true;
                 t.Links.Add(new LinkSpec
                 {

@@ -498,7 +498,8 @@ internal static class PgExpressions
             ColumnRef c => SqlIdent.Quote(c.Name),
             Unary { Op: "not" } u => "NOT " + Operand(u.Operand),
             Unary u => u.Op + Operand(u.Operand),
-            Binary b => $"{Operand(b.Left)} {(b.Op is "and" or "or" ? b.Op.ToUpperInvariant() : b.Op)} {Operand(b.Right)}",
+            Binary { Op: "and" or "or" } b => $"{Junct(b.Op, b.Left)} {b.Op.ToUpperInvariant()} {Junct(b.Op, b.Right)}",
+            Binary b => $"{Operand(b.Left)} {b.Op} {Operand(b.Right)}",
             IsNullExpr i => $"{Operand(i.Operand)} IS {(i.Negated ? "NOT " : "")}NULL",
             BetweenExpr b => $"{Operand(b.Operand)} {(b.Negated ? "NOT " : "")}BETWEEN {Operand(b.Low)} AND {Operand(b.High)}",
             InExpr i => $"{Operand(i.Operand)} {(i.Negated ? "NOT " : "")}IN ({string.Join(", ", i.Values.Select(Expr))})",
@@ -515,6 +516,9 @@ internal static class PgExpressions
         private string Operand(SqlExpr e) => e is NumberLit or StringLit or BoolLit or NullLit or ColumnRef or Call or CastExpr or NextValue or CaseExpr
             ? Expr(e)
             : "(" + Expr(e) + ")";
+
+        // a OR b OR c needs no parentheses inside one junction.
+        private string Junct(string op, SqlExpr e) => e is Binary b && b.Op == op ? Expr(e) : Operand(e);
 
         private string Case(CaseExpr c)
         {

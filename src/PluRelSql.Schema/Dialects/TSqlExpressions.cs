@@ -299,9 +299,9 @@ internal static class TSqlExpressions
             switch (e)
             {
                 case Binary { Op: "and" or "or" } b:
-                    return $"{CondOperand(b.Left)} {b.Op.ToUpperInvariant()} {CondOperand(b.Right)}";
+                    return $"{CondOperand(b.Op, b.Left)} {b.Op.ToUpperInvariant()} {CondOperand(b.Op, b.Right)}";
                 case Unary { Op: "not" } n:
-                    return "NOT " + CondOperand(n.Operand);
+                    return "NOT " + CondOperand("not", n.Operand);
                 case Binary b when IsCondition(b):
                     // bit has no boolean operators: compare bit columns with 0/1.
                     return $"{Operand(b.Left)} {b.Op} {Operand(b.Right)}";
@@ -322,7 +322,11 @@ internal static class TSqlExpressions
             }
         }
 
-        private string CondOperand(SqlExpr e) => e is Binary { Op: "and" or "or" } ? "(" + Condition(e) + ")" : Condition(e);
+        // a OR b OR c needs no parentheses inside one junction; anything compound under NOT or the other junction does.
+        private string CondOperand(string op, SqlExpr e) =>
+            e is Binary { Op: "and" or "or" } b && b.Op != op || e is Binary { Op: "and" or "or" } && op == "not" || e is Unary { Op: "not" }
+                ? "(" + Condition(e) + ")"
+                : Condition(e);
 
         public string Scalar(SqlExpr e)
         {

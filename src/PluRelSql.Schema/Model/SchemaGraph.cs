@@ -61,7 +61,9 @@ public sealed class SchemaGraph
 
     /// <summary>Load order: parents before children over the loadable tables. Self-references are ignored; a cycle is
     /// broken by deferring one nullable FK of the cycle (listed in <see cref="LoadOrder.DeferredForeignKeys"/>, its
-    /// columns are loaded as NULL). A cycle made only of NOT NULL FKs throws <see cref="SchemaException"/>.</summary>
+    /// columns are loaded as NULL). A cycle made only of NOT NULL FKs is broken by loading one FK's child ahead of its
+    /// parent (<see cref="LoadOrder.AheadForeignKeys"/>): its values are the parent's keys computed from parent row
+    /// indexes, so they hold once the parent is loaded — which needs the FK to be added (or checked) after the data.</summary>
     public LoadOrder ComputeLoadOrder() => LoadOrder.Compute(this);
 }
 
@@ -70,21 +72,27 @@ public sealed class LoadOrder
 {
     public required IReadOnlyList<TableDef> Tables { get; init; }
     public required IReadOnlyList<(TableDef Table, ForeignKey Key)> DeferredForeignKeys { get; init; }
+    /// <summary>NOT NULL FKs whose child table is loaded before the parent to break a cycle; their values are generated
+    /// like any FK's. The FK must not be enforced while rows are copied (add it after the data, or make it deferred).</summary>
+    public IReadOnlyList<(TableDef Table, ForeignKey Key)> AheadForeignKeys { get; init; } = [];
 
     public bool IsDeferred(ForeignKey fk) => DeferredForeignKeys.Any(d => ReferenceEquals(d.Key, fk));
+
+    public bool IsAhead(ForeignKey fk) => AheadForeignKeys.Any(d => ReferenceEquals(d.Key, fk));
 
     internal static LoadOrder Compute(SchemaGraph graph)
     {
         var tables = graph.LoadableTables.ToList();
         var byName = tables.ToDictionary(t => t.Name);
         var deferred = new List<(TableDef, ForeignKey)>();
+        var ahead = new List<(TableDef, ForeignKey)>();
         while (true)
         {
             var edges = new List<(TableDef Child, ForeignKey Fk, TableDef Parent)>();
             foreach (var t in tables)
                 foreach (var fk in graph.ForeignKeysOf(t))
                 {
-                    if (deferred.Any(d => ReferenceEquals(d.Item2, fk))) continue;
+                    if (deferred.Any(d => ReferenceEquals(d.Item2, fk)) || ahead.Any(d => ReferenceEquals(d.Item2, fk))) continue;
                     var target = graph.LoadedTableOf(fk.RefTable);
                     if (target == t.Name || !byName.TryGetValue(target, out var parent)) continue;
                     edges.Add((t, fk, parent));
@@ -92,7 +100,7 @@ public sealed class LoadOrder
 
             var (order, cycle) = Kahn(tables, edges);
             if (cycle is null)
-                return new LoadOrder { Tables = order, DeferredForeignKeys = deferred };
+                return new LoadOrder { Tables = order, DeferredForeignKeys = deferred, AheadForeignKeys = ahead };
 
             // Break the cycle through a nullable FK (all its columns nullable), preferring the one whose table comes last by name.
             var candidate = edges
@@ -101,12 +109,38 @@ public sealed class LoadOrder
                 .OrderBy(e => e.Child.Name.ToString(), StringComparer.Ordinal)
                 .Select(e => ((TableDef, ForeignKey)?)(e.Child, e.Fk))
                 .FirstOrDefault();
-            if (candidate is null)
+            if (candidate is not null)
+            {
+                deferred.Add(candidate.Value);
+                continue;
+            }
+            // Only NOT NULL FKs close the cycle: load the child of one FK that lies on a cycle ahead of its parent.
+            var onCycle = edges
+                .Where(e => cycle.Contains(e.Child) && cycle.Contains(e.Parent) && Reaches(edges, e.Parent, e.Child))
+                .OrderBy(e => e.Child.Name.ToString(), StringComparer.Ordinal)
+                .Select(e => ((TableDef, ForeignKey)?)(e.Child, e.Fk))
+                .FirstOrDefault();
+            if (onCycle is null)
                 throw new SchemaException(
                     "foreign-key cycle through NOT NULL columns cannot be loaded: " +
                     string.Join(" -> ", cycle.Select(t => t.Name.ToString())), cycle[0].Position);
-            deferred.Add(candidate.Value);
+            ahead.Add(onCycle.Value);
         }
+    }
+
+    /// <summary>True when <paramref name="from"/> depends, through FKs, on <paramref name="to"/>.</summary>
+    private static bool Reaches(List<(TableDef Child, ForeignKey Fk, TableDef Parent)> edges, TableDef from, TableDef to)
+    {
+        var seen = new HashSet<TableDef> { from };
+        var stack = new Stack<TableDef>([from]);
+        while (stack.TryPop(out var t))
+            foreach (var e in edges)
+                if (e.Child == t)
+                {
+                    if (e.Parent == to) return true;
+                    if (seen.Add(e.Parent)) stack.Push(e.Parent);
+                }
+        return false;
     }
 
     private static (List<TableDef> Order, List<TableDef>? Cycle) Kahn(
