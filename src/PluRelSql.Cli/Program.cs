@@ -12,6 +12,7 @@ public static class Program
             DbCommands.Create(),
             PopulateCommand.Create(),
             InspectCommand.Create(),
+            ConvertCommand.Create(),
             SampleCommands.Sample(),
             SampleCommands.Corpus(),
             ModelCommands.Train(),

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using PluRelSql.Schema;
+using PluRelSql.Schema.Output;
+
+namespace PluRelSql.Cli.Commands;
+
+/// <summary><c>plurel convert --schema FILE… --to postgres|tsql [--out FILE]</c>: the schema as DDL of the other (or the
+/// same) dialect. What the target cannot hold is reported as warnings on stderr, each with its file:line:col.</summary>
+public static class ConvertCommand
+{
+    public static Command Create()
+    {
+        var schema = new Option<string[]>("--schema", "-s") { Description = "Schema file(s) to read (repeatable), PostgreSQL or T-SQL.", Required = true };
+        var to = new Option<string>("--to") { Description = "Target dialect: postgres or tsql.", Required = true };
+        to.AcceptOnlyFromAmong("postgres", "tsql");
+        var output = new Option<string>("--out", "-o") { Description = "Write the DDL to this file instead of stdout." };
+        var cmd = new Command("convert", "Write a schema as PostgreSQL or T-SQL DDL (defaults, CHECKs and indexes translated).") { schema, to, output };
+        cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
+        {
+            var dialect = pr.GetValue(to) == "tsql" ? SqlDialect.TSql : SqlDialect.PostgreSql;
+            var graph = SchemaFiles.Read(pr.GetValue(schema) ?? [], Console.Error, dialect);
+            var ddl = dialect == SqlDialect.TSql ? TSqlDdlWriter.Script(graph) : PgDdlWriter.Script(graph);
+            if (pr.GetValue(output) is { } path)
+            {
+                try { await File.WriteAllTextAsync(path, ddl, ct); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new UsageException($"cannot write {path}: {e.Message}");
+                }
+                Console.Error.WriteLine($"wrote {graph.Tables.Count} tables as {(dialect == SqlDialect.TSql ? "T-SQL" : "PostgreSQL")} to {path}");
+            }
+            else Console.Out.Write(ddl);
+            return ExitCodes.Ok;
+        }));
+        return cmd;
+    }
+}
