@@ -66,6 +66,8 @@ public sealed class CheckExpressionParserTests
     [Theory]
     [InlineData("a LIKE 'x%'", "x%", false)]
     [InlineData("a NOT LIKE 'x\\_y'", "x[_]y", true)]
+    [InlineData("(a)::text ~~ '%Trailers%'::text", "%Trailers%", false)]
+    [InlineData("a !~~ 'b_'", "b_", true)]
     [InlineData("(a)::text ~ '^[0-9][A-Z]-.*$'::text", "[0-9][A-Z]-%", false)]
     [InlineData("a !~ '^\\[x.$'", "[[]x_", true)]
     public void Like_and_like_shaped_regular_expressions_are_patterns(string expression, string pattern, bool negated)

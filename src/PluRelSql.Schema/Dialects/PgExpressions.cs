@@ -98,7 +98,9 @@ internal static class PgExpressions
                     left = new InExpr(left, values, not);
                     continue;
                 }
-                if (TryWord("like"))
+                var likeOp = !not && (t.IsOp("~~") || t.IsOp("!~~"));
+                if (likeOp) { Next(); not = t.Text == "!~~"; }
+                if (likeOp || TryWord("like"))
                 {
                     var pattern = PatternLiteral("LIKE");
                     if (Peek().IsWord("escape")) throw new UntranslatableException("LIKE … ESCAPE is not translated");

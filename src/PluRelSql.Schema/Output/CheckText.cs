@@ -39,6 +39,12 @@ internal static partial class CheckText
             {
                 i = SkipTypeName(s, i + 2);
             }
+            else if (LikeOperator(s, i) is { } like)
+            {
+                // pg_get_constraintdef prints LIKE as ~~ (NOT LIKE !~~, ILIKE ~~*).
+                sb.Append(like.Word);
+                i += like.Length;
+            }
             else
             {
                 if (!char.IsWhiteSpace(c) && c != '(' && c != ')') sb.Append(char.ToLowerInvariant(c));
@@ -49,6 +55,13 @@ internal static partial class CheckText
         text = AnyArray().Replace(text, "in$1");
         text = AllArray().Replace(text, "notin$1");
         return text;
+    }
+
+    private static (string Word, int Length)? LikeOperator(string s, int i)
+    {
+        foreach (var (op, word) in new[] { ("!~~*", "notilike"), ("~~*", "ilike"), ("!~~", "notlike"), ("~~", "like") })
+            if (string.CompareOrdinal(s, i, op, 0, op.Length) == 0) return (word, op.Length);
+        return null;
     }
 
     [GeneratedRegex(@"^\s*CHECK\s*(?=\()", RegexOptions.IgnoreCase)]

@@ -147,16 +147,14 @@ public static class CheckExpressionParser
                 Next();
                 negated = true;
             }
-            if (TryWord("like"))
+            // pg_get_constraintdef prints LIKE / NOT LIKE as the operators ~~ / !~~.
+            if (!negated && (t.IsOp("~~") || t.IsOp("!~~")))
             {
-                // col LIKE 'pattern' (backslash escapes), the form a T-SQL LIKE without classes is written in.
-                if (left is not ColumnOperand lc || Peek().Kind != TokKind.String) return null;
-                var pattern = Peek().Text;
                 Next();
-                SkipCasts();
-                if (Peek().IsWord("escape")) return null;
-                return LikePattern.FromPgLike(pattern) is { } like ? new LikePredicate(lc.Column, like, negated) : null;
+                negated = t.Text == "!~~";
+                return LikeTail(left, negated);
             }
+            if (TryWord("like")) return LikeTail(left, negated);
             if (!negated && (t.IsOp("~") || t.IsOp("!~")))
             {
                 // col ~ '^…$': the anchored regular expressions a LIKE with character classes is written as.
@@ -206,6 +204,17 @@ public static class CheckExpressionParser
             }
             var right = Operand(depth);
             return right is null ? null : new ComparePredicate(left, op, right);
+        }
+
+        /// <summary>col LIKE 'pattern' (backslash escapes), the form a T-SQL LIKE without classes is written in.</summary>
+        private CheckPredicate? LikeTail(CheckOperand left, bool negated)
+        {
+            if (left is not ColumnOperand lc || Peek().Kind != TokKind.String) return null;
+            var pattern = Peek().Text;
+            Next();
+            SkipCasts();
+            if (Peek().IsWord("escape")) return null;
+            return LikePattern.FromPgLike(pattern) is { } like ? new LikePredicate(lc.Column, like, negated) : null;
         }
 
         /// <summary>ARRAY[c, …], '{a,b}' or a parenthesised, cast form of those.</summary>

@@ -19,6 +19,8 @@ public sealed class CheckTextTests
     [InlineData("\"plain\" > 0", "((plain > 0))")]
     [InlineData("f > 1.5", "((f > (1.5)::double precision))")]
     [InlineData("n::numeric(10,2) > 0", "(((n)::numeric(10,2) > (0)::numeric))")]
+    [InlineData("(f IS NULL) OR (f LIKE '%Trailers%')", "((f IS NULL) OR ((f)::text ~~ '%Trailers%'::text))")]
+    [InlineData("f NOT LIKE 'a%'", "((f)::text !~~ 'a%'::text)")]
     public void File_text_and_catalog_text_normalize_the_same(string file, string catalog)
     {
         Assert.Equal(CheckText.Normalize(file), CheckText.Normalize(catalog));

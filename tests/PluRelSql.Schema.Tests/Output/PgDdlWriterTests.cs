@@ -19,9 +19,9 @@ public sealed class PgDdlWriterTests
             CREATE TABLE public.customer (
                 id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
                 "Full Name" text COLLATE "C" NOT NULL,
-                mood mood DEFAULT 'ok'::mood,
+                mood public.mood DEFAULT 'ok'::mood,
                 tags text[],
-                zip us_postal NOT NULL
+                zip public.us_postal NOT NULL
             )
             """,
             """
