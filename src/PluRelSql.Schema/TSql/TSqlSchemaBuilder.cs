@@ -325,7 +325,7 @@ internal sealed partial class TSqlSchemaBuilder
         if (def.DefaultConstraint is { } dflt) SetDefault(table, column, dflt);
         foreach (var constraint in def.Constraints)
             if (constraint is NullableConstraintDefinition n)
-                column.Nullable = n.Nullable && column.Identity == IdentityKind.None;
+                column.Nullable = n.Nullable && column.Identity != IdentityKind.Always; // IDENTITY is never NULL; a sequence default may be
         return column;
     }
 

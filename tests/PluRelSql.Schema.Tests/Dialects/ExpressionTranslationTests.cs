@@ -1,0 +1,167 @@
+using PluRelSql.Schema.Dialects;
+using PluRelSql.Schema.Output;
+using PluRelSql.Schema.Postgres;
+using PluRelSql.Schema.TSql;
+
+namespace PluRelSql.Schema.Tests.Dialects;
+
+/// <summary>Defaults, CHECKs and indexes translated between the dialects, through whole scripts (read → convert → write).</summary>
+public sealed class ExpressionTranslationTests
+{
+    private const string TSqlScript = """
+        CREATE TABLE [dbo].[t] (
+            [id] int IDENTITY(10, 5) NOT NULL,
+            [created] datetime NOT NULL CONSTRAINT [DF_c] DEFAULT (getdate()),
+            [guid] uniqueidentifier NULL DEFAULT (newid()),
+            [active] bit NOT NULL DEFAULT ((1)),
+            [name] nvarchar(40) NULL DEFAULT (N'it''s'),
+            [code] char(5) NULL,
+            [qty] int NULL DEFAULT ((0)),
+            [total] AS ([qty] * 2),
+            CONSTRAINT [PK_t] PRIMARY KEY ([id]),
+            CONSTRAINT [CK_code] CHECK ([code] LIKE '[0-9][A-Z]%' ESCAPE '!'),
+            CONSTRAINT [CK_len] CHECK (len([name]) > 2 AND isnull([qty], 0) >= 0),
+            CONSTRAINT [CK_active] CHECK ([active] = 1 OR [qty] <> 0),
+            CONSTRAINT [CK_pct] CHECK ([name] NOT LIKE '%[%]%'),
+            CONSTRAINT [CK_var] CHECK (@@SPID > 0)
+        )
+        GO
+        CREATE INDEX [ix_name] ON [dbo].[t] ([name] DESC) WHERE [qty] > 0
+        GO
+        """;
+
+    private static DialectConversion ToPostgres() =>
+        DialectConverter.Convert(TSqlDdlReader.Read(TSqlScript, "t.sql").Graph, SqlDialect.PostgreSql);
+
+    [Fact]
+    public void Tsql_defaults_become_postgres_expressions()
+    {
+        var t = ToPostgres().Graph.Table("public", "t");
+        Assert.Equal("CURRENT_TIMESTAMP", t.Column("created").Default);
+        Assert.Equal("gen_random_uuid()", t.Column("guid").Default);
+        Assert.Equal("true", t.Column("active").Default);
+        Assert.Equal("'it''s'", t.Column("name").Default);
+        Assert.Equal("0", t.Column("qty").Default);
+        Assert.Equal("\"qty\" * 2".Replace("\"", "", StringComparison.Ordinal), t.Column("total").GeneratedExpression);
+        Assert.Equal(TypeKind.Integer, t.Column("total").Type.Kind);
+        Assert.Equal(SqlDialect.PostgreSql, ToPostgres().Graph.Dialect);
+    }
+
+    [Fact]
+    public void Tsql_checks_become_postgres_checks_the_postgres_reader_parses()
+    {
+        var conversion = ToPostgres();
+        var checks = conversion.Graph.Table("public", "t").Checks.ToDictionary(c => c.Name!);
+        Assert.Equal("code ~ '^[0-9][A-Z].*$'", checks["CK_code"].Expression);
+        Assert.Equal("(length(name) > 2) AND (coalesce(qty, 0) >= 0)", checks["CK_len"].Expression);
+        Assert.Equal("(active = true) OR (qty <> 0)", checks["CK_active"].Expression);
+        Assert.Equal("name NOT LIKE '%\\%%'", checks["CK_pct"].Expression);
+        Assert.IsType<LikePredicate>(checks["CK_code"].Predicate);
+        Assert.Equal(new LikePredicate("name", LikePattern.FromTSql("%[%]%")!, true), checks["CK_pct"].Predicate);
+        // @@SPID has no PostgreSQL counterpart: the CHECK is left out and the warning says it will not be enforced.
+        Assert.False(checks.ContainsKey("CK_var"));
+        var w = Assert.Single(conversion.Warnings, w => w.Subject.Contains("CK_var", StringComparison.Ordinal));
+        Assert.Contains("will not enforce", w.Message, StringComparison.Ordinal);
+        Assert.Equal(new SourcePosition("t.sql", 15, 5), w.Position);
+    }
+
+    [Fact]
+    public void Tsql_indexes_are_rewritten_for_postgres()
+    {
+        var ix = Assert.Single(ToPostgres().Graph.Indexes);
+        Assert.Equal("CREATE INDEX ix_name ON public.t (name DESC) WHERE qty > 0", ix.Sql);
+    }
+
+    private const string PgScript = """
+        CREATE TYPE public.mood AS ENUM ('ok', 'sad');
+        CREATE DOMAIN public.pos AS integer CHECK (VALUE > 0);
+        CREATE SEQUENCE public.shared_seq;
+        CREATE TABLE public.p (
+            id serial PRIMARY KEY,
+            n integer DEFAULT nextval('public.shared_seq'::regclass) NOT NULL,
+            m integer DEFAULT nextval('public.shared_seq'::regclass),
+            created timestamp with time zone DEFAULT now() NOT NULL,
+            flag boolean DEFAULT false,
+            label text DEFAULT 'x'::text,
+            amount numeric(8,2) DEFAULT 0.5::numeric,
+            how mood DEFAULT 'ok'::mood,
+            size pos,
+            tags text[],
+            CONSTRAINT p_flag CHECK (flag OR amount::numeric > 1),
+            CONSTRAINT p_re CHECK (label ~ '^a+$'),
+            CONSTRAINT p_ilike CHECK (label ILIKE 'x%')
+        );
+        CREATE INDEX p_lower ON public.p (lower(label));
+        CREATE UNIQUE INDEX p_label ON public.p (label);
+        """;
+
+    [Fact]
+    public void Postgres_schema_becomes_tsql()
+    {
+        var conversion = DialectConverter.Convert(PgDdlReader.Read(PgScript, "p.sql").Graph, SqlDialect.TSql);
+        var g = conversion.Graph;
+        var t = g.Table("dbo", "p");
+        Assert.Equal(IdentityKind.Always, t.Column("id").Identity); // serial → IDENTITY
+        Assert.Equal("NEXT VALUE FOR [dbo].[shared_seq]", t.Column("n").Default); // a shared sequence stays one
+        Assert.Single(g.Sequences);
+        Assert.Equal("sysdatetimeoffset()", t.Column("created").Default);
+        Assert.Equal("0", t.Column("flag").Default);
+        Assert.Equal("N'x'", t.Column("label").Default);
+        Assert.Equal("0.5", t.Column("amount").Default);
+        Assert.Equal("N'ok'", t.Column("how").Default);
+        Assert.Equal(new SqlType { Kind = TypeKind.Varchar, Length = 3 }, t.Column("how").Type);
+        Assert.Equal(new SqlType { Kind = TypeKind.Varchar, Length = TSqlTypes.MaxKeyLength }, t.Column("label").Type); // indexed
+        Assert.Equal(SqlType.Of(TypeKind.Text), t.Column("tags").Type);
+        Assert.Empty(g.Enums);
+        Assert.Empty(g.Domains);
+        var checks = t.Checks.Select(c => c.Expression).ToList();
+        Assert.Contains("[flag] = 1 OR CAST([amount] AS decimal(38,10)) > 1", checks);
+        Assert.Contains("[how] IN (N'ok', N'sad')", checks);
+        Assert.Contains("[size] > 0", checks);
+        Assert.DoesNotContain(checks, c => c.Contains("~", StringComparison.Ordinal) || c.Contains("ILIKE", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(conversion.Warnings, w => w.Subject.EndsWith("p_re", StringComparison.Ordinal) && w.Position is { File: "p.sql" });
+        Assert.Contains(conversion.Warnings, w => w.Subject.EndsWith("p_ilike", StringComparison.Ordinal));
+        Assert.Contains(conversion.Warnings, w => w.Subject.Contains("p_lower", StringComparison.Ordinal));
+        Assert.Equal(["p_label"], g.Indexes.Select(i => i.Name));
+
+        // The written script reads back to the same graph.
+        var back = TSqlDdlReader.Read(TSqlDdlWriter.Script(g), "back.sql").Graph;
+        Assert.Empty(SchemaDiff.Compare(g, back));
+    }
+
+    [Fact]
+    public void The_converter_leaves_its_input_alone()
+    {
+        var source = PgDdlReader.Read(PgScript, "p.sql").Graph;
+        var before = PgDdlWriter.Script(source);
+        _ = DialectConverter.Convert(source, SqlDialect.TSql);
+        Assert.Equal(before, PgDdlWriter.Script(source));
+        Assert.Same(source, DialectConverter.Convert(source, SqlDialect.PostgreSql).Graph);
+    }
+
+    [Theory]
+    [InlineData("[0-9][0-9]-%", "^[0-9][0-9]-.*$")]
+    [InlineData("a_b", "^a.b$")]
+    [InlineData("[^xy]z", "^[^xy]z$")]
+    [InlineData("[[]x]", "^\\[x\\]$")]
+    [InlineData("50[%]", "^50%$")]
+    public void Like_patterns_map_to_anchored_regular_expressions_and_back(string tsql, string regex)
+    {
+        var pattern = LikePattern.FromTSql(tsql)!;
+        Assert.Equal(regex, pattern.ToPgRegex());
+        Assert.Equal(pattern, LikePattern.FromPgRegex(regex));
+        Assert.Equal(pattern, LikePattern.FromTSql(pattern.ToTSqlLike()));
+    }
+
+    [Fact]
+    public void Like_pattern_enumerates_exactly_its_matching_values()
+    {
+        var p = LikePattern.FromTSql("[A-C]-[0-9]%")!;
+        Assert.Equal(30, p.Count());
+        var values = Enumerable.Range(0, 30).Select(i => p.Value(i)).ToList();
+        Assert.Equal(30, values.Distinct().Count());
+        Assert.All(values, v => Assert.True(p.IsMatch(v), v));
+        Assert.False(p.IsMatch("D-1"));
+        Assert.False(p.IsMatch("a-1")); // case-sensitive: stricter than SQL Server's default collations
+    }
+}
