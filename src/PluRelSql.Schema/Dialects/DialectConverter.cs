@@ -29,8 +29,10 @@ public static class DialectConverter
         var (from, to) = target == SqlDialect.TSql ? ("public", "dbo") : ("dbo", "public");
         var copy = GraphCopy.Of(graph, n => n.Schema == from ? n with { Schema = to } : n);
         var warnings = new List<ConversionWarning>();
-        if (target == SqlDialect.TSql) new ToTSql(copy, warnings).Run();
-        else new ToPostgres(copy, warnings).Run();
+        // Warnings name objects as the source does (public.film, not the dbo.film it becomes).
+        string Show(QualifiedName n) => (n.Schema == to ? n with { Schema = from } : n).ToString();
+        if (target == SqlDialect.TSql) new ToTSql(copy, warnings, Show).Run();
+        else new ToPostgres(copy, warnings, Show).Run();
         copy.Dialect = target;
         return new DialectConversion(copy, warnings);
     }
@@ -40,7 +42,7 @@ public static class DialectConverter
 
     // ---- PostgreSQL → T-SQL ----------------------------------------------------------------------------------
 
-    private sealed class ToTSql(SchemaGraph g, List<ConversionWarning> warnings)
+    private sealed class ToTSql(SchemaGraph g, List<ConversionWarning> warnings, Func<QualifiedName, string> show)
     {
         private void Warn(SourcePosition? at, string subject, string message) => warnings.Add(new ConversionWarning(at, subject, message));
 
@@ -62,13 +64,13 @@ public static class DialectConverter
                 foreach (var fk in t.ForeignKeys)
                     if (fk.Deferrable || fk.InitiallyDeferred)
                     {
-                        Warn(fk.Position, $"{t.Name} foreign key {fk.Name ?? string.Join(",", fk.Columns)}",
+                        Warn(fk.Position, $"{show(t.Name)} foreign key {fk.Name ?? string.Join(",", fk.Columns)}",
                             "DEFERRABLE has no T-SQL counterpart: the key is checked immediately");
                         fk.Deferrable = fk.InitiallyDeferred = false;
                     }
             UniqueConstraintNames();
             foreach (var t in g.Tables)
-                if (t.Unlogged) { Warn(t.Position, t.Name.ToString(), "UNLOGGED has no T-SQL counterpart: an ordinary table"); t.Unlogged = false; }
+                if (t.Unlogged) { Warn(t.Position, show(t.Name), "UNLOGGED has no T-SQL counterpart: an ordinary table"); t.Unlogged = false; }
         }
 
         /// <summary>SQL Server partitions through partition functions and schemes, not tables: a partitioned table
@@ -81,13 +83,13 @@ public static class DialectConverter
                     fk.RefTable = g.LoadedTableOf(fk.RefTable);
             foreach (var p in partitions)
             {
-                Warn(p.Position, p.Name.ToString(), $"partition of {p.PartitionOf}: its rows live in that table (SQL Server has no table partitions)");
+                Warn(p.Position, show(p.Name), $"partition of {show(p.PartitionOf!.Value)}: its rows live in that table (SQL Server has no table partitions)");
                 g.Tables.Remove(p);
             }
             foreach (var t in g.Tables)
                 if (t.Partitioning is not null)
                 {
-                    Warn(t.Position, t.Name.ToString(), "PARTITION BY is not carried over: one ordinary table");
+                    Warn(t.Position, show(t.Name), "PARTITION BY is not carried over: one ordinary table");
                     t.Partitioning = null;
                 }
             g.Indexes.RemoveAll(ix => g.FindTable(ix.Table) is null);
@@ -174,7 +176,7 @@ public static class DialectConverter
 
         private void Column(TableDef t, ColumnDef c, bool key)
         {
-            var subject = $"{t.Name}.{c.Name}";
+            var subject = $"{show(t.Name)}.{c.Name}";
             var original = c.Type;
             c.Type = TSqlTypes.Normalize(c.Type, key, out var note);
             if (note is not null) Warn(c.Position, subject, note);
@@ -284,7 +286,7 @@ public static class DialectConverter
                 }
                 catch (UntranslatableException e)
                 {
-                    Warn(ck.Position, $"{t.Name} CHECK {ck.Name ?? ""}".TrimEnd(),
+                    Warn(ck.Position, $"{show(t.Name)} CHECK {ck.Name ?? ""}".TrimEnd(),
                         $"CHECK ({ck.Expression}) cannot be written in T-SQL ({e.Message}): left out, so SQL Server will not enforce it");
                 }
             }
@@ -299,7 +301,7 @@ public static class DialectConverter
             var indexed = new List<(QualifiedName, IReadOnlyList<string>)>();
             foreach (var ix in g.Indexes)
             {
-                var subject = $"index {ix.Name} on {ix.Table}";
+                var subject = $"index {ix.Name} on {show(ix.Table)}";
                 var tokens = new PgLexer(ix.Sql, "").TokenizeAll();
                 var method = tokens.FindIndex(tk => tk.IsWord("using"));
                 if (method >= 0 && !tokens[method + 1].IsWord("btree"))
@@ -349,7 +351,7 @@ public static class DialectConverter
 
     // ---- T-SQL → PostgreSQL ----------------------------------------------------------------------------------
 
-    private sealed class ToPostgres(SchemaGraph g, List<ConversionWarning> warnings)
+    private sealed class ToPostgres(SchemaGraph g, List<ConversionWarning> warnings, Func<QualifiedName, string> show)
     {
         private void Warn(SourcePosition? at, string subject, string message) => warnings.Add(new ConversionWarning(at, subject, message));
 
@@ -364,7 +366,7 @@ public static class DialectConverter
 
         private void Column(TableDef t, ColumnDef c)
         {
-            var subject = $"{t.Name}.{c.Name}";
+            var subject = $"{show(t.Name)}.{c.Name}";
             if (c.Collation is not null)
             {
                 Warn(c.Position, subject, $"collation {c.Collation} is a SQL Server collation: the database default is used");
@@ -491,7 +493,7 @@ public static class DialectConverter
                 }
                 catch (UntranslatableException e)
                 {
-                    Warn(ck.Position, $"{t.Name} CHECK {ck.Name ?? ""}".TrimEnd(),
+                    Warn(ck.Position, $"{show(t.Name)} CHECK {ck.Name ?? ""}".TrimEnd(),
                         $"CHECK ({ck.Expression}) cannot be written for PostgreSQL ({e.Message}): left out, so PostgreSQL will not enforce it");
                 }
             }
@@ -514,7 +516,7 @@ public static class DialectConverter
             var kept = new List<IndexDef>();
             foreach (var ix in g.Indexes)
             {
-                var subject = $"index {ix.Name} on {ix.Table}";
+                var subject = $"index {ix.Name} on {show(ix.Table)}";
                 if (g.FindTable(ix.Table) is not { } table) continue;
                 var parser = new TSql170Parser(initialQuotedIdentifiers: true);
                 using var reader = new StringReader(ix.Sql);
