@@ -1,0 +1,126 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+
+namespace PluRelSql.Storage;
+
+/// <summary>The servers PluRelSql loads into and reads from.</summary>
+public enum DatabaseProvider
+{
+    Postgres,
+    SqlServer,
+}
+
+/// <summary>Picks the provider for what users type after <c>--db</c>: a libpq URI or libpq keywords or an Npgsql
+/// string mean PostgreSQL; SqlClient keywords (<c>Server=</c>, <c>Data Source=</c>, <c>Initial Catalog=</c>, …)
+/// mean SQL Server. An explicit provider wins when the text does not contradict it. Text that names keywords of both,
+/// or of neither, is refused with a <see cref="FormatException"/> that says which words decided (the CLI maps it to
+/// exit code 2).</summary>
+public static partial class ProviderDetection
+{
+    // Keys only one of the two drivers knows, compared lower-case without spaces or underscores. Keys both accept
+    // (Database, Password, User Id, Pooling, Timeout…) decide nothing.
+    private static readonly HashSet<string> PostgresKeys = new(StringComparer.Ordinal)
+    {
+        "host", "hostaddr", "port", "dbname", "username", "sslmode", "searchpath", "options", "passfile",
+        "targetsessionattrs", "loadbalancehosts", "servercompatibilitymode", "keepalive", "tcpkeepalive",
+        "readbuffersize", "writebuffersize", "includeerrordetail", "sslcertificate", "sslkey", "rootcertificate",
+        "channelbinding", "gssencmode",
+    };
+
+    private static readonly HashSet<string> SqlServerKeys = new(StringComparer.Ordinal)
+    {
+        "server", "datasource", "addr", "address", "networkaddress", "initialcatalog", "trustedconnection",
+        "integratedsecurity", "encrypt", "trustservercertificate", "multipleactiveresultsets", "multisubnetfailover",
+        "applicationintent", "attachdbfilename", "failoverpartner", "packetsize", "workstationid", "wsid",
+        "connectretrycount", "connectretryinterval", "authentication", "hostnameincertificate", "servercertificate",
+        "transactionbinding", "typesystemversion", "columnencryptionsetting", "poolblockingperiod", "uid", "pwd",
+    };
+
+    /// <summary>The provider for <paramref name="connection"/>; <paramref name="explicitProvider"/> is what
+    /// <c>--provider</c> said (postgres | sqlserver), or null.</summary>
+    public static DatabaseProvider Detect(string connection, string? explicitProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var stated = explicitProvider is null ? (DatabaseProvider?)null : ParseName(explicitProvider);
+        var text = connection.Trim();
+        var (found, evidence) = FromText(text);
+        if (stated is { } s)
+        {
+            if (found is { } f && f != s)
+                throw new FormatException(
+                    $"--provider {Name(s)} contradicts --db, which is a {Describe(f)} connection string ({evidence})");
+            return s;
+        }
+        return found ?? throw new FormatException(
+            text.Length == 0
+                ? "--db is empty: give a connection string, or --provider postgres|sqlserver"
+                : $"cannot tell which server --db is for ({evidence}): use a libpq URI (postgresql://…), " +
+                  "Npgsql keywords (Host=…;Database=…), SqlClient keywords (Server=host,1433;Database=…), " +
+                  "or add --provider postgres|sqlserver");
+    }
+
+    /// <summary>"postgres" / "sqlserver" (and the usual other spellings) → the provider.</summary>
+    public static DatabaseProvider ParseName(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "postgres" or "postgresql" or "pg" or "npgsql" => DatabaseProvider.Postgres,
+        "sqlserver" or "mssql" or "sql-server" or "tsql" => DatabaseProvider.SqlServer,
+        _ => throw new FormatException($"unknown provider '{name}': expected postgres or sqlserver"),
+    };
+
+    public static string Name(DatabaseProvider p) => p == DatabaseProvider.Postgres ? "postgres" : "sqlserver";
+
+    private static string Describe(DatabaseProvider p) => p == DatabaseProvider.Postgres ? "PostgreSQL" : "SQL Server";
+
+    /// <summary>The provider the text shows (null when it shows none or both) and the words that say so.</summary>
+    private static (DatabaseProvider? Provider, string Evidence) FromText(string text)
+    {
+        if (UriScheme().Match(text) is { Success: true } uri)
+        {
+            var scheme = uri.Groups[1].Value.ToLowerInvariant();
+            if (scheme is "postgresql" or "postgres") return (DatabaseProvider.Postgres, $"{scheme}:// URI");
+            throw new FormatException(
+                $"--db: {scheme}:// URIs are not understood; for SQL Server use SqlClient keywords " +
+                "(Server=host,1433;Database=…;User Id=…;Password=…;TrustServerCertificate=true)");
+        }
+        if (text.Length == 0) return (null, "empty");
+        var keys = Keys(text);
+        var pg = keys.Where(k => PostgresKeys.Contains(k)).Distinct().ToList();
+        var ms = keys.Where(k => SqlServerKeys.Contains(k)).Distinct().ToList();
+        if (pg.Count > 0 && ms.Count > 0)
+            return (null, $"PostgreSQL keywords {string.Join(", ", pg)} and SQL Server keywords {string.Join(", ", ms)} together");
+        if (pg.Count > 0) return (DatabaseProvider.Postgres, "keywords " + string.Join(", ", pg));
+        if (ms.Count > 0) return (DatabaseProvider.SqlServer, "keywords " + string.Join(", ", ms));
+        return (null, keys.Count == 0 ? "no key=value pairs" : "only keywords both servers accept: " + string.Join(", ", keys));
+    }
+
+    /// <summary>The keys of a ';'-separated connection string, or of libpq's space-separated key=value form.</summary>
+    internal static List<string> Keys(string text)
+    {
+        var raw = new List<string>();
+        var first = text.IndexOf('=', StringComparison.Ordinal);
+        if (first < 0) throw new FormatException($"--db '{text}' is not a connection string (no key=value)");
+        var firstKey = Normalize(text[..first]);
+        if (text.Contains(';', StringComparison.Ordinal) || SqlServerKeys.Contains(firstKey))
+        {
+            var builder = new DbConnectionStringBuilder();
+            try { builder.ConnectionString = text; }
+            catch (ArgumentException e) { throw new FormatException($"--db is not a valid connection string: {e.Message}"); }
+            raw.AddRange(builder.Keys.Cast<string>());
+        }
+        else
+        {
+            foreach (Match m in LibpqKey().Matches(text)) raw.Add(m.Groups[1].Value);
+        }
+        return raw.Select(Normalize).ToList();
+    }
+
+    private static string Normalize(string key) =>
+        new(key.Trim().ToLowerInvariant().Where(c => !char.IsWhiteSpace(c) && c != '_').ToArray());
+
+    [GeneratedRegex(@"^([A-Za-z][A-Za-z0-9+.\-]*)://", RegexOptions.CultureInvariant)]
+    private static partial Regex UriScheme();
+
+    // libpq: key = value, value optionally single-quoted; keys start a word.
+    [GeneratedRegex(@"(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:'(?:\\.|[^'])*'|\S*)", RegexOptions.CultureInvariant)]
+    private static partial Regex LibpqKey();
+}
