@@ -45,7 +45,7 @@ internal static class TSqlTypeMapper
     private static TSqlColumnType Unknown(QualifiedName name) =>
         new(new SqlType { Kind = TypeKind.Other, UserType = name }, false, false, Unknown: true);
 
-    private static TSqlColumnType? Builtin(string name, IList<Literal> args)
+    internal static TSqlColumnType? Builtin(string name, IList<Literal> args)
     {
         var max = args.Count > 0 && args[0] is MaxLiteral;
         int? Arg(int i) => args.Count > i && args[i] is not MaxLiteral &&

@@ -1,0 +1,314 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using PluRelSql.Schema;
+using PluRelSql.Schema.TSql;
+
+namespace PluRelSql.Storage.SqlServer;
+
+// Rows of the sys.* queries in SqlServerIntrospector, one class per query; Dapper fills them by column name.
+public sealed class CatalogTable
+{
+    public int ObjectId { get; set; }
+    public string SchemaName { get; set; } = "";
+    public string TableName { get; set; } = "";
+}
+
+public sealed class CatalogColumn
+{
+    public int ObjectId { get; set; }
+    public int ColumnId { get; set; }
+    public string Name { get; set; } = "";
+    /// <summary>The system type (TYPE_NAME(system_type_id); the CLR type's own name for geography, hierarchyid…).</summary>
+    public string SystemType { get; set; } = "";
+    public bool IsUserDefined { get; set; }
+    public string? UserTypeSchema { get; set; }
+    public string? UserTypeName { get; set; }
+    public int MaxLength { get; set; }
+    public int Precision { get; set; }
+    public int Scale { get; set; }
+    public bool IsNullable { get; set; }
+    public bool IsIdentity { get; set; }
+    public long? IdentitySeed { get; set; }
+    public long? IdentityIncrement { get; set; }
+    public string? ComputedDefinition { get; set; }
+    public string? DefaultName { get; set; }
+    public string? DefaultDefinition { get; set; }
+    public string? CollationName { get; set; }
+    /// <summary>sys.columns.generated_always_type: 0 none, 1/2 ROW START/END, 7/8 … transaction ids and sequence numbers.</summary>
+    public int GeneratedAlwaysType { get; set; }
+}
+
+public sealed class CatalogAliasType
+{
+    public string SchemaName { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string SystemType { get; set; } = "";
+    public int MaxLength { get; set; }
+    public int Precision { get; set; }
+    public int Scale { get; set; }
+    public bool IsNullable { get; set; }
+}
+
+public sealed class CatalogKeyColumn
+{
+    public int ObjectId { get; set; }
+    public string Name { get; set; } = "";
+    /// <summary>PK or UQ.</summary>
+    public string Type { get; set; } = "";
+    public string ColumnName { get; set; } = "";
+    public int KeyOrdinal { get; set; }
+}
+
+public sealed class CatalogForeignKeyColumn
+{
+    public int ObjectId { get; set; }
+    public string Name { get; set; } = "";
+    public string RefSchema { get; set; } = "";
+    public string RefTable { get; set; } = "";
+    public string ColumnName { get; set; } = "";
+    public string RefColumnName { get; set; } = "";
+    public int Ordinal { get; set; }
+    /// <summary>0 NO ACTION, 1 CASCADE, 2 SET NULL, 3 SET DEFAULT.</summary>
+    public int DeleteAction { get; set; }
+    public int UpdateAction { get; set; }
+}
+
+public sealed class CatalogCheck
+{
+    public int ObjectId { get; set; }
+    public string Name { get; set; } = "";
+    public string Definition { get; set; } = "";
+}
+
+public sealed class CatalogIndexColumn
+{
+    public int ObjectId { get; set; }
+    public string Name { get; set; } = "";
+    public bool IsUnique { get; set; }
+    /// <summary>CLUSTERED or NONCLUSTERED.</summary>
+    public string TypeDesc { get; set; } = "";
+    public string? FilterDefinition { get; set; }
+    public string ColumnName { get; set; } = "";
+    public int KeyOrdinal { get; set; }
+    public int IndexColumnId { get; set; }
+    public bool IsDescending { get; set; }
+    public bool IsIncluded { get; set; }
+}
+
+public sealed class CatalogSequence
+{
+    public string SchemaName { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string TypeName { get; set; } = "";
+    public long? StartValue { get; set; }
+    public long? Increment { get; set; }
+    public long? MinValue { get; set; }
+    public long? MaxValue { get; set; }
+    public bool IsCycling { get; set; }
+}
+
+/// <summary>Everything the introspector reads, as rows: what <see cref="SqlServerCatalog.Build"/> maps.</summary>
+public sealed class CatalogRows
+{
+    public IReadOnlyList<CatalogTable> Tables { get; init; } = [];
+    public IReadOnlyList<CatalogColumn> Columns { get; init; } = [];
+    public IReadOnlyList<CatalogAliasType> AliasTypes { get; init; } = [];
+    public IReadOnlyList<CatalogKeyColumn> Keys { get; init; } = [];
+    public IReadOnlyList<CatalogForeignKeyColumn> ForeignKeys { get; init; } = [];
+    public IReadOnlyList<CatalogCheck> Checks { get; init; } = [];
+    public IReadOnlyList<CatalogIndexColumn> Indexes { get; init; } = [];
+    public IReadOnlyList<CatalogSequence> Sequences { get; init; } = [];
+    /// <summary>The database's default collation: columns that use it are listed without a collation, as a script
+    /// that does not name one.</summary>
+    public string? DefaultCollation { get; init; }
+}
+
+/// <summary>Maps SQL Server catalog rows to the <see cref="SchemaGraph"/> the T-SQL script reader builds for the same
+/// schema: types through <see cref="TSqlCatalog.MapType"/>, CHECKs parsed by the same converter, defaults and
+/// computed columns without the parentheses the catalog adds, alias types as domains, IDENTITY as
+/// <see cref="IdentityKind.Always"/> with seed and increment, DEFAULT NEXT VALUE FOR as a sequence column.</summary>
+public static partial class SqlServerCatalog
+{
+    public static SchemaGraph Build(CatalogRows rows, IReadOnlyCollection<string>? schemas = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var graph = new SchemaGraph();
+        bool Wanted(string schema) => schemas is null || schemas.Count == 0 || schemas.Contains(schema, StringComparer.OrdinalIgnoreCase);
+
+        var domains = new Dictionary<(string, string), DomainType>();
+        foreach (var a in rows.AliasTypes.OrderBy(a => a.SchemaName, StringComparer.Ordinal).ThenBy(a => a.Name, StringComparer.Ordinal))
+        {
+            var mapped = TSqlCatalog.MapType(a.SystemType, a.MaxLength, a.Precision, a.Scale);
+            var domain = new DomainType
+            {
+                Name = new QualifiedName(a.SchemaName, a.Name),
+                BaseType = mapped.Type with { Domain = null },
+                NotNull = !a.IsNullable,
+            };
+            domains[(a.SchemaName.ToUpperInvariant(), a.Name.ToUpperInvariant())] = domain;
+            graph.Domains.Add(domain);
+        }
+
+        foreach (var s in rows.Sequences.Where(s => Wanted(s.SchemaName)))
+            graph.Sequences.Add(new SequenceDef
+            {
+                Name = new QualifiedName(s.SchemaName, s.Name),
+                DataType = s.TypeName.ToLowerInvariant() switch
+                {
+                    "tinyint" or "smallint" => "smallint",
+                    "int" => "integer",
+                    _ => "bigint",
+                },
+                Start = s.StartValue ?? 1,
+                Increment = s.Increment ?? 1,
+                MinValue = s.MinValue,
+                MaxValue = s.MaxValue,
+                Cycle = s.IsCycling,
+            });
+
+        var byId = new Dictionary<int, TableDef>();
+        var columnsOf = rows.Columns.GroupBy(c => c.ObjectId).ToDictionary(g => g.Key, g => g.OrderBy(c => c.ColumnId).ToList());
+        foreach (var t in rows.Tables.Where(t => Wanted(t.SchemaName))
+                     .OrderBy(t => t.SchemaName, StringComparer.Ordinal).ThenBy(t => t.TableName, StringComparer.Ordinal))
+        {
+            var table = new TableDef { Name = new QualifiedName(t.SchemaName, t.TableName) };
+            foreach (var c in columnsOf.GetValueOrDefault(t.ObjectId) ?? [])
+                table.Columns.Add(Column(c, domains, rows.DefaultCollation, graph));
+            byId[t.ObjectId] = table;
+            graph.Tables.Add(table);
+        }
+
+        foreach (var key in rows.Keys.Where(k => byId.ContainsKey(k.ObjectId)).GroupBy(k => (k.ObjectId, k.Name)))
+        {
+            var table = byId[key.Key.ObjectId];
+            var def = new KeyConstraint { Name = key.Key.Name, Columns = key.OrderBy(k => k.KeyOrdinal).Select(k => k.ColumnName).ToList() };
+            if (key.First().Type.Trim() == "PK")
+            {
+                table.PrimaryKey = def;
+                foreach (var c in def.Columns) table.Column(c).Nullable = false;
+            }
+            else table.Uniques.Add(def);
+        }
+
+        foreach (var fk in rows.ForeignKeys.Where(k => byId.ContainsKey(k.ObjectId)).GroupBy(k => (k.ObjectId, k.Name)))
+        {
+            var cols = fk.OrderBy(k => k.Ordinal).ToList();
+            byId[fk.Key.ObjectId].ForeignKeys.Add(new ForeignKey
+            {
+                Name = fk.Key.Name,
+                Columns = cols.Select(k => k.ColumnName).ToList(),
+                RefTable = new QualifiedName(cols[0].RefSchema, cols[0].RefTable),
+                RefColumns = cols.Select(k => k.RefColumnName).ToList(),
+                OnDelete = Action(cols[0].DeleteAction),
+                OnUpdate = Action(cols[0].UpdateAction),
+            });
+        }
+
+        foreach (var check in rows.Checks.Where(c => byId.ContainsKey(c.ObjectId)))
+        {
+            var table = byId[check.ObjectId];
+            table.Checks.Add(TSqlCatalog.ParseCheck(check.Name, check.Definition, table));
+        }
+
+        foreach (var index in rows.Indexes.Where(i => byId.ContainsKey(i.ObjectId)).GroupBy(i => (i.ObjectId, i.Name)))
+        {
+            var table = byId[index.Key.ObjectId];
+            var first = index.First();
+            graph.Indexes.Add(new IndexDef
+            {
+                Name = index.Key.Name,
+                Table = table.Name,
+                Sql = IndexSql(table.Name, index.Key.Name, first, index.ToList()),
+                Unique = first.IsUnique,
+            });
+        }
+        return graph;
+    }
+
+    private static ColumnDef Column(CatalogColumn c, Dictionary<(string, string), DomainType> domains, string? defaultCollation,
+        SchemaGraph graph)
+    {
+        var column = new ColumnDef { Name = c.Name, Type = SqlType.Of(TypeKind.Other), Nullable = c.IsNullable };
+        if (c.ComputedDefinition is { } computed)
+        {
+            // As the script reader: a computed column's type is the server's business; it is never loaded.
+            column.GeneratedExpression = TSqlCatalog.StripParentheses(computed);
+            return column;
+        }
+        if (c.IsUserDefined && c.UserTypeName is { } alias &&
+            domains.TryGetValue(((c.UserTypeSchema ?? "dbo").ToUpperInvariant(), alias.ToUpperInvariant()), out var domain))
+            column.Type = domain.BaseType with { Domain = domain.Name };
+        else if (c.IsUserDefined && c.UserTypeName is { } clr)
+            column.Type = new SqlType { Kind = TypeKind.Other, UserType = new QualifiedName(c.UserTypeSchema ?? "dbo", clr) };
+        else
+        {
+            var mapped = TSqlCatalog.MapType(c.SystemType, c.MaxLength, c.Precision, c.Scale);
+            column.Type = mapped.Type;
+            if (mapped.ServerGenerated)
+            {
+                column.GeneratedExpression = "rowversion";
+                column.Nullable = false;
+            }
+        }
+        if (c.GeneratedAlwaysType != 0)
+            column.GeneratedExpression = "GENERATED ALWAYS AS " + c.GeneratedAlwaysType switch
+            {
+                1 => "ROW START",
+                2 => "ROW END",
+                _ => $"(generated_always_type {c.GeneratedAlwaysType})",
+            };
+        if (c.IsIdentity)
+        {
+            column.Identity = IdentityKind.Always;
+            column.IdentitySeed = c.IdentitySeed;
+            column.IdentityIncrement = c.IdentityIncrement;
+            column.Nullable = false;
+        }
+        if (c.DefaultDefinition is { } dflt)
+        {
+            column.Default = TSqlCatalog.StripParentheses(dflt);
+            if (NextValueFor().Match(column.Default) is { Success: true } m && column.Identity == IdentityKind.None)
+            {
+                var name = new QualifiedName(Unbracket(m.Groups["schema"].Success ? m.Groups["schema"].Value : "dbo"), Unbracket(m.Groups["name"].Value));
+                column.Identity = IdentityKind.Sequence;
+                column.Sequence = graph.Sequences.Find(s =>
+                    s.Name.Schema.Equals(name.Schema, StringComparison.OrdinalIgnoreCase) &&
+                    s.Name.Name.Equals(name.Name, StringComparison.OrdinalIgnoreCase))?.Name ?? name;
+            }
+        }
+        if (c.CollationName is { } collation && !string.Equals(collation, defaultCollation, StringComparison.OrdinalIgnoreCase))
+            column.Collation = collation;
+        return column;
+    }
+
+    private static string Unbracket(string s) =>
+        s.Length >= 2 && s[0] == '[' && s[^1] == ']' ? s[1..^1].Replace("]]", "]", StringComparison.Ordinal) : s;
+
+    private static ReferentialAction Action(int code) => code switch
+    {
+        1 => ReferentialAction.Cascade,
+        2 => ReferentialAction.SetNull,
+        3 => ReferentialAction.SetDefault,
+        _ => ReferentialAction.NoAction,
+    };
+
+    /// <summary>The index as T-SQL, as a script would create it (kept for re-emission, like the reader's IndexDef.Sql).</summary>
+    private static string IndexSql(QualifiedName table, string name, CatalogIndexColumn first, List<CatalogIndexColumn> columns)
+    {
+        var sb = new StringBuilder("CREATE ");
+        if (first.IsUnique) sb.Append("UNIQUE ");
+        sb.Append(first.TypeDesc.Equals("CLUSTERED", StringComparison.OrdinalIgnoreCase) ? "CLUSTERED " : "NONCLUSTERED ");
+        sb.Append("INDEX ").Append(SqlServerNames.Quote(name)).Append(" ON ").Append(SqlServerNames.Quote(table)).Append(" (");
+        sb.Append(string.Join(", ", columns.Where(c => !c.IsIncluded).OrderBy(c => c.KeyOrdinal)
+            .Select(c => SqlServerNames.Quote(c.ColumnName) + (c.IsDescending ? " DESC" : " ASC"))));
+        sb.Append(')');
+        var included = columns.Where(c => c.IsIncluded).OrderBy(c => c.IndexColumnId).Select(c => SqlServerNames.Quote(c.ColumnName)).ToList();
+        if (included.Count > 0) sb.Append(" INCLUDE (").Append(string.Join(", ", included)).Append(')');
+        if (!string.IsNullOrEmpty(first.FilterDefinition)) sb.Append(" WHERE ").Append(first.FilterDefinition);
+        return sb.ToString();
+    }
+
+    [GeneratedRegex(@"^NEXT\s+VALUE\s+FOR\s+(?:(?<schema>\[(?:[^\]]|\]\])+\]|\w+)\.)?(?<name>\[(?:[^\]]|\]\])+\]|\w+)\s*$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NextValueFor();
+}
