@@ -61,9 +61,34 @@ public static class TSqlCatalog
         {
             Name = name,
             Expression = definition.Substring(condition.StartOffset, condition.FragmentLength),
-            Predicate = TSqlCheckConverter.Convert(condition,
-                n => table.Columns.Find(c => c.Name.Equals(n, StringComparison.OrdinalIgnoreCase))),
+            Predicate = RestoreIn(TSqlCheckConverter.Convert(condition,
+                n => table.Columns.Find(c => c.Name.Equals(n, StringComparison.OrdinalIgnoreCase)))),
         };
+    }
+
+    /// <summary>SQL Server stores <c>x IN ('a','b')</c> as <c>([x]='a' OR [x]='b')</c>: such an OR of equalities of
+    /// one column with constants is read back as the IN list it was written as.</summary>
+    private static CheckPredicate? RestoreIn(CheckPredicate? p)
+    {
+        switch (p)
+        {
+            case OrPredicate alternatives when alternatives.Terms.Count > 1 &&
+                                     alternatives.Terms.All(t => t is ComparePredicate { Op: CompareOp.Eq, Left: ColumnOperand, Right: ConstOperand }):
+            {
+                var terms = alternatives.Terms.Cast<ComparePredicate>().ToList();
+                var column = ((ColumnOperand)terms[0].Left).Column;
+                if (terms.Any(t => ((ColumnOperand)t.Left).Column != column)) return p;
+                return new InPredicate(terms[0].Left, terms.Select(t => ((ConstOperand)t.Right).Value).ToList(), Negated: false);
+            }
+            case AndPredicate both:
+                return new AndPredicate(both.Terms.Select(t => RestoreIn(t)!).ToList());
+            case OrPredicate either:
+                return new OrPredicate(either.Terms.Select(t => RestoreIn(t)!).ToList());
+            case NotPredicate negated:
+                return new NotPredicate(RestoreIn(negated.Inner)!);
+            default:
+                return p;
+        }
     }
 
     /// <summary>Default and computed-column definitions come wrapped in parentheses (<c>((0))</c>,
