@@ -1,7 +1,7 @@
 using System.Globalization;
 using Npgsql;
 using PluRelSql.Schema;
-using PluRelSql.Storage.Postgres;
+using PluRelSql.Storage;
 
 namespace PluRelSql.Tokenization;
 
@@ -71,10 +71,16 @@ public sealed class RelationalSnapshot
     public long TotalCells => CellStart[NodeCount];
 
     /// <summary>Reads one SQL schema of a PostgreSQL database.</summary>
-    public static async Task<RelationalSnapshot> LoadAsync(NpgsqlConnection conn, string schema, CancellationToken ct = default)
+    public static Task<RelationalSnapshot> LoadAsync(NpgsqlConnection conn, string schema, CancellationToken ct = default) =>
+        LoadAsync(DatabaseSession.Of(conn), schema, ct);
+
+    /// <summary>Reads one SQL schema of a PostgreSQL or SQL Server database: the schema comes from the server's
+    /// catalog, statistics and rows from SQL in the server's dialect (<see cref="SnapshotSql"/>).</summary>
+    public static async Task<RelationalSnapshot> LoadAsync(DatabaseSession session, string schema, CancellationToken ct = default)
     {
-        var graph = await PgIntrospector.ReadAsync(conn, [schema]);
-        return await SnapshotLoader.LoadAsync(conn, schema, graph, ct);
+        ArgumentNullException.ThrowIfNull(session);
+        var graph = await session.ReadSchemaAsync([schema], ct);
+        return await SnapshotLoader.LoadAsync(session.Connection, SnapshotSql.For(session.Provider), schema, graph, ct);
     }
 
     internal static SemanticType? Classify(SqlType t) => t.IsArray ? null : t.Kind switch

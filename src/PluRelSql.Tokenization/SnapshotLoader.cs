@@ -1,12 +1,13 @@
+using System.Data.Common;
 using System.Text;
-using Npgsql;
 using PluRelSql.Schema;
 
 namespace PluRelSql.Tokenization;
 
 /// <summary>Streams the rows of one schema into a <see cref="RelationalSnapshot"/>. Statistics come from SQL
 /// aggregates; rows come from one ordered SELECT per table; foreign keys are resolved through an in-memory key
-/// index once every table is read (parents may come after children in catalog order).</summary>
+/// index once every table is read (parents may come after children in catalog order). The SQL comes from an
+/// <see cref="ISnapshotSql"/>, the rows through plain ADO.NET: PostgreSQL and SQL Server are read by the same code.</summary>
 internal static class SnapshotLoader
 {
     private sealed class TablePlan
@@ -21,7 +22,7 @@ internal static class SnapshotLoader
         public List<string?[]> FkValues { get; } = [];
     }
 
-    public static async Task<RelationalSnapshot> LoadAsync(NpgsqlConnection conn, string schema, SchemaGraph graph, CancellationToken ct)
+    public static async Task<RelationalSnapshot> LoadAsync(DbConnection conn, ISnapshotSql sql, string schema, SchemaGraph graph, CancellationToken ct)
     {
         var tables = graph.LoadableTables.Where(t => t.Name.Schema == schema).OrderBy(t => t.Name.Name, StringComparer.Ordinal).ToList();
         var plans = new List<TablePlan>();
@@ -50,7 +51,7 @@ internal static class SnapshotLoader
                 ForeignKeys = t.ForeignKeys.Where(fk => tables.Any(p => p.Name == graph.LoadedTableOf(fk.RefTable))).ToList(),
             });
         }
-        await ComputeStatistics(conn, plans, ct);
+        await ComputeStatistics(conn, sql, plans, ct);
 
         // Rows.
         var nodeTable = new List<int>();
@@ -70,23 +71,23 @@ internal static class SnapshotLoader
             foreach (var set in referencedSets) plan.KeyIndex[set] = new Dictionary<string, int>(StringComparer.Ordinal);
             var select = new List<string>();
             var keyColumns = referencedSets.SelectMany(s => s.Split(',')).Distinct().ToList();
-            select.AddRange(keyColumns.Select(c => SqlIdent.Quote(c) + "::text"));
+            select.AddRange(keyColumns.Select(c => sql.Text(sql.Column(c), t.Column(c).Type)));
             var fkColumns = plan.ForeignKeys.SelectMany(fk => fk.Columns).Distinct().ToList();
-            select.AddRange(fkColumns.Select(c => SqlIdent.Quote(c) + "::text"));
-            select.Add(plan.Info.TimeColumn is { } tc ? $"extract(epoch from {SqlIdent.Quote(tc)})::float8" : "NULL::float8");
+            select.AddRange(fkColumns.Select(c => sql.Text(sql.Column(c), t.Column(c).Type)));
+            select.Add(plan.Info.TimeColumn is { } tc ? sql.EpochSeconds(sql.Column(tc)) : sql.NullFloat);
             foreach (var (c, f) in plan.Features)
                 select.Add(f.Type switch
                 {
-                    SemanticType.Number => SqlIdent.Quote(c.Name) + "::float8",
-                    SemanticType.Boolean => $"{SqlIdent.Quote(c.Name)}::int::float8",
-                    SemanticType.DateTime => $"extract(epoch from {SqlIdent.Quote(c.Name)})::float8",
-                    _ => SqlIdent.Quote(c.Name) + "::text",
+                    SemanticType.Number => sql.Float(sql.Column(c.Name)),
+                    SemanticType.Boolean => sql.BoolFloat(sql.Column(c.Name)),
+                    SemanticType.DateTime => sql.EpochSeconds(sql.Column(c.Name)),
+                    _ => sql.Text(sql.Column(c.Name), c.Type),
                 });
-            // Qualified: a bare name in ORDER BY would bind to the ::text output column of the same name.
-            var order = t.PrimaryKey is { } pk ? " ORDER BY " + string.Join(", ", pk.Columns.Select(c => "src." + SqlIdent.Quote(c))) : "";
+            // Qualified: a bare name in ORDER BY would bind to the text output column of the same name.
+            var order = t.PrimaryKey is { } pk ? " ORDER BY " + string.Join(", ", pk.Columns.Select(c => "src." + sql.Column(c))) : "";
             var first = nodeTable.Count;
             var info = new SnapshotTable { Id = plan.Info.Id, Name = t.Name, FirstNode = first, Columns = plan.Info.Columns, TimeColumn = plan.Info.TimeColumn };
-            await using (var cmd = new NpgsqlCommand($"SELECT {string.Join(", ", select)} FROM {t.Name.ToSql()} AS src{order}", conn))
+            await using (var cmd = Command(conn, $"SELECT {string.Join(", ", select)} FROM {sql.Table(t.Name)} AS src{order}"))
             await using (var r = await cmd.ExecuteReaderAsync(ct))
             {
                 // Ordinals resolved once per table, not per row.
@@ -192,7 +193,7 @@ internal static class SnapshotLoader
         };
     }
 
-    private static string? KeyText(NpgsqlDataReader r, int[] ordinals)
+    private static string? KeyText(DbDataReader r, int[] ordinals)
     {
         var sb = new StringBuilder();
         foreach (var o in ordinals)
@@ -206,7 +207,16 @@ internal static class SnapshotLoader
 
     /// <summary>Column statistics by the server: count/avg/stddev_samp per number and boolean column (std 1 when 0 or
     /// undefined), and one pooled mean/population std over every datetime cell of the schema (RT spec §1.3).</summary>
-    private static async Task ComputeStatistics(NpgsqlConnection conn, List<TablePlan> plans, CancellationToken ct)
+    private static DbCommand Command(DbConnection conn, string text)
+    {
+        var cmd = conn.CreateCommand();
+        cmd.CommandText = text;
+        // Full scans of large tables: no client-side timeout.
+        cmd.CommandTimeout = 0;
+        return cmd;
+    }
+
+    private static async Task ComputeStatistics(DbConnection conn, ISnapshotSql sql, List<TablePlan> plans, CancellationToken ct)
     {
         var datetimeParts = new List<string>();
         foreach (var plan in plans)
@@ -214,26 +224,26 @@ internal static class SnapshotLoader
             var exprs = new List<string>();
             foreach (var (c, f) in plan.Features)
             {
-                var q = SqlIdent.Quote(c.Name);
+                var q = sql.Column(c.Name);
                 switch (f.Type)
                 {
                     case SemanticType.Number:
-                        exprs.Add($"count({q}), avg({q}::float8), stddev_samp({q}::float8)");
+                        exprs.Add(sql.CountMeanStd(q, sql.Float(q)));
                         break;
                     case SemanticType.Boolean:
-                        exprs.Add($"count({q}), avg({q}::int::float8), stddev_samp({q}::int::float8)");
+                        exprs.Add(sql.CountMeanStd(q, sql.BoolFloat(q)));
                         break;
                     case SemanticType.DateTime:
-                        exprs.Add($"count({q}), NULL::float8, NULL::float8");
-                        datetimeParts.Add($"SELECT extract(epoch from {q})::float8 AS e FROM {plan.Def.Name.ToSql()}");
+                        exprs.Add(sql.CountMeanStd(q, sql.NullFloat));
+                        datetimeParts.Add($"SELECT {sql.EpochSeconds(q)} AS e FROM {sql.Table(plan.Def.Name)}");
                         break;
                     default:
-                        exprs.Add($"count({q}), NULL::float8, NULL::float8");
+                        exprs.Add(sql.CountMeanStd(q, sql.NullFloat));
                         break;
                 }
             }
             if (exprs.Count == 0) continue;
-            await using var cmd = new NpgsqlCommand($"SELECT {string.Join(", ", exprs)} FROM {plan.Def.Name.ToSql()}", conn);
+            await using var cmd = Command(conn, $"SELECT {string.Join(", ", exprs)} FROM {sql.Table(plan.Def.Name)}");
             await using var r = await cmd.ExecuteReaderAsync(ct);
             await r.ReadAsync(ct);
             for (var i = 0; i < plan.Features.Count; i++)
@@ -245,8 +255,8 @@ internal static class SnapshotLoader
             }
         }
         if (datetimeParts.Count == 0) return;
-        await using (var cmd = new NpgsqlCommand(
-            $"SELECT avg(e), stddev_pop(e) FROM ({string.Join(" UNION ALL ", datetimeParts)}) s WHERE e IS NOT NULL", conn))
+        await using (var cmd = Command(conn,
+            $"SELECT {sql.MeanStdPop} FROM ({string.Join(" UNION ALL ", datetimeParts)}) s WHERE e IS NOT NULL"))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             await r.ReadAsync(ct);

@@ -1,0 +1,77 @@
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
+using Npgsql;
+using PluRelSql.Schema;
+using PluRelSql.Storage.Postgres;
+using PluRelSql.Storage.SqlServer;
+
+namespace PluRelSql.Storage;
+
+/// <summary>An open connection to either server, with what readers need that differs per driver: the schema
+/// (pg_catalog or sys.* introspection) and the list of schemas that hold tables. Everything else a reader does goes
+/// through <see cref="Connection"/> as plain ADO.NET, so the drivers stay in this project.</summary>
+public sealed class DatabaseSession : IAsyncDisposable
+{
+    private DatabaseSession(DatabaseProvider provider, DbConnection connection)
+    {
+        Provider = provider;
+        Connection = connection;
+    }
+
+    public DatabaseProvider Provider { get; }
+    public DbConnection Connection { get; }
+
+    /// <summary>Opens <paramref name="connectionString"/> (an Npgsql or SqlClient connection string, as the provider says).</summary>
+    public static async Task<DatabaseSession> OpenAsync(DatabaseProvider provider, string connectionString, CancellationToken ct = default)
+    {
+        DbConnection conn = provider == DatabaseProvider.Postgres
+            ? new NpgsqlConnection(connectionString)
+            : new SqlConnection(connectionString);
+        try
+        {
+            await conn.OpenAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await conn.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new DatabaseSession(provider, conn);
+    }
+
+    /// <summary>Wraps an open PostgreSQL connection (the caller keeps owning it only if it does not dispose this).</summary>
+    public static DatabaseSession Of(NpgsqlConnection conn) => new(DatabaseProvider.Postgres, conn);
+
+    /// <summary>Wraps an open SQL Server connection.</summary>
+    public static DatabaseSession Of(SqlConnection conn) => new(DatabaseProvider.SqlServer, conn);
+
+    /// <summary>The graph of the given schemas (all user schemas when null).</summary>
+    public Task<SchemaGraph> ReadSchemaAsync(IReadOnlyCollection<string>? schemas = null, CancellationToken ct = default) =>
+        Provider == DatabaseProvider.Postgres
+            ? PgIntrospector.ReadAsync((NpgsqlConnection)Connection, schemas, ct)
+            : SqlServerIntrospector.ReadAsync((SqlConnection)Connection, schemas, ct);
+
+    /// <summary>User schemas that hold at least one table, in name order.</summary>
+    public async Task<IReadOnlyList<string>> ListSchemasAsync(CancellationToken ct = default)
+    {
+        await using var cmd = Connection.CreateCommand();
+        cmd.CommandText = Provider == DatabaseProvider.Postgres
+            ? """
+              SELECT n.nspname FROM pg_namespace n
+              WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+                AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p'))
+              ORDER BY 1
+              """
+            : """
+              SELECT DISTINCT s.name FROM sys.tables t JOIN sys.schemas s ON s.schema_id = t.schema_id
+              WHERE t.is_ms_shipped = 0 AND t.temporal_type <> 1
+              ORDER BY 1
+              """;
+        var result = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false)) result.Add(r.GetString(0));
+        return result;
+    }
+
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+}
