@@ -31,6 +31,8 @@ public static class ExitCodes
         catch (LoadException e) { return Fail(Database, e.Message); }
         catch (PostgresException e) { return Fail(Database, $"{e.MessageText}{(e.Detail is { } d ? $" ({d})" : "")}"); }
         catch (NpgsqlException e) { return Fail(Database, e.InnerException is { } inner ? $"{e.Message}: {inner.Message}" : e.Message); }
+        // SQL Server (SqlException) and any other driver's errors.
+        catch (System.Data.Common.DbException e) { return Fail(Database, e.Message); }
         catch (ClusterException e) { return Fail(Database, e.Message); }
         catch (OperationCanceledException) { return Fail(Failure, "cancelled; the target was left as it was"); }
     }

@@ -1,27 +1,17 @@
 using System.Text.RegularExpressions;
-using Npgsql;
 using PluRelSql.Tokenization;
 
 namespace PluRelSql.Cli;
 
-/// <summary>Reads the schemas of a database that match a shell-style glob (each schema is one database to the model).</summary>
+/// <summary>Reads the schemas of a database (PostgreSQL or SQL Server) that match a shell-style glob (each schema is one
+/// database to the model).</summary>
 public static class Snapshots
 {
     public static async Task<List<RelationalSnapshot>> LoadAsync(Target target, string pattern, TextWriter log, CancellationToken ct)
     {
         var regex = new Regex("^" + GlobToRegex(pattern) + "$", RegexOptions.CultureInvariant);
-        await using var conn = new NpgsqlConnection(target.ConnectionString);
-        await conn.OpenAsync(ct);
-        var schemas = new List<string>();
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT n.nspname FROM pg_namespace n
-            WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
-              AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p'))
-            ORDER BY 1
-            """, conn))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-                if (regex.IsMatch(r.GetString(0))) schemas.Add(r.GetString(0));
+        await using var session = await target.OpenAsync(ct);
+        var schemas = (await session.ListSchemasAsync(ct)).Where(s => regex.IsMatch(s)).ToList();
         if (schemas.Count == 0) throw new UsageException($"no schema of {target.Describe()} matches '{pattern}'");
         return await LoadAsync(conn, target, schemas, log, ct);
     }
@@ -40,7 +30,7 @@ public static class Snapshots
         var result = new List<RelationalSnapshot>();
         foreach (var s in schemas)
         {
-            var snap = await RelationalSnapshot.LoadAsync(conn, s, ct);
+            var snap = await RelationalSnapshot.LoadAsync(session, s, ct);
             log.WriteLine($"  read {target.Database}.{s}: {snap.Tables.Count} tables, {snap.NodeCount:N0} rows, {snap.TotalCells:N0} cells");
             result.Add(snap);
         }

@@ -1,36 +1,63 @@
 using Npgsql;
 using PluRelSql.Schema;
+using PluRelSql.Storage;
 using PluRelSql.Storage.Postgres;
+using PluRelSql.Storage.SqlServer;
 
 namespace PluRelSql.Cli;
 
-/// <summary>Where a command connects: <c>--db</c> when given, else the embedded cluster under ./.plurel/pg (started
-/// on demand). <c>--database NAME</c> picks the database on that server.</summary>
+/// <summary>Where a command connects: <c>--db</c> when given (PostgreSQL or SQL Server, told apart by the connection
+/// string or by <c>--provider</c>), else the embedded cluster under ./.plurel/pg (started on demand).
+/// <c>--database NAME</c> picks the database on that server.</summary>
 public sealed class Target
 {
-    private Target(NpgsqlConnectionStringBuilder builder, bool embedded)
+    private readonly NpgsqlConnectionStringBuilder? _pg;
+    private readonly Microsoft.Data.SqlClient.SqlConnectionStringBuilder? _ms;
+
+    private Target(NpgsqlConnectionStringBuilder pg, bool embedded)
     {
-        Builder = builder;
+        _pg = pg;
         Embedded = embedded;
+        Provider = DatabaseProvider.Postgres;
     }
 
-    public NpgsqlConnectionStringBuilder Builder { get; }
-    public bool Embedded { get; }
-    public string Database => Builder.Database ?? "postgres";
+    private Target(Microsoft.Data.SqlClient.SqlConnectionStringBuilder ms)
+    {
+        _ms = ms;
+        Provider = DatabaseProvider.SqlServer;
+    }
 
-    public string ConnectionString => Builder.ConnectionString;
+    public DatabaseProvider Provider { get; }
+    public bool Embedded { get; }
+
+    public string Database => _pg is not null
+        ? _pg.Database ?? "postgres"
+        : string.IsNullOrEmpty(_ms!.InitialCatalog) ? "master" : _ms.InitialCatalog;
+
+    public string ConnectionString => _pg?.ConnectionString ?? _ms!.ConnectionString;
 
     /// <summary>The same server, another database (e.g. the maintenance database for CREATE DATABASE).</summary>
-    public string ConnectionStringFor(string database) =>
-        new NpgsqlConnectionStringBuilder(Builder.ConnectionString) { Database = database }.ConnectionString;
+    public string ConnectionStringFor(string database) => _pg is not null
+        ? new NpgsqlConnectionStringBuilder(_pg.ConnectionString) { Database = database }.ConnectionString
+        : new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(_ms!.ConnectionString) { InitialCatalog = database }.ConnectionString;
 
-    public string Describe() => $"{Builder.Host}:{Builder.Port}/{Database}{(Embedded ? " (embedded)" : "")}";
+    public string Describe() => _pg is not null
+        ? $"{_pg.Host}:{_pg.Port}/{Database}{(Embedded ? " (embedded)" : "")}"
+        : SqlServerConnectionString.Describe(_ms!);
 
     public static EmbeddedCluster Cluster() =>
         EmbeddedCluster.At(Path.Combine(Directory.GetCurrentDirectory(), ".plurel", "pg"));
 
-    public static async Task<Target> Resolve(string? db, string? database, CancellationToken ct)
+    /// <param name="provider">What <c>--provider</c> said (postgres | sqlserver), or null to tell from <paramref name="db"/>.</param>
+    public static async Task<Target> Resolve(string? db, string? database, CancellationToken ct, string? provider = null)
     {
+        var chosen = Choose(db, provider);
+        if (chosen == DatabaseProvider.SqlServer)
+        {
+            var ms = SqlServerConnectionString.Parse(db!);
+            if (database is not null) ms.InitialCatalog = database;
+            return new Target(ms);
+        }
         if (db is not null)
         {
             var b = PgConnectionString.Parse(db);
@@ -43,9 +70,45 @@ public sealed class Target
         return new Target(eb, embedded: true);
     }
 
+    /// <summary>The provider for <c>--db</c> and <c>--provider</c>; bad or ambiguous input is a usage error (exit 2).</summary>
+    internal static DatabaseProvider Choose(string? db, string? provider)
+    {
+        try
+        {
+            if (db is null)
+            {
+                var stated = provider is null ? DatabaseProvider.Postgres : ProviderDetection.ParseName(provider);
+                if (stated == DatabaseProvider.SqlServer)
+                    throw new UsageException("--provider sqlserver needs --db with a SQL Server connection string " +
+                                             "(Server=host,1433;Database=…;User Id=…;Password=…;TrustServerCertificate=true)");
+                return stated;
+            }
+            return ProviderDetection.Detect(db, provider);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    /// <summary>For commands that only work against PostgreSQL.</summary>
+    public void RequirePostgres(string command)
+    {
+        if (Provider != DatabaseProvider.Postgres)
+            throw new UsageException($"{command} loads into PostgreSQL only; --db names a SQL Server");
+    }
+
+    /// <summary>Opens a session on the target database (either server).</summary>
+    public Task<DatabaseSession> OpenAsync(CancellationToken ct) => DatabaseSession.OpenAsync(Provider, ConnectionString, ct);
+
     /// <summary>CREATE DATABASE when it does not exist (optionally dropping it first). Returns true when it was created.</summary>
     public async Task<bool> EnsureDatabase(bool recreate, CancellationToken ct)
     {
+        if (Provider == DatabaseProvider.SqlServer)
+        {
+            try { return await SqlServerDatabases.EnsureAsync(ConnectionString, recreate, ct); }
+            catch (FormatException e) { throw new UsageException(e.Message); }
+        }
         var name = Database;
         await using var conn = new NpgsqlConnection(ConnectionStringFor(name == "postgres" ? "template1" : "postgres"));
         await conn.OpenAsync(ct);

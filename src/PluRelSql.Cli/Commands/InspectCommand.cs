@@ -1,8 +1,6 @@
 using System.CommandLine;
-using Npgsql;
 using PluRelSql.Schema;
 using PluRelSql.Schema.Output;
-using PluRelSql.Storage.Postgres;
 
 namespace PluRelSql.Cli.Commands;
 
@@ -12,11 +10,12 @@ public static class InspectCommand
     public static Command Create()
     {
         var schema = new Option<string[]>("--schema", "-s") { Description = "Schema file(s) to read (repeatable; e.g. tpch-dss.ddl and tpch-dss.ri together)." };
-        var db = new Option<string>("--db") { Description = "Read a live database instead: libpq URI or Npgsql connection string." };
+        var db = new Option<string>("--db") { Description = "Read a live database instead: libpq URI, Npgsql or SqlClient connection string." };
+        var provider = PopulateCommand.ProviderOption();
         var database = new Option<string>("--database") { Description = "Database name (overrides the one in --db; with neither --schema nor --db: a database of the embedded cluster)." };
         var format = new Option<string>("--format", "-f") { Description = "text, json or mermaid.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "mermaid");
-        var cmd = new Command("inspect", "Show the table graph of a schema file or a live database.") { schema, db, database, format };
+        var cmd = new Command("inspect", "Show the table graph of a schema file or a live database.") { schema, db, provider, database, format };
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
             var files = pr.GetValue(schema) ?? [];
@@ -27,10 +26,9 @@ public static class InspectCommand
                 graph = SchemaFiles.Read(files, Console.Error);
             else
             {
-                var target = await Target.Resolve(conn, pr.GetValue(database), ct);
-                await using var c = new NpgsqlConnection(target.ConnectionString);
-                await c.OpenAsync(ct);
-                graph = await PgIntrospector.ReadAsync(c);
+                var target = await Target.Resolve(conn, pr.GetValue(database), ct, pr.GetValue(provider));
+                await using var session = await target.OpenAsync(ct);
+                graph = await session.ReadSchemaAsync(ct: ct);
             }
             Console.Out.Write(pr.GetValue(format) switch
             {

@@ -13,7 +13,8 @@ public static class ModelCommands
 
     public static Command Train()
     {
-        var db = new Option<string>("--db") { Description = "Database to read (default: the embedded cluster)." };
+        var db = new Option<string>("--db") { Description = "Database to read, PostgreSQL or SQL Server (default: the embedded cluster)." };
+        var provider = PopulateCommand.ProviderOption();
         var database = new Option<string>("--database") { Description = "Database name on that server." };
         var schemas = new Option<string>("--schemas") { Description = "Shell-style glob over schema names; each schema is one database (e.g. 'plurel_0000[0-3]').", DefaultValueFactory = _ => "*" };
         var steps = new Option<int>("--steps") { Description = "Train until this step.", Required = true };
@@ -30,11 +31,11 @@ public static class ModelCommands
         var threads = new Option<int>("--threads") { Description = "Torch CPU threads (1 is fastest on shared 2-core machines).", DefaultValueFactory = _ => 1 };
         var cmd = new Command("train", "Pretrain a Relational Transformer on the rows of live databases (masked-cell prediction).")
         {
-            db, database, schemas, steps, output, device, dModel, layers, heads, tokens, context, seed, lr, threads,
+            db, provider, database, schemas, steps, output, device, dModel, layers, heads, tokens, context, seed, lr, threads,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
-            var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
+            var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct, pr.GetValue(provider));
             var ctxLen = pr.GetValue(context);
             var batch = Math.Max(1, pr.GetValue(tokens) / ctxLen);
             var outDir = pr.GetValue(output)!;
@@ -128,7 +129,8 @@ public static class ModelCommands
     public static Command Eval()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "Folder written by plurel train.", Required = true };
-        var db = new Option<string>("--db") { Description = "Database to read (default: the embedded cluster)." };
+        var db = new Option<string>("--db") { Description = "Database to read, PostgreSQL or SQL Server (default: the embedded cluster)." };
+        var provider = PopulateCommand.ProviderOption();
         var database = new Option<string>("--database") { Description = "Database name on that server." };
         var schemas = new Option<string>("--schemas") { Description = "Shell-style glob over schema names.", DefaultValueFactory = _ => "*" };
         var cells = new Option<int>("--cells") { Description = "Masked cells to evaluate.", DefaultValueFactory = _ => 2000 };
@@ -137,13 +139,13 @@ public static class ModelCommands
         format.AcceptOnlyFromAmong("text", "json");
         var cmd = new Command("eval", "Mask random cells of the given databases and compare the model with column baselines.")
         {
-            checkpoint, db, database, schemas, cells, seed, format,
+            checkpoint, db, provider, database, schemas, cells, seed, format,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
             var dir = pr.GetValue(checkpoint)!;
             if (!File.Exists(Path.Combine(dir, Trainer.ConfigFile))) throw new UsageException($"{dir}: no checkpoint ({Trainer.ConfigFile} missing)");
-            var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
+            var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct, pr.GetValue(provider));
             var snaps = await Snapshots.LoadAsync(target, pr.GetValue(schemas)!, Console.Error, ct);
             using var model = Trainer.LoadModel(dir);
             var cfg = model.Config;

@@ -3,8 +3,11 @@ using System.Globalization;
 using Npgsql;
 using PluRelSql.Generation;
 using PluRelSql.Schema;
+using PluRelSql.Schema.Dialects;
 using PluRelSql.Schema.Output;
+using PluRelSql.Storage;
 using PluRelSql.Storage.Postgres;
+using PluRelSql.Storage.SqlServer;
 
 namespace PluRelSql.Cli.Commands;
 
@@ -14,7 +17,8 @@ public static class PopulateCommand
     public static Command Create()
     {
         var schema = new Option<string[]>("--schema", "-s") { Description = "Schema file(s) (repeatable).", Required = true };
-        var db = new Option<string>("--db") { Description = "Target: libpq URI or Npgsql connection string (default: the embedded cluster)." };
+        var db = new Option<string>("--db") { Description = "Target: libpq URI, Npgsql or SqlClient connection string (default: the embedded cluster)." };
+        var provider = ProviderOption();
         var database = new Option<string>("--database", "-d") { Description = "Target database (default: the one in --db; on the embedded cluster: named after the schema file)." };
         var create = new Option<bool>("--create") { Description = "Create the database if needed and the schema's objects before loading." };
         var recreate = new Option<bool>("--recreate") { Description = "Drop the database first, then as --create." };
@@ -29,17 +33,25 @@ public static class PopulateCommand
         var threads = CommonOptions.Threads();
         var cmd = new Command("populate", "Fill a database from a schema file with generated, constraint-valid rows (one transaction).")
         {
-            schema, db, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads,
+            schema, db, provider, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(() => Run(new Args(
             pr.GetValue(schema) ?? [], pr.GetValue(db), pr.GetValue(database), pr.GetValue(create) || pr.GetValue(recreate),
             pr.GetValue(recreate), pr.GetValue(seed), pr.GetValue(rows) ?? [], pr.GetValue(scale), pr.GetValue(truncate),
-            pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel", pr.GetValue(threads)), ct)));
+            pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel", pr.GetValue(threads), pr.GetValue(provider)), ct)));
         return cmd;
     }
 
+    /// <summary><c>--provider postgres|sqlserver</c>: which server <c>--db</c> is, when its text does not say.</summary>
+    internal static Option<string> ProviderOption()
+    {
+        var provider = new Option<string>("--provider") { Description = "postgres or sqlserver (default: told from --db)." };
+        provider.AcceptOnlyFromAmong("postgres", "sqlserver");
+        return provider;
+    }
+
     private sealed record Args(string[] Schema, string? Db, string? Database, bool Create, bool Recreate, ulong Seed,
-        string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine, int Threads);
+        string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine, int Threads, string? Provider);
 
     private static async Task<int> Run(Args a, CancellationToken ct)
     {
@@ -50,7 +62,8 @@ public static class PopulateCommand
         var graph = SchemaFiles.Read(a.Schema, Console.Error, SqlDialect.PostgreSql);
         var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale };
         var databaseName = a.Database ?? (a.Db is null ? DefaultDatabaseName(a.Schema[0]) : null);
-        var target = await Target.Resolve(a.Db, databaseName, ct);
+        var target = await Target.Resolve(a.Db, databaseName, ct, a.Provider);
+        if (target.Provider == DatabaseProvider.SqlServer) return await RunSqlServer(a, graph, options, target, ct);
 
         // What the server cannot hold is reported before anything is planned or written.
         PgCompatibility.Report compat;
@@ -64,21 +77,7 @@ public static class PopulateCommand
             throw new UsageException("the target server cannot hold this schema:" + Environment.NewLine + "  " +
                                      string.Join(Environment.NewLine + "  ", compat.Problems));
 
-        GenerationPlan plan;
-        try { plan = GenerationPlanner.Create(graph, options); }
-        catch (ArgumentException e) { throw new UsageException(e.Message); }
-        if (!a.Create && plan.Order.AheadForeignKeys.FirstOrDefault(x => !x.Key.InitiallyDeferred) is { Key: not null } ahead)
-            throw new UsageException(
-                $"{ahead.Table.Name}: foreign key {ahead.Key.Name ?? string.Join(", ", ahead.Key.Columns)} closes a cycle of NOT NULL foreign keys, " +
-                "so its rows are loaded before those of " + ahead.Key.RefTable + ": that needs the key added after the data (use --create) " +
-                "or declared DEFERRABLE INITIALLY DEFERRED");
-        foreach (var (table, check) in graph.Tables.SelectMany(t => t.Checks.Where(c => c.Predicate is null).Select(c => (t, c))))
-            Console.Error.WriteLine($"warning: {table.Name}: CHECK ({check.Expression}) is beyond what the generator understands; " +
-                                    "rows may violate it, and then the load fails as a whole");
-        IRowGenerator generator = a.PluRelEngine
-            ? new ConstrainedPluRelGenerator(plan, new PluRelSql.Generation.PluRel.PluRelDatabase(graph, plan.RowCounts, a.Seed,
-                options: new PluRelSql.Generation.PluRel.PluRelRuntimeOptions { Threads = a.Threads }))
-            : new ConstraintAwareGenerator(plan);
+        var (plan, generator) = Plan(a, graph, options);
 
         var created = false;
         if (a.Create)
@@ -112,6 +111,70 @@ public static class PopulateCommand
         return ExitCodes.Ok;
     }
 
+    /// <summary>populate into SQL Server: a PostgreSQL schema is first converted to T-SQL (its warnings are printed),
+    /// rows are generated for the converted graph (the one the server holds), and SqlBulkCopy loads them all or nothing.</summary>
+    private static async Task<int> RunSqlServer(Args a, SchemaGraph graph, GenerationOptions options, Target target, CancellationToken ct)
+    {
+        if (graph.Dialect != SqlDialect.TSql)
+        {
+            var converted = DialectConverter.Convert(graph, SqlDialect.TSql);
+            foreach (var warning in converted.Warnings) Console.Error.WriteLine($"note: {warning}");
+            graph = converted.Graph;
+        }
+        var (plan, generator) = Plan(a, graph, options);
+
+        var created = false;
+        if (a.Create)
+        {
+            created = await target.EnsureDatabase(a.Recreate, ct);
+            if (!created &&
+                await SqlServerDatabases.FirstExistingTableAsync(target.ConnectionString, graph.Tables.Select(t => t.Name), ct) is { } existing)
+                throw ExistingTable(target, existing);
+        }
+        var pre = a.Create ? TSqlDdlWriter.PreData(graph) : [];
+        var post = a.Create ? TSqlDdlWriter.PostData(graph) : [];
+        Console.Error.WriteLine($"populating {target.Describe()}: {plan.Order.Tables.Count} tables, {plan.TotalRows:N0} rows, seed {a.Seed}");
+        LoadReport result;
+        try
+        {
+            result = await LoadProgressView.Run(plan, progress =>
+                new SqlServerLoader().LoadAsync(target.ConnectionString, plan, generator,
+                    new LoadOptions { PreDataSql = pre, PostDataSql = post, Truncate = a.Truncate, BatchSize = a.BatchSize },
+                    progress, ct));
+        }
+        catch when (created)
+        {
+            try { await SqlServerDatabases.DropAsync(target.ConnectionString, CancellationToken.None); }
+            catch (System.Data.Common.DbException e)
+            {
+                Console.Error.WriteLine($"warning: could not drop the half-made database \"{target.Database}\": {e.Message}");
+            }
+            throw;
+        }
+        Summary.Print(result, Console.Out);
+        if (a.Report is not null) await File.WriteAllTextAsync(a.Report, Summary.Json(result), ct);
+        return ExitCodes.Ok;
+    }
+
+    private static (GenerationPlan, IRowGenerator) Plan(Args a, SchemaGraph graph, GenerationOptions options)
+    {
+        GenerationPlan plan;
+        try { plan = GenerationPlanner.Create(graph, options); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        foreach (var (table, check) in graph.Tables.SelectMany(t => t.Checks.Where(c => c.Predicate is null).Select(c => (t, c))))
+            Console.Error.WriteLine($"warning: {table.Name}: CHECK ({check.Expression}) is beyond what the generator understands; " +
+                                    "rows may violate it, and then the load fails as a whole");
+        IRowGenerator generator = a.PluRelEngine
+            ? new ConstrainedPluRelGenerator(plan, new PluRelSql.Generation.PluRel.PluRelDatabase(graph, plan.RowCounts, a.Seed,
+                options: new PluRelSql.Generation.PluRel.PluRelRuntimeOptions { Threads = a.Threads }))
+            : new ConstraintAwareGenerator(plan);
+        return (plan, generator);
+    }
+
+    private static UsageException ExistingTable(Target target, QualifiedName table) => new(
+        $"database \"{target.Database}\" already has table {table}: use --recreate to start over, " +
+        "or leave out --create to fill the existing tables (add --truncate to replace their rows)");
+
     internal static GenerationOptions ParseRows(IEnumerable<string> specs)
     {
         long defaultRows = 1000;
@@ -144,10 +207,7 @@ public static class PopulateCommand
         {
             await using var cmd = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", conn);
             cmd.Parameters.AddWithValue(t.Name.ToSql());
-            if (await cmd.ExecuteScalarAsync(ct) is true)
-                throw new UsageException(
-                    $"database \"{target.Database}\" already has table {t.Name}: use --recreate to start over, " +
-                    "or leave out --create to fill the existing tables (add --truncate to replace their rows)");
+            if (await cmd.ExecuteScalarAsync(ct) is true) throw ExistingTable(target, t.Name);
         }
     }
 

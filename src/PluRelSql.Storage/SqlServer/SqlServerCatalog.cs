@@ -132,7 +132,8 @@ public static partial class SqlServerCatalog
     public static SchemaGraph Build(CatalogRows rows, IReadOnlyCollection<string>? schemas = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var graph = new SchemaGraph();
+        // Expression texts (defaults, CHECKs, computed columns, indexes) are the server's T-SQL.
+        var graph = new SchemaGraph { Dialect = SqlDialect.TSql };
         bool Wanted(string schema) => schemas is null || schemas.Count == 0 || schemas.Contains(schema, StringComparer.OrdinalIgnoreCase);
 
         var domains = new Dictionary<(string, string), DomainType>();
