@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using PluRelSql.Cli.Commands;
 
@@ -7,6 +8,11 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // The process runs with ICU (SqlClient needs it) but formats and parses as in invariant mode, whatever LANG says.
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
         var root = new RootCommand("plurel — read a schema, generate constraint-valid rows the PluRel way, bulk-load them into a real database.")
         {
             DbCommands.Create(),
