@@ -9,7 +9,7 @@ namespace PluRelSql.Tokenization.Tests;
 public sealed class SnapshotTests(ClusterFixture pg)
 {
     // A tiny shop in the spirit of RT spec §8.2: two entity tables and a timed activity table.
-    private const string Ddl = """
+    internal const string Ddl = """
         CREATE TABLE customer (id int PRIMARY KEY, age int, city text, vip boolean);
         CREATE TABLE product (sku text PRIMARY KEY, price numeric(8,2) NOT NULL, category text);
         CREATE TABLE "order" (
