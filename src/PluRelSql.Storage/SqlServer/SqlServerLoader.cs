@@ -51,7 +51,7 @@ public sealed class SqlServerLoader
                 current = table;
                 currentColumns = targets[table.Name].Order;
                 var tableClock = Stopwatch.StartNew();
-                var rows = await CopyTableAsync(conn, tx, generator, table, plan.Rows(table), targets[table.Name].Types,
+                var rows = await CopyTableAsync(conn, tx, generator, table, plan.Rows(table), targets[table.Name],
                     options.BatchSize, progress, ct).ConfigureAwait(false);
                 loads.Add(new TableLoad(table.Name, rows, tableClock.Elapsed.TotalSeconds));
             }
@@ -108,7 +108,10 @@ public sealed class SqlServerLoader
 
     /// <summary>The bulk copy of one table: destination, column mappings by name (so the target's column order and
     /// extra computed or defaulted columns do not matter), batching and streaming.</summary>
-    internal static SqlBulkCopy CreateBulkCopy(SqlConnection conn, SqlTransaction? tx, TableDef table, int batchSize)
+    /// <param name="destinationNames">Graph column name → the target's own spelling (bulk copy matches mapped names
+    /// case-sensitively, while SQL Server's default collations let a table spell them in any case).</param>
+    internal static SqlBulkCopy CreateBulkCopy(SqlConnection conn, SqlTransaction? tx, TableDef table, int batchSize,
+        IReadOnlyDictionary<string, string>? destinationNames = null)
     {
         var bulk = new SqlBulkCopy(conn, BulkOptions, tx)
         {
@@ -120,11 +123,14 @@ public sealed class SqlServerLoader
             BulkCopyTimeout = 0,
         };
         foreach (var c in table.Columns.Where(c => c.IsLoaded))
-            bulk.ColumnMappings.Add(new SqlBulkCopyColumnMapping(c.Name, c.Name));
+            bulk.ColumnMappings.Add(new SqlBulkCopyColumnMapping(c.Name,
+                destinationNames is not null && destinationNames.TryGetValue(c.Name, out var actual) ? actual : c.Name));
         return bulk;
     }
 
-    private sealed record TargetTable(Dictionary<string, string> Types, List<string> Order);
+    /// <summary>A target table's columns: type by name and the name as the table spells it (both keyed
+    /// case-insensitively), and the names in column_id order.</summary>
+    private sealed record TargetTable(Dictionary<string, string> Types, Dictionary<string, string> Names, List<string> Order);
 
     /// <summary>Runs PreDataSql, then checks every target table (exists, has the planned columns, is empty — or is
     /// emptied when asked). Returns each table's column types by name and its columns in column_id order.</summary>
@@ -198,8 +204,10 @@ public sealed class SqlServerLoader
         {
             var name = Match(wanted, new QualifiedName(r.GetString(0), r.GetString(1)));
             if (name is not { } n) continue;
-            if (!result.TryGetValue(n, out var target)) result[n] = target = new TargetTable(new(StringComparer.OrdinalIgnoreCase), []);
+            if (!result.TryGetValue(n, out var target))
+                result[n] = target = new TargetTable(new(StringComparer.OrdinalIgnoreCase), new(StringComparer.OrdinalIgnoreCase), []);
             target.Types[r.GetString(2)] = r.IsDBNull(3) ? "sql_variant" : r.GetString(3);
+            target.Names[r.GetString(2)] = r.GetString(2);
             target.Order.Add(r.GetString(2));
         }
         return result;
@@ -234,7 +242,7 @@ public sealed class SqlServerLoader
     /// <summary>Bulk copy of one table. A producer task generates the next batches (a bounded channel holds at most a
     /// few) while SqlBulkCopy sends the current one.</summary>
     private static async Task<long> CopyTableAsync(SqlConnection conn, SqlTransaction tx, IRowGenerator generator,
-        TableDef table, long total, IReadOnlyDictionary<string, string> destinationTypes, int batchSize,
+        TableDef table, long total, TargetTable target, int batchSize,
         IProgress<TableProgress>? progress, CancellationToken ct)
     {
         progress?.Report(new TableProgress(table.Name, 0, total));
@@ -266,9 +274,9 @@ public sealed class SqlServerLoader
 
         try
         {
-            await using var reader = new RowBatchDataReader(table, channel.Reader.ReadAllAsync(stop.Token), destinationTypes,
+            await using var reader = new RowBatchDataReader(table, channel.Reader.ReadAllAsync(stop.Token), target.Types,
                 done => progress?.Report(new TableProgress(table.Name, done, total)));
-            using var bulk = CreateBulkCopy(conn, tx, table, batchSize);
+            using var bulk = CreateBulkCopy(conn, tx, table, batchSize, target.Names);
             await bulk.WriteToServerAsync(reader, ct).ConfigureAwait(false);
             if (reader.RowsRead != total)
                 throw new InvalidOperationException($"the generator produced {reader.RowsRead} rows, the plan says {total}");

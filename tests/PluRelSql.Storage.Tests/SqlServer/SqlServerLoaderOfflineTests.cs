@@ -40,8 +40,11 @@ public sealed class SqlServerLoaderOfflineTests
 
         var odd = new TableDef { Name = new QualifiedName("sales", "order]x") };
         odd.Columns.Add(new ColumnDef { Name = "a", Type = SqlType.Of(TypeKind.Integer) });
-        using var bulk2 = SqlServerLoader.CreateBulkCopy(conn, null, odd, 1);
+        using var bulk2 = SqlServerLoader.CreateBulkCopy(conn, null, odd, 1, new Dictionary<string, string> { ["a"] = "A" });
         Assert.Equal("[sales].[order]]x]", bulk2.DestinationTableName);
+        // The target's own spelling: bulk copy matches destination names case-sensitively.
+        var only = Assert.Single(bulk2.ColumnMappings.Cast<SqlBulkCopyColumnMapping>());
+        Assert.Equal(("a", "A"), (only.SourceColumn, only.DestinationColumn));
     }
 
     [Fact]
