@@ -139,7 +139,10 @@ public static class PopulateCommand
         {
             result = await LoadProgressView.Run(plan, progress =>
                 new SqlServerLoader().LoadAsync(target.ConnectionString, plan, generator,
-                    new LoadOptions { PreDataSql = pre, PostDataSql = post, Truncate = a.Truncate, BatchSize = a.BatchSize },
+                    new LoadOptions
+                    {
+                        PreDataSql = pre, PostDataSql = post, Truncate = a.Truncate, BatchSize = a.BatchSize, GenerateThreads = a.Threads,
+                    },
                     progress, ct));
         }
         catch when (created)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Data.SqlClient;
 using PluRelSql.Generation;
@@ -29,6 +30,7 @@ public sealed class SqlServerLoader
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(options);
         if (options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be positive");
+        if (options.GenerateThreads <= 0) throw new ArgumentOutOfRangeException(nameof(options), "GenerateThreads must be positive");
 
         await using var conn = new SqlConnection(LoadConnectionString(connectionString));
         await conn.OpenAsync(ct).ConfigureAwait(false);
@@ -46,13 +48,14 @@ public sealed class SqlServerLoader
             phase = "copy";
             clock.Restart();
             var loads = new List<TableLoad>();
+            var timing = new GenerateTiming();
             foreach (var table in tables)
             {
                 current = table;
                 currentColumns = targets[table.Name].Order;
                 var tableClock = Stopwatch.StartNew();
                 var rows = await CopyTableAsync(conn, tx, generator, table, plan.Rows(table), targets[table.Name],
-                    options.BatchSize, progress, ct).ConfigureAwait(false);
+                    options.BatchSize, options.GenerateThreads, timing, progress, ct).ConfigureAwait(false);
                 loads.Add(new TableLoad(table.Name, rows, tableClock.Elapsed.TotalSeconds));
             }
             current = null;
@@ -70,6 +73,8 @@ public sealed class SqlServerLoader
                 Tables = loads,
                 CreateSeconds = createSeconds,
                 CopySeconds = copySeconds,
+                GenerateWaitSeconds = timing.WaitSeconds,
+                GenerateThreadSeconds = timing.GenerateSeconds,
                 ConstrainSeconds = clock.Elapsed.TotalSeconds,
             };
         }
@@ -239,17 +244,19 @@ public sealed class SqlServerLoader
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Bulk copy of one table. A producer task generates the next batches (a bounded channel holds at most a
-    /// few) while SqlBulkCopy sends the current one.</summary>
+    /// <summary>Bulk copy of one table. A producer task generates the next batches (up to
+    /// <paramref name="generateThreads"/> at once, handed over in row order; a bounded channel holds a few) while
+    /// SqlBulkCopy sends the current one.</summary>
     private static async Task<long> CopyTableAsync(SqlConnection conn, SqlTransaction tx, IRowGenerator generator,
-        TableDef table, long total, TargetTable target, int batchSize,
+        TableDef table, long total, TargetTable target, int batchSize, int generateThreads, GenerateTiming timing,
         IProgress<TableProgress>? progress, CancellationToken ct)
     {
         progress?.Report(new TableProgress(table.Name, 0, total));
         if (total == 0) return 0;
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var channel = Channel.CreateBounded<RowBatch>(new BoundedChannelOptions(3)
+        var threads = Math.Max(1, generateThreads);
+        var channel = Channel.CreateBounded<RowBatch>(new BoundedChannelOptions(2 + threads)
         {
             SingleReader = true,
             SingleWriter = true,
@@ -259,9 +266,19 @@ public sealed class SqlServerLoader
         {
             try
             {
-                for (long start = 0; start < total; start += batchSize)
+                // A batch is a pure function of its range: generating several at once cannot change the rows or their order.
+                var inFlight = new Queue<Task<RowBatch>>();
+                long next = 0;
+                while (next < total || inFlight.Count > 0)
                 {
-                    var batch = generator.Generate(table, start, (int)Math.Min(batchSize, total - start));
+                    while (next < total && inFlight.Count < threads)
+                    {
+                        var start = next;
+                        var count = (int)Math.Min(batchSize, total - start);
+                        inFlight.Enqueue(threads == 1 ? Task.FromResult(Timed(start, count)) : Task.Run(() => Timed(start, count), stop.Token));
+                        next += count;
+                    }
+                    var batch = await inFlight.Dequeue().ConfigureAwait(false);
                     await channel.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
                 }
                 channel.Writer.Complete();
@@ -272,9 +289,33 @@ public sealed class SqlServerLoader
             }
         }, stop.Token);
 
+        RowBatch Timed(long start, int count)
+        {
+            var began = Stopwatch.GetTimestamp();
+            var batch = generator.Generate(table, start, count);
+            timing.AddGenerate(Stopwatch.GetElapsedTime(began));
+            return batch;
+        }
+
+        // What the bulk copy reads: the channel, timing how long it waited for the generator.
+        async IAsyncEnumerable<RowBatch> Batches([EnumeratorCancellation] CancellationToken token = default)
+        {
+            while (true)
+            {
+                var waited = Stopwatch.GetTimestamp();
+                if (!channel.Reader.TryRead(out var batch))
+                {
+                    if (!await channel.Reader.WaitToReadAsync(token).ConfigureAwait(false)) yield break;
+                    if (!channel.Reader.TryRead(out batch)) continue;
+                }
+                timing.AddWait(Stopwatch.GetElapsedTime(waited));
+                yield return batch;
+            }
+        }
+
         try
         {
-            await using var reader = new RowBatchDataReader(table, channel.Reader.ReadAllAsync(stop.Token), target.Types,
+            await using var reader = new RowBatchDataReader(table, Batches(stop.Token), target.Types,
                 done => progress?.Report(new TableProgress(table.Name, done, total)));
             using var bulk = CreateBulkCopy(conn, tx, table, batchSize, target.Names);
             await bulk.WriteToServerAsync(reader, ct).ConfigureAwait(false);
@@ -322,6 +363,21 @@ public sealed class SqlServerLoader
             }
         }
     }
+}
+
+/// <summary>Thread-seconds inside the generator and seconds the bulk copy waited for it (as PgLoader reports them).</summary>
+internal sealed class GenerateTiming
+{
+    private long _generateTicks;
+    private long _waitTicks;
+
+    public void AddGenerate(TimeSpan t) => Interlocked.Add(ref _generateTicks, t.Ticks);
+
+    public void AddWait(TimeSpan t) => Interlocked.Add(ref _waitTicks, t.Ticks);
+
+    public double GenerateSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _generateTicks)).TotalSeconds;
+
+    public double WaitSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _waitTicks)).TotalSeconds;
 }
 
 /// <summary>T-SQL identifiers and literals.</summary>
