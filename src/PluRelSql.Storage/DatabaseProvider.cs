@@ -33,8 +33,11 @@ public static partial class ProviderDetection
         "integratedsecurity", "encrypt", "trustservercertificate", "multipleactiveresultsets", "multisubnetfailover",
         "applicationintent", "attachdbfilename", "failoverpartner", "packetsize", "workstationid", "wsid",
         "connectretrycount", "connectretryinterval", "authentication", "hostnameincertificate", "servercertificate",
-        "transactionbinding", "typesystemversion", "columnencryptionsetting", "poolblockingperiod", "uid", "pwd",
+        "transactionbinding", "typesystemversion", "columnencryptionsetting", "poolblockingperiod",
     };
+
+    // Npgsql takes Server as a synonym of Host: next to PostgreSQL-only keys (Server=h;Port=5432) it means PostgreSQL.
+    private const string SharedServerKey = "server";
 
     /// <summary>The provider for <paramref name="connection"/>; <paramref name="explicitProvider"/> is what
     /// <c>--provider</c> said (postgres | sqlserver), or null.</summary>
@@ -86,6 +89,8 @@ public static partial class ProviderDetection
         var keys = Keys(text);
         var pg = keys.Where(k => PostgresKeys.Contains(k)).Distinct().ToList();
         var ms = keys.Where(k => SqlServerKeys.Contains(k)).Distinct().ToList();
+        if (pg.Count > 0 && ms.All(k => k == SharedServerKey))
+            return (DatabaseProvider.Postgres, "keywords " + string.Join(", ", pg));
         if (pg.Count > 0 && ms.Count > 0)
             return (null, $"PostgreSQL keywords {string.Join(", ", pg)} and SQL Server keywords {string.Join(", ", ms)} together");
         if (pg.Count > 0) return (DatabaseProvider.Postgres, "keywords " + string.Join(", ", pg));

@@ -20,7 +20,7 @@ public sealed class SqlServerCliTests
 
     [Theory]
     [InlineData("Database=x;Password=p", null)]
-    [InlineData("Host=h;Server=s", null)]
+    [InlineData("Host=h;Initial Catalog=s", null)]
     [InlineData("postgresql://u@h/db", "sqlserver")]
     [InlineData(null, "sqlserver")]
     public void Ambiguous_contradicting_or_incomplete_choices_are_usage_errors(string? db, string? provider) =>
@@ -36,6 +36,10 @@ public sealed class SqlServerCliTests
         var clash = Cli.Plurel("inspect", "--db", "postgresql://u@127.0.0.1:1/x", "--provider", "sqlserver");
         Assert.True(clash.ExitCode == 2, clash.ToString());
         Assert.Contains("contradicts", clash.StdErr);
+
+        var master = Cli.Plurel("populate", "--schema", Path.Combine(Repo.Root, "schemas", "bench.sql"), "--db", "Server=127.0.0.1,1;User Id=sa");
+        Assert.True(master.ExitCode == 2, master.ToString());
+        Assert.Contains("not master", master.StdErr);
 
         var sample = Cli.Plurel("sample", "--seed", "1", "--db", "Server=127.0.0.1,1;Database=x");
         Assert.True(sample.ExitCode == 2, sample.ToString());
@@ -136,18 +140,22 @@ public sealed class SqlServerCliTests
             _ = p.StandardOutput.ReadToEndAsync();
             _ = p.StandardError.ReadToEndAsync();
 
-            // Uncommitted bulk-loaded rows already count in the partition stats: wait for them, then kill the client.
+            // Wait until the server runs the load's BULK INSERT and rows arrive (uncommitted rows count in the partition
+            // stats), then kill the client outright.
+            const string bulkSql = "SELECT COUNT(*) FROM sys.dm_exec_requests WHERE command LIKE N'BULK%' AND database_id = DB_ID()";
             const string rowsSql = "SELECT COALESCE(SUM(row_count), 0) FROM sys.dm_db_partition_stats WHERE index_id IN (0, 1) AND OBJECTPROPERTY(object_id, 'IsUserTable') = 1";
             var sw = Stopwatch.StartNew();
+            TimeSpan? bulkSeen = null;
             long copied = 0;
             while (sw.Elapsed < TimeSpan.FromSeconds(90) && !p.HasExited)
             {
+                if (bulkSeen is null && await SqlServerTarget.ScalarAsync<int>(name, bulkSql) > 0) bulkSeen = sw.Elapsed;
                 copied = await SqlServerTarget.ScalarAsync<long>(name, rowsSql);
-                if (copied > 10_000) break;
+                if (copied > 10_000 || sw.Elapsed - bulkSeen > TimeSpan.FromSeconds(3)) break;
                 await Task.Delay(50);
             }
             Assert.False(p.HasExited, "populate finished before it could be killed");
-            Assert.True(copied > 10_000, "never saw the bulk copy in progress");
+            Assert.True(bulkSeen is not null, "never saw the bulk copy in progress");
             p.Kill(entireProcessTree: true); // SIGKILL
             await p.WaitForExitAsync();
 

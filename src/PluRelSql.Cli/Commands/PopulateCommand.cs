@@ -115,13 +115,10 @@ public static class PopulateCommand
     /// rows are generated for the converted graph (the one the server holds), and SqlBulkCopy loads them all or nothing.</summary>
     private static async Task<int> RunSqlServer(Args a, SchemaGraph graph, GenerationOptions options, Target target, CancellationToken ct)
     {
-        if (graph.Dialect != SqlDialect.TSql)
-        {
-            var converted = DialectConverter.Convert(graph, SqlDialect.TSql);
-            foreach (var warning in converted.Warnings) Console.Error.WriteLine($"note: {warning}");
-            graph = converted.Graph;
-        }
-        var (plan, generator) = Plan(a, graph, options);
+        if (target.Database.Equals("master", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException("name the database to fill: Database=… in --db, or --database NAME (not master)");
+        // SQL Server has no deferrable constraints: a key of a NOT NULL cycle must be added after the data.
+        var (plan, generator) = Plan(a, graph, options, deferrableHelps: false);
 
         var created = false;
         if (a.Create)

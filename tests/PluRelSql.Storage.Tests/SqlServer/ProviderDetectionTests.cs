@@ -11,6 +11,8 @@ public sealed class ProviderDetectionTests
     [InlineData("host=h", DatabaseProvider.Postgres)]
     [InlineData("Host=h;Database=d;Username=u", DatabaseProvider.Postgres)]
     [InlineData("Host=h;Port=5433;Database=d;Password=x", DatabaseProvider.Postgres)]
+    [InlineData("Server=h;Port=5432;Database=d;User Id=postgres", DatabaseProvider.Postgres)] // Npgsql's Server synonym
+    [InlineData("Server=h;Database=d;UID=sa;PWD=x", DatabaseProvider.SqlServer)]
     [InlineData("Server=localhost,1433;User Id=sa;Password=x;TrustServerCertificate=true;Database=shop", DatabaseProvider.SqlServer)]
     [InlineData("Data Source=tcp:db.example,1433;Initial Catalog=shop;Integrated Security=true", DatabaseProvider.SqlServer)]
     [InlineData("server=localhost", DatabaseProvider.SqlServer)]
@@ -20,7 +22,7 @@ public sealed class ProviderDetectionTests
 
     [Theory]
     [InlineData("Database=shop;Password=x")] // keys both drivers accept
-    [InlineData("Host=h;Server=s;Database=d")] // keys of both
+    [InlineData("Host=h;Encrypt=true;Database=d")] // keys of both
     [InlineData("just-a-name")]
     [InlineData("")]
     public void Ambiguous_or_invalid_text_is_refused_with_a_hint(string text)
