@@ -201,6 +201,11 @@ public sealed class RowBatchDataReader : DbDataReader
         if (reader.IsNull(row))
             throw new InvalidCastException($"{_table.Name}.{reader.Column.Name} is NULL in row {RowsRead}");
         if (reader is SqlValueReader<T> typed) return typed.Get(row);
+        // Streaming readers of a max or xml column may ask for the value as a stream instead of the value itself.
+        if (typeof(T) == typeof(TextReader) && reader is SqlValueReader<string> text) return (T)(object)new StringReader(text.Get(row));
+        if (typeof(T) == typeof(Stream) && reader is SqlValueReader<byte[]> bytes) return (T)(object)new MemoryStream(bytes.Get(row), writable: false);
+        if (typeof(T) == typeof(System.Xml.XmlReader) && reader is SqlValueReader<string> xml)
+            return (T)(object)System.Xml.XmlReader.Create(new StringReader(xml.Get(row)));
         var value = GetValue(ordinal);
         return value is T t ? t : throw new InvalidCastException(
             $"{_table.Name}.{reader.Column.Name} is read as {reader.FieldType.Name}, not {typeof(T).Name}");

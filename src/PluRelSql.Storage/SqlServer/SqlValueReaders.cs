@@ -100,7 +100,9 @@ internal abstract class SqlValueReader
         TypeKind.Date => new Mapped<DateOnly, string>(table, column, "nvarchar", v => TextForm(v)),
         TypeKind.Timestamp or TypeKind.TimestampTz => new Mapped<DateTime, string>(table, column, "nvarchar", v => TextForm(v)),
         TypeKind.Time => new Mapped<TimeOnly, string>(table, column, "nvarchar", v => TextForm(v)),
-        TypeKind.TimeTz => new Mapped<DateTimeOffset, string>(table, column, "nvarchar", v => TextForm(v)),
+        // A time with time zone is a time of day and an offset (PostgreSQL's text form), not a date.
+        TypeKind.TimeTz => new Mapped<DateTimeOffset, string>(table, column, "nvarchar",
+            v => v.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.') + v.ToString("zzz", CultureInfo.InvariantCulture)),
         TypeKind.Interval => new Mapped<TimeSpan, string>(table, column, "nvarchar", v => TextForm(v)),
         TypeKind.Uuid => new Mapped<Guid, string>(table, column, "nvarchar", v => TextForm(v)),
         TypeKind.Bytea => new Mapped<byte[], string>(table, column, "nvarchar", v => TextForm(v)),

@@ -177,6 +177,7 @@ public sealed class RowBatchDataReaderTests
         Assert.Equal((byte)200, reader.GetValue(5));
         Assert.True(reader.Read());
         Assert.Equal("[3]", reader.GetValue(0));
+        Assert.Equal(TimeSpan.Zero, reader.GetValue(1));
         Assert.Equal("2024-05-06 07:08:09.5", reader.GetValue(2));
         Assert.Equal(false, reader.GetValue(3));
         Assert.Equal(new byte[] { 0xFF }, reader.GetValue(4));
@@ -184,6 +185,21 @@ public sealed class RowBatchDataReaderTests
         var e = Assert.Throws<LoadException>(() => reader.GetValue(5));
         Assert.Contains("row 2, column tiny", e.Message);
         Assert.Equal("tiny", e.Column);
+    }
+
+    [Fact]
+    public void Time_with_time_zone_into_a_character_column_keeps_time_and_offset()
+    {
+        var table = new TableDef { Name = new QualifiedName("dbo", "tz") };
+        table.Columns.Add(new ColumnDef { Name = "at", Type = SqlType.Of(TypeKind.TimeTz) });
+        var batch = new RowBatch
+        {
+            Table = table, FirstRow = 0, Count = 1,
+            Columns = [Vector(table.Columns[0], new DateTimeOffset(2000, 1, 1, 10, 30, 15, 250, TimeSpan.FromHours(-5)))],
+        };
+        using var reader = new RowBatchDataReader(table, [batch], new Dictionary<string, string> { ["at"] = "nvarchar" });
+        Assert.True(reader.Read());
+        Assert.Equal("10:30:15.25-05:00", reader.GetValue(0));
     }
 
     [Fact]
@@ -207,6 +223,8 @@ public sealed class RowBatchDataReaderTests
             Assert.Equal(bytes, copy.ToArray());
         }
         Assert.Equal("hello", reader.GetTextReader(1).ReadToEnd());
+        Assert.Equal("hello", reader.GetFieldValue<TextReader>(1).ReadToEnd());
+        Assert.Equal(bytes.Length, reader.GetFieldValue<Stream>(0).Length);
         Assert.Equal(10_000, reader.GetBytes(0, 0, null, 0, 0));
         var part = new byte[4];
         Assert.Equal(4, reader.GetBytes(0, 256, part, 0, 4));
