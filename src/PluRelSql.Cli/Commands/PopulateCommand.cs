@@ -3,7 +3,6 @@ using System.Globalization;
 using Npgsql;
 using PluRelSql.Generation;
 using PluRelSql.Schema;
-using PluRelSql.Schema.Dialects;
 using PluRelSql.Schema.Output;
 using PluRelSql.Storage;
 using PluRelSql.Storage.Postgres;
