@@ -13,19 +13,18 @@ public static class Snapshots
         await using var session = await target.OpenAsync(ct);
         var schemas = (await session.ListSchemasAsync(ct)).Where(s => regex.IsMatch(s)).ToList();
         if (schemas.Count == 0) throw new UsageException($"no schema of {target.Describe()} matches '{pattern}'");
-        return await LoadAsync(conn, target, schemas, log, ct);
+        return await LoadAsync(session, target, schemas, log, ct);
     }
 
     /// <summary>Reads the named schemas, in order.</summary>
     public static async Task<List<RelationalSnapshot>> LoadAsync(Target target, IReadOnlyList<string> schemas, TextWriter log, CancellationToken ct)
     {
-        await using var conn = new NpgsqlConnection(target.ConnectionString);
-        await conn.OpenAsync(ct);
-        return await LoadAsync(conn, target, schemas, log, ct);
+        await using var session = await target.OpenAsync(ct);
+        return await LoadAsync(session, target, schemas, log, ct);
     }
 
-    private static async Task<List<RelationalSnapshot>> LoadAsync(NpgsqlConnection conn, Target target, IReadOnlyList<string> schemas,
-        TextWriter log, CancellationToken ct)
+    private static async Task<List<RelationalSnapshot>> LoadAsync(Storage.DatabaseSession session, Target target,
+        IReadOnlyList<string> schemas, TextWriter log, CancellationToken ct)
     {
         var result = new List<RelationalSnapshot>();
         foreach (var s in schemas)

@@ -57,8 +57,11 @@ public static class PopulateCommand
         if (a.Scale <= 0 || double.IsNaN(a.Scale)) throw new UsageException("--scale must be positive");
         if (a.BatchSize is < 1 or > 1_000_000) throw new UsageException("--batch-size must be between 1 and 1000000");
         CommonOptions.CheckThreads(a.Threads);
-        // A T-SQL script is loaded as its PostgreSQL translation (defaults, CHECKs and indexes rewritten).
-        var graph = SchemaFiles.Read(a.Schema, Console.Error, SqlDialect.PostgreSql);
+        // The schema is loaded in the target's dialect: a T-SQL script as its PostgreSQL translation for PostgreSQL, a
+        // PostgreSQL schema as its T-SQL translation for SQL Server (defaults, CHECKs and indexes rewritten).
+        var provider = Target.Choose(a.Db, a.Provider);
+        var graph = SchemaFiles.Read(a.Schema, Console.Error,
+            provider == DatabaseProvider.SqlServer ? SqlDialect.TSql : SqlDialect.PostgreSql);
         var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale };
         var databaseName = a.Database ?? (a.Db is null ? DefaultDatabaseName(a.Schema[0]) : null);
         var target = await Target.Resolve(a.Db, databaseName, ct, a.Provider);
@@ -76,7 +79,7 @@ public static class PopulateCommand
             throw new UsageException("the target server cannot hold this schema:" + Environment.NewLine + "  " +
                                      string.Join(Environment.NewLine + "  ", compat.Problems));
 
-        var (plan, generator) = Plan(a, graph, options);
+        var (plan, generator) = Plan(a, graph, options, deferrableHelps: true);
 
         var created = false;
         if (a.Create)
@@ -110,8 +113,8 @@ public static class PopulateCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>populate into SQL Server: a PostgreSQL schema is first converted to T-SQL (its warnings are printed),
-    /// rows are generated for the converted graph (the one the server holds), and SqlBulkCopy loads them all or nothing.</summary>
+    /// <summary>populate into SQL Server: rows are generated for the T-SQL graph (the one the server holds) and
+    /// SqlBulkCopy loads them all or nothing.</summary>
     private static async Task<int> RunSqlServer(Args a, SchemaGraph graph, GenerationOptions options, Target target, CancellationToken ct)
     {
         if (target.Database.Equals("master", StringComparison.OrdinalIgnoreCase))
@@ -155,11 +158,18 @@ public static class PopulateCommand
         return ExitCodes.Ok;
     }
 
-    private static (GenerationPlan, IRowGenerator) Plan(Args a, SchemaGraph graph, GenerationOptions options)
+    /// <param name="deferrableHelps">PostgreSQL: an existing DEFERRABLE INITIALLY DEFERRED key may close a cycle of
+    /// NOT NULL foreign keys, as it is checked at commit.</param>
+    private static (GenerationPlan, IRowGenerator) Plan(Args a, SchemaGraph graph, GenerationOptions options, bool deferrableHelps)
     {
         GenerationPlan plan;
         try { plan = GenerationPlanner.Create(graph, options); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
+        if (!a.Create && plan.Order.AheadForeignKeys.FirstOrDefault(x => !(deferrableHelps && x.Key.InitiallyDeferred)) is { Key: not null } ahead)
+            throw new UsageException(
+                $"{ahead.Table.Name}: foreign key {ahead.Key.Name ?? string.Join(", ", ahead.Key.Columns)} closes a cycle of NOT NULL foreign keys, " +
+                "so its rows are loaded before those of " + ahead.Key.RefTable + ": that needs the key added after the data (use --create)" +
+                (deferrableHelps ? " or declared DEFERRABLE INITIALLY DEFERRED" : ""));
         foreach (var (table, check) in graph.Tables.SelectMany(t => t.Checks.Where(c => c.Predicate is null).Select(c => (t, c))))
             Console.Error.WriteLine($"warning: {table.Name}: CHECK ({check.Expression}) is beyond what the generator understands; " +
                                     "rows may violate it, and then the load fails as a whole");

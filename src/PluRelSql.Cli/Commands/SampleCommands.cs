@@ -69,61 +69,8 @@ public static class SampleCommands
             var cfg = Config(pr.GetValue(family)!, null, tableRange);
             var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
             target.RequirePostgres(cmd.Name);
-            await target.EnsureDatabase(recreate: false, ct);
-            await using (var conn = new NpgsqlConnection(target.ConnectionString))
-            {
-                await conn.OpenAsync(ct);
-                await Exec(conn, """
-                    CREATE TABLE IF NOT EXISTS public.plurel_manifest (
-                        schema_name text PRIMARY KEY, seed numeric(20) NOT NULL, family text NOT NULL, tables int NOT NULL,
-                        rows bigint NOT NULL, seconds double precision NOT NULL, created_at timestamptz NOT NULL DEFAULT now())
-                    """, ct);
-            }
-            var corpusSeed = pr.GetValue(seed);
-            var sw = Stopwatch.StartNew();
-            long totalRows = 0, skipped = 0;
-            double copy = 0, wait = 0, constrain = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var schema = $"plurel_{i:D5}";
-                var dbSeed = CounterRng.Stream(corpusSeed, (ulong)i).Key;
-                await using var conn = new NpgsqlConnection(target.ConnectionString);
-                await conn.OpenAsync(ct);
-                await using (var done = new NpgsqlCommand("SELECT 1 FROM public.plurel_manifest WHERE schema_name = $1 AND seed = $2", conn))
-                {
-                    done.Parameters.AddWithValue(schema);
-                    done.Parameters.AddWithValue((decimal)dbSeed);
-                    if (await done.ExecuteScalarAsync(ct) is not null)
-                    {
-                        skipped++;
-                        continue;
-                    }
-                }
-                // Half-made or from another seed: start that schema over.
-                await Exec(conn, $"DELETE FROM public.plurel_manifest WHERE schema_name = '{schema}'", ct);
-                await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct);
-                var sampled = Scaled(SchemaSampler.Sample(dbSeed, cfg), pr.GetValue(scale), schema);
-                var graph = sampled.ToSchemaGraph();
-                var report = await Load(target, sampled, graph, threadCount, ct);
-                await using (var ins = new NpgsqlCommand(
-                    "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds) VALUES ($1, $2, $3, $4, $5, $6)", conn))
-                {
-                    ins.Parameters.AddWithValue(schema);
-                    ins.Parameters.AddWithValue((decimal)dbSeed);
-                    ins.Parameters.AddWithValue(sampled.Family.ToString());
-                    ins.Parameters.AddWithValue(sampled.Tables.Count);
-                    ins.Parameters.AddWithValue(report.TotalRows);
-                    ins.Parameters.AddWithValue(report.TotalSeconds);
-                    await ins.ExecuteNonQueryAsync(ct);
-                }
-                totalRows += report.TotalRows;
-                copy += report.CopySeconds;
-                wait += report.GenerateWaitSeconds;
-                constrain += report.ConstrainSeconds + report.CreateSeconds;
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {schema}: {sampled.Family}, {sampled.Tables.Count} tables, {report.TotalRows:N0} rows in {report.TotalSeconds:F2} s"));
-            }
-            var seconds = sw.Elapsed.TotalSeconds;
+            var made = await EnsureCorpus(target, n, pr.GetValue(seed), cfg, pr.GetValue(scale), threadCount, Console.Error, ct);
+            var seconds = made.Seconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"corpus {target.Database}: {n} databases ({made.Skipped} already complete), {made.NewRows:N0} new rows in {seconds:F1} s " +
                 $"({(seconds > 0 ? made.NewRows / seconds : 0):N0} rows/s generated and loaded; generate {made.GenerateWaitSeconds:F1} s, COPY {made.CopySeconds - made.GenerateWaitSeconds:F1} s, " +

@@ -75,6 +75,7 @@ public static class ScalingCommand
             settings.Validate();
             var outDir = Path.GetFullPath(pr.GetValue(output)!);
             var target = await Target.Resolve(pr.GetValue(db), settings.Database, ct);
+            target.RequirePostgres("scaling");
             var outcome = await new ScalingStudy(settings, outDir, Console.Error).RunAsync(target, ct);
             Console.WriteLine($"runs: {outcome.Runs.Count} ({outcome.Skipped.Count} skipped as finished)");
             Console.WriteLine(Line("N", outcome.Fits.Databases));
