@@ -12,6 +12,8 @@ command -v psql >/dev/null || missing+=(postgresql-client)
 command -v readelf >/dev/null || missing+=(binutils)
 # Plots (ScottPlot on SkiaSharp's NoDependencies build) draw text with a TrueType font from /usr/share/fonts.
 compgen -G "/usr/share/fonts/truetype/*/*.ttf" >/dev/null || missing+=(fonts-dejavu-core)
+# The CLI runs with ICU (SqlClient refuses .NET's invariant-globalization mode); Debian 12 ships it as libicu72.
+ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so' || missing+=(libicu72)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get"
   export DEBIAN_FRONTEND=noninteractive
