@@ -215,97 +215,33 @@ public sealed class PgLoader
         var copy = $"COPY {table.Name.ToSql()} ({string.Join(", ", columns.Select(c => SqlIdent.Quote(c.Name)))}) " +
                    $"FROM STDIN (FORMAT BINARY{(freeze ? ", FREEZE" : "")})";
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var threads = Math.Max(1, generateThreads);
-        var channel = Channel.CreateBounded<RowBatch>(new BoundedChannelOptions(2 + threads)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        var producer = Task.Run(async () =>
-        {
-            try
-            {
-                // Up to `threads` batches in flight, handed to the COPY in row order: a batch is a pure function of its
-                // range, so the stream is the same bytes whatever the thread count.
-                var inFlight = new Queue<Task<RowBatch>>();
-                long next = 0;
-                while (next < total || inFlight.Count > 0)
-                {
-                    while (next < total && inFlight.Count < threads)
-                    {
-                        var start = next;
-                        var count = (int)Math.Min(batchSize, total - start);
-                        inFlight.Enqueue(threads == 1 ? Task.FromResult(Timed(start, count)) : Task.Run(() => Timed(start, count), stop.Token));
-                        next += count;
-                    }
-                    var batch = await inFlight.Dequeue().ConfigureAwait(false);
-                    await channel.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
-                }
-                channel.Writer.Complete();
-            }
-            catch (Exception e)
-            {
-                channel.Writer.Complete(e);
-            }
-        }, stop.Token);
-
-        RowBatch Timed(long start, int count)
-        {
-            var began = Stopwatch.GetTimestamp();
-            var batch = generator.Generate(table, start, count);
-            timing.AddGenerate(Stopwatch.GetElapsedTime(began));
-            return batch;
-        }
+        await using var pipeline = BatchPipeline.Start(generator, table, total, batchSize, generateThreads, timing, ct);
 
         long done = 0;
-        try
+        await using var importer = await conn.BeginBinaryImportAsync(copy, ct).ConfigureAwait(false);
+        await foreach (var batch in pipeline.ReadAllAsync(ct).ConfigureAwait(false))
         {
-            await using var importer = await conn.BeginBinaryImportAsync(copy, ct).ConfigureAwait(false);
-            while (true)
-            {
-                var waited = Stopwatch.GetTimestamp();
-                if (!channel.Reader.TryRead(out var batch))
-                {
-                    if (!await channel.Reader.WaitToReadAsync(ct).ConfigureAwait(false)) break;
-                    if (!channel.Reader.TryRead(out batch)) continue;
-                }
-                timing.AddWait(Stopwatch.GetElapsedTime(waited));
-                Bind(table, columns, writers, batch, done);
-                int row = 0, col = 0;
-                try
-                {
-                    WriteRows(importer, writers, batch.Count, ref row, ref col);
-                }
-                catch (Exception e) when (e is FormatException or InvalidCastException or ArgumentException
-                                              or OverflowException or NotSupportedException)
-                {
-                    // A value the client could not encode: name it before the server ever sees it.
-                    var c = columns[col];
-                    throw new LoadException(
-                        $"{LoadException.DisplayName(table.Name)}: row {done + row + 1}, column {c.Name} ({c.Type}): {e.Message}",
-                        table.Name, c.Name, inner: e);
-                }
-                done += batch.Count;
-                progress?.Report(new TableProgress(table.Name, done, total));
-            }
-            if (done != total)
-                throw new InvalidOperationException($"the generator produced {done} rows, the plan says {total}");
-            await importer.CompleteAsync(ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
+            Bind(table, columns, writers, batch, done);
+            int row = 0, col = 0;
             try
             {
-                await producer.ConfigureAwait(false);
+                WriteRows(importer, writers, batch.Count, ref row, ref col);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is FormatException or InvalidCastException or ArgumentException
+                                          or OverflowException or NotSupportedException)
             {
-                // the producer was stopped because the COPY ended early
+                // A value the client could not encode: name it before the server ever sees it.
+                var c = columns[col];
+                throw new LoadException(
+                    $"{LoadException.DisplayName(table.Name)}: row {done + row + 1}, column {c.Name} ({c.Type}): {e.Message}",
+                    table.Name, c.Name, inner: e);
             }
+            done += batch.Count;
+            progress?.Report(new TableProgress(table.Name, done, total));
         }
+        if (done != total)
+            throw new InvalidOperationException($"the generator produced {done} rows, the plan says {total}");
+        await importer.CompleteAsync(ct).ConfigureAwait(false);
         return done;
     }
 
@@ -365,21 +301,5 @@ public sealed class PgLoader
                 await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
         }
-    }
-
-    /// <summary>Where the copy phase's time went: generator thread-time (summed over workers) and the COPY stream's
-    /// waits for the next batch.</summary>
-    private sealed class GenerateTiming
-    {
-        private long _generateTicks;
-        private long _waitTicks;
-
-        public void AddGenerate(TimeSpan t) => Interlocked.Add(ref _generateTicks, t.Ticks);
-
-        public void AddWait(TimeSpan t) => Interlocked.Add(ref _waitTicks, t.Ticks);
-
-        public double GenerateSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _generateTicks)).TotalSeconds;
-
-        public double WaitSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _waitTicks)).TotalSeconds;
     }
 }

@@ -254,87 +254,14 @@ public sealed class SqlServerLoader
         progress?.Report(new TableProgress(table.Name, 0, total));
         if (total == 0) return 0;
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var threads = Math.Max(1, generateThreads);
-        var channel = Channel.CreateBounded<RowBatch>(new BoundedChannelOptions(2 + threads)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        var producer = Task.Run(async () =>
-        {
-            try
-            {
-                // A batch is a pure function of its range: generating several at once cannot change the rows or their order.
-                var inFlight = new Queue<Task<RowBatch>>();
-                long next = 0;
-                while (next < total || inFlight.Count > 0)
-                {
-                    while (next < total && inFlight.Count < threads)
-                    {
-                        var start = next;
-                        var count = (int)Math.Min(batchSize, total - start);
-                        inFlight.Enqueue(threads == 1 ? Task.FromResult(Timed(start, count)) : Task.Run(() => Timed(start, count), stop.Token));
-                        next += count;
-                    }
-                    var batch = await inFlight.Dequeue().ConfigureAwait(false);
-                    await channel.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
-                }
-                channel.Writer.Complete();
-            }
-            catch (Exception e)
-            {
-                channel.Writer.Complete(e);
-            }
-        }, stop.Token);
-
-        RowBatch Timed(long start, int count)
-        {
-            var began = Stopwatch.GetTimestamp();
-            var batch = generator.Generate(table, start, count);
-            timing.AddGenerate(Stopwatch.GetElapsedTime(began));
-            return batch;
-        }
-
-        // What the bulk copy reads: the channel, timing how long it waited for the generator.
-        async IAsyncEnumerable<RowBatch> Batches([EnumeratorCancellation] CancellationToken token = default)
-        {
-            while (true)
-            {
-                var waited = Stopwatch.GetTimestamp();
-                if (!channel.Reader.TryRead(out var batch))
-                {
-                    if (!await channel.Reader.WaitToReadAsync(token).ConfigureAwait(false)) yield break;
-                    if (!channel.Reader.TryRead(out batch)) continue;
-                }
-                timing.AddWait(Stopwatch.GetElapsedTime(waited));
-                yield return batch;
-            }
-        }
-
-        try
-        {
-            await using var reader = new RowBatchDataReader(table, Batches(stop.Token), target.Types,
-                done => progress?.Report(new TableProgress(table.Name, done, total)));
-            using var bulk = CreateBulkCopy(conn, tx, table, batchSize, target.Names);
-            await bulk.WriteToServerAsync(reader, ct).ConfigureAwait(false);
-            if (reader.RowsRead != total)
-                throw new InvalidOperationException($"the generator produced {reader.RowsRead} rows, the plan says {total}");
-            return reader.RowsRead;
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await producer.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // the producer was stopped because the copy ended early
-            }
-        }
+        await using var pipeline = BatchPipeline.Start(generator, table, total, batchSize, generateThreads, timing, ct);
+        await using var reader = new RowBatchDataReader(table, pipeline.ReadAllAsync(pipeline.Stopping), target.Types,
+            done => progress?.Report(new TableProgress(table.Name, done, total)));
+        using var bulk = CreateBulkCopy(conn, tx, table, batchSize, target.Names);
+        await bulk.WriteToServerAsync(reader, ct).ConfigureAwait(false);
+        if (reader.RowsRead != total)
+            throw new InvalidOperationException($"the generator produced {reader.RowsRead} rows, the plan says {total}");
+        return reader.RowsRead;
     }
 
     /// <summary>After the copy: each identity column's next value goes past the loaded maximum (KeepIdentity wrote
@@ -363,21 +290,6 @@ public sealed class SqlServerLoader
             }
         }
     }
-}
-
-/// <summary>Thread-seconds inside the generator and seconds the bulk copy waited for it (as PgLoader reports them).</summary>
-internal sealed class GenerateTiming
-{
-    private long _generateTicks;
-    private long _waitTicks;
-
-    public void AddGenerate(TimeSpan t) => Interlocked.Add(ref _generateTicks, t.Ticks);
-
-    public void AddWait(TimeSpan t) => Interlocked.Add(ref _waitTicks, t.Ticks);
-
-    public double GenerateSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _generateTicks)).TotalSeconds;
-
-    public double WaitSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _waitTicks)).TotalSeconds;
 }
 
 /// <summary>T-SQL identifiers and literals.</summary>
