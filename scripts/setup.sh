@@ -10,6 +10,7 @@ have_pg_server() {
 have_pg_server || missing+=(postgresql)
 command -v psql >/dev/null || missing+=(postgresql-client)
 command -v readelf >/dev/null || missing+=(binutils)
+command -v python3 >/dev/null || missing+=(python3)   # make bench parses its figures with it
 # Plots (ScottPlot on SkiaSharp's NoDependencies build) draw text with a TrueType font from /usr/share/fonts.
 compgen -G "/usr/share/fonts/truetype/*/*.ttf" >/dev/null || missing+=(fonts-dejavu-core)
 # The CLI runs with ICU (SqlClient refuses .NET's invariant-globalization mode); Debian 12 ships it as libicu72.

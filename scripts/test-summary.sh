@@ -6,5 +6,7 @@ passed=$(grep -cE '^\s+Passed ' "$log")
 failed=$(grep -cE '^\s+Failed ' "$log")
 skipped=$(grep -cE '^\s+Skipped ' "$log")
 grep -E '^\s+Failed ' "$log" | sed -E 's/^\s+/failed: /'
-grep -E '^\s+Skipped ' "$log" | sed -E 's/^\s+/skipped: /'
+# xunit prints the reason on the line after "[SKIP]".
+awk '/\[SKIP\]$/ { name = $0; sub(/^\[xUnit[^]]*\][ \t]+/, "", name); sub(/ \[SKIP\]$/, "", name); getline reason;
+     sub(/^\[xUnit[^]]*\][ \t]+/, "", reason); print "skipped: " name " (" reason ")" }' "$log" | sort -u
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
