@@ -39,7 +39,7 @@ public static class SampleCommands
             await target.EnsureDatabase(recreate: true, ct);
             Console.Error.WriteLine($"sampled seed {sampled.Seed}: {sampled.Family}, {sampled.Tables.Count} tables, " +
                                     $"{sampled.Tables.Sum(t => t.Rows):N0} rows → {target.Describe()}");
-            var report = await Load(target, sampled, graph, threadCount, ct);
+            var report = await Load(target, sampled, graph, threadCount, ct, showProgress: true);
             Summary.Print(report, Console.Out);
             return ExitCodes.Ok;
         }));
@@ -194,14 +194,18 @@ public static class SampleCommands
 
     /// <summary>Generates through the PluRel engine (keys are row indices, as in the reference) and loads in one
     /// transaction, schema objects included.</summary>
-    private static async Task<LoadReport> Load(Target target, SampledSchema sampled, SchemaGraph graph, int threads, CancellationToken ct)
+    private static async Task<LoadReport> Load(Target target, SampledSchema sampled, SchemaGraph graph, int threads, CancellationToken ct,
+        bool showProgress = false)
     {
         var generator = new PluRelRowGenerator(sampled, options: new PluRelRuntimeOptions { Threads = threads });
-        return await new PgLoader().LoadAsync(target.ConnectionString, generator.Plan, generator,
-            new LoadOptions
-            {
-                PreDataSql = PgDdlWriter.PreData(graph), PostDataSql = PgDdlWriter.PostData(graph), GenerateThreads = threads,
-            }, null, ct);
+        var options = new LoadOptions
+        {
+            PreDataSql = PgDdlWriter.PreData(graph), PostDataSql = PgDdlWriter.PostData(graph), GenerateThreads = threads,
+        };
+        if (!showProgress) return await new PgLoader().LoadAsync(target.ConnectionString, generator.Plan, generator, options, null, ct);
+        // One database can take minutes: per-table progress as populate shows it.
+        return await LoadProgressView.Run(generator.Plan,
+            progress => new PgLoader().LoadAsync(target.ConnectionString, generator.Plan, generator, options, progress, ct));
     }
 
     private static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct)
