@@ -25,6 +25,12 @@ public sealed class SampleTests(ClusterFixture pg)
         var second = Cli.Plurel(Args());
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("(2 already complete)", second.StdOut);
+
+        // Other settings into the same database: the schemas are made again, not silently kept.
+        var rescaled = Cli.Plurel([.. Args()[..^1], "0.3"]);
+        Assert.True(rescaled.ExitCode == 0, rescaled.ToString());
+        Assert.Contains("(0 already complete)", rescaled.StdOut);
+        Assert.Equal(2L, await pg.Scalar<long>("corpus_t", "SELECT count(*) FROM plurel_manifest WHERE recipe LIKE '%scale=0.3'"));
     }
 
     [Fact]

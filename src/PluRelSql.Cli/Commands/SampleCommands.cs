@@ -101,7 +101,13 @@ public static class SampleCommands
                     schema_name text PRIMARY KEY, seed numeric(20) NOT NULL, family text NOT NULL, tables int NOT NULL,
                     rows bigint NOT NULL, seconds double precision NOT NULL, created_at timestamptz NOT NULL DEFAULT now())
                 """, ct);
+            // Manifests written before the recipe column existed get it empty: their schemas are made again.
+            await Exec(conn, "ALTER TABLE public.plurel_manifest ADD COLUMN IF NOT EXISTS recipe text", ct);
         }
+        // Everything besides the seed that decides a database's rows: a re-run with other settings (or another engine
+        // version) must not silently keep schemas made differently.
+        var recipe = string.Create(CultureInfo.InvariantCulture,
+            $"engine={PluRelDatabase.EngineVersion};tables={cfg.Tables.Min}-{cfg.Tables.Max};forced={cfg.ForceTables};family={cfg.ForceFamily?.ToString() ?? "any"};scale={scale:R}");
         var sw = Stopwatch.StartNew();
         long totalRows = 0;
         int skipped = 0;
@@ -112,24 +118,26 @@ public static class SampleCommands
             var dbSeed = CounterRng.Stream(corpusSeed, (ulong)i).Key;
             await using var conn = new NpgsqlConnection(target.ConnectionString);
             await conn.OpenAsync(ct);
-            await using (var done = new NpgsqlCommand("SELECT 1 FROM public.plurel_manifest WHERE schema_name = $1 AND seed = $2", conn))
+            await using (var done = new NpgsqlCommand(
+                "SELECT 1 FROM public.plurel_manifest WHERE schema_name = $1 AND seed = $2 AND recipe = $3", conn))
             {
                 done.Parameters.AddWithValue(schema);
                 done.Parameters.AddWithValue((decimal)dbSeed);
+                done.Parameters.AddWithValue(recipe);
                 if (await done.ExecuteScalarAsync(ct) is not null)
                 {
                     skipped++;
                     continue;
                 }
             }
-            // Half-made or from another seed: start that schema over.
+            // Half-made, or from another seed or recipe: start that schema over.
             await Exec(conn, $"DELETE FROM public.plurel_manifest WHERE schema_name = '{schema}'", ct);
             await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct);
             var sampled = Scaled(SchemaSampler.Sample(dbSeed, cfg), scale, schema);
             var graph = sampled.ToSchemaGraph();
             var report = await Load(target, sampled, graph, threads, ct);
             await using (var ins = new NpgsqlCommand(
-                "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds) VALUES ($1, $2, $3, $4, $5, $6)", conn))
+                "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds, recipe) VALUES ($1, $2, $3, $4, $5, $6, $7)", conn))
             {
                 ins.Parameters.AddWithValue(schema);
                 ins.Parameters.AddWithValue((decimal)dbSeed);
@@ -137,6 +145,7 @@ public static class SampleCommands
                 ins.Parameters.AddWithValue(sampled.Tables.Count);
                 ins.Parameters.AddWithValue(report.TotalRows);
                 ins.Parameters.AddWithValue(report.TotalSeconds);
+                ins.Parameters.AddWithValue(recipe);
                 await ins.ExecuteNonQueryAsync(ct);
             }
             totalRows += report.TotalRows;

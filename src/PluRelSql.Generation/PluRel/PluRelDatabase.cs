@@ -78,6 +78,10 @@ internal sealed class Calibration
 /// other columns are left to the caller.</summary>
 public sealed class PluRelDatabase
 {
+    /// <summary>Bumped whenever the engine draws other values for the same seed (2: float32 MLPs and pairwise normals),
+    /// so stored corpora made by another version are regenerated rather than mixed in.</summary>
+    public const int EngineVersion = 2;
+
     internal const int BlockRows = 1024;
     private readonly Dictionary<QualifiedName, TableState> _tables = [];
     private readonly List<TableState> _order = [];
