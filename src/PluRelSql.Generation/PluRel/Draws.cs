@@ -21,7 +21,7 @@ internal struct Draws
     public static Draws For(ulong seed, params ReadOnlySpan<ulong> labels) => new(CounterRng.Stream(seed, labels));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double Uniform() => (CounterRng.SubBits(_rowBits, _k++) >> 11) * (1.0 / (1UL << 53));
+    public double Uniform() => CounterRng.ToUnit(CounterRng.SubBits(_rowBits, _k++));
 
     /// <summary>Uniform in (0, 1]: safe for logarithms.</summary>
     public double UniformOpen() => 1.0 - Uniform();
@@ -38,7 +38,7 @@ internal struct Draws
     /// <summary>Uniform integer in [0, n).</summary>
     public int Below(int n) => (int)Below((long)n);
 
-    public long Below(long n) => (long)Math.BigMul(CounterRng.SubBits(_rowBits, _k++), (ulong)n, out _);
+    public long Below(long n) => CounterRng.ToBelow(CounterRng.SubBits(_rowBits, _k++), n);
 
     public bool Bernoulli(double p) => Uniform() < p;
 

@@ -142,11 +142,8 @@ internal sealed class NodeNoise
         {
             var row = dst.Slice(i * Mlp.D, Mlp.D);
             var rowBits = _rows.Bits((ulong)rs[i]);
-            for (var j = 0; j < Mlp.D; j++)
-            {
-                var u = (CounterRng.SubBits(rowBits, (ulong)j) >> 11) * (1.0 / (1UL << 53)); // = _rows.Uniform(row, j)
-                row[j] = (float)(Quantile(u) / Mlp.D);
-            }
+            // = Quantile(_rows.Uniform(row, j)), hashing the row once.
+            for (var j = 0; j < Mlp.D; j++) row[j] = (float)(Quantile(CounterRng.ToUnit(CounterRng.SubBits(rowBits, (ulong)j))) / Mlp.D);
         }
     }
 }

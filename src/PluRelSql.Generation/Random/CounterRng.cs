@@ -44,11 +44,19 @@ public readonly struct CounterRng
 
     /// <summary>Uniform double in [0, 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double Uniform(long i, ulong sub = 0) => (Bits(i, sub) >> 11) * (1.0 / (1UL << 53));
+    public double Uniform(long i, ulong sub = 0) => ToUnit(Bits(i, sub));
+
+    /// <summary>64 random bits → uniform double in [0, 1) (the top 53 bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double ToUnit(ulong bits) => (bits >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>64 random bits → uniform integer in [0, n) (Lemire's multiply-shift).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long ToBelow(ulong bits, long n) => (long)Math.BigMul(bits, (ulong)n, out _);
 
     /// <summary>Uniform integer in [0, n) (Lemire's multiply-shift; bias below 2^-64·n, irrelevant here).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long Below(long i, long n, ulong sub = 0) => (long)Math.BigMul(Bits(i, sub), (ulong)n, out _);
+    public long Below(long i, long n, ulong sub = 0) => ToBelow(Bits(i, sub), n);
 
     /// <summary>Standard normal (Box–Muller from two counters).</summary>
     public double Normal(long i, ulong sub = 0)
