@@ -90,27 +90,9 @@ public static class PopulateCommand
 
         var pre = a.Create ? PgDdlWriter.PreData(graph, compat.ServerMajorVersion) : [];
         var post = a.Create ? PgDdlWriter.PostData(graph) : [];
-        Console.Error.WriteLine($"populating {target.Describe()}: {plan.Order.Tables.Count} tables, {plan.TotalRows:N0} rows, seed {a.Seed}");
-        LoadReport result;
-        try
-        {
-            result = await LoadProgressView.Run(plan, progress =>
-                new PgLoader().LoadAsync(target.ConnectionString, plan, generator,
-                    new LoadOptions
-                    {
-                        PreDataSql = pre, PostDataSql = post, Truncate = a.Truncate, BatchSize = a.BatchSize, GenerateThreads = a.Threads,
-                    },
-                    progress, ct));
-        }
-        catch when (created)
-        {
-            // The database did not exist before this run: leave the server as it was.
-            await DropQuietly(target);
-            throw;
-        }
-        Summary.Print(result, Console.Out);
-        if (a.Report is not null) await File.WriteAllTextAsync(a.Report, Summary.Json(result), ct);
-        return ExitCodes.Ok;
+        return await LoadAndReport(a, target, plan, pre, post,
+            (options, progress) => new PgLoader().LoadAsync(target.ConnectionString, plan, generator, options, progress, ct),
+            created, () => DropQuietly(target), ct);
     }
 
     /// <summary>populate into SQL Server: rows are generated for the T-SQL graph (the one the server holds) and
@@ -132,25 +114,37 @@ public static class PopulateCommand
         }
         var pre = a.Create ? TSqlDdlWriter.PreData(graph) : [];
         var post = a.Create ? TSqlDdlWriter.PostData(graph) : [];
+        return await LoadAndReport(a, target, plan, pre, post,
+            (options, progress) => new SqlServerLoader().LoadAsync(target.ConnectionString, plan, generator, options, progress, ct),
+            created, async () =>
+            {
+                try { await SqlServerDatabases.DropAsync(target.ConnectionString, CancellationToken.None); }
+                catch (System.Data.Common.DbException e)
+                {
+                    Console.Error.WriteLine($"warning: could not drop the half-made database \"{target.Database}\": {e.Message}");
+                }
+            }, ct);
+    }
+
+    /// <summary>The part both servers share: load with per-table progress, drop a database this run created when the
+    /// load fails (the server is left as it was), print the summary and write the report.</summary>
+    private static async Task<int> LoadAndReport(Args a, Target target, GenerationPlan plan, IReadOnlyList<string> pre,
+        IReadOnlyList<string> post, Func<LoadOptions, IProgress<TableProgress>, Task<LoadReport>> load, bool created,
+        Func<Task> dropCreated, CancellationToken ct)
+    {
         Console.Error.WriteLine($"populating {target.Describe()}: {plan.Order.Tables.Count} tables, {plan.TotalRows:N0} rows, seed {a.Seed}");
+        var options = new LoadOptions
+        {
+            PreDataSql = pre, PostDataSql = post, Truncate = a.Truncate, BatchSize = a.BatchSize, GenerateThreads = a.Threads,
+        };
         LoadReport result;
         try
         {
-            result = await LoadProgressView.Run(plan, progress =>
-                new SqlServerLoader().LoadAsync(target.ConnectionString, plan, generator,
-                    new LoadOptions
-                    {
-                        PreDataSql = pre, PostDataSql = post, Truncate = a.Truncate, BatchSize = a.BatchSize, GenerateThreads = a.Threads,
-                    },
-                    progress, ct));
+            result = await LoadProgressView.Run(plan, progress => load(options, progress));
         }
         catch when (created)
         {
-            try { await SqlServerDatabases.DropAsync(target.ConnectionString, CancellationToken.None); }
-            catch (System.Data.Common.DbException e)
-            {
-                Console.Error.WriteLine($"warning: could not drop the half-made database \"{target.Database}\": {e.Message}");
-            }
+            await dropCreated();
             throw;
         }
         Summary.Print(result, Console.Out);
