@@ -67,6 +67,17 @@ public sealed class TableDef
         return (PrimaryKey is { } pk && Covers(pk)) || Uniques.Any(Covers);
     }
 
+    /// <summary>Names of the primary key and UNIQUE constraints (their indexes come with them), compared as the
+    /// target dialect compares identifiers.</summary>
+    public HashSet<string> KeyConstraintNames(StringComparer comparer)
+    {
+        var names = new HashSet<string>(comparer);
+        if (PrimaryKey?.Name is { } pk) names.Add(pk);
+        foreach (var u in Uniques)
+            if (u.Name is { } n) names.Add(n);
+        return names;
+    }
+
     public override string ToString() => Name.ToString();
 }
 

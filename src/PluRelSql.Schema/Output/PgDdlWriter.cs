@@ -80,7 +80,7 @@ public static class PgDdlWriter
         foreach (var ix in g.Indexes)
         {
             // An index that backs a key constraint is created by the constraint itself.
-            if (g.FindTable(ix.Table) is { } owner && KeyNames(owner).Contains(ix.Name)) continue;
+            if (g.FindTable(ix.Table) is { } owner && owner.KeyConstraintNames(StringComparer.Ordinal).Contains(ix.Name)) continue;
             output.Add(ix.Sql.Trim().TrimEnd(';').TrimEnd());
         }
         return output;
@@ -320,15 +320,6 @@ public static class PgDdlWriter
 
     private static bool SameForeignKey(ForeignKey a, ForeignKey b) =>
         a.Columns.SequenceEqual(b.Columns) && a.RefTable == b.RefTable && a.RefColumns.SequenceEqual(b.RefColumns);
-
-    private static HashSet<string> KeyNames(TableDef t)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        if (t.PrimaryKey?.Name is { } pk) names.Add(pk);
-        foreach (var u in t.Uniques)
-            if (u.Name is { } n) names.Add(n);
-        return names;
-    }
 
     /// <summary>Non-public schemas of the objects the graph defines, in first-use order.</summary>
     private static IEnumerable<string> UsedSchemas(SchemaGraph g) =>

@@ -47,7 +47,7 @@ public static class TSqlDdlWriter
         foreach (var ix in g.Indexes)
         {
             if (g.FindTable(ix.Table) is not { } owner) continue;
-            if (KeyNames(owner).Contains(ix.Name)) continue; // created by its constraint
+            if (owner.KeyConstraintNames(StringComparer.OrdinalIgnoreCase).Contains(ix.Name)) continue; // created by its constraint
             output.Add(Index(ix, owner));
         }
         return output;
@@ -156,15 +156,6 @@ public static class TSqlDdlWriter
         if (create.FilterPredicate is { } filter)
             sb.Append(" WHERE ").Append(ix.Sql.AsSpan(filter.StartOffset, filter.FragmentLength));
         return sb.ToString();
-    }
-
-    private static HashSet<string> KeyNames(TableDef t)
-    {
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (t.PrimaryKey?.Name is { } pk) names.Add(pk);
-        foreach (var u in t.Uniques)
-            if (u.Name is { } n) names.Add(n);
-        return names;
     }
 
     private static IEnumerable<string> UsedSchemas(SchemaGraph g) =>

@@ -25,6 +25,13 @@ public sealed record LoadOptions
     /// <summary>Batches generated at once on worker threads (they are pure functions of their row range, so the rows
     /// and their order never depend on this); 1 generates on one thread beside the COPY.</summary>
     public int GenerateThreads { get; init; } = 1;
+
+    /// <summary>Throws for settings no loader can run with.</summary>
+    public void Validate()
+    {
+        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), "BatchSize must be positive");
+        if (GenerateThreads <= 0) throw new ArgumentOutOfRangeException(nameof(GenerateThreads), "GenerateThreads must be positive");
+    }
 }
 
 /// <summary>Progress of one table: rows written so far out of the planned rows.</summary>

@@ -18,8 +18,7 @@ public sealed class PgLoader
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be positive");
-        if (options.GenerateThreads <= 0) throw new ArgumentOutOfRangeException(nameof(options), "GenerateThreads must be positive");
+        options.Validate();
 
         await using var dataSource = BuildDataSource(connectionString);
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);

@@ -29,8 +29,7 @@ public sealed class SqlServerLoader
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be positive");
-        if (options.GenerateThreads <= 0) throw new ArgumentOutOfRangeException(nameof(options), "GenerateThreads must be positive");
+        options.Validate();
 
         await using var conn = new SqlConnection(LoadConnectionString(connectionString));
         await conn.OpenAsync(ct).ConfigureAwait(false);
