@@ -72,7 +72,7 @@ internal static class ActivationKernels
             var x = v[i];
             var sum = Vector<float>.Zero;
             for (var j = 0; j < a.Length; j++)
-                sum += new Vector<float>(a[j]) * Vector.Sin(x * new Vector<float>(f[j]) + new Vector<float>(p[j]));
+                sum += new Vector<float>(a[j]) * FastMath.Sin(x * new Vector<float>(f[j]) + new Vector<float>(p[j]));
             v[i] = ScaleClamp(sum, s);
         }
     }
@@ -83,16 +83,16 @@ internal static class ActivationKernels
     private static Vector<float> C(double c) => new((float)c);
 
     /// <summary>log(1 + exp(−|x|)), the stable tail of softplus.</summary>
-    private static Vector<float> Log1pExpNegAbs(Vector<float> x) => Vector.Log(One + Vector.Exp(-Vector.Abs(x)));
+    private static Vector<float> Log1pExpNegAbs(Vector<float> x) => FastMath.Log(One + FastMath.Exp(-Vector.Abs(x)));
     private static Vector<float> SoftplusV(Vector<float> x) => Pos(x) + Log1pExpNegAbs(x);
-    private static Vector<float> SigmoidV(Vector<float> x) => One / (One + Vector.Exp(-x));
+    private static Vector<float> SigmoidV(Vector<float> x) => One / (One + FastMath.Exp(-x));
     private static Vector<float> TanhV(Vector<float> x)
     {
-        var e = Vector.Exp(C(-2) * Vector.Abs(x));
+        var e = FastMath.Exp(C(-2) * Vector.Abs(x));
         var t = (One - e) / (One + e);
         return Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), -t, t);
     }
-    private static Vector<float> ExpM1Neg(Vector<float> x) => Vector.Exp(Neg(x)) - One;
+    private static Vector<float> ExpM1Neg(Vector<float> x) => FastMath.Exp(Neg(x)) - One;
 
     private struct Relu : IAct { public static Vector<float> F(Vector<float> x) => Pos(x); }
     private struct Elu : IAct { public static Vector<float> F(Vector<float> x) => Pos(x) + ExpM1Neg(x); }
@@ -123,7 +123,7 @@ internal static class ActivationKernels
             var poly = C(-1.26551223) + t * (C(1.00002368) + t * (C(0.37409196) + t * (C(0.09678418) +
                 t * (C(-0.18628806) + t * (C(0.27886807) + t * (C(-1.13520398) + t * (C(1.48851587) +
                 t * (C(-0.82215223) + t * C(0.17087277)))))))));
-            var r = t * Vector.Exp(-z * z + poly);
+            var r = t * FastMath.Exp(-z * z + poly);
             return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<float>.Zero), One - r, r - One);
         }
     }
@@ -141,8 +141,8 @@ internal static class ActivationKernels
     }
     private struct Identity : IAct { public static Vector<float> F(Vector<float> x) => x; }
     private struct AbsAct : IAct { public static Vector<float> F(Vector<float> x) => Vector.Abs(x); }
-    private struct SinAct : IAct { public static Vector<float> F(Vector<float> x) => Vector.Sin(x); }
-    private struct CosAct : IAct { public static Vector<float> F(Vector<float> x) => Vector.Cos(x); }
+    private struct SinAct : IAct { public static Vector<float> F(Vector<float> x) => FastMath.Sin(x); }
+    private struct CosAct : IAct { public static Vector<float> F(Vector<float> x) => FastMath.Cos(x); }
     private struct SignAct : IAct
     {
         public static Vector<float> F(Vector<float> x) =>
@@ -153,7 +153,7 @@ internal static class ActivationKernels
     {
         public static Vector<float> F(Vector<float> x)
         {
-            var l = Vector.Log(One + Vector.Abs(x));
+            var l = FastMath.Log(One + Vector.Abs(x));
             return Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), -l, l);
         }
     }

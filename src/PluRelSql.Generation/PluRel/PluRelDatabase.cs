@@ -78,9 +78,9 @@ internal sealed class Calibration
 /// other columns are left to the caller.</summary>
 public sealed class PluRelDatabase
 {
-    /// <summary>Bumped whenever the engine draws other values for the same seed (2: float32 MLPs and pairwise normals),
+    /// <summary>Bumped whenever the engine draws other values for the same seed (2: float32 MLPs and pairwise normals; 3: float32 exp/log/sin/cos of FastMath),
     /// so stored corpora made by another version are regenerated rather than mixed in.</summary>
-    public const int EngineVersion = 2;
+    public const int EngineVersion = 3;
 
     internal const int BlockRows = 1024;
     private readonly Dictionary<QualifiedName, TableState> _tables = [];

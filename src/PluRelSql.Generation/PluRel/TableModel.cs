@@ -188,38 +188,53 @@ internal sealed class TableModel
         return _relabel[j]![code];
     }
 
+    /// <summary>Rows per tile of the forward pass: every per-node buffer of a tile (32 × 32 floats) stays in L1, where
+    /// whole-block buffers (1024 × 32) streamed through L3 for every layer of every MLP.</summary>
+    private const int Tile = 32;
+
     /// <summary>The SCM forward pass (§5.4) for a block of rows: returns one value array per node. Hidden vectors are
-    /// float32, node values double.</summary>
+    /// float32, node values double. Sources and parent values are computed for the whole block, then the non-source
+    /// nodes tile by tile; every value is a per-row computation, so the tiling changes no bit.</summary>
     public double[][] Forward(ReadOnlySpan<long> rows)
     {
         var m = rows.Length;
         const int d = Mlp.D;
-        var s = new Scratch(m);
         var x = new double[_nodes.Length][];
-        var parentAgg = ParentAggregates(rows, s);
-        var acc = new float[m * d];
         foreach (var v in _topo)
         {
-            var node = _nodes[v];
-            var xv = x[v] = new double[m];
-            if (node.Source is { } src)
+            x[v] = new double[m];
+            if (_nodes[v].Source is { } src) src.Fill(rows, x[v]);
+        }
+        var parentValues = ParentValues(rows);
+        var s = new Scratch(Tile);
+        var acc = new float[Tile * d];
+        var parentAgg = parentValues is null ? null : new float[4][];
+        if (parentAgg is not null)
+            for (var a = 0; a < 4; a++) if (_aggUsed[a]) parentAgg[a] = new float[Tile * d];
+        for (var off = 0; off < m; off += Tile)
+        {
+            var t = Math.Min(Tile, m - off);
+            var len = t * d;
+            var tileRows = rows.Slice(off, t);
+            if (parentAgg is not null) ParentAggregates(parentValues!, off, t, parentAgg, s);
+            foreach (var v in _topo)
             {
-                src.Fill(rows, xv);
-                continue;
+                var node = _nodes[v];
+                if (node.IsSource) continue;
+                var first = true;
+                foreach (var edge in node.Inputs)
+                {
+                    edge.Encoder.Encode(x[edge.From].AsSpan(off, t), t, s.Enc, s);
+                    Combine(node.Aggregation, acc.AsSpan(0, len), s.Enc.AsSpan(0, len), (float)edge.Weight, first);
+                    first = false;
+                }
+                if (parentAgg is not null)
+                    Combine(node.Aggregation, acc.AsSpan(0, len), parentAgg[(int)node.Aggregation].AsSpan(0, len), 1f, first, clampInput: false);
+                node.Noise!.Fill(tileRows, s.Noise);
+                var h = s.Noise.AsSpan(0, len);
+                AddClamped(h, acc);
+                node.Decoder!.Decode(h, t, x[v].AsSpan(off, t), s);
             }
-            var first = true;
-            foreach (var edge in node.Inputs)
-            {
-                edge.Encoder.Encode(x[edge.From], m, s.Enc, s);
-                Combine(node.Aggregation, acc.AsSpan(), s.Enc.AsSpan(0, m * d), (float)edge.Weight, first);
-                first = false;
-            }
-            if (parentAgg is not null)
-                Combine(node.Aggregation, acc.AsSpan(), parentAgg[(int)node.Aggregation].AsSpan(0, m * d), 1f, first, clampInput: false);
-            node.Noise!.Fill(rows, s.Noise);
-            var h = s.Noise.AsSpan(0, m * d);
-            AddClamped(h, acc);
-            node.Decoder!.Decode(h, m, xv, s);
         }
         return x;
     }
@@ -274,40 +289,50 @@ internal sealed class TableModel
                     var e = clampInput ? Vector.Min(Vector.Max(iv[i] * w, lo), hi) : iv[i];
                     var top = Vector.Max(av[i], e);
                     var bottom = Vector.Min(av[i], e);
-                    av[i] = top + Vector.Log(Vector<float>.One + Vector.Exp(bottom - top));
+                    av[i] = top + FastMath.Log(Vector<float>.One + FastMath.Exp(bottom - top));
                 }
                 break;
         }
     }
 
-    /// <summary>§5.6: the parent embeddings of every feeding FK, pre-aggregated once per aggregation in use (they are
-    /// the same for every non-source node): sum uses weight 1/(columns of the parent), the others weight 1.</summary>
-    private float[][]? ParentAggregates(ReadOnlySpan<long> rows, Scratch s)
+    /// <summary>§5.6: the values each feeding FK's parent row exports, for every row of the block (one array per
+    /// parent column, per feed).</summary>
+    private double[][][]? ParentValues(ReadOnlySpan<long> rows)
     {
         if (_feeds.Count == 0) return null;
         var m = rows.Length;
-        var len = m * Mlp.D;
-        var result = new float[4][];
-        for (var a = 0; a < 4; a++) if (_aggUsed[a]) result[a] = new float[len];
-        var first = true;
+        var result = new double[_feeds.Count][][];
         var parentRows = new long[m];
-        foreach (var (link, exports) in _feeds)
+        for (var f = 0; f < _feeds.Count; f++)
         {
+            var link = _feeds[f].Link;
             for (var i = 0; i < m; i++) parentRows[i] = link.Hsbm.ParentRow(rows[i]);
-            var values = _db.ExportValues(link.Parent, parentRows);
+            result[f] = _db.ExportValues(link.Parent, parentRows);
+        }
+        return result;
+    }
+
+    /// <summary>The parent embeddings of rows [off, off + t) of the block, pre-aggregated once per aggregation in use
+    /// (they are the same for every non-source node): sum uses weight 1/(columns of the parent), the others weight 1.</summary>
+    private void ParentAggregates(double[][][] values, int off, int t, float[][] result, Scratch s)
+    {
+        var len = t * Mlp.D;
+        var first = true;
+        for (var f = 0; f < _feeds.Count; f++)
+        {
+            var exports = _feeds[f].Exports;
             var c = 1f / exports.Length;
             for (var j = 0; j < exports.Length; j++)
             {
-                exports[j].Encode(values[j], m, s.Enc, s);
+                exports[j].Encode(values[f][j].AsSpan(off, t), t, s.Enc, s);
                 var enc = s.Enc.AsSpan(0, len);
                 for (var a = 0; a < 4; a++)
                 {
                     if (!_aggUsed[a]) continue;
-                    Combine((Aggregation)a, result[a], enc, a == (int)Aggregation.Sum ? c : 1f, first);
+                    Combine((Aggregation)a, result[a].AsSpan(0, len), enc, a == (int)Aggregation.Sum ? c : 1f, first);
                 }
                 first = false;
             }
         }
-        return result;
     }
 }
