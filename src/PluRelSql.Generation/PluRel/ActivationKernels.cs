@@ -11,6 +11,7 @@ internal static class ActivationKernels
 {
     private const float Clamp = 1e6f;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(MlpLayer layer, Span<float> x)
     {
         if (x.Length % Vector<float>.Count != 0) throw new ArgumentException("activation spans must be whole vectors");
@@ -56,14 +57,16 @@ internal static class ActivationKernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> ScaleClamp(Vector<float> y, Vector<float> s) =>
-        Vector.Min(Vector.Max(y * s, new Vector<float>(-Clamp)), new Vector<float>(Clamp));
+        FastMath.Clamp(y * s, new Vector<float>(-Clamp), new Vector<float>(Clamp));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<T>(Span<Vector<float>> v, float scale) where T : IAct
     {
         var s = new Vector<float>(scale);
         for (var i = 0; i < v.Length; i++) v[i] = ScaleClamp(T.F(v[i]), s);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SineMixture(Span<Vector<float>> v, float scale, float[] a, float[] f, float[] p)
     {
         var s = new Vector<float>(scale);
@@ -78,20 +81,28 @@ internal static class ActivationKernels
     }
 
     private static Vector<float> One => Vector<float>.One;
-    private static Vector<float> Pos(Vector<float> x) => Vector.Max(x, Vector<float>.Zero);
-    private static Vector<float> Neg(Vector<float> x) => Vector.Min(x, Vector<float>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Pos(Vector<float> x) => FastMath.Max(x, Vector<float>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Neg(Vector<float> x) => FastMath.Min(x, Vector<float>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> C(double c) => new((float)c);
 
     /// <summary>log(1 + exp(−|x|)), the stable tail of softplus.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> Log1pExpNegAbs(Vector<float> x) => FastMath.Log(One + FastMath.Exp(-Vector.Abs(x)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> SoftplusV(Vector<float> x) => Pos(x) + Log1pExpNegAbs(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> SigmoidV(Vector<float> x) => One / (One + FastMath.Exp(-x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> TanhV(Vector<float> x)
     {
         var e = FastMath.Exp(C(-2) * Vector.Abs(x));
         var t = (One - e) / (One + e);
         return Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), -t, t);
     }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> ExpM1Neg(Vector<float> x) => FastMath.Exp(Neg(x)) - One;
 
     private struct Relu : IAct { public static Vector<float> F(Vector<float> x) => Pos(x); }
@@ -107,7 +118,7 @@ internal static class ActivationKernels
     private struct Sigmoid : IAct { public static Vector<float> F(Vector<float> x) => SigmoidV(x); }
     private struct Hardswish : IAct
     {
-        public static Vector<float> F(Vector<float> x) => x * Vector.Min(Pos(x + C(3)), C(6)) / C(6);
+        public static Vector<float> F(Vector<float> x) => x * FastMath.Min(Pos(x + C(3)), C(6)) / C(6);
     }
     private struct Mish : IAct { public static Vector<float> F(Vector<float> x) => x * TanhV(SoftplusV(x)); }
     private struct LeakyRelu : IAct { public static Vector<float> F(Vector<float> x) => Pos(x) + C(0.01) * Neg(x); }
@@ -116,6 +127,7 @@ internal static class ActivationKernels
         public static Vector<float> F(Vector<float> x) => C(0.5) * x * (One + Erf(x * C(0.70710678118654752440)));
 
         /// <summary>Numerical Recipes erfc fit (|error| &lt; 1.2e−7), as the scalar reference.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static Vector<float> Erf(Vector<float> x)
         {
             var z = Vector.Abs(x);
@@ -128,12 +140,12 @@ internal static class ActivationKernels
         }
     }
     private struct Softplus : IAct { public static Vector<float> F(Vector<float> x) => SoftplusV(x); }
-    private struct Hardsigmoid : IAct { public static Vector<float> F(Vector<float> x) => Vector.Min(Pos(x + C(3)), C(6)) / C(6); }
-    private struct Hardtanh : IAct { public static Vector<float> F(Vector<float> x) => Vector.Min(Vector.Max(x, -One), One); }
+    private struct Hardsigmoid : IAct { public static Vector<float> F(Vector<float> x) => FastMath.Min(Pos(x + C(3)), C(6)) / C(6); }
+    private struct Hardtanh : IAct { public static Vector<float> F(Vector<float> x) => FastMath.Clamp(x, -One, One); }
     private struct Tanhshrink : IAct { public static Vector<float> F(Vector<float> x) => x - TanhV(x); }
     private struct RRelu : IAct { public static Vector<float> F(Vector<float> x) => Pos(x) + C(11.0 / 48.0) * Neg(x); }
     private struct LogSigmoid : IAct { public static Vector<float> F(Vector<float> x) => Neg(x) - Log1pExpNegAbs(x); }
-    private struct Softshrink : IAct { public static Vector<float> F(Vector<float> x) => x - Vector.Min(Vector.Max(x, C(-0.5)), C(0.5)); }
+    private struct Softshrink : IAct { public static Vector<float> F(Vector<float> x) => x - FastMath.Clamp(x, C(-0.5), C(0.5)); }
     private struct Hardshrink : IAct
     {
         public static Vector<float> F(Vector<float> x) =>

@@ -22,12 +22,28 @@ internal static class FastMath
 
     private static Vector<float> C(float c) => new(c);
 
+    /// <summary>min(max(x, lo), hi) that keeps NaN (both compares are false). Two compares and two blends, where the
+    /// runtime's Vector.Min/Max implement IEEE 754-2019 minimum/maximum with sequences twice as long, and every
+    /// activation and aggregation clamps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Clamp(Vector<float> x, Vector<float> lo, Vector<float> hi) =>
+        Vector.ConditionalSelect(Vector.LessThan(x, lo), lo, Vector.ConditionalSelect(Vector.GreaterThan(x, hi), hi, x));
+
+    /// <summary>The larger of a and b; a NaN <paramref name="a"/> is kept (the engine never feeds NaN here: inputs are
+    /// clamped and finite).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Max(Vector<float> a, Vector<float> b) => Vector.ConditionalSelect(Vector.LessThan(a, b), b, a);
+
+    /// <summary>The smaller of a and b; a NaN <paramref name="a"/> is kept.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Min(Vector<float> a, Vector<float> b) => Vector.ConditionalSelect(Vector.GreaterThan(a, b), b, a);
+
     /// <summary>e^x; NaN stays NaN, overflow gives +∞, x below −87.34 gives 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Exp(Vector<float> x)
     {
         // x = k·ln2 + r with |r| ≤ ln2/2; e^r by its Taylor series to r^7 (remainder < 5e-9).
-        var xc = Vector.Min(Vector.Max(x, C(ExpMin)), C(ExpMax));
+        var xc = Clamp(x, C(ExpMin), C(ExpMax));
         var k = Vector.Round(xc * C(Log2E));
         var r = Vector.FusedMultiplyAdd(k, C(-Ln2Hi), xc);
         r = Vector.FusedMultiplyAdd(k, C(-Ln2Lo), r);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace PluRelSql.Generation.PluRel;
 
 /// <summary>Value → R^32 (§4.6): numeric MLP 1 → 32, or embedding lookup (K × 32) followed by an MLP 32 → 32.</summary>
@@ -30,6 +31,7 @@ internal sealed class Encoder
     }
 
     /// <summary>Encodes m values into dst (m × 32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Encode(ReadOnlySpan<double> x, int m, Span<float> dst, Scratch s)
     {
         if (_table is null)
@@ -68,6 +70,7 @@ internal sealed class Decoder
         return new Decoder(mlp, Mlp.ToFloat(Mlp.InitWeights(categories, Mlp.D, ref d)), categories);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decode(ReadOnlySpan<float> h, int m, Span<double> dst, Scratch s)
     {
         if (_embedding is null)
@@ -79,19 +82,44 @@ internal sealed class Decoder
         }
         var hp = s.C.AsSpan(0, m * Mlp.D);
         _mlp.Forward(h, m, hp, s.A, s.B);
+        Span<float> scores = stackalloc float[_k];
         for (var i = 0; i < m; i++)
         {
             var row = hp.Slice(i * Mlp.D, Mlp.D);
+            Scores(row, scores);
             var best = 0;
             var bestScore = float.NegativeInfinity;
             for (var k = 0; k < _k; k++)
-            {
-                var score = 0f;
-                var e = _embedding.AsSpan(k * Mlp.D, Mlp.D);
-                for (var j = 0; j < Mlp.D; j++) score = MathF.FusedMultiplyAdd(e[j], row[j], score);
-                if (score > bestScore) { bestScore = score; best = k; }
-            }
+                if (scores[k] > bestScore) { bestScore = scores[k]; best = k; }
             dst[i] = best;
+        }
+    }
+
+    /// <summary>score_k = ⟨E_k, row⟩, each an in-order FMA chain over the 32 components; two classes' chains run
+    /// interleaved so they do not wait on each other's latency (the same bits as one at a time).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Scores(ReadOnlySpan<float> row, Span<float> scores)
+    {
+        var k = 0;
+        for (; k + 1 < _k; k += 2)
+        {
+            var e0 = _embedding.AsSpan(k * Mlp.D, Mlp.D);
+            var e1 = _embedding.AsSpan((k + 1) * Mlp.D, Mlp.D);
+            float s0 = 0, s1 = 0;
+            for (var j = 0; j < Mlp.D; j++)
+            {
+                s0 = MathF.FusedMultiplyAdd(e0[j], row[j], s0);
+                s1 = MathF.FusedMultiplyAdd(e1[j], row[j], s1);
+            }
+            scores[k] = s0;
+            scores[k + 1] = s1;
+        }
+        if (k < _k)
+        {
+            var e = _embedding.AsSpan(k * Mlp.D, Mlp.D);
+            var s = 0f;
+            for (var j = 0; j < Mlp.D; j++) s = MathF.FusedMultiplyAdd(e[j], row[j], s);
+            scores[k] = s;
         }
     }
 }
@@ -109,42 +137,61 @@ internal sealed class Scratch(int rows)
 }
 
 /// <summary>Node noise ε_v(r) ∈ R^32 with i.i.d. Beta(α, β)/32 components (§5.3), a pure function of (node, row).
-/// Draws invert a tabulated Beta quantile function (1024 cells, linear interpolation, grid dense at both ends):
-/// one hash per component instead of two Gamma rejection samplers.</summary>
+/// Draws invert a tabulated Beta quantile function (1024 cells, linear interpolation, grid dense at both ends). The
+/// row is hashed once; its 32 components come from 16 steps of a wyrand-style generator seeded by that hash, two 32-bit
+/// uniforms per step (32 bits are ample for a 1024-cell table).</summary>
 internal sealed class NodeNoise
 {
+    private const ulong Step = 0xA0761D6478BD642FUL;
+    private const ulong Salt = 0xE7037ED1A0B428DBUL;
+    /// <summary>Cells per unit of a 32-bit uniform: 1024 / 2^32.</summary>
+    private const float CellScale = 1.0f / (1 << 22);
     private readonly CounterRng _rows;
-    private readonly double[] _quantiles;
+    /// <summary>Quantile k/1024 divided by 32, and the step to the next one (0 after the last).</summary>
+    private readonly float[] _q;
+    private readonly float[] _dq;
 
     public NodeNoise(double alpha, double beta, CounterRng rows)
     {
         Alpha = alpha;
         Beta = beta;
         _rows = rows;
-        _quantiles = BetaQuantiles.Table(alpha, beta);
+        var q = BetaQuantiles.Table(alpha, beta);
+        _q = new float[q.Length];
+        _dq = new float[q.Length];
+        for (var k = 0; k < q.Length; k++) _q[k] = (float)(q[k] / Mlp.D);
+        for (var k = 0; k + 1 < q.Length; k++) _dq[k] = _q[k + 1] - _q[k];
     }
 
     public double Alpha { get; }
     public double Beta { get; }
 
-    /// <summary>The Beta(α, β) quantile at u ∈ [0, 1).</summary>
-    public double Quantile(double u)
-    {
-        var pos = u * (_quantiles.Length - 1);
-        var k = (int)pos;
-        if (k >= _quantiles.Length - 1) return _quantiles[^1];
-        return _quantiles[k] + (pos - k) * (_quantiles[k + 1] - _quantiles[k]);
-    }
-
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Fill(ReadOnlySpan<long> rs, Span<float> dst)
     {
+        var q = _q;
+        var dq = _dq;
         for (var i = 0; i < rs.Length; i++)
         {
             var row = dst.Slice(i * Mlp.D, Mlp.D);
-            var rowBits = _rows.Bits((ulong)rs[i]);
-            // = Quantile(_rows.Uniform(row, j)), hashing the row once.
-            for (var j = 0; j < Mlp.D; j++) row[j] = (float)(Quantile(CounterRng.ToUnit(CounterRng.SubBits(rowBits, (ulong)j))) / Mlp.D);
+            var state = _rows.Bits((ulong)rs[i]);
+            for (var j = 0; j < Mlp.D; j += 2)
+            {
+                state += Step;
+                var hi = Math.BigMul(state ^ Salt, state, out var lo);
+                var bits = hi ^ lo;
+                row[j] = Quantile((uint)bits, q, dq);
+                row[j + 1] = Quantile((uint)(bits >> 32), q, dq);
+            }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Quantile(uint u, float[] q, float[] dq)
+    {
+        var pos = u * CellScale;
+        var k = (int)pos;
+        return MathF.FusedMultiplyAdd(pos - k, dq[k], q[k]);
     }
 }
 
@@ -154,28 +201,52 @@ internal static class BetaQuantiles
     private const int Grid = 2048;
     private const int Cells = 1024;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Table(double a, double b)
     {
-        // CDF on x_i = sin²(πi/2G): dense near 0 and 1 where the density may be singular.
+        // CDF on x_i = sin²(θ_i), θ_i = πi/2G: dense near 0 and 1 where the density may be singular.
         var xs = new double[Grid + 1];
         var cdf = new double[Grid + 1];
-        var lnNorm = LogGamma(a + b) - LogGamma(a) - LogGamma(b);
         for (var i = 0; i <= Grid; i++)
         {
             var sn = Math.Sin(Math.PI * i / (2.0 * Grid));
             xs[i] = i == Grid ? 1 : sn * sn;
-            cdf[i] = i == 0 ? 0 : i == Grid ? 1 : Math.Clamp(IncompleteBeta(a, b, xs[i], lnNorm), 0, 1);
+        }
+        if (a >= 0.5 && b >= 0.5)
+        {
+            // With x = sin²θ the Beta integrand becomes 2·sin^(2a−1)θ·cos^(2b−1)θ dθ / B(a, b): bounded for a, b ≥ ½,
+            // so a cumulative trapezoid over θ, normalised by its total, gives the CDF without continued fractions
+            // (a tenth of the cost; the table is built for every SCM node).
+            var h = Math.PI / (2.0 * Grid);
+            var prev = Integrand(0);
+            for (var i = 1; i <= Grid; i++)
+            {
+                var g = Integrand(i * h);
+                cdf[i] = cdf[i - 1] + 0.5 * h * (prev + g);
+                prev = g;
+            }
+            var total = cdf[Grid];
+            for (var i = 1; i <= Grid; i++) cdf[i] /= total;
+            cdf[Grid] = 1;
+
+            double Integrand(double theta) => Math.Pow(Math.Sin(theta), 2 * a - 1) * Math.Pow(Math.Cos(theta), 2 * b - 1);
+        }
+        else
+        {
+            var lnNorm = LogGamma(a + b) - LogGamma(a) - LogGamma(b);
+            for (var i = 1; i < Grid; i++) cdf[i] = Math.Clamp(IncompleteBeta(a, b, xs[i], lnNorm), 0, 1);
+            cdf[Grid] = 1;
         }
         for (var i = 1; i <= Grid; i++) cdf[i] = Math.Max(cdf[i], cdf[i - 1]);
         var q = new double[Cells + 1];
-        var g = 0;
+        var gi = 0;
         for (var k = 0; k <= Cells; k++)
         {
             var u = (double)k / Cells;
-            while (g < Grid - 1 && cdf[g + 1] < u) g++;
-            var span = cdf[g + 1] - cdf[g];
-            var t = span > 0 ? Math.Clamp((u - cdf[g]) / span, 0, 1) : 0;
-            q[k] = xs[g] + t * (xs[g + 1] - xs[g]);
+            while (gi < Grid - 1 && cdf[gi + 1] < u) gi++;
+            var span = cdf[gi + 1] - cdf[gi];
+            var t = span > 0 ? Math.Clamp((u - cdf[gi]) / span, 0, 1) : 0;
+            q[k] = xs[gi] + t * (xs[gi + 1] - xs[gi]);
         }
         q[0] = 0;
         q[Cells] = 1;
@@ -195,6 +266,7 @@ internal static class BetaQuantiles
             : 1 - Math.Exp(lbt) * ContinuedFraction(b, a, 1 - x) / b;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double ContinuedFraction(double a, double b, double x)
     {
         const double eps = 1e-15, tiny = 1e-300;

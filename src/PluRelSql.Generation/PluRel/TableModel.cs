@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -195,6 +196,7 @@ internal sealed class TableModel
     /// <summary>The SCM forward pass (§5.4) for a block of rows: returns one value array per node. Hidden vectors are
     /// float32, node values double. Sources and parent values are computed for the whole block, then the non-source
     /// nodes tile by tile; every value is a per-row computation, so the tiling changes no bit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[][] Forward(ReadOnlySpan<long> rows)
     {
         var m = rows.Length;
@@ -240,6 +242,7 @@ internal sealed class TableModel
     }
 
     /// <summary>h += acc, NaN → 0, clamped to ±<see cref="HiddenClamp"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddClamped(Span<float> h, ReadOnlySpan<float> acc)
     {
         var hv = MemoryMarshal.Cast<float, Vector<float>>(h);
@@ -251,12 +254,13 @@ internal sealed class TableModel
             var sum = hv[i] + av[i];
             // NaN compares false with itself: those lanes become 0.
             sum = Vector.ConditionalSelect(Vector.Equals(sum, sum), sum, Vector<float>.Zero);
-            hv[i] = Vector.Min(Vector.Max(sum, lo), hi);
+            hv[i] = FastMath.Clamp(sum, lo, hi);
         }
     }
 
     /// <summary>Folds one input list entry into the running aggregate (the first entry initialises it). Inputs are
     /// weighted and clamped to ±1e4 first (§5.4); products are kept within ±1e38 so they never overflow.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Combine(Aggregation agg, Span<float> acc, ReadOnlySpan<float> input, float weight, bool first, bool clampInput = true)
     {
         var av = MemoryMarshal.Cast<float, Vector<float>>(acc);
@@ -268,27 +272,27 @@ internal sealed class TableModel
         var phi = new Vector<float>(HiddenClamp);
         if (first)
         {
-            for (var i = 0; i < av.Length; i++) av[i] = clampInput ? Vector.Min(Vector.Max(iv[i] * w, lo), hi) : iv[i];
+            for (var i = 0; i < av.Length; i++) av[i] = clampInput ? FastMath.Clamp(iv[i] * w, lo, hi) : iv[i];
             return;
         }
         switch (agg)
         {
             case Aggregation.Sum:
-                for (var i = 0; i < av.Length; i++) av[i] += clampInput ? Vector.Min(Vector.Max(iv[i] * w, lo), hi) : iv[i];
+                for (var i = 0; i < av.Length; i++) av[i] += clampInput ? FastMath.Clamp(iv[i] * w, lo, hi) : iv[i];
                 break;
             case Aggregation.Max:
-                for (var i = 0; i < av.Length; i++) av[i] = Vector.Max(av[i], clampInput ? Vector.Min(Vector.Max(iv[i] * w, lo), hi) : iv[i]);
+                for (var i = 0; i < av.Length; i++) av[i] = FastMath.Max(av[i], clampInput ? FastMath.Clamp(iv[i] * w, lo, hi) : iv[i]);
                 break;
             case Aggregation.Product:
                 for (var i = 0; i < av.Length; i++)
-                    av[i] = Vector.Min(Vector.Max(av[i] * (clampInput ? Vector.Min(Vector.Max(iv[i] * w, lo), hi) : iv[i]), plo), phi);
+                    av[i] = FastMath.Clamp(av[i] * (clampInput ? FastMath.Clamp(iv[i] * w, lo, hi) : iv[i]), plo, phi);
                 break;
             default:
                 for (var i = 0; i < av.Length; i++)
                 {
-                    var e = clampInput ? Vector.Min(Vector.Max(iv[i] * w, lo), hi) : iv[i];
-                    var top = Vector.Max(av[i], e);
-                    var bottom = Vector.Min(av[i], e);
+                    var e = clampInput ? FastMath.Clamp(iv[i] * w, lo, hi) : iv[i];
+                    var top = FastMath.Max(av[i], e);
+                    var bottom = FastMath.Min(av[i], e);
                     av[i] = top + FastMath.Log(Vector<float>.One + FastMath.Exp(bottom - top));
                 }
                 break;
@@ -314,6 +318,7 @@ internal sealed class TableModel
 
     /// <summary>The parent embeddings of rows [off, off + t) of the block, pre-aggregated once per aggregation in use
     /// (they are the same for every non-source node): sum uses weight 1/(columns of the parent), the others weight 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ParentAggregates(double[][][] values, int off, int t, float[][] result, Scratch s)
     {
         var len = t * Mlp.D;
