@@ -73,15 +73,21 @@ public static class SampleCommands
             var seconds = made.Seconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"corpus {target.Database}: {n} databases ({made.Skipped} already complete), {made.NewRows:N0} new rows in {seconds:F1} s " +
-                $"({(seconds > 0 ? made.NewRows / seconds : 0):N0} rows/s generated and loaded; generate {made.GenerateWaitSeconds:F1} s, COPY {made.CopySeconds - made.GenerateWaitSeconds:F1} s, " +
-                $"create+constrain {made.ConstrainSeconds:F1} s, SCM building and bookkeeping {Math.Max(0, seconds - made.CopySeconds - made.ConstrainSeconds):F1} s; {threadCount} threads; peak RSS {Summary.PeakRss() / 1048576.0:F0} MiB)"));
+                $"({(seconds > 0 ? made.NewRows / seconds : 0):N0} rows/s generated and loaded; {made.Workers} databases at a time, " +
+                $"their seconds summed: generate {made.GenerateWaitSeconds:F1} s, COPY {made.CopySeconds - made.GenerateWaitSeconds:F1} s, " +
+                $"create+constrain {made.ConstrainSeconds:F1} s, SCM building and bookkeeping {Math.Max(0, made.DatabaseSeconds - made.CopySeconds - made.ConstrainSeconds):F1} s; " +
+                $"{threadCount} threads; peak RSS {Summary.PeakRss() / 1048576.0:F0} MiB)"));
             return ExitCodes.Ok;
         }));
         return cmd;
     }
 
     /// <summary>What <see cref="EnsureCorpus"/> did: databases already complete, rows it made and where the time went.</summary>
-    public sealed record CorpusResult(int Skipped, long NewRows, double Seconds, double CopySeconds, double GenerateWaitSeconds, double ConstrainSeconds);
+    /// <remarks>The phase seconds are summed over databases, which <paramref name="Workers"/> workers made at once, so
+    /// together they can exceed the wall-clock <paramref name="Seconds"/>; <paramref name="DatabaseSeconds"/> is their
+    /// total time, the phases included.</remarks>
+    public sealed record CorpusResult(int Skipped, long NewRows, double Seconds, double CopySeconds, double GenerateWaitSeconds,
+        double ConstrainSeconds, double DatabaseSeconds, int Workers);
 
     /// <summary>Schema name of corpus database <paramref name="index"/>.</summary>
     public static string CorpusSchema(int index) => $"plurel_{index:D5}";
@@ -109,53 +115,73 @@ public static class SampleCommands
         var recipe = string.Create(CultureInfo.InvariantCulture,
             $"engine={PluRelDatabase.EngineVersion};tables={cfg.Tables.Min}-{cfg.Tables.Max};forced={cfg.ForceTables};family={cfg.ForceFamily?.ToString() ?? "any"};scale={scale:R}");
         var sw = Stopwatch.StartNew();
-        long totalRows = 0;
-        int skipped = 0;
-        double copy = 0, wait = 0, constrain = 0;
-        for (var i = 0; i < count; i++)
+        // Databases are independent (one transaction each), so several are made at once: a small database spends much
+        // of its time in the server (DDL, COPY, constraint checks) or in single-table phases that one core runs alone.
+        // Each worker's engine gets an equal share of the threads.
+        var workers = Math.Clamp(threads, 1, count);
+        var engineThreads = Math.Max(1, threads / workers);
+        var outcomes = new CorpusEntry?[count];
+        var printed = 0;
+        var gate = new object();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count),
+            new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = ct }, async (i, token) =>
         {
-            var schema = CorpusSchema(i);
-            var dbSeed = CounterRng.Stream(corpusSeed, (ulong)i).Key;
-            await using var conn = new NpgsqlConnection(target.ConnectionString);
-            await conn.OpenAsync(ct);
-            await using (var done = new NpgsqlCommand(
-                "SELECT 1 FROM public.plurel_manifest WHERE schema_name = $1 AND seed = $2 AND recipe = $3", conn))
+            var entry = await MakeCorpusDatabase(target, i, corpusSeed, cfg, scale, recipe, engineThreads, token);
+            lock (gate)
             {
-                done.Parameters.AddWithValue(schema);
-                done.Parameters.AddWithValue((decimal)dbSeed);
-                done.Parameters.AddWithValue(recipe);
-                if (await done.ExecuteScalarAsync(ct) is not null)
-                {
-                    skipped++;
-                    continue;
-                }
+                // Progress lines in database order, each as soon as it and every earlier one are done.
+                outcomes[i] = entry;
+                for (; printed < count && outcomes[printed] is { } done; printed++)
+                    if (done.Line is { } line) log.WriteLine(line);
             }
-            // Half-made, or from another seed or recipe: start that schema over.
-            await Exec(conn, $"DELETE FROM public.plurel_manifest WHERE schema_name = '{schema}'", ct);
-            await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct);
-            var sampled = Scaled(SchemaSampler.Sample(dbSeed, cfg), scale, schema);
-            var graph = sampled.ToSchemaGraph();
-            var report = await Load(target, sampled, graph, threads, ct);
-            await using (var ins = new NpgsqlCommand(
-                "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds, recipe) VALUES ($1, $2, $3, $4, $5, $6, $7)", conn))
-            {
-                ins.Parameters.AddWithValue(schema);
-                ins.Parameters.AddWithValue((decimal)dbSeed);
-                ins.Parameters.AddWithValue(sampled.Family.ToString());
-                ins.Parameters.AddWithValue(sampled.Tables.Count);
-                ins.Parameters.AddWithValue(report.TotalRows);
-                ins.Parameters.AddWithValue(report.TotalSeconds);
-                ins.Parameters.AddWithValue(recipe);
-                await ins.ExecuteNonQueryAsync(ct);
-            }
-            totalRows += report.TotalRows;
-            copy += report.CopySeconds;
-            wait += report.GenerateWaitSeconds;
-            constrain += report.ConstrainSeconds + report.CreateSeconds;
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {schema}: {sampled.Family}, {sampled.Tables.Count} tables, {report.TotalRows:N0} rows in {report.TotalSeconds:F2} s"));
+        });
+        var made = outcomes.Select(o => o!).ToList();
+        var reports = made.Where(o => o.Report is not null).Select(o => o.Report!).ToList();
+        return new CorpusResult(made.Count(o => o.Report is null), reports.Sum(r => r.TotalRows), sw.Elapsed.TotalSeconds,
+            reports.Sum(r => r.CopySeconds), reports.Sum(r => r.GenerateWaitSeconds), reports.Sum(r => r.ConstrainSeconds + r.CreateSeconds),
+            made.Sum(o => o.Seconds), workers);
+    }
+
+    private sealed record CorpusEntry(LoadReport? Report, string? Line, double Seconds);
+
+    /// <summary>Makes corpus database <paramref name="index"/> unless the manifest says it is complete with this recipe.</summary>
+    private static async Task<CorpusEntry> MakeCorpusDatabase(Target target, int index, ulong corpusSeed, SamplerConfig cfg,
+        double scale, string recipe, int threads, CancellationToken ct)
+    {
+        var began = Stopwatch.GetTimestamp();
+        var schema = CorpusSchema(index);
+        var dbSeed = CounterRng.Stream(corpusSeed, (ulong)index).Key;
+        await using var conn = new NpgsqlConnection(target.ConnectionString);
+        await conn.OpenAsync(ct);
+        await using (var done = new NpgsqlCommand(
+            "SELECT 1 FROM public.plurel_manifest WHERE schema_name = $1 AND seed = $2 AND recipe = $3", conn))
+        {
+            done.Parameters.AddWithValue(schema);
+            done.Parameters.AddWithValue((decimal)dbSeed);
+            done.Parameters.AddWithValue(recipe);
+            if (await done.ExecuteScalarAsync(ct) is not null) return new CorpusEntry(null, null, 0);
         }
-        return new CorpusResult(skipped, totalRows, sw.Elapsed.TotalSeconds, copy, wait, constrain);
+        // Half-made, or from another seed or recipe: start that schema over.
+        await Exec(conn, $"DELETE FROM public.plurel_manifest WHERE schema_name = '{schema}'", ct);
+        await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct);
+        var sampled = Scaled(SchemaSampler.Sample(dbSeed, cfg), scale, schema);
+        var graph = sampled.ToSchemaGraph();
+        var report = await Load(target, sampled, graph, threads, ct);
+        await using (var ins = new NpgsqlCommand(
+            "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds, recipe) VALUES ($1, $2, $3, $4, $5, $6, $7)", conn))
+        {
+            ins.Parameters.AddWithValue(schema);
+            ins.Parameters.AddWithValue((decimal)dbSeed);
+            ins.Parameters.AddWithValue(sampled.Family.ToString());
+            ins.Parameters.AddWithValue(sampled.Tables.Count);
+            ins.Parameters.AddWithValue(report.TotalRows);
+            ins.Parameters.AddWithValue(report.TotalSeconds);
+            ins.Parameters.AddWithValue(recipe);
+            await ins.ExecuteNonQueryAsync(ct);
+        }
+        var seconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
+        return new CorpusEntry(report, string.Create(CultureInfo.InvariantCulture,
+            $"  {schema}: {sampled.Family}, {sampled.Tables.Count} tables, {report.TotalRows:N0} rows in {seconds:F2} s"), seconds);
     }
 
     /// <summary>--tables-range a-b.</summary>
