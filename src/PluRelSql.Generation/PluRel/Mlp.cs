@@ -112,13 +112,8 @@ internal sealed class Mlp
         {
             var r = i == 0 ? inDim : D;
             var c = i == count - 1 ? outDim : D;
-            var w = InitWeights(r, c, ref d);
-            if (cfg.UseDensityMask)
-            {
-                var density = d.Real(cfg.MlpDensity);
-                for (var k = 0; k < w.Length; k++) w[k] = d.Bernoulli(density) ? w[k] / density : 0;
-            }
-            var wf = ToFloat(w);
+            var wf = InitWeights(r, c, ref d);
+            if (cfg.UseDensityMask) d.DensityMask(wf, d.Real(cfg.MlpDensity));
             if (i == count - 1)
             {
                 layers[i] = new MlpLayer { In = r, Out = c, W = wf };
@@ -154,39 +149,43 @@ internal sealed class Mlp
         return f;
     }
 
-    /// <summary>One of the six schemes of §4.4 for an r × c matrix (fan_in = c, fan_out = r, as the reference).</summary>
+    /// <summary>One of the six schemes of §4.4 for an r × c matrix (fan_in = c, fan_out = r, as the reference), in
+    /// float32 like the reference's torch parameters.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double[] InitWeights(int r, int c, ref Draws d)
+    public static float[] InitWeights(int r, int c, ref Draws d)
     {
         var scheme = (WeightInit)d.Below(6);
-        var w = new double[r * c];
+        var w = new float[r * c];
         switch (scheme)
         {
             case WeightInit.KaimingNormal:
-                d.Normals(w, Math.Sqrt(2.0 / c));
+                d.Normals(w, (float)Math.Sqrt(2.0 / c));
                 break;
             case WeightInit.KaimingUniform:
-                for (var i = 0; i < w.Length; i++) w[i] = d.Real(-1, 1) * Math.Sqrt(6.0 / c);
+                d.Uniforms(w, (float)Math.Sqrt(6.0 / c));
                 break;
             case WeightInit.XavierNormal:
-                d.Normals(w, Math.Sqrt(2.0 / (r + c)));
+                d.Normals(w, (float)Math.Sqrt(2.0 / (r + c)));
                 break;
             case WeightInit.XavierUniform:
-                for (var i = 0; i < w.Length; i++) w[i] = d.Real(-1, 1) * Math.Sqrt(6.0 / (r + c));
+                d.Uniforms(w, (float)Math.Sqrt(6.0 / (r + c)));
                 break;
             case WeightInit.TruncatedNormal:
+                // Rejection per element: draws outside [−2, 2] are replaced by fresh ones (one in 22 is).
+                d.Normals(w, 1f);
                 for (var i = 0; i < w.Length; i++)
                 {
-                    double z;
-                    do z = d.Normal(); while (z < -2 || z > 2);
-                    w[i] = z;
+                    double z = w[i];
+                    while (z < -2 || z > 2) z = d.Normal();
+                    w[i] = (float)z;
                 }
                 break;
             default:
-                d.Normals(w, 0.01);
+                d.Normals(w, 0.01f);
                 var zeros = (int)Math.Ceiling(0.5 * r);
+                Span<int> rows = stackalloc int[r];
                 for (var col = 0; col < c; col++)
-                    foreach (var row in d.Distinct(r, zeros)) w[row * c + col] = 0;
+                    foreach (var row in d.DistinctPrefix(rows, zeros)) w[row * c + col] = 0;
                 break;
         }
         return w;

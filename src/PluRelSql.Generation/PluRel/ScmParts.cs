@@ -27,7 +27,7 @@ internal sealed class Encoder
     {
         if (categories <= 0) return new Encoder(Mlp.Random(1, Mlp.D, ref d, cfg), null, 0);
         var e = Mlp.InitWeights(categories, Mlp.D, ref d);
-        return new Encoder(Mlp.Random(Mlp.D, Mlp.D, ref d, cfg), Mlp.ToFloat(e), categories);
+        return new Encoder(Mlp.Random(Mlp.D, Mlp.D, ref d, cfg), e, categories);
     }
 
     /// <summary>Encodes m values into dst (m × 32).</summary>
@@ -67,7 +67,7 @@ internal sealed class Decoder
     {
         if (categories <= 0) return new Decoder(Mlp.Random(Mlp.D, 1, ref d, cfg), null, 0);
         var mlp = Mlp.Random(Mlp.D, Mlp.D, ref d, cfg);
-        return new Decoder(mlp, Mlp.ToFloat(Mlp.InitWeights(categories, Mlp.D, ref d)), categories);
+        return new Decoder(mlp, Mlp.InitWeights(categories, Mlp.D, ref d), categories);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -110,6 +110,32 @@ public sealed class ScmUnitTests
     }
 
     [Fact]
+    public void Bulk_weight_draws_follow_their_laws()
+    {
+        var d = Draws.For(11, 1);
+        var z = new float[200_001];
+        d.Normals(z, 1f);
+        var mean = z.Average(x => (double)x);
+        var variance = z.Average(x => (x - mean) * (x - mean));
+        Assert.InRange(mean, -0.01, 0.01);
+        Assert.InRange(variance, 0.98, 1.02);
+        Assert.InRange(z.Count(x => Math.Abs(x) > 2) / (double)z.Length, 0.043, 0.048); // 4.55 %
+        Assert.InRange(z.Count(x => Math.Abs(x) > 3) / (double)z.Length, 0.0022, 0.0032); // 0.27 %
+        var u = new float[100_001];
+        d.Uniforms(u, 3f);
+        Assert.All(u, x => Assert.InRange(x, -3f, 3f));
+        Assert.InRange(u.Average(x => (double)x * x), 2.95, 3.05); // bound² / 3
+        var w = Enumerable.Repeat(1f, 100_000).ToArray();
+        d.DensityMask(w, 0.4);
+        Assert.InRange(w.Count(x => x != 0) / (double)w.Length, 0.395, 0.405);
+        Assert.All(w, x => Assert.True(x == 0 || Math.Abs(x - 2.5f) < 1e-6));
+        Span<int> buffer = stackalloc int[32];
+        var picked = d.DistinctPrefix(buffer, 16).ToArray();
+        Assert.Equal(16, picked.Distinct().Count());
+        Assert.All(picked, p => Assert.InRange(p, 0, 31));
+    }
+
+    [Fact]
     public void Mlp_forward_does_not_depend_on_the_block_size()
     {
         var d = Draws.For(9, 9);
