@@ -261,47 +261,51 @@ internal sealed class Mlp
         }
     }
 
-    /// <summary>The 32-wide case (every hidden layer): two rows at a time share the four weight vectors of each k.</summary>
+    /// <summary>The 32-wide case (every hidden layer): two rows at a time share the four weight vectors of each k.
+    /// Lengths are checked once up front; the loops then address through refs, without per-element bounds checks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MatMul32(ReadOnlySpan<float> x, int m, int inDim, float[] w, Span<float> y)
     {
-        var wv = MemoryMarshal.Cast<float, Vector<float>>(w.AsSpan());
-        var yv = MemoryMarshal.Cast<float, Vector<float>>(y[..(m * 32)]);
+        if (x.Length < m * inDim || w.Length < inDim * 32 || y.Length < m * 32)
+            throw new ArgumentException("matrix shapes do not match");
+        ref var x0 = ref MemoryMarshal.GetReference(x);
+        ref var wv = ref Unsafe.As<float, Vector<float>>(ref MemoryMarshal.GetArrayDataReference(w));
+        ref var yv = ref Unsafe.As<float, Vector<float>>(ref MemoryMarshal.GetReference(y));
         var i = 0;
         for (; i + 1 < m; i += 2)
         {
             Vector<float> a0 = default, a1 = default, a2 = default, a3 = default,
                 b0 = default, b1 = default, b2 = default, b3 = default;
-            var xa = x.Slice(i * inDim, inDim);
-            var xb = x.Slice((i + 1) * inDim, inDim);
+            ref var xa = ref Unsafe.Add(ref x0, i * inDim);
+            ref var xb = ref Unsafe.Add(ref xa, inDim);
             for (var k = 0; k < inDim; k++)
             {
-                var o = k * 4;
-                Vector<float> w0 = wv[o], w1 = wv[o + 1], w2 = wv[o + 2], w3 = wv[o + 3];
-                var sa = new Vector<float>(xa[k]);
-                var sb = new Vector<float>(xb[k]);
+                ref var wk = ref Unsafe.Add(ref wv, k * 4);
+                Vector<float> w0 = wk, w1 = Unsafe.Add(ref wk, 1), w2 = Unsafe.Add(ref wk, 2), w3 = Unsafe.Add(ref wk, 3);
+                var sa = new Vector<float>(Unsafe.Add(ref xa, k));
+                var sb = new Vector<float>(Unsafe.Add(ref xb, k));
                 a0 = Vector.FusedMultiplyAdd(sa, w0, a0); a1 = Vector.FusedMultiplyAdd(sa, w1, a1);
                 a2 = Vector.FusedMultiplyAdd(sa, w2, a2); a3 = Vector.FusedMultiplyAdd(sa, w3, a3);
                 b0 = Vector.FusedMultiplyAdd(sb, w0, b0); b1 = Vector.FusedMultiplyAdd(sb, w1, b1);
                 b2 = Vector.FusedMultiplyAdd(sb, w2, b2); b3 = Vector.FusedMultiplyAdd(sb, w3, b3);
             }
-            var q = i * 4;
-            yv[q] = a0; yv[q + 1] = a1; yv[q + 2] = a2; yv[q + 3] = a3;
-            yv[q + 4] = b0; yv[q + 5] = b1; yv[q + 6] = b2; yv[q + 7] = b3;
+            ref var ya = ref Unsafe.Add(ref yv, i * 4);
+            ya = a0; Unsafe.Add(ref ya, 1) = a1; Unsafe.Add(ref ya, 2) = a2; Unsafe.Add(ref ya, 3) = a3;
+            Unsafe.Add(ref ya, 4) = b0; Unsafe.Add(ref ya, 5) = b1; Unsafe.Add(ref ya, 6) = b2; Unsafe.Add(ref ya, 7) = b3;
         }
         for (; i < m; i++)
         {
             Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            var xa = x.Slice(i * inDim, inDim);
+            ref var xa = ref Unsafe.Add(ref x0, i * inDim);
             for (var k = 0; k < inDim; k++)
             {
-                var o = k * 4;
-                var sa = new Vector<float>(xa[k]);
-                a0 = Vector.FusedMultiplyAdd(sa, wv[o], a0); a1 = Vector.FusedMultiplyAdd(sa, wv[o + 1], a1);
-                a2 = Vector.FusedMultiplyAdd(sa, wv[o + 2], a2); a3 = Vector.FusedMultiplyAdd(sa, wv[o + 3], a3);
+                ref var wk = ref Unsafe.Add(ref wv, k * 4);
+                var sa = new Vector<float>(Unsafe.Add(ref xa, k));
+                a0 = Vector.FusedMultiplyAdd(sa, wk, a0); a1 = Vector.FusedMultiplyAdd(sa, Unsafe.Add(ref wk, 1), a1);
+                a2 = Vector.FusedMultiplyAdd(sa, Unsafe.Add(ref wk, 2), a2); a3 = Vector.FusedMultiplyAdd(sa, Unsafe.Add(ref wk, 3), a3);
             }
-            var q = i * 4;
-            yv[q] = a0; yv[q + 1] = a1; yv[q + 2] = a2; yv[q + 3] = a3;
+            ref var ya = ref Unsafe.Add(ref yv, i * 4);
+            ya = a0; Unsafe.Add(ref ya, 1) = a1; Unsafe.Add(ref ya, 2) = a2; Unsafe.Add(ref ya, 3) = a3;
         }
     }
 }
