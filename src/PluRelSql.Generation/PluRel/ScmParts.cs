@@ -132,6 +132,8 @@ internal sealed class Scratch(int rows)
     public readonly float[] C = new float[rows * Mlp.D];
     public readonly float[] Enc = new float[rows * Mlp.D];
     public readonly float[] Noise = new float[rows * Mlp.D];
+    /// <summary>The running Σ exp(input − maximum) of an online logsumexp.</summary>
+    public readonly float[] Lse = new float[rows * Mlp.D];
     public readonly float[] In = new float[rows];
     public readonly float[] Out = new float[rows];
 }

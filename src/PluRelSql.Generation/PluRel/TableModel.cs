@@ -227,11 +227,13 @@ internal sealed class TableModel
                 foreach (var edge in node.Inputs)
                 {
                     edge.Encoder.Encode(x[edge.From].AsSpan(off, t), t, s.Enc, s);
-                    Combine(node.Aggregation, acc.AsSpan(0, len), s.Enc.AsSpan(0, len), (float)edge.Weight, first);
+                    Combine(node.Aggregation, acc.AsSpan(0, len), s.Enc.AsSpan(0, len), (float)edge.Weight, first, s.Lse);
                     first = false;
                 }
                 if (parentAgg is not null)
-                    Combine(node.Aggregation, acc.AsSpan(0, len), parentAgg[(int)node.Aggregation].AsSpan(0, len), 1f, first, clampInput: false);
+                    Combine(node.Aggregation, acc.AsSpan(0, len), parentAgg[(int)node.Aggregation].AsSpan(0, len), 1f, first, s.Lse,
+                        clampInput: false);
+                if (node.Aggregation == Aggregation.LogSumExp) FinishLogSumExp(acc.AsSpan(0, len), s.Lse);
                 node.Noise!.Fill(tileRows, s.Noise);
                 var h = s.Noise.AsSpan(0, len);
                 AddClamped(h, acc);
@@ -259,9 +261,12 @@ internal sealed class TableModel
     }
 
     /// <summary>Folds one input list entry into the running aggregate (the first entry initialises it). Inputs are
-    /// weighted and clamped to ±1e4 first (§5.4); products are kept within ±1e38 so they never overflow.</summary>
+    /// weighted and clamped to ±1e4 first (§5.4); products are kept within ±1e38 so they never overflow. Logsumexp runs
+    /// online: <paramref name="acc"/> holds the running maximum and <paramref name="lseSum"/> Σ exp(input − maximum), one
+    /// exponential per input; <see cref="FinishLogSumExp"/> turns them into the aggregate.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Combine(Aggregation agg, Span<float> acc, ReadOnlySpan<float> input, float weight, bool first, bool clampInput = true)
+    internal static void Combine(Aggregation agg, Span<float> acc, ReadOnlySpan<float> input, float weight, bool first,
+        Span<float> lseSum, bool clampInput = true)
     {
         var av = MemoryMarshal.Cast<float, Vector<float>>(acc);
         var iv = MemoryMarshal.Cast<float, Vector<float>>(input);
@@ -270,9 +275,12 @@ internal sealed class TableModel
         var hi = new Vector<float>(InputClamp);
         var plo = new Vector<float>(-HiddenClamp);
         var phi = new Vector<float>(HiddenClamp);
+        var lse = agg == Aggregation.LogSumExp;
+        var sv = lse ? MemoryMarshal.Cast<float, Vector<float>>(lseSum[..acc.Length]) : default;
         if (first)
         {
             for (var i = 0; i < av.Length; i++) av[i] = clampInput ? FastMath.Clamp(iv[i] * w, lo, hi) : iv[i];
+            if (lse) sv.Fill(Vector<float>.One);
             return;
         }
         switch (agg)
@@ -291,12 +299,23 @@ internal sealed class TableModel
                 for (var i = 0; i < av.Length; i++)
                 {
                     var e = clampInput ? FastMath.Clamp(iv[i] * w, lo, hi) : iv[i];
-                    var top = FastMath.Max(av[i], e);
-                    var bottom = FastMath.Min(av[i], e);
-                    av[i] = top + FastMath.Log(Vector<float>.One + FastMath.Exp(bottom - top));
+                    var d = e - av[i];
+                    var ex = FastMath.Exp(-Vector.Abs(d));
+                    var above = Vector.GreaterThan(d, Vector<float>.Zero);
+                    // A new maximum rescales the old sum: s·e^(m−x) + 1; otherwise s + e^(x−m).
+                    sv[i] = Vector.ConditionalSelect(above, Vector.FusedMultiplyAdd(sv[i], ex, Vector<float>.One), sv[i] + ex);
+                    av[i] = Vector.ConditionalSelect(above, e, av[i]);
                 }
                 break;
         }
+    }
+
+    /// <summary>acc = maximum + ln Σ exp(input − maximum), the logsumexp of every input folded in.</summary>
+    internal static void FinishLogSumExp(Span<float> acc, ReadOnlySpan<float> lseSum)
+    {
+        var av = MemoryMarshal.Cast<float, Vector<float>>(acc);
+        var sv = MemoryMarshal.Cast<float, Vector<float>>(lseSum[..acc.Length]);
+        for (var i = 0; i < av.Length; i++) av[i] += FastMath.Log(sv[i]);
     }
 
     /// <summary>§5.6: the values each feeding FK's parent row exports, for every row of the block (one array per
@@ -323,6 +342,7 @@ internal sealed class TableModel
     {
         var len = t * Mlp.D;
         var first = true;
+        var lseSum = _aggUsed[(int)Aggregation.LogSumExp] ? s.Lse : null;
         for (var f = 0; f < _feeds.Count; f++)
         {
             var exports = _feeds[f].Exports;
@@ -334,10 +354,11 @@ internal sealed class TableModel
                 for (var a = 0; a < 4; a++)
                 {
                     if (!_aggUsed[a]) continue;
-                    Combine((Aggregation)a, result[a].AsSpan(0, len), enc, a == (int)Aggregation.Sum ? c : 1f, first);
+                    Combine((Aggregation)a, result[a].AsSpan(0, len), enc, a == (int)Aggregation.Sum ? c : 1f, first, lseSum);
                 }
                 first = false;
             }
         }
+        if (lseSum is not null && !first) FinishLogSumExp(result[(int)Aggregation.LogSumExp].AsSpan(0, len), lseSum);
     }
 }

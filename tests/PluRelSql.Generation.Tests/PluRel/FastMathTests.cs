@@ -89,4 +89,32 @@ public sealed class FastMathTests
         Assert.True(float.IsNaN(sin[0]) && float.IsNaN(sin[1]) && float.IsNaN(sin[2]));
         Assert.Equal(0f, sin[3]);
     }
+
+    [Fact]
+    public void Aggregations_fold_weighted_clamped_inputs_like_their_definitions()
+    {
+        var rng = new Random(9);
+        const int n = 64, inputs = 7;
+        var xs = Enumerable.Range(0, inputs).Select(_ => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 40 - 20)).ToArray()).ToArray();
+        var weights = Enumerable.Range(0, inputs).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+        foreach (var agg in Enum.GetValues<Aggregation>())
+        {
+            var acc = new float[n];
+            var sum = new float[n];
+            for (var k = 0; k < inputs; k++) TableModel.Combine(agg, acc, xs[k], weights[k], k == 0, sum);
+            if (agg == Aggregation.LogSumExp) TableModel.FinishLogSumExp(acc, sum);
+            for (var i = 0; i < n; i++)
+            {
+                var v = Enumerable.Range(0, inputs).Select(k => Math.Clamp((double)(xs[k][i] * weights[k]), -1e4, 1e4)).ToArray();
+                var want = agg switch
+                {
+                    Aggregation.Sum => v.Sum(),
+                    Aggregation.Max => v.Max(),
+                    Aggregation.Product => v.Aggregate(1.0, (p, x) => p * x),
+                    _ => v.Max() + Math.Log(v.Sum(x => Math.Exp(x - v.Max()))),
+                };
+                Assert.True(Math.Abs(acc[i] - want) <= 1e-5 * Math.Max(1, Math.Abs(want)), $"{agg} row {i}: {acc[i]} vs {want}");
+            }
+        }
+    }
 }
