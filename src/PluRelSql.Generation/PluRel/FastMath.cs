@@ -19,6 +19,9 @@ internal static class FastMath
     private const double TwoOverPi = 0.63661977236758134308;
     private const double PiOver2Hi = 1.5707963267948966;   // π/2 = hi + lo to about 107 bits
     private const double PiOver2Lo = 6.123233995736766e-17;
+    private const float PiOver2A = 1.57079637f;            // π/2 = A + B + C in float parts (for fused reductions)
+    private const float PiOver2B = -4.37113883e-08f;       // nearest float to π/2 − A
+    private const float PiOver2C = -1.71512451e-15f;       // nearest float to π/2 − A − B
 
     private static Vector<float> C(float c) => new(c);
 
@@ -103,12 +106,27 @@ internal static class FastMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> SinCos(Vector<float> x, int shift)
     {
-        // Reduce in double (exact enough for any float: x = q·π/2 + r, |r| ≤ π/4), then a float polynomial.
-        Vector.Widen(x, out var lo, out var hi);
-        var (rLo, qLo) = Reduce(lo);
-        var (rHi, qHi) = Reduce(hi);
-        var r = Vector.Narrow(rLo, rHi);
-        var quadrant = Vector.ConvertToInt32(Vector.Narrow(qLo, qHi)) + new Vector<int>(shift);
+        // x = q·π/2 + r, |r| ≤ π/4. Small arguments (every lane below 2^16) reduce in float with a three-part π/2 and
+        // fused multiply-adds; others in double, exact enough for any float. Each vector holds 8 outputs of one row,
+        // so the choice is made per row, whatever the blocking.
+        Vector<float> r;
+        Vector<int> quadrant;
+        if (Vector.LessThanAll(Vector.Abs(x), C(65536f)))
+        {
+            var q = Vector.Round(x * C(0.636619772f));
+            r = Vector.FusedMultiplyAdd(q, C(-PiOver2A), x);
+            r = Vector.FusedMultiplyAdd(q, C(-PiOver2B), r);
+            r = Vector.FusedMultiplyAdd(q, C(-PiOver2C), r);
+            quadrant = Vector.ConvertToInt32(q) + new Vector<int>(shift);
+        }
+        else
+        {
+            Vector.Widen(x, out var lo, out var hi);
+            var (rLo, qLo) = Reduce(lo);
+            var (rHi, qHi) = Reduce(hi);
+            r = Vector.Narrow(rLo, rHi);
+            quadrant = Vector.ConvertToInt32(Vector.Narrow(qLo, qHi)) + new Vector<int>(shift);
+        }
         var r2 = r * r;
         // sin r to r^11, cos r to r^12 (remainders < 1e-10 on |r| ≤ π/4).
         var ps = C(-1f / 39916800f);

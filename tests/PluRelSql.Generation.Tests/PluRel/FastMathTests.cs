@@ -52,7 +52,9 @@ public sealed class FastMathTests
         // Absolute error: sin and cos are bounded, and the argument itself carries a float rounding.
         Assert.InRange(MaxError(FastMath.Sin, Math.Sin, 1e-6, 10, floor: 1), 0, 2e-7);
         Assert.InRange(MaxError(FastMath.Cos, Math.Cos, 1e-6, 10, floor: 1), 0, 2e-7);
-        Assert.InRange(MaxError(FastMath.Sin, Math.Sin, 10, 1e9, floor: 1), 0, 2e-7);
+        Assert.InRange(MaxError(FastMath.Sin, Math.Sin, 10, 60_000, floor: 1), 0, 2e-7); // float reduction
+        Assert.InRange(MaxError(FastMath.Cos, Math.Cos, 10, 60_000, floor: 1), 0, 2e-7);
+        Assert.InRange(MaxError(FastMath.Sin, Math.Sin, 10, 1e9, floor: 1), 0, 2e-7);     // mostly the double one
         Assert.InRange(MaxError(FastMath.Cos, Math.Cos, 10, 1e9, floor: 1), 0, 2e-7);
         Assert.InRange(MaxError(FastMath.Sin, Math.Sin, 1e-30, 1e-6, floor: 1e-30), 0, 2e-7); // sin x ≈ x, relative
     }
