@@ -62,6 +62,8 @@ m = re.search(r"\(([\d,]+) rows/s", sys.argv[1])
 rate = float(m.group(1).replace(",", ""))
 print(f"ratio plurel corpus / reference PluRel (1,724 rows/s, in memory): {rate / 1724:.1f}x (goal >= 100x)")
 PY
+# The engine's irreducible work: multiply-adds in the frozen MLPs (the spec's cost model, counted), per row.
+grep -h '^frozen MLPs' .plurel/bench-corpus.log | sed 's/^/plurel corpus /'
 
 # The PluRel engine (b): one large sampled database (>= 10 million rows) next to pgbench -i with about as many rows,
 # in the same run, and plurel's peak RSS. Seed 21 is the ten-table sampled database with the lightest SCMs among seeds
@@ -70,6 +72,7 @@ PY
 SCALE=${PLUREL_BENCH_SCALE:-955}
 sample=$($PLUREL sample --seed 21 --tables 10 --scale "$SCALE" --database bench_sample 2>.plurel/bench-sample.log | tail -n 1)
 echo "plurel sample --seed 21 --tables 10 --scale $SCALE: $sample"
+grep -h '^frozen MLPs' .plurel/bench-sample.log | sed 's/^/plurel sample /'
 psql "$url" -qAtc "DROP DATABASE IF EXISTS bench_sample WITH (FORCE)"
 rows=$(python3 -c 'import re,sys; print(re.search(r"loaded ([\d,]+) rows", sys.argv[1]).group(1).replace(",", ""))' "$sample")
 pgscale=$(( (rows + 99999) / 100000 ))

@@ -39,7 +39,8 @@ public static class SampleCommands
             await target.EnsureDatabase(recreate: true, ct);
             Console.Error.WriteLine($"sampled seed {sampled.Seed}: {sampled.Family}, {sampled.Tables.Count} tables, " +
                                     $"{sampled.Tables.Sum(t => t.Rows):N0} rows → {target.Describe()}");
-            var report = await Load(target, sampled, graph, threadCount, ct, showProgress: true);
+            var (report, fmas) = await Load(target, sampled, graph, threadCount, ct, showProgress: true);
+            Console.Error.WriteLine(MlpWork(fmas, report.TotalRows, report.GenerateThreadSeconds));
             Summary.Print(report, Console.Out);
             return ExitCodes.Ok;
         }));
@@ -77,17 +78,24 @@ public static class SampleCommands
                 $"their seconds summed: generate {made.GenerateWaitSeconds:F1} s, COPY {made.CopySeconds - made.GenerateWaitSeconds:F1} s, " +
                 $"create+constrain {made.ConstrainSeconds:F1} s, SCM building and bookkeeping {Math.Max(0, made.DatabaseSeconds - made.CopySeconds - made.ConstrainSeconds):F1} s; " +
                 $"{threadCount} threads; peak RSS {Summary.PeakRss() / 1048576.0:F0} MiB)"));
+            if (made.NewRows > 0) Console.Error.WriteLine(MlpWork(made.MlpFmas, made.NewRows, made.GenerateThreadSeconds));
             return ExitCodes.Ok;
         }));
         return cmd;
     }
+
+    /// <summary>The engine's irreducible work (§11.2's cost model, counted): multiply-adds in the frozen MLPs per row
+    /// and the rate the generator threads sustained, activations, aggregation and noise included.</summary>
+    private static string MlpWork(double fmas, long rows, double generatorSeconds) => string.Create(CultureInfo.InvariantCulture,
+        $"frozen MLPs: {fmas / Math.Max(1, rows):N0} multiply-adds per row, {fmas / 1e9:F1} G in all; " +
+        $"{(generatorSeconds > 0 ? fmas / generatorSeconds / 1e9 : 0):F1} G per second of generator thread time");
 
     /// <summary>What <see cref="EnsureCorpus"/> did: databases already complete, rows it made and where the time went.</summary>
     /// <remarks>The phase seconds are summed over databases, which <paramref name="Workers"/> workers made at once, so
     /// together they can exceed the wall-clock <paramref name="Seconds"/>; <paramref name="DatabaseSeconds"/> is their
     /// total time, the phases included.</remarks>
     public sealed record CorpusResult(int Skipped, long NewRows, double Seconds, double CopySeconds, double GenerateWaitSeconds,
-        double ConstrainSeconds, double DatabaseSeconds, int Workers);
+        double ConstrainSeconds, double DatabaseSeconds, int Workers, double MlpFmas, double GenerateThreadSeconds);
 
     /// <summary>Schema name of corpus database <paramref name="index"/>.</summary>
     public static string CorpusSchema(int index) => $"plurel_{index:D5}";
@@ -139,10 +147,10 @@ public static class SampleCommands
         var reports = made.Where(o => o.Report is not null).Select(o => o.Report!).ToList();
         return new CorpusResult(made.Count(o => o.Report is null), reports.Sum(r => r.TotalRows), sw.Elapsed.TotalSeconds,
             reports.Sum(r => r.CopySeconds), reports.Sum(r => r.GenerateWaitSeconds), reports.Sum(r => r.ConstrainSeconds + r.CreateSeconds),
-            made.Sum(o => o.Seconds), workers);
+            made.Sum(o => o.Seconds), workers, made.Sum(o => o.MlpFmas), reports.Sum(r => r.GenerateThreadSeconds));
     }
 
-    private sealed record CorpusEntry(LoadReport? Report, string? Line, double Seconds);
+    private sealed record CorpusEntry(LoadReport? Report, string? Line, double Seconds, double MlpFmas = 0);
 
     /// <summary>Makes corpus database <paramref name="index"/> unless the manifest says it is complete with this recipe.</summary>
     private static async Task<CorpusEntry> MakeCorpusDatabase(Target target, int index, ulong corpusSeed, SamplerConfig cfg,
@@ -166,7 +174,7 @@ public static class SampleCommands
         await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct);
         var sampled = Scaled(SchemaSampler.Sample(dbSeed, cfg), scale, schema);
         var graph = sampled.ToSchemaGraph();
-        var report = await Load(target, sampled, graph, threads, ct);
+        var (report, fmas) = await Load(target, sampled, graph, threads, ct);
         await using (var ins = new NpgsqlCommand(
             "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds, recipe) VALUES ($1, $2, $3, $4, $5, $6, $7)", conn))
         {
@@ -181,7 +189,7 @@ public static class SampleCommands
         }
         var seconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
         return new CorpusEntry(report, string.Create(CultureInfo.InvariantCulture,
-            $"  {schema}: {sampled.Family}, {sampled.Tables.Count} tables, {report.TotalRows:N0} rows in {seconds:F2} s"), seconds);
+            $"  {schema}: {sampled.Family}, {sampled.Tables.Count} tables, {report.TotalRows:N0} rows in {seconds:F2} s"), seconds, fmas);
     }
 
     /// <summary>--tables-range a-b.</summary>
@@ -229,18 +237,20 @@ public static class SampleCommands
 
     /// <summary>Generates through the PluRel engine (keys are row indices, as in the reference) and loads in one
     /// transaction, schema objects included.</summary>
-    private static async Task<LoadReport> Load(Target target, SampledSchema sampled, SchemaGraph graph, int threads, CancellationToken ct,
-        bool showProgress = false)
+    private static async Task<(LoadReport Report, double MlpFmas)> Load(Target target, SampledSchema sampled, SchemaGraph graph, int threads,
+        CancellationToken ct, bool showProgress = false)
     {
         var generator = new PluRelRowGenerator(sampled, options: new PluRelRuntimeOptions { Threads = threads });
         var options = new LoadOptions
         {
             PreDataSql = PgDdlWriter.PreData(graph), PostDataSql = PgDdlWriter.PostData(graph), GenerateThreads = threads,
         };
-        if (!showProgress) return await new PgLoader().LoadAsync(target.ConnectionString, generator.Plan, generator, options, null, ct);
-        // One database can take minutes: per-table progress as populate shows it.
-        return await LoadProgressView.Run(generator.Plan,
-            progress => new PgLoader().LoadAsync(target.ConnectionString, generator.Plan, generator, options, progress, ct));
+        var report = showProgress
+            // One database can take minutes: per-table progress as populate shows it.
+            ? await LoadProgressView.Run(generator.Plan,
+                progress => new PgLoader().LoadAsync(target.ConnectionString, generator.Plan, generator, options, progress, ct))
+            : await new PgLoader().LoadAsync(target.ConnectionString, generator.Plan, generator, options, null, ct);
+        return (report, generator.Database.MlpFmas());
     }
 
     private static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct)

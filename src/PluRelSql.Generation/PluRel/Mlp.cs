@@ -100,6 +100,8 @@ internal sealed class Mlp
     private Mlp(MlpLayer[] layers) => _layers = layers;
 
     public int In => _layers[0].In;
+    /// <summary>Fused multiply-adds per row of one forward pass (Σ in × out over the layers).</summary>
+    public long FmasPerRow => _layers.Sum(l => (long)l.In * l.Out);
     public int Out => _layers[^1].Out;
     internal IReadOnlyList<MlpLayer> Layers => _layers;
 

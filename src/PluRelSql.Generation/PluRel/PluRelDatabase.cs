@@ -537,6 +537,12 @@ public sealed class PluRelDatabase
     }
 
     /// <summary>A one-line description of a table's SCM (family, mode, nodes, edges, sources).</summary>
+    /// <summary>Multiply-adds per row in the table's frozen MLPs (0 without an SCM); see <see cref="TableModel.MlpFmasPerRow"/>.</summary>
+    public long MlpFmasPerRow(TableDef table) => State(table).Model.Value?.MlpFmasPerRow ?? 0;
+
+    /// <summary>Σ over tables of rows × <see cref="MlpFmasPerRow"/>: the database's frozen-MLP work.</summary>
+    public double MlpFmas() => _order.Sum(t => (double)t.Rows * (t.Model.Value?.MlpFmasPerRow ?? 0));
+
     public string DescribeScm(TableDef table)
     {
         var m = State(table).Model.Value;

@@ -22,6 +22,9 @@ internal sealed class Encoder
         _mlp.Forward(embedding, k, _table, s.A, s.B);
     }
 
+    /// <summary>Per-row multiply-adds: the MLP for numeric inputs, none for categorical ones (looked up in the table).</summary>
+    public long FmasPerRow => _table is null ? _mlp.FmasPerRow : 0;
+
     /// <summary>categories = 0: numeric encoder.</summary>
     public static Encoder Random(int categories, ref Draws d, ScmConfig cfg)
     {
@@ -62,6 +65,9 @@ internal sealed class Decoder
         _embedding = embedding;
         _k = k;
     }
+
+    /// <summary>Per-row multiply-adds: the MLP plus, for categorical outputs, K class scores of 32 each.</summary>
+    public long FmasPerRow => _mlp.FmasPerRow + (_embedding is null ? 0 : (long)_k * Mlp.D);
 
     public static Decoder Random(int categories, ref Draws d, ScmConfig cfg)
     {

@@ -153,6 +153,13 @@ internal sealed class TableModel
         return model;
     }
 
+    /// <summary>The multiply-adds of one row's forward pass through the frozen MLPs: edge encoders, decoders and the
+    /// export encoders of every parent column. The cost model of §11.2, counted exactly; everything else the engine
+    /// does per row (activations, aggregation, noise) comes on top.</summary>
+    public long MlpFmasPerRow =>
+        _nodes.Sum(n => (n.Decoder?.FmasPerRow ?? 0) + n.Inputs.Sum(e => e.Encoder.FmasPerRow))
+        + _feeds.Sum(f => f.Exports.Sum(e => e.FmasPerRow));
+
     /// <summary>§5.11 transform of one numeric value (rank-uniform and standardise use the calibration statistics).</summary>
     public double Transform(int j, double x, long row, Calibration cal) => Transforms[j] switch
     {

@@ -154,4 +154,24 @@ public sealed class ScmUnitTests
             }
         }
     }
+
+    [Fact]
+    public void Multiply_adds_per_row_follow_the_layer_widths()
+    {
+        var d = Draws.For(12, 3);
+        var cfg = new ScmConfig();
+        for (var trial = 0; trial < 20; trial++)
+        {
+            var mlp = Mlp.Random(1, 32, ref d, cfg);
+            Assert.Equal(32 + (mlp.Layers.Count - 1) * 1024, mlp.FmasPerRow); // [1, 32, …, 32]
+            var decoder = Mlp.Random(32, 1, ref d, cfg);
+            Assert.Equal((decoder.Layers.Count - 1) * 1024 + 32, decoder.FmasPerRow); // [32, …, 32, 1]
+        }
+        Assert.Equal(0, Encoder.Random(5, ref d, cfg).FmasPerRow); // categorical: a table lookup per row
+        var categorical = Decoder.Random(5, ref d, cfg);
+        Assert.True(categorical.FmasPerRow >= 2 * 1024 + 5 * 32);
+        var db = PluRelDatabase.FromSampled(SchemaSampler.Sample(4, new SamplerConfig { ForceTables = 6 }));
+        Assert.Equal(db.Graph.Tables.Sum(t => db.Rows(t) * (double)db.MlpFmasPerRow(t)), db.MlpFmas());
+        Assert.True(db.MlpFmas() > 0);
+    }
 }
