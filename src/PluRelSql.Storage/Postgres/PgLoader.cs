@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Npgsql;
@@ -23,54 +22,29 @@ public sealed class PgLoader
         await using var dataSource = BuildDataSource(connectionString);
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var tables = plan.Order.Tables.Where(t => !t.IsPartition).ToList();
-        TableDef? current = null;
-        var phase = "schema statements";
+        var tables = LoadRun.Tables(plan);
+        var run = new LoadRun();
+        HashSet<QualifiedName> fresh = [];
         try
         {
-            var clock = Stopwatch.StartNew();
-            var fresh = await PrepareTablesAsync(conn, plan, tables, options, ct).ConfigureAwait(false);
-            var createSeconds = clock.Elapsed.TotalSeconds;
-
-            phase = "copy";
-            clock.Restart();
-            var loads = new List<TableLoad>();
-            var timing = new GenerateTiming();
-            foreach (var table in tables)
-            {
-                current = table;
-                var tableClock = Stopwatch.StartNew();
-                var rows = await CopyTableAsync(conn, generator, table, plan.Rows(table),
+            return await run.ExecuteAsync(tables,
+                prepare: async () => fresh = await PrepareTablesAsync(conn, plan, tables, options, ct).ConfigureAwait(false),
+                copyTable: (table, timing) => CopyTableAsync(conn, generator, table, plan.Rows(table),
                     freeze: fresh.Contains(table.Name) && table.Partitioning is null, options.BatchSize, options.GenerateThreads,
-                    timing, progress, ct)
-                    .ConfigureAwait(false);
-                loads.Add(new TableLoad(table.Name, rows, tableClock.Elapsed.TotalSeconds));
-            }
-            current = null;
-            var copySeconds = clock.Elapsed.TotalSeconds;
-
-            phase = "constraints after the data";
-            clock.Restart();
-            foreach (var sql in options.PostDataSql) await ExecuteAsync(conn, sql, ct).ConfigureAwait(false);
-            phase = "sequences";
-            await SetSequencesAsync(conn, plan, tables, ct).ConfigureAwait(false);
-            phase = "commit";
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            return new LoadReport
-            {
-                Tables = loads,
-                CreateSeconds = createSeconds,
-                CopySeconds = copySeconds,
-                GenerateWaitSeconds = timing.WaitSeconds,
-                GenerateThreadSeconds = timing.GenerateSeconds,
-                ConstrainSeconds = clock.Elapsed.TotalSeconds,
-            };
+                    timing, progress, ct),
+                postData: async () =>
+                {
+                    foreach (var sql in options.PostDataSql) await ExecuteAsync(conn, sql, ct).ConfigureAwait(false);
+                    run.Phase = "sequences";
+                    await SetSequencesAsync(conn, plan, tables, ct).ConfigureAwait(false);
+                },
+                commit: () => tx.CommitAsync(ct)).ConfigureAwait(false);
         }
         catch (PostgresException e)
         {
-            throw LoadException.FromPostgres(e, current ?? FindTable(plan, e), phase);
+            throw LoadException.FromPostgres(e, run.Current ?? FindTable(plan, e), run.Phase);
         }
-        catch (InvalidOperationException e) when (current is not null)
+        catch (InvalidOperationException e) when (run.Current is { } current)
         {
             // A generator that produced the wrong shape.
             throw new LoadException($"{LoadException.DisplayName(current.Name)}: {e.Message}", current.Name, inner: e);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Data.SqlClient;
@@ -34,64 +33,39 @@ public sealed class SqlServerLoader
         await using var conn = new SqlConnection(LoadConnectionString(connectionString));
         await conn.OpenAsync(ct).ConfigureAwait(false);
         await using var tx = (SqlTransaction)await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var tables = plan.Order.Tables.Where(t => !t.IsPartition).ToList();
-        TableDef? current = null;
-        IReadOnlyList<string>? currentColumns = null;
-        var phase = "schema statements";
+        var tables = LoadRun.Tables(plan);
+        var run = new LoadRun();
+        Dictionary<QualifiedName, TargetTable> targets = [];
         try
         {
-            var clock = Stopwatch.StartNew();
-            var targets = await PrepareTablesAsync(conn, tx, tables, options, ct).ConfigureAwait(false);
-            var createSeconds = clock.Elapsed.TotalSeconds;
-
-            phase = "copy";
-            clock.Restart();
-            var loads = new List<TableLoad>();
-            var timing = new GenerateTiming();
-            foreach (var table in tables)
-            {
-                current = table;
-                currentColumns = targets[table.Name].Order;
-                var tableClock = Stopwatch.StartNew();
-                var rows = await CopyTableAsync(conn, tx, generator, table, plan.Rows(table), targets[table.Name],
-                    options.BatchSize, options.GenerateThreads, timing, progress, ct).ConfigureAwait(false);
-                loads.Add(new TableLoad(table.Name, rows, tableClock.Elapsed.TotalSeconds));
-            }
-            current = null;
-            var copySeconds = clock.Elapsed.TotalSeconds;
-
-            phase = "constraints after the data";
-            clock.Restart();
-            foreach (var sql in options.PostDataSql) await ExecuteAsync(conn, tx, sql, ct).ConfigureAwait(false);
-            phase = "identity and sequence values";
-            foreach (var sql in IdentityAndSequenceUpdates(plan, tables)) await ExecuteAsync(conn, tx, sql, ct).ConfigureAwait(false);
-            phase = "commit";
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            return new LoadReport
-            {
-                Tables = loads,
-                CreateSeconds = createSeconds,
-                CopySeconds = copySeconds,
-                GenerateWaitSeconds = timing.WaitSeconds,
-                GenerateThreadSeconds = timing.GenerateSeconds,
-                ConstrainSeconds = clock.Elapsed.TotalSeconds,
-            };
+            return await run.ExecuteAsync(tables,
+                prepare: async () => targets = await PrepareTablesAsync(conn, tx, tables, options, ct).ConfigureAwait(false),
+                copyTable: (table, timing) => CopyTableAsync(conn, tx, generator, table, plan.Rows(table), targets[table.Name],
+                    options.BatchSize, options.GenerateThreads, timing, progress, ct),
+                postData: async () =>
+                {
+                    foreach (var sql in options.PostDataSql) await ExecuteAsync(conn, tx, sql, ct).ConfigureAwait(false);
+                    run.Phase = "identity and sequence values";
+                    foreach (var sql in IdentityAndSequenceUpdates(plan, tables)) await ExecuteAsync(conn, tx, sql, ct).ConfigureAwait(false);
+                },
+                commit: () => tx.CommitAsync(ct)).ConfigureAwait(false);
         }
         catch (SqlException e)
         {
             var first = e.Errors.Count > 0 ? e.Errors[0] : null;
-            throw SqlServerErrors.Describe(first?.Number ?? e.Number, first?.Message ?? e.Message, phase, plan.Graph,
-                current, currentColumns, e);
+            var current = run.Current;
+            throw SqlServerErrors.Describe(first?.Number ?? e.Number, first?.Message ?? e.Message, run.Phase, plan.Graph,
+                current, current is null ? null : targets.GetValueOrDefault(current.Name)?.Order, e);
         }
-        catch (InvalidOperationException e) when (current is not null && e.InnerException is LoadException inner)
+        catch (InvalidOperationException e) when (run.Current is not null && e.InnerException is LoadException inner)
         {
             throw inner;
         }
-        catch (InvalidOperationException e) when (current is not null && e.Message.Contains("from the data source", StringComparison.Ordinal))
+        catch (InvalidOperationException e) when (run.Current is { } current && e.Message.Contains("from the data source", StringComparison.Ordinal))
         {
             throw SqlServerErrors.DescribeClientError(e.Message, current, e);
         }
-        catch (InvalidOperationException e) when (current is not null)
+        catch (InvalidOperationException e) when (run.Current is { } current)
         {
             // A generator that produced the wrong shape, or a mapping the server refused.
             throw new LoadException($"{LoadException.DisplayName(current.Name)}: {e.Message}", current.Name, inner: e);
