@@ -59,4 +59,23 @@ internal sealed class LoadRun
 
     /// <summary>The tables a plan loads, in load order (partitions are filled through their parent).</summary>
     public static List<TableDef> Tables(GenerationPlan plan) => plan.Order.Tables.Where(t => !t.IsPartition).ToList();
+
+    /// <summary>Every planned table exists in the target and has every column the plan loads.
+    /// <paramref name="hasColumn"/> gives a table's column test, or null when the target lacks the table.</summary>
+    public static void RequireTargets(IEnumerable<TableDef> tables, LoadOptions options, Func<TableDef, Func<string, bool>?> hasColumn)
+    {
+        foreach (var table in tables)
+        {
+            if (hasColumn(table) is not { } has)
+                throw new LoadException(
+                    options.PreDataSql.Count == 0
+                        ? $"{LoadException.DisplayName(table.Name)}: table does not exist in the target database (create the schema first, or let the load create it)"
+                        : $"{LoadException.DisplayName(table.Name)}: table does not exist after the schema statements ran",
+                    table.Name);
+            foreach (var col in table.Columns.Where(c => c.IsLoaded))
+                if (!has(col.Name))
+                    throw new LoadException($"{LoadException.DisplayName(table.Name)}: the target table has no column \"{col.Name}\" ({col.Type})",
+                        table.Name, col.Name);
+        }
+    }
 }

@@ -93,19 +93,7 @@ public sealed class PgLoader
 
         var fresh = tables.Select(t => t.Name).Where(n => !existedBefore.Contains(n)).ToHashSet();
         var existing = await ReadColumnsAsync(conn, tables, ct).ConfigureAwait(false);
-        foreach (var table in tables)
-        {
-            if (!existing.TryGetValue(table.Name, out var columns))
-                throw new LoadException(
-                    options.PreDataSql.Count == 0
-                        ? $"{LoadException.DisplayName(table.Name)}: table does not exist in the target database (create the schema first, or let the load create it)"
-                        : $"{LoadException.DisplayName(table.Name)}: table does not exist after the schema statements ran",
-                    table.Name);
-            foreach (var col in table.Columns.Where(c => c.IsLoaded))
-                if (!columns.Contains(col.Name))
-                    throw new LoadException($"{LoadException.DisplayName(table.Name)}: the target table has no column \"{col.Name}\" ({col.Type})",
-                        table.Name, col.Name);
-        }
+        LoadRun.RequireTargets(tables, options, t => existing.TryGetValue(t.Name, out var columns) ? columns.Contains : null);
 
         var old = tables.Where(t => !fresh.Contains(t.Name)).ToList();
         if (old.Count == 0) return fresh;

@@ -121,19 +121,7 @@ public sealed class SqlServerLoader
         foreach (var sql in options.PreDataSql) await ExecuteAsync(conn, tx, sql, ct).ConfigureAwait(false);
 
         var existing = await ReadColumnsAsync(conn, tx, tables, ct).ConfigureAwait(false);
-        foreach (var table in tables)
-        {
-            if (!existing.TryGetValue(table.Name, out var target))
-                throw new LoadException(
-                    options.PreDataSql.Count == 0
-                        ? $"{LoadException.DisplayName(table.Name)}: table does not exist in the target database (create the schema first, or let the load create it)"
-                        : $"{LoadException.DisplayName(table.Name)}: table does not exist after the schema statements ran",
-                    table.Name);
-            foreach (var col in table.Columns.Where(c => c.IsLoaded))
-                if (!target.Types.ContainsKey(col.Name))
-                    throw new LoadException($"{LoadException.DisplayName(table.Name)}: the target table has no column \"{col.Name}\" ({col.Type})",
-                        table.Name, col.Name);
-        }
+        LoadRun.RequireTargets(tables, options, t => existing.TryGetValue(t.Name, out var target) ? target.Types.ContainsKey : null);
 
         var old = tables.Where(t => existedBefore.Contains(t.Name)).ToList();
         if (old.Count == 0) return existing;
