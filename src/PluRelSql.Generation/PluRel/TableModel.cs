@@ -196,8 +196,8 @@ internal sealed class TableModel
         return _relabel[j]![code];
     }
 
-    /// <summary>Rows per tile of the forward pass: every per-node buffer of a tile (32 × 32 floats) stays in L1, where
-    /// whole-block buffers (1024 × 32) streamed through L3 for every layer of every MLP.</summary>
+    /// <summary>Rows per tile of the forward pass: the per-node buffers of a tile (32 × 32 floats each) stay in L1
+    /// instead of streaming 1024 × 32 blocks through the caches for every layer of every MLP.</summary>
     private const int Tile = 32;
 
     /// <summary>The SCM forward pass (§5.4) for a block of rows: returns one value array per node. Hidden vectors are
