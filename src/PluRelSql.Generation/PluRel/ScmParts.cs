@@ -208,36 +208,37 @@ internal static class BetaQuantiles
 {
     private const int Grid = 2048;
     private const int Cells = 1024;
+    /// <summary>x_i = sin²(πi/2G) and the logarithms of sin and cos at the same angles (interior points only).</summary>
+    private static readonly double[] Xs = Enumerable.Range(0, Grid + 1)
+        .Select(i => i == Grid ? 1.0 : Math.Pow(Math.Sin(Math.PI * i / (2.0 * Grid)), 2)).ToArray();
+    private static readonly double[] LnSin = Enumerable.Range(0, Grid + 1).Select(i => Math.Log(Math.Sin(Math.PI * i / (2.0 * Grid)))).ToArray();
+    private static readonly double[] LnCos = Enumerable.Range(0, Grid + 1).Select(i => Math.Log(Math.Cos(Math.PI * i / (2.0 * Grid)))).ToArray();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Table(double a, double b)
     {
         // CDF on x_i = sin²(θ_i), θ_i = πi/2G: dense near 0 and 1 where the density may be singular.
-        var xs = new double[Grid + 1];
+        var xs = Xs;
         var cdf = new double[Grid + 1];
-        for (var i = 0; i <= Grid; i++)
-        {
-            var sn = Math.Sin(Math.PI * i / (2.0 * Grid));
-            xs[i] = i == Grid ? 1 : sn * sn;
-        }
         if (a >= 0.5 && b >= 0.5)
         {
             // With x = sin²θ the Beta integrand becomes 2·sin^(2a−1)θ·cos^(2b−1)θ dθ / B(a, b): bounded for a, b ≥ ½,
             // so a cumulative trapezoid over θ, normalised by its total, gives the CDF without continued fractions
             // (a tenth of the cost; the table is built for every SCM node).
-            var h = Math.PI / (2.0 * Grid);
-            var prev = Integrand(0);
+            // The integrand is exp((2a−1)·ln sin θ + (2b−1)·ln cos θ) on the fixed grid (logs tabulated once); at
+            // θ = 0 and π/2 one factor is 0^(2a−1) or 0^(2b−1): 1 for an exponent of 0, else 0.
+            var ea = 2 * a - 1;
+            var eb = 2 * b - 1;
+            var prev = ea == 0 ? 1.0 : 0.0;
             for (var i = 1; i <= Grid; i++)
             {
-                var g = Integrand(i * h);
-                cdf[i] = cdf[i - 1] + 0.5 * h * (prev + g);
+                var g = i == Grid ? (eb == 0 ? 1.0 : 0.0) : Math.Exp(ea * LnSin[i] + eb * LnCos[i]);
+                cdf[i] = cdf[i - 1] + (prev + g); // the constant h/2 cancels in the normalisation below
                 prev = g;
             }
             var total = cdf[Grid];
             for (var i = 1; i <= Grid; i++) cdf[i] /= total;
             cdf[Grid] = 1;
-
-            double Integrand(double theta) => Math.Pow(Math.Sin(theta), 2 * a - 1) * Math.Pow(Math.Cos(theta), 2 * b - 1);
         }
         else
         {
