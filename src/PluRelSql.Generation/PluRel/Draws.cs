@@ -52,29 +52,6 @@ internal struct Draws
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 
-    /// <summary>Two independent standard normals from one Box–Muller draw (both branches: half the logarithms).</summary>
-    public (double, double) NormalPair()
-    {
-        var u1 = UniformOpen();
-        var u2 = Uniform();
-        var r = Math.Sqrt(-2.0 * Math.Log(u1));
-        var (sin, cos) = Math.SinCos(2 * Math.PI * u2);
-        return (r * cos, r * sin);
-    }
-
-    /// <summary>Fills <paramref name="dst"/> with standard normals times <paramref name="scale"/>, two per draw.</summary>
-    public void Normals(Span<double> dst, double scale)
-    {
-        var i = 0;
-        for (; i + 1 < dst.Length; i += 2)
-        {
-            var (a, b) = NormalPair();
-            dst[i] = a * scale;
-            dst[i + 1] = b * scale;
-        }
-        if (i < dst.Length) dst[i] = Normal() * scale;
-    }
-
     /// <summary>Fills <paramref name="dst"/> with float32 standard normals times <paramref name="scale"/>: Box–Muller on
     /// eight pairs at a time (FastMath logarithm and sine/cosine), both uniforms of a pair from one 64-bit draw. The
     /// 24-bit uniform radius caps |z| at 5.9, a tail of probability 4e−9.</summary>

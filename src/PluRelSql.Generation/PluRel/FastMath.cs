@@ -23,6 +23,7 @@ internal static class FastMath
     private const float PiOver2B = -4.37113883e-08f;       // nearest float to π/2 − A
     private const float PiOver2C = -1.71512451e-15f;       // nearest float to π/2 − A − B
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> C(float c) => new(c);
 
     /// <summary>min(max(x, lo), hi) that keeps NaN (both compares are false). Two compares and two blends, where the
