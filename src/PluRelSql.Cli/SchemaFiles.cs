@@ -24,8 +24,12 @@ public static partial class SchemaFiles
     public static SchemaGraph Read(IReadOnlyList<string> paths, TextWriter notices)
     {
         if (paths.Count == 0) throw new UsageException("--schema FILE is required");
+        // Before any byte is read (IsTSql reads too): a directory, device, FIFO or oversized file is refused here.
         foreach (var p in paths)
+        {
+            SchemaSource.Check(p);
             if (!File.Exists(p)) throw new FileNotFoundException($"{p}: no such file");
+        }
         var tsql = paths.Select(IsTSql).ToList();
         if (tsql.Distinct().Count() > 1)
             throw new UsageException("--schema files mix T-SQL and PostgreSQL: " +

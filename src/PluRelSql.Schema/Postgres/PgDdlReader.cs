@@ -37,18 +37,10 @@ public static class PgDdlReader
         return builder.Finish();
     }
 
-    /// <summary>UTF-8 file text; invalid UTF-8 is reported at the offending byte's line and column.</summary>
+    /// <summary>UTF-8 file text (a regular file within <see cref="SchemaSource"/>'s limit); invalid UTF-8 is reported at the offending byte's line and column.</summary>
     internal static string ReadFileText(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new SchemaException($"cannot read file: {e.Message}", new SourcePosition(path, 1, 1));
-        }
+        var bytes = SchemaSource.ReadAllBytes(path);
         var chars = new char[bytes.Length];
         var status = Utf8.ToUtf16(bytes, chars, out int read, out int written, replaceInvalidSequences: false);
         if (status != OperationStatus.Done)

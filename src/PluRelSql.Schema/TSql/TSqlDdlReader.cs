@@ -24,17 +24,9 @@ public static class TSqlDdlReader
         var sources = new List<(string, string)>();
         foreach (var path in paths)
         {
-            string text;
-            try
-            {
-                // Detects UTF-8/UTF-16 byte order marks: SSMS saves scripts as UTF-16.
-                text = File.ReadAllText(path, Encoding.UTF8);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new SchemaException($"cannot read {path}: {ex.Message}");
-            }
-            sources.Add((text, path));
+            // A regular file within the size limit; UTF-8/UTF-16 byte order marks are honoured (SSMS saves scripts as UTF-16).
+            using var reader = new StreamReader(new MemoryStream(SchemaSource.ReadAllBytes(path)), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            sources.Add((reader.ReadToEnd(), path));
         }
         return ReadSources(sources);
     }
