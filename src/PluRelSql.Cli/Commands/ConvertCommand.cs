@@ -15,22 +15,23 @@ public static class ConvertCommand
         to.AcceptOnlyFromAmong("postgres", "tsql");
         var output = new Option<string>("--out", "-o") { Description = "Write the DDL to this file instead of stdout." };
         var cmd = new Command("convert", "Write a schema as PostgreSQL or T-SQL DDL (defaults, CHECKs and indexes translated).") { schema, to, output };
-        cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
+        cmd.SetAction((pr, _) => ExitCodes.Run(() =>
         {
             var dialect = pr.GetValue(to) == "tsql" ? SqlDialect.TSql : SqlDialect.PostgreSql;
-            var graph = SchemaFiles.Read(pr.GetValue(schema) ?? [], Console.Error, dialect);
+            var inputs = pr.GetValue(schema) ?? [];
+            // Checked before reading: never one of the --schema files, never through a link (see OutputFile).
+            var file = pr.GetValue(output) is { } path
+                ? OutputFile.Prepare("--out", "the DDL", path, inputs.Select(i => ("--schema", i)))
+                : null;
+            var graph = SchemaFiles.Read(inputs, Console.Error, dialect);
             var ddl = dialect == SqlDialect.TSql ? TSqlDdlWriter.Script(graph) : PgDdlWriter.Script(graph);
-            if (pr.GetValue(output) is { } path)
+            if (file is not null)
             {
-                try { await File.WriteAllTextAsync(path, ddl, ct); }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    throw new UsageException($"cannot write {path}: {e.Message}");
-                }
-                Console.Error.WriteLine($"wrote {graph.Tables.Count} tables as {(dialect == SqlDialect.TSql ? "T-SQL" : "PostgreSQL")} to {path}");
+                file.Write(ddl, Console.Error);
+                Console.Error.WriteLine($"wrote {graph.Tables.Count} tables as {(dialect == SqlDialect.TSql ? "T-SQL" : "PostgreSQL")} to {file.Path}");
             }
             else Console.Out.Write(ddl);
-            return ExitCodes.Ok;
+            return Task.FromResult(ExitCodes.Ok);
         }));
         return cmd;
     }

@@ -35,6 +35,7 @@ public static class ModelCommands
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
+            OutputFile.CheckDirectory("--out", pr.GetValue(output)!);
             var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct, pr.GetValue(provider));
             var ctxLen = pr.GetValue(context);
             var batch = Math.Max(1, pr.GetValue(tokens) / ctxLen);

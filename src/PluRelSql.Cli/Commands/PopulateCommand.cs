@@ -57,6 +57,8 @@ public static class PopulateCommand
         if (a.Scale <= 0 || double.IsNaN(a.Scale)) throw new UsageException("--scale must be positive");
         if (a.BatchSize is < 1 or > 1_000_000) throw new UsageException("--batch-size must be between 1 and 1000000");
         CommonOptions.CheckThreads(a.Threads);
+        // Checked before anything is read or loaded: a bad --report path must not surface after a committed load.
+        var report = a.Report is { } r ? OutputFile.Prepare("--report", "the report", r, a.Schema.Select(s => ("--schema", s))) : null;
         // The schema is loaded in the target's dialect: a T-SQL script as its PostgreSQL translation for PostgreSQL, a
         // PostgreSQL schema as its T-SQL translation for SQL Server (defaults, CHECKs and indexes rewritten).
         var provider = Target.Choose(a.Db, a.Provider);
@@ -65,7 +67,7 @@ public static class PopulateCommand
         var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale };
         var databaseName = a.Database ?? (a.Db is null ? DefaultDatabaseName(a.Schema[0]) : null);
         var target = await Target.Resolve(a.Db, databaseName, ct, a.Provider);
-        if (target.Provider == DatabaseProvider.SqlServer) return await RunSqlServer(a, graph, options, target, ct);
+        if (target.Provider == DatabaseProvider.SqlServer) return await RunSqlServer(a, graph, options, target, report, ct);
 
         // What the server cannot hold is reported before anything is planned or written.
         PgCompatibility.Report compat;
@@ -90,14 +92,14 @@ public static class PopulateCommand
 
         var pre = a.Create ? PgDdlWriter.PreData(graph, compat.ServerMajorVersion) : [];
         var post = a.Create ? PgDdlWriter.PostData(graph) : [];
-        return await LoadAndReport(a, target, plan, pre, post,
+        return await LoadAndReport(a, target, plan, pre, post, report,
             (options, progress) => new PgLoader().LoadAsync(target.ConnectionString, plan, generator, options, progress, ct),
             created, () => DropQuietly(target), ct);
     }
 
     /// <summary>populate into SQL Server: rows are generated for the T-SQL graph (the one the server holds) and
     /// SqlBulkCopy loads them all or nothing.</summary>
-    private static async Task<int> RunSqlServer(Args a, SchemaGraph graph, GenerationOptions options, Target target, CancellationToken ct)
+    private static async Task<int> RunSqlServer(Args a, SchemaGraph graph, GenerationOptions options, Target target, OutputFile? report, CancellationToken ct)
     {
         if (target.Database.Equals("master", StringComparison.OrdinalIgnoreCase))
             throw new UsageException("name the database to fill: Database=… in --db, or --database NAME (not master)");
@@ -114,7 +116,7 @@ public static class PopulateCommand
         }
         var pre = a.Create ? TSqlDdlWriter.PreData(graph) : [];
         var post = a.Create ? TSqlDdlWriter.PostData(graph) : [];
-        return await LoadAndReport(a, target, plan, pre, post,
+        return await LoadAndReport(a, target, plan, pre, post, report,
             (options, progress) => new SqlServerLoader().LoadAsync(target.ConnectionString, plan, generator, options, progress, ct),
             created, async () =>
             {
@@ -127,9 +129,10 @@ public static class PopulateCommand
     }
 
     /// <summary>The part both servers share: load with per-table progress, drop a database this run created when the
-    /// load fails (the server is left as it was), print the summary and write the report.</summary>
+    /// load fails (the server is left as it was), print the summary and write the report (a failure there says the
+    /// data is committed).</summary>
     private static async Task<int> LoadAndReport(Args a, Target target, GenerationPlan plan, IReadOnlyList<string> pre,
-        IReadOnlyList<string> post, Func<LoadOptions, IProgress<TableProgress>, Task<LoadReport>> load, bool created,
+        IReadOnlyList<string> post, OutputFile? report, Func<LoadOptions, IProgress<TableProgress>, Task<LoadReport>> load, bool created,
         Func<Task> dropCreated, CancellationToken ct)
     {
         Console.Error.WriteLine($"populating {target.Describe()}: {plan.Order.Tables.Count} tables, {plan.TotalRows:N0} rows, seed {a.Seed}");
@@ -148,8 +151,7 @@ public static class PopulateCommand
             throw;
         }
         Summary.Print(result, Console.Out);
-        if (a.Report is not null) await File.WriteAllTextAsync(a.Report, Summary.Json(result), ct);
-        return ExitCodes.Ok;
+        return report?.WriteAfterCommit(Summary.Json(result), target.Describe(), Console.Error) ?? ExitCodes.Ok;
     }
 
     /// <param name="deferrableHelps">PostgreSQL: an existing DEFERRABLE INITIALLY DEFERRED key may close a cycle of

@@ -31,11 +31,13 @@ public static class SampleCommands
         {
             var cfg = Config(pr.GetValue(family)!, pr.GetValue(tables), null);
             var threadCount = CommonOptions.CheckThreads(pr.GetValue(threads));
+            var ddlFile = pr.GetValue(emit) is { } file ? OutputFile.Prepare("--emit-ddl", "the DDL", file, []) : null;
             var sampled = Scaled(SchemaSampler.Sample(pr.GetValue(seed), cfg), pr.GetValue(scale), SampledSchema.SchemaName);
             var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
             target.RequirePostgres(cmd.Name);
             var graph = sampled.ToSchemaGraph();
-            if (pr.GetValue(emit) is { } file) await File.WriteAllTextAsync(file, PgDdlWriter.Script(graph), ct);
+            // Written before the database is touched, so a failure here leaves it as it was.
+            ddlFile?.Write(PgDdlWriter.Script(graph), Console.Error);
             await target.EnsureDatabase(recreate: true, ct);
             Console.Error.WriteLine($"sampled seed {sampled.Seed}: {sampled.Family}, {sampled.Tables.Count} tables, " +
                                     $"{sampled.Tables.Sum(t => t.Rows):N0} rows → {target.Describe()}");

@@ -73,6 +73,7 @@ public static class ScalingCommand
             };
             // Bad points fail here, before a database is touched.
             settings.Validate();
+            OutputFile.CheckDirectory("--out", pr.GetValue(output)!);
             var outDir = Path.GetFullPath(pr.GetValue(output)!);
             var target = await Target.Resolve(pr.GetValue(db), settings.Database, ct);
             target.RequirePostgres("scaling");
