@@ -46,7 +46,8 @@ public sealed class PgLoader
             var csb = new NpgsqlConnectionStringBuilder(connectionString);
             var during = run.Current is { } table ? $"the load of {LoadException.DisplayName(table.Name)}" : "the " + run.Phase;
             throw new LoadException(
-                PgServerErrors.Describe(e, csb.Host ?? "localhost", csb.Port, options.TargetDatabase ?? csb.Database ?? "postgres", during)!,
+                PgServerErrors.Describe(e, csb.Host ?? "localhost", csb.Port, options.TargetDatabase ?? csb.Database ?? "postgres", during)! +
+                (run.Phase == "commit" ? "; whether the commit happened is unknown" : ""),
                 run.Current?.Name, inner: e);
         }
         catch (PostgresException e)
