@@ -29,6 +29,9 @@ public static class ExitCodes
         catch (FormatException e) { return Fail(BadInput, e.Message); }
         catch (NotSupportedException e) { return Fail(BadInput, e.Message); }
         catch (LoadException e) { return Fail(Database, e.Message); }
+        catch (DatabaseBusyException e) { return Fail(Database, e.Message); }
+        // Host not found, connection refused, server gone: named with the target's host and database.
+        catch (Exception e) when (Target.Current?.DescribeServerError(e) is { } message) { return Fail(Database, message); }
         catch (PostgresException e) { return Fail(Database, $"{e.MessageText}{(e.Detail is { } d ? $" ({d})" : "")}"); }
         catch (NpgsqlException e) { return Fail(Database, e.InnerException is { } inner ? $"{e.Message}: {inner.Message}" : e.Message); }
         // SQL Server (SqlException) and any other driver's errors.

@@ -48,8 +48,25 @@ public sealed class Target
     public static EmbeddedCluster Cluster() =>
         EmbeddedCluster.At(Path.Combine(Directory.GetCurrentDirectory(), ".plurel", "pg"));
 
+    /// <summary>The target the running command resolved last, so that a failure to reach its server can name host,
+    /// port and database wherever the connection was opened (see <see cref="ExitCodes"/>).</summary>
+    internal static Target? Current { get; private set; }
+
+    /// <summary>A message naming this target's server for an error that says it could not be reached or went away;
+    /// null for any other error.</summary>
+    internal string? DescribeServerError(Exception e) =>
+        _pg is null ? null : PgServerErrors.Describe(e, _pg.Host ?? "localhost", _pg.Port, Database);
+
+    /// <summary>Takes the lock on the target database for a run of <paramref name="command"/> (PostgreSQL only):
+    /// a second run into the same database is refused, see <see cref="PgTargetSession"/>.</summary>
+    public Task<PgTargetSession> OpenSessionAsync(string command, CancellationToken ct) =>
+        PgTargetSession.OpenAsync(ConnectionString, Database, command, ct);
+
     /// <param name="provider">What <c>--provider</c> said (postgres | sqlserver), or null to tell from <paramref name="db"/>.</param>
-    public static async Task<Target> Resolve(string? db, string? database, CancellationToken ct, string? provider = null)
+    public static async Task<Target> Resolve(string? db, string? database, CancellationToken ct, string? provider = null) =>
+        Current = await ResolveCore(db, database, ct, provider);
+
+    private static async Task<Target> ResolveCore(string? db, string? database, CancellationToken ct, string? provider)
     {
         var chosen = Choose(db, provider);
         if (chosen == DatabaseProvider.SqlServer)

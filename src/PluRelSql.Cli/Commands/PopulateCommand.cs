@@ -69,6 +69,11 @@ public static class PopulateCommand
         var target = await Target.Resolve(a.Db, databaseName, ct, a.Provider);
         if (target.Provider == DatabaseProvider.SqlServer) return await RunSqlServer(a, graph, options, target, report, ct);
 
+        // Held for the whole run: a second populate into the same database is refused; databases half-made by runs
+        // that were killed (or whose server crashed) are dropped.
+        await using var session = await target.OpenSessionAsync("populate", ct);
+        await session.DropStaleBuildsAsync(Console.Error, ct);
+
         // What the server cannot hold is reported before anything is planned or written.
         PgCompatibility.Report compat;
         await using (var maintenance = new NpgsqlConnection(target.ConnectionStringFor("postgres")))
@@ -83,18 +88,23 @@ public static class PopulateCommand
 
         var (plan, generator) = Plan(a, graph, options, deferrableHelps: true);
 
-        var created = false;
-        if (a.Create)
-        {
-            created = await target.EnsureDatabase(a.Recreate, ct);
-            if (!created) await RefuseExistingTables(target, graph, ct);
-        }
+        // A database --create makes (and the new one of --recreate) is built under a temporary name and takes its
+        // name only after the load committed: a killed run or a crashed server leaves no half-made database behind,
+        // and --recreate drops the old one only then.
+        if (a.Recreate && target.Database is "postgres" or "template0" or "template1")
+            throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
+        var build = a.Recreate || (a.Create && !await session.ExistsAsync(ct));
+        var loadInto = target.ConnectionString;
+        if (build) loadInto = session.ConnectionStringFor(await session.CreateBuildAsync(ct));
+        else if (a.Create) await RefuseExistingTables(target, graph, ct);
 
         var pre = a.Create ? PgDdlWriter.PreData(graph, compat.ServerMajorVersion) : [];
         var post = a.Create ? PgDdlWriter.PostData(graph) : [];
         return await LoadAndReport(a, target, plan, pre, post, report,
-            (options, progress) => new PgLoader().LoadAsync(target.ConnectionString, plan, generator, options, progress, ct),
-            created, () => DropQuietly(target), ct);
+            (options, progress) => new PgLoader().LoadAsync(loadInto, plan, generator, options with { TargetDatabase = target.Database },
+                progress, ct),
+            build, () => session.DropBuildQuietlyAsync(Console.Error), ct,
+            publish: build ? () => session.PublishAsync(replace: a.Recreate, ct) : null);
     }
 
     /// <summary>populate into SQL Server: rows are generated for the T-SQL graph (the one the server holds) and
@@ -131,9 +141,10 @@ public static class PopulateCommand
     /// <summary>The part both servers share: load with per-table progress, drop a database this run created when the
     /// load fails (the server is left as it was), print the summary and write the report (a failure there says the
     /// data is committed).</summary>
+    /// <param name="publish">Gives a database built under a temporary name its real name, after the load committed.</param>
     private static async Task<int> LoadAndReport(Args a, Target target, GenerationPlan plan, IReadOnlyList<string> pre,
         IReadOnlyList<string> post, OutputFile? report, Func<LoadOptions, IProgress<TableProgress>, Task<LoadReport>> load, bool created,
-        Func<Task> dropCreated, CancellationToken ct)
+        Func<Task> dropCreated, CancellationToken ct, Func<Task>? publish = null)
     {
         Console.Error.WriteLine($"populating {target.Describe()}: {plan.Order.Tables.Count} tables, {plan.TotalRows:N0} rows, seed {a.Seed}");
         var options = new LoadOptions
@@ -144,6 +155,7 @@ public static class PopulateCommand
         try
         {
             result = await LoadProgressView.Run(plan, progress => load(options, progress));
+            if (publish is not null) await publish();
         }
         catch when (created)
         {
@@ -213,21 +225,6 @@ public static class PopulateCommand
             await using var cmd = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", conn);
             cmd.Parameters.AddWithValue(t.Name.ToSql());
             if (await cmd.ExecuteScalarAsync(ct) is true) throw ExistingTable(target, t.Name);
-        }
-    }
-
-    private static async Task DropQuietly(Target target)
-    {
-        try
-        {
-            await using var conn = new NpgsqlConnection(target.ConnectionStringFor("postgres"));
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {SqlIdent.Quote(target.Database)} WITH (FORCE)", conn);
-            await cmd.ExecuteNonQueryAsync();
-        }
-        catch (NpgsqlException e)
-        {
-            Console.Error.WriteLine($"warning: could not drop the half-made database \"{target.Database}\": {e.Message}");
         }
     }
 }

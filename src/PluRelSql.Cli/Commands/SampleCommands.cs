@@ -38,10 +38,26 @@ public static class SampleCommands
             var graph = sampled.ToSchemaGraph();
             // Written before the database is touched, so a failure here leaves it as it was.
             ddlFile?.Write(PgDdlWriter.Script(graph), Console.Error);
-            await target.EnsureDatabase(recreate: true, ct);
+            if (target.Database is "postgres" or "template0" or "template1")
+                throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
+            // As populate --recreate: built under a temporary name, the old database replaced only once the load committed.
+            await using var session = await target.OpenSessionAsync(cmd.Name, ct);
+            await session.DropStaleBuildsAsync(Console.Error, ct);
+            var build = session.ConnectionStringFor(await session.CreateBuildAsync(ct));
             Console.Error.WriteLine($"sampled seed {sampled.Seed}: {sampled.Family}, {sampled.Tables.Count} tables, " +
                                     $"{sampled.Tables.Sum(t => t.Rows):N0} rows → {target.Describe()}");
-            var (report, fmas) = await Load(target, sampled, graph, threadCount, ct, showProgress: true);
+            LoadReport report;
+            double fmas;
+            try
+            {
+                (report, fmas) = await Load(build, target.Database, sampled, graph, threadCount, ct, showProgress: true);
+                await session.PublishAsync(replace: true, ct);
+            }
+            catch
+            {
+                await session.DropBuildQuietlyAsync(Console.Error);
+                throw;
+            }
             Console.Error.WriteLine(MlpWork(fmas, report.TotalRows, report.GenerateThreadSeconds));
             Summary.Print(report, Console.Out);
             return ExitCodes.Ok;
@@ -72,6 +88,9 @@ public static class SampleCommands
             var cfg = Config(pr.GetValue(family)!, null, tableRange);
             var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
             target.RequirePostgres(cmd.Name);
+            // One corpus run per database at a time.
+            await using var session = await target.OpenSessionAsync(cmd.Name, ct);
+            await session.DropStaleBuildsAsync(Console.Error, ct);
             var made = await EnsureCorpus(target, n, pr.GetValue(seed), cfg, pr.GetValue(scale), threadCount, Console.Error, ct);
             var seconds = made.Seconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -176,7 +195,7 @@ public static class SampleCommands
         await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct);
         var sampled = Scaled(SchemaSampler.Sample(dbSeed, cfg), scale, schema);
         var graph = sampled.ToSchemaGraph();
-        var (report, fmas) = await Load(target, sampled, graph, threads, ct);
+        var (report, fmas) = await Load(target.ConnectionString, target.Database, sampled, graph, threads, ct);
         await using (var ins = new NpgsqlCommand(
             "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds, recipe) VALUES ($1, $2, $3, $4, $5, $6, $7)", conn))
         {
@@ -239,19 +258,20 @@ public static class SampleCommands
 
     /// <summary>Generates through the PluRel engine (keys are row indices, as in the reference) and loads in one
     /// transaction, schema objects included.</summary>
-    private static async Task<(LoadReport Report, double MlpFmas)> Load(Target target, SampledSchema sampled, SchemaGraph graph, int threads,
-        CancellationToken ct, bool showProgress = false)
+    private static async Task<(LoadReport Report, double MlpFmas)> Load(string connectionString, string database, SampledSchema sampled,
+        SchemaGraph graph, int threads, CancellationToken ct, bool showProgress = false)
     {
         var generator = new PluRelRowGenerator(sampled, options: new PluRelRuntimeOptions { Threads = threads });
         var options = new LoadOptions
         {
             PreDataSql = PgDdlWriter.PreData(graph), PostDataSql = PgDdlWriter.PostData(graph), GenerateThreads = threads,
+            TargetDatabase = database,
         };
         var report = showProgress
             // One database can take minutes: per-table progress as populate shows it.
             ? await LoadProgressView.Run(generator.Plan,
-                progress => new PgLoader().LoadAsync(target.ConnectionString, generator.Plan, generator, options, progress, ct))
-            : await new PgLoader().LoadAsync(target.ConnectionString, generator.Plan, generator, options, null, ct);
+                progress => new PgLoader().LoadAsync(connectionString, generator.Plan, generator, options, progress, ct))
+            : await new PgLoader().LoadAsync(connectionString, generator.Plan, generator, options, null, ct);
         return (report, generator.Database.MlpFmas());
     }
 

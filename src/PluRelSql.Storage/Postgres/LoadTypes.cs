@@ -26,6 +26,10 @@ public sealed record LoadOptions
     /// and their order never depend on this); 1 generates on one thread beside the COPY.</summary>
     public int GenerateThreads { get; init; } = 1;
 
+    /// <summary>How messages name the target database (default: the connection's): a database built under a
+    /// temporary name is named as the user asked for it.</summary>
+    public string? TargetDatabase { get; init; }
+
     /// <summary>Throws for settings no loader can run with.</summary>
     public void Validate()
     {

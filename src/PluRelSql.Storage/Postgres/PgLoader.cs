@@ -40,6 +40,16 @@ public sealed class PgLoader
                 },
                 commit: () => tx.CommitAsync(ct)).ConfigureAwait(false);
         }
+        catch (Exception e) when (PgServerErrors.IsConnectionLoss(e))
+        {
+            // The server went away (crash, shutdown, network): say so, naming host and database, not "Broken pipe".
+            var csb = new NpgsqlConnectionStringBuilder(connectionString);
+            var during = run.Current is { } table ? $"the load of {LoadException.DisplayName(table.Name)}" : "the " + run.Phase;
+            throw new LoadException(
+                PgServerErrors.Describe(e, csb.Host ?? "localhost", csb.Port, options.TargetDatabase ?? csb.Database ?? "postgres", during)! +
+                (run.Phase == "commit" ? "; whether the commit happened is unknown" : ""),
+                run.Current?.Name, inner: e);
+        }
         catch (PostgresException e)
         {
             throw LoadException.FromPostgres(e, run.Current ?? FindTable(plan, e), run.Phase);
