@@ -210,10 +210,16 @@ internal sealed class TableProgram
 
     public ColumnSlot SlotFor(string column)
     {
+        // Both are schemas the generator cannot fill (a foreign key to a generated column, a key cycle through
+        // foreign keys): bad input, pointing at the column.
         if (!_a.Positions.TryGetValue(column, out var pos))
-            throw new InvalidOperationException($"{Table.Name}.{column} is referenced by a foreign key but is not a loaded column");
+            throw new SchemaException(
+                $"{Table.Name}.{column} is referenced by a foreign key but is computed by the server, so its values cannot be generated",
+                Table.FindColumn(column)?.Position ?? Table.Position);
         if (_slots[pos] is { } s) return s;
-        if (_building[pos]) throw new InvalidOperationException($"{Table.Name}.{column}: its value depends on itself through foreign keys");
+        if (_building[pos])
+            throw new SchemaException($"{Table.Name}.{column}: its value depends on itself through foreign keys",
+                Table.FindColumn(column)?.Position ?? Table.Position);
         _building[pos] = true;
         try
         {

@@ -159,6 +159,15 @@ public sealed class ExclusionAndClauseTests
             Refused("CREATE TABLE t (s smallint CHECK (s > 40000));").Message, StringComparison.Ordinal);
 
     [Fact]
+    public void A_foreign_key_to_a_generated_column_is_an_error_at_that_column()
+    {
+        var e = Refused("CREATE TABLE p (a int PRIMARY KEY,\n  g int GENERATED ALWAYS AS (a * 2) STORED UNIQUE);\n" +
+                        "CREATE TABLE c (id int PRIMARY KEY, x int NOT NULL REFERENCES p (g));");
+        Assert.Equal(new SourcePosition("x.sql", 2, 3), e.Position);
+        Assert.Contains("public.p.g is referenced by a foreign key but is computed by the server", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_cross_column_check_no_row_can_meet_is_an_error_before_loading()
     {
         var e = Refused("CREATE TABLE t (id int PRIMARY KEY, a int NOT NULL, b int NOT NULL,\n  CONSTRAINT ab CHECK (a > b AND b > a));");
