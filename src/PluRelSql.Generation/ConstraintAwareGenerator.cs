@@ -31,6 +31,9 @@ public sealed class ConstraintAwareGenerator : IRowGenerator
             _programs[t.Name] = new TableProgram(this, new TableAnalysis(plan.Graph, plan.Order, t), plan.Rows(t));
         foreach (var p in _programs.Values) p.Prepare();
         foreach (var p in _programs.Values) p.Complete();
+        // Rows are pure functions of their index: trying the first ones now turns a CHECK the generator cannot meet
+        // into an error before anything is loaded, not a failure half-way through a load.
+        foreach (var p in _programs.Values) p.Preflight();
     }
 
     public GenerationPlan Plan { get; }
@@ -73,7 +76,10 @@ internal sealed class TableProgram
     private int[] _checkColumns = [];
     private int[] _retryColumns = [];
 
-    private sealed record CompiledCheck(string Name, string Expression, CheckPredicate Predicate, CheckNode Node);
+    private sealed record CompiledCheck(string Name, string Expression, CheckPredicate Predicate, CheckNode Node, SourcePosition? Position);
+
+    /// <summary>Rows generated at construction to find CHECKs the generator cannot satisfy before a load starts.</summary>
+    private const int PreflightRows = 256;
 
     public TableProgram(ConstraintAwareGenerator gen, TableAnalysis analysis, long rows)
     {
@@ -108,6 +114,12 @@ internal sealed class TableProgram
             _links[fk] = new FkLink(Table, fk, target, self, unique, nullable, _gen.Linker, Stream("link:" + FkLabel(fk)));
         }
 
+        if (_rows > 1 && _a.UnkeyedExclusions.FirstOrDefault() is { } x)
+            throw new SchemaException(
+                $"{Table.Name}: exclusion constraint {x.Name ?? "(unnamed)"} ({Schema.Output.PgDdlWriter.ExclusionClause(x)}) cannot be " +
+                $"kept by generated rows: it compares no plain column with =, so {_rows} rows would conflict (load at most one row, " +
+                "or add an equality element)", x.Position ?? Table.Position);
+
         var injective = new HashSet<object>(ReferenceEqualityComparer.Instance);
         var assigned = new HashSet<object>(ReferenceEqualityComparer.Instance);
         object Id(TableAnalysis.Digit d) => (object?)d.Fk ?? string.Intern(d.Column!);
@@ -138,8 +150,9 @@ internal sealed class TableProgram
             var product = free.Where(d => !d.SelfReference && d.Domain > 0).ToList();
             var space = KeyLayout.SaturatingProduct(product.Select(d => d.Domain));
             if (product.Count == 0 || space < _rows)
-                throw new NotSupportedException(
-                    $"{Table.Name}: cannot keep key ({string.Join(", ", key.Columns)}) unique for {_rows} rows (at most {space} combinations are free)");
+                throw new SchemaException(
+                    $"{Table.Name}: cannot keep key ({string.Join(", ", key.Columns)}) unique for {_rows} rows (at most {space} combinations are free)",
+                    key.Position ?? Table.Position);
             var layout = KeyLayout.Product(product.Select(d => d.Domain).ToArray(), _rows, rng);
             for (var i = 0; i < product.Count; i++)
             {
@@ -157,8 +170,8 @@ internal sealed class TableProgram
         foreach (var c in _a.Loaded) SlotFor(c.Name);
         var compiler = new CheckCompiler(n => _a.Positions.TryGetValue(n, out var p) ? p : -1, p => _a.Codec(_a.Loaded[p].Name));
         var checks = new List<CompiledCheck>();
-        foreach (var (name, expr, pred) in _a.Checks)
-            if (compiler.Compile(pred) is { } node) checks.Add(new CompiledCheck(name, expr, pred, node));
+        foreach (var (name, expr, pred, pos) in _a.Checks)
+            if (compiler.Compile(pred) is { } node) checks.Add(new CompiledCheck(name, expr, pred, node, pos));
         _checks = checks.ToArray();
         CheckPartitionKeyCoverage();
         var cols = checks.SelectMany(c => c.Predicate.Columns()).Distinct().Select(n => _a.Positions[n]).Order().ToArray();
@@ -183,18 +196,30 @@ internal sealed class TableProgram
                 ? v.Kind == Scalar.NumKind && ranges.Any(r => v.Num >= r.From && v.Num < r.To)
                 : route.Lists!.Any(l => l.Any(x => Scalar.Compare(_a.Codec(column).Constant(new StringValue(x)), v) == 0));
             if (!inside)
-                throw new InvalidOperationException(
+                throw new SchemaException(
                     $"{Table.Name}.{column}: generated key value {v} (row {row}) falls outside every partition; " +
-                    "lower the row count or add a DEFAULT partition");
+                    "lower the row count or add a DEFAULT partition", Table.Position);
         }
+    }
+
+    /// <summary>Generates the first rows, which throws when a CHECK cannot be met (see <see cref="ApplyChecks"/>).</summary>
+    public void Preflight()
+    {
+        if (_checks.Length > 0 && _rows > 0) Generate(0, (int)Math.Min(_rows, PreflightRows));
     }
 
     public ColumnSlot SlotFor(string column)
     {
+        // Both are schemas the generator cannot fill (a foreign key to a generated column, a key cycle through
+        // foreign keys): bad input, pointing at the column.
         if (!_a.Positions.TryGetValue(column, out var pos))
-            throw new InvalidOperationException($"{Table.Name}.{column} is referenced by a foreign key but is not a loaded column");
+            throw new SchemaException(
+                $"{Table.Name}.{column} is referenced by a foreign key but is computed by the server, so its values cannot be generated",
+                Table.FindColumn(column)?.Position ?? Table.Position);
         if (_slots[pos] is { } s) return s;
-        if (_building[pos]) throw new InvalidOperationException($"{Table.Name}.{column}: its value depends on itself through foreign keys");
+        if (_building[pos])
+            throw new SchemaException($"{Table.Name}.{column}: its value depends on itself through foreign keys",
+                Table.FindColumn(column)?.Position ?? Table.Position);
         _building[pos] = true;
         try
         {
@@ -257,7 +282,7 @@ internal sealed class TableProgram
             built.Add((ctx.Position, ColumnFactory.Foreign(ctx, link, ps)));
         }
         var rate = _gen.Plan.Options.NullRate > 0 ? FkNullRate : 0;
-        var nullable = link.Nullable && cols.All(c => !_a.RulesOf(c).NotNull && !DomainNotNull(c));
+        var nullable = link.Nullable && cols.All(c => !_a.RulesOf(c).NotNull && !DomainNotNull(c)) && !NeverNull(fk);
         var nullableParents = parentSlots.Where(p => p.Nulls is not null).ToArray();
         var needsGate = link.Target.Domain == 0 || nullableParents.Length > 0 || (nullable && (rate > 0 || link.SelfReference));
         var gate = needsGate ? new FkNullGate(link, nullable, rate, Stream("fknull:" + FkLabel(fk)), nullableParents) : null;
@@ -269,6 +294,19 @@ internal sealed class TableProgram
             slot.Retryable = redraw;
             _slots[pos] = slot;
         }
+    }
+
+    /// <summary>FK columns that must not be NULLed at random: those in a UNIQUE NULLS NOT DISTINCT key (one NULL key
+    /// at most), and FKs sharing columns with a MATCH FULL key (each FK has its own NULL gate, so shared columns
+    /// would otherwise be NULL in one and set in the other: a partly NULL MATCH FULL key).</summary>
+    private bool NeverNull(ForeignKey fk)
+    {
+        if (_a.Keys.Any(k => k.NullsNotDistinct && fk.Columns.Any(k.Columns.Contains))) return true;
+        foreach (var other in _gen.Plan.Graph.ForeignKeysOf(Table))
+            if (!ReferenceEquals(other, fk) && other.Columns.Any(fk.Columns.Contains)
+                && (fk.Match == ForeignKeyMatch.Full || other.Match == ForeignKeyMatch.Full))
+                return true;
+        return false;
     }
 
     private sealed class FkNullGate(FkLink link, bool nullable, double rate, CounterRng rng, ColumnSlot[] nullableParents) : NullGate
@@ -339,9 +377,9 @@ internal sealed class TableProgram
                 var failing = _checks.First(c => c.Node.Eval(row) == CheckNode.False);
                 var cols = failing.Predicate.Columns().Distinct().ToList();
                 var values = string.Join(", ", cols.Select(c => $"{c}={row[_a.Positions[c]]}"));
-                throw new InvalidOperationException(
+                throw new SchemaException(
                     $"{Table.Name}: row {r} cannot satisfy CHECK {failing.Name} ({failing.Expression}) on column(s) {string.Join(", ", cols)} " +
-                    $"after {MaxAttempts} attempts (last values {values})");
+                    $"after {MaxAttempts} attempts (last values {values})", failing.Position ?? Table.Position);
             }
         }
     }

@@ -101,6 +101,9 @@ public static class GenerationPlanner
             // Digits that cannot hold unique values (arrays, unknown types) count for nothing here; a key made only of
             // them is reported by the generator.
             var counted = digits.Where(d => d.Domain > 0).ToList();
+            // NULLS NOT DISTINCT over columns that are always NULL: every row has the same key.
+            if (key.NullsNotDistinct && !satisfied && digits.Count == 0 && key.Columns.Count > 0)
+                Lower(1, $"unique key ({string.Join(", ", key.Columns)}) is NULLS NOT DISTINCT over columns that are always NULL");
             if (satisfied || counted.Count == 0) continue;
             var capacity = KeyLayout.SaturatingProduct(counted.Select(d => d.Domain));
             if (capacity < want)

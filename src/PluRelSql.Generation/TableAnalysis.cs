@@ -17,12 +17,12 @@ internal sealed class TableAnalysis
 
         // CHECKs: the table's own plus the domain CHECKs of its columns (VALUE → the column).
         foreach (var ck in table.Checks)
-            if (ck.Predicate is { } p) Checks.Add((ck.Name ?? ck.Expression, ck.Expression, p));
+            if (ck.Predicate is { } p) Checks.Add((ck.Name ?? ck.Expression, ck.Expression, p, ck.Position));
         foreach (var col in Loaded)
             if (col.Type.Domain is { } dn && graph.FindDomain(dn) is { } dom && !col.Type.IsArray)
                 foreach (var ck in dom.Checks)
                     if (ck.Predicate is { } p)
-                        Checks.Add(($"{dn} {ck.Name ?? ck.Expression}", ck.Expression, ColumnRules.ForColumn(p, col.Name)));
+                        Checks.Add(($"{dn} {ck.Name ?? ck.Expression}", ck.Expression, ColumnRules.ForColumn(p, col.Name), ck.Position));
         Rules = ColumnRules.Derive(Checks.Select(c => c.Predicate), name => Positions.ContainsKey(name) ? Codec(name) : null);
 
         // FK ownership: a column belongs to the first non-deferred FK that has it (deferred FKs come last).
@@ -41,14 +41,51 @@ internal sealed class TableAnalysis
         foreach (var ix in graph.Indexes.Where(ix => ix.Unique && ix.Table == table.Name))
             if (ix.PlainColumns() is { } cols && cols.All(c => table.FindColumn(c) is not null))
                 Keys.Add(new KeyConstraint { Name = ix.Name, Columns = [.. cols] });
+        // An EXCLUDE holds when no two rows have every operator true. Rows whose "=" columns are all distinct never
+        // conflict, so those columns become a key: exactly the constraint when "=" is its only operator, stronger
+        // otherwise. An element that is always NULL (a nullable column the generator cannot fill) never conflicts.
+        foreach (var x in table.Exclusions)
+        {
+            if (x.Elements.Any(e => e.Column is { } col && AlwaysNull(col))) continue;
+            var eq = x.Elements.Where(e => e.Column is not null && IsEquality(e.Operator)).Select(e => e.Column!).Distinct().ToList();
+            if (eq.Count > 0) Keys.Add(new KeyConstraint { Name = x.Name, Columns = eq, Position = x.Position });
+            else UnkeyedExclusions.Add(x);
+        }
         Route = Routing(graph, table);
+    }
+
+    private static bool IsEquality(string op)
+    {
+        var o = op.Replace(" ", "", StringComparison.Ordinal);
+        return o is "=" or "OPERATOR(=)" or "OPERATOR(pg_catalog.=)" || o.Equals("operator(pg_catalog.=)", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>True when the generator loads only NULLs into the column: nullable and of a type it cannot generate,
+    /// or a column of a cycle-breaking (deferred) foreign key.</summary>
+    private bool AlwaysNull(string column)
+    {
+        if (!Positions.ContainsKey(column) || Table.FindColumn(column) is not { Nullable: true } c) return false;
+        if (FkOf.TryGetValue(column, out var fk)) return Deferred[fk];
+        return !ColumnFactory.CanGenerate(c.Type);
+    }
+
+    /// <summary>Exclusion constraints with no "=" over a plain column and no always-NULL element: the generator cannot
+    /// keep their rows apart, so a table of more than one row is refused.</summary>
+    public List<ExclusionConstraint> UnkeyedExclusions { get; } = [];
+
+    /// <summary>Where to point a problem with a column's values: the first CHECK that mentions it, else the column.</summary>
+    public SourcePosition? PositionOf(string column)
+    {
+        foreach (var ck in Checks)
+            if (ck.Position is { } p && ck.Predicate.Columns().Contains(column)) return p;
+        return Table.FindColumn(column)?.Position ?? Table.Position;
     }
 
     public SchemaGraph Graph { get; }
     public TableDef Table { get; }
     public List<ColumnDef> Loaded { get; }
     public Dictionary<string, int> Positions { get; }
-    public List<(string Name, string Expression, CheckPredicate Predicate)> Checks { get; } = [];
+    public List<(string Name, string Expression, CheckPredicate Predicate, SourcePosition? Position)> Checks { get; } = [];
     public Dictionary<string, ColumnRules> Rules { get; }
     public Dictionary<string, ForeignKey> FkOf { get; } = new(StringComparer.Ordinal);
     public Dictionary<ForeignKey, bool> Deferred { get; } = new(ReferenceEqualityComparer.Instance);
@@ -94,6 +131,7 @@ internal sealed class TableAnalysis
             Column = c,
             Type = c.Type,
             Position = Positions[column],
+            Source = PositionOf(column),
             Rules = RulesOf(column),
             Enum = c.Type.Kind == TypeKind.Enum && c.Type.UserType is { } u ? Graph.FindEnum(u) : null,
             Rng = CounterRng.Stream(seed, CounterRng.Label(Table.Name.ToString()), CounterRng.Label(column)),
@@ -160,7 +198,8 @@ internal sealed class TableAnalysis
             if (!Positions.ContainsKey(col)) continue;
             if (FkOf.TryGetValue(col, out var fk))
             {
-                if (Deferred[fk]) { satisfied = true; continue; }
+                // Deferred FK columns are always NULL: distinct from each other, unless NULLS NOT DISTINCT.
+                if (Deferred[fk]) { satisfied |= !key.NullsNotDistinct; continue; }
                 if (!fk.Columns.All(key.Columns.Contains)) continue;
                 if (digits.Any(d => ReferenceEquals(d.Fk, fk))) continue;
                 var self = fk.IsSelfReference(Table);

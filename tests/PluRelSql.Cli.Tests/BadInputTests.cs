@@ -16,6 +16,11 @@ public sealed partial class BadInputTests(ClusterFixture pg)
         { "duplicate-table", "CREATE TABLE a (id int);\n\nCREATE TABLE a (id int);", 3, 1 },
         { "unterminated-string", "CREATE TABLE a (\n  s text DEFAULT 'oops\n);", 2, 18 },
         { "binary", "CREATE TABLE a (id int);\n\u0001\u0002\u0000garbage", 2, 1 },
+        // A malformed CHECK is found when reading, an unsatisfiable one while planning: both before any database exists.
+        { "malformed-check", "CREATE TABLE a (\n  x int CHECK (x >)\n);", 2, 19 },
+        { "unsatisfiable-check", "CREATE TABLE a (\n  id int PRIMARY KEY,\n  x int CHECK (x > 5 AND x < 3)\n);", 3, 9 },
+        { "unsatisfiable-tsql-check", "CREATE TABLE [dbo].[a] ([id] int NOT NULL PRIMARY KEY,\n  [x] int NULL CHECK ([x] > 5 AND [x] < 3));\nGO\n", 2, 16 },
+        { "numeric-check-beyond-precision", "CREATE TABLE a (\n  x numeric(3,0) CHECK (x > 1000)\n);", 2, 18 },
     };
 
     [Theory]
@@ -30,6 +35,7 @@ public sealed partial class BadInputTests(ClusterFixture pg)
             await pg.Execute("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
             var run = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--database", db, "--create", "--schema", file);
             Assert.True(run.ExitCode == 2, run.ToString());
+            Assert.DoesNotContain("   at ", run.StdErr, StringComparison.Ordinal);
             var m = Position().Match(run.StdErr);
             Assert.True(m.Success, "no file:line:col in: " + run.StdErr);
             Assert.Equal(file, m.Groups[1].Value);

@@ -430,10 +430,14 @@ public sealed class DdlStatementTests
     }
 
     [Fact]
-    public void Exclude_and_inherits_give_notices()
+    public void Exclude_is_kept_and_inherits_gives_a_notice()
     {
         var r = ReadResult("CREATE TABLE base (id int);\nCREATE TABLE b (r tsrange, EXCLUDE USING gist (r WITH &&)) INHERITS (base);");
-        Assert.Contains(r.Notices, n => n.Kind == "exclude" && n.Position == new SourcePosition("t.sql", 2, 28));
+        Assert.DoesNotContain(r.Notices, n => n.Kind == "exclude");
+        var x = Assert.Single(r.Graph.Table("public", "b").Exclusions);
+        Assert.Equal(new SourcePosition("t.sql", 2, 28), x.Position);
+        Assert.Equal("gist", x.Method);
+        Assert.Equal(("r", "r", "&&"), (x.Elements[0].Text, x.Elements[0].Column, x.Elements[0].Operator));
         Assert.Contains(r.Notices, n => n.Kind == "inherits");
         Assert.Single(r.Graph.Table("public", "b").Columns);
     }

@@ -21,6 +21,33 @@ public sealed class PgIntrospectorTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task Keeps_no_inherit_nulls_not_distinct_include_deferrable_and_match_full()
+    {
+        var (g, _) = await ReadAsync("""
+            CREATE TABLE p (a int, b int, PRIMARY KEY (a, b) INCLUDE (c), c int);
+            CREATE TABLE t (id int, code text, a int, b int, "Note" text,
+              CONSTRAINT pos CHECK (id > 0) NO INHERIT,
+              CONSTRAINT plain CHECK (id < 100),
+              CONSTRAINT u UNIQUE NULLS NOT DISTINCT (code) INCLUDE ("Note") DEFERRABLE INITIALLY DEFERRED,
+              CONSTRAINT f FOREIGN KEY (a, b) REFERENCES p MATCH FULL);
+            """);
+        var t = g.Table(P("t"));
+        var pos = t.Checks.Single(c => c.Name == "pos");
+        Assert.True(pos.NoInherit);
+        Assert.Equal("id > 0", pos.Expression);
+        Assert.False(t.Checks.Single(c => c.Name == "plain").NoInherit);
+        var u = t.Uniques.Single();
+        Assert.True(u.NullsNotDistinct && u.Deferrable && u.InitiallyDeferred);
+        Assert.Equal(["Note"], u.Include);
+        Assert.Equal(ForeignKeyMatch.Full, t.ForeignKeys.Single().Match);
+        Assert.Equal(["c"], g.Table(P("p")).PrimaryKey!.Include);
+        // Written back, the clauses read as they were declared.
+        var post = Schema.Output.PgDdlWriter.PostData(g);
+        Assert.Contains("ALTER TABLE public.t ADD CONSTRAINT pos CHECK (id > 0) NO INHERIT", post);
+        Assert.Contains("ALTER TABLE public.t ADD CONSTRAINT u UNIQUE NULLS NOT DISTINCT (code) INCLUDE (\"Note\") DEFERRABLE INITIALLY DEFERRED", post);
+    }
+
+    [Fact]
     public async Task Reads_tables_columns_and_types()
     {
         var (g, _) = await ReadAsync(TestSchema.Shop);

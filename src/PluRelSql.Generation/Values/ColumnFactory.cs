@@ -23,7 +23,13 @@ internal sealed class ColumnContext
     public long SequenceStart { get; init; } = 1;
     public long SequenceIncrement { get; init; } = 1;
 
+    /// <summary>The CHECK that bounds the column (or the column itself) in the schema file, when known.</summary>
+    public SourcePosition? Source { get; init; }
+
     public string Where => $"{Table.Name}.{Column.Name}";
+
+    /// <summary>A schema the generator cannot satisfy: bad input (exit 2), pointing at the CHECK or column.</summary>
+    public SchemaException Fail(string reason) => new($"{Where}: {reason}", Source);
 }
 
 /// <summary>Partitions of a partitioned table as seen by its partition key: row % Count picks the partition.</summary>
@@ -234,10 +240,12 @@ internal static class ColumnFactory
         var ua = Units(a, step, true);
         var ub = Units(b, step, false);
         if (ua > ub)
-            throw new InvalidOperationException($"{ctx.Where}: the CHECK / partition bounds leave no {ctx.Type} value (between {lo} and {hi})");
+            throw ctx.Fail($"the CHECK / partition bounds leave no {ctx.Type} value (between {Show(lo)} and {Show(hi)})");
         var count = (double)ub - ua + 1 > 4e18 ? (long)4e18 : ub - ua + 1;
         return new UnitRange(ua, count);
     }
+
+    private static string Show(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     private static long Units(double ordinal, double step, bool ceiling)
     {
@@ -266,13 +274,13 @@ internal static class ColumnFactory
             if (ctx.Rules.In is { } inList)
             {
                 var set = Allowed(OrdinalsOf(ctx, colCodec, inList))!;
-                if (set.Length == 0) throw new InvalidOperationException($"{ctx.Where}: CHECK allows no value");
+                if (set.Length == 0) throw ctx.Fail($"CHECK allows no {ctx.Type} value");
                 return new PickGen<T>(ctx.Rng, set);
             }
             if (ctx.Route is { Lists: { } lists })
             {
                 var sets = lists.Select(l => Allowed(l.Select(x => Literals.TryOrdinal(ctx.Type.Kind, x, out var o) ? o : double.NaN).Where(o => !double.IsNaN(o)))!).ToArray();
-                if (sets.Any(s => s.Length == 0)) throw new InvalidOperationException($"{ctx.Where}: a LIST partition has no usable value");
+                if (sets.Any(s => s.Length == 0)) throw ctx.Fail("a LIST partition has no usable value");
                 return new PickGen<T>(ctx.Rng, sets);
             }
             if (ctx.Route is { Ranges: { } ranges })
@@ -297,7 +305,13 @@ internal static class ColumnFactory
             else if (double.IsNegativeInfinity(r.Lo)) lo = Math.Max(lo, Hint(ctx, ctx.Type.Kind).Lo);
             var ulo = Units(lo, step, true);
             var uhi = Units(hi, step, false);
-            if (uhi < ulo) return new UnitsIndexed<T>(codec, ulo, 1, 0);
+            if (uhi < ulo)
+            {
+                // No value at all (not merely none past the sequence start): the CHECK contradicts the type.
+                if (Units(Math.Max(typeLo, r.LoStrict ? r.Lo + step : r.Lo), step, true) > Units(Math.Min(typeHi, r.HiStrict ? r.Hi - step : r.Hi), step, false))
+                    throw ctx.Fail($"the CHECK bounds leave no {ctx.Type} value (between {Show(lo)} and {Show(hi)})");
+                return new UnitsIndexed<T>(codec, ulo, 1, 0);
+            }
             var domain = (double)(uhi - ulo) / stride + 1 > 4e18 ? (long)4e18 : (uhi - ulo) / stride + 1;
             return new UnitsIndexed<T>(codec, ulo, stride, domain);
         }
@@ -321,7 +335,7 @@ internal static class ColumnFactory
     }
 
     private static T[] NonEmpty<T>(ColumnContext ctx, T[] set) =>
-        set.Length > 0 ? set : throw new InvalidOperationException($"{ctx.Where}: CHECK allows no value");
+        set.Length > 0 ? set : throw ctx.Fail($"CHECK allows no {ctx.Type} value");
 
     private static string[] AllowedStrings(ColumnContext ctx, IEnumerable<string> candidates)
     {
@@ -343,7 +357,7 @@ internal static class ColumnFactory
 
     private static KindSpec EnumSpec(ColumnContext ctx)
     {
-        var labels = ctx.Enum?.Labels ?? throw new InvalidOperationException($"{ctx.Where}: enum type {ctx.Type.UserType} is not in the schema");
+        var labels = ctx.Enum?.Labels ?? throw ctx.Fail($"enum type {ctx.Type.UserType} is not in the schema");
         string[] Allowed() => AllowedStrings(ctx, labels);
         ValueGen<string> Free()
         {
@@ -360,7 +374,7 @@ internal static class ColumnFactory
         if (t.Kind == TypeKind.Char && t.Length is null) max = 1;
         max = Math.Min(max, ctx.Rules.MaxLen);
         var min = ctx.Rules.MinLen;
-        if (min > max) throw new InvalidOperationException($"{ctx.Where}: CHECK length bounds ({min}..{max}) leave no value");
+        if (min > max) throw ctx.Fail($"CHECK length bounds ({min}..{max}) leave no {ctx.Type} value");
         return (min, max);
     }
 
@@ -507,7 +521,7 @@ internal static class ColumnFactory
         var fitting = all.Where(p => p.Elements.Count(e => e is not PatternAnyString) is var n && n >= minLen && n <= maxLen)
             .Where(p => p.Count() > 0).ToArray();
         if (fitting.Length == 0)
-            throw new InvalidOperationException($"{ctx.Where}: no LIKE pattern of its CHECK fits the column's length ({minLen}..{maxLen})");
+            throw ctx.Fail($"no LIKE pattern of its CHECK fits the column's length ({minLen}..{maxLen})");
         var counts = fitting.Select(p => p.Count()).ToArray();
         long total = 0;
         foreach (var c in counts) total = total > long.MaxValue - c ? long.MaxValue : total + c;

@@ -59,18 +59,58 @@ public static class DialectConverter
             foreach (var t in g.Tables)
                 foreach (var c in t.Columns)
                     Column(t, c, keyColumns.Contains((t.Name, c.Name)));
+            foreach (var t in g.Tables) ConstraintClauses(t);
             foreach (var t in g.Tables) Checks(t);
             foreach (var t in g.Tables)
                 foreach (var fk in t.ForeignKeys)
+                {
+                    var subject = $"{show(t.Name)} foreign key {fk.Name ?? string.Join(",", fk.Columns)}";
                     if (fk.Deferrable || fk.InitiallyDeferred)
                     {
-                        Warn(fk.Position, $"{show(t.Name)} foreign key {fk.Name ?? string.Join(",", fk.Columns)}",
-                            "DEFERRABLE has no T-SQL counterpart: the key is checked immediately");
+                        Warn(fk.Position, subject, "DEFERRABLE has no T-SQL counterpart: the key is checked immediately");
                         fk.Deferrable = fk.InitiallyDeferred = false;
                     }
+                    if (fk.Match != ForeignKeyMatch.Simple)
+                    {
+                        Warn(fk.Position, subject, $"MATCH {fk.Match.ToString().ToUpperInvariant()} has no T-SQL counterpart: " +
+                            "a row with some key columns NULL is not checked (MATCH SIMPLE)");
+                        fk.Match = ForeignKeyMatch.Simple;
+                    }
+                }
             UniqueConstraintNames();
             foreach (var t in g.Tables)
                 if (t.Unlogged) { Warn(t.Position, show(t.Name), "UNLOGGED has no T-SQL counterpart: an ordinary table"); t.Unlogged = false; }
+        }
+
+        /// <summary>Clauses of keys, CHECKs and exclusions that SQL Server has no counterpart for: each is a warning.</summary>
+        private void ConstraintClauses(TableDef t)
+        {
+            foreach (var k in t.PrimaryKey is { } pk ? t.Uniques.Prepend(pk) : t.Uniques)
+            {
+                var subject = $"{show(t.Name)} {(ReferenceEquals(k, t.PrimaryKey) ? "primary key" : "unique key")} {k.Name ?? string.Join(",", k.Columns)}";
+                if (k.Deferrable || k.InitiallyDeferred)
+                {
+                    Warn(k.Position, subject, "DEFERRABLE has no T-SQL counterpart: the key is checked immediately");
+                    k.Deferrable = k.InitiallyDeferred = false;
+                }
+                if (k.Include.Count > 0)
+                {
+                    Warn(k.Position, subject, $"INCLUDE ({string.Join(", ", k.Include)}) has no counterpart on a T-SQL constraint: left out");
+                    k.Include.Clear();
+                }
+                // A T-SQL UNIQUE already treats NULLs as equal, which is what NULLS NOT DISTINCT says.
+                k.NullsNotDistinct = false;
+            }
+            foreach (var ck in t.Checks)
+                if (ck.NoInherit)
+                {
+                    Warn(ck.Position, $"{show(t.Name)} CHECK {ck.Name ?? ""}".TrimEnd(), "NO INHERIT has no T-SQL counterpart (no table inheritance): left out");
+                    ck.NoInherit = false;
+                }
+            foreach (var x in t.Exclusions)
+                Warn(x.Position, $"{show(t.Name)} exclusion constraint {x.Name ?? ""}".TrimEnd(),
+                    $"{Output.PgDdlWriter.ExclusionClause(x)} has no T-SQL counterpart: left out, so SQL Server will not enforce it");
+            t.Exclusions.Clear();
         }
 
         /// <summary>SQL Server partitions through partition functions and schemes, not tables: a partitioned table
@@ -620,17 +660,29 @@ internal static class GraphCopy
             nt.ForeignKeys.AddRange(t.ForeignKeys.Select(fk => new ForeignKey
             {
                 Name = fk.Name, Columns = [.. fk.Columns], RefTable = rename(fk.RefTable), RefColumns = [.. fk.RefColumns],
-                OnDelete = fk.OnDelete, OnUpdate = fk.OnUpdate, Deferrable = fk.Deferrable,
+                OnDelete = fk.OnDelete, OnUpdate = fk.OnUpdate, Match = fk.Match, Deferrable = fk.Deferrable,
                 InitiallyDeferred = fk.InitiallyDeferred, Position = fk.Position,
             }));
             nt.Checks.AddRange(t.Checks.Select(Check));
+            nt.Exclusions.AddRange(t.Exclusions.Select(Exclusion));
             copy.Tables.Add(nt);
         }
         return copy;
     }
 
-    private static KeyConstraint Key(KeyConstraint k) => new() { Name = k.Name, Columns = [.. k.Columns], Position = k.Position };
+    private static KeyConstraint Key(KeyConstraint k) => new()
+    {
+        Name = k.Name, Columns = [.. k.Columns], Position = k.Position, NullsNotDistinct = k.NullsNotDistinct,
+        Include = [.. k.Include], Deferrable = k.Deferrable, InitiallyDeferred = k.InitiallyDeferred,
+    };
 
     private static CheckConstraint Check(CheckConstraint c) =>
-        new() { Name = c.Name, Expression = c.Expression, Predicate = c.Predicate, Position = c.Position };
+        new() { Name = c.Name, Expression = c.Expression, Predicate = c.Predicate, NoInherit = c.NoInherit, Position = c.Position };
+
+    private static ExclusionConstraint Exclusion(ExclusionConstraint x) => new()
+    {
+        Name = x.Name, Method = x.Method, Where = x.Where, Include = [.. x.Include], Deferrable = x.Deferrable,
+        InitiallyDeferred = x.InitiallyDeferred, Position = x.Position,
+        Elements = x.Elements.ConvertAll(e => new ExclusionElement { Text = e.Text, Column = e.Column, Operator = e.Operator }),
+    };
 }

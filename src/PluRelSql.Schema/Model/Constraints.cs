@@ -5,8 +5,49 @@ public sealed class KeyConstraint
 {
     public string? Name { get; set; }
     public required List<string> Columns { get; init; }
+    /// <summary>UNIQUE NULLS NOT DISTINCT: NULLs count as equal, so at most one row may have a NULL key.</summary>
+    public bool NullsNotDistinct { get; set; }
+    /// <summary>INCLUDE (…): non-key columns stored in the constraint's index.</summary>
+    public List<string> Include { get; init; } = [];
+    public bool Deferrable { get; set; }
+    public bool InitiallyDeferred { get; set; }
     public SourcePosition? Position { get; set; }
 }
+
+/// <summary>EXCLUDE [USING method] (element WITH operator, …) [INCLUDE (…)] [WHERE (…)]: no two rows may have
+/// every operator true between them.</summary>
+public sealed class ExclusionConstraint
+{
+    public string? Name { get; set; }
+    /// <summary>The index access method (gist, btree, …); null when the DDL names none (btree).</summary>
+    public string? Method { get; set; }
+    public required List<ExclusionElement> Elements { get; init; }
+    public List<string> Include { get; init; } = [];
+    /// <summary>The WHERE predicate as written (without parentheses), for a partial exclusion.</summary>
+    public string? Where { get; set; }
+    public bool Deferrable { get; set; }
+    public bool InitiallyDeferred { get; set; }
+    public SourcePosition? Position { get; set; }
+
+    /// <summary>The element columns compared with <c>=</c>, when every element is a plain column compared with
+    /// <c>=</c> (then the exclusion is a UNIQUE key); null otherwise.</summary>
+    public IReadOnlyList<string>? EqualityColumns() =>
+        Elements.All(e => e.Column is not null && e.Operator == "=") ? Elements.ConvertAll(e => e.Column!) : null;
+}
+
+/// <summary>One element of an EXCLUDE: a column or an expression (with its opclass / ordering as written) and the
+/// operator that must not hold between two rows.</summary>
+public sealed class ExclusionElement
+{
+    /// <summary>The element as written before WITH, e.g. <c>room</c>, <c>lower(name)</c>, <c>"During" range_ops</c>.</summary>
+    public required string Text { get; init; }
+    /// <summary>The column when the element is a plain column (opclass and ordering aside); null for an expression.</summary>
+    public string? Column { get; init; }
+    /// <summary>The operator as written: <c>=</c>, <c>&amp;&amp;</c>, <c>OPERATOR(pg_catalog.=)</c>, ….</summary>
+    public required string Operator { get; init; }
+}
+
+public enum ForeignKeyMatch { Simple, Full, Partial }
 
 public enum ReferentialAction { NoAction, Restrict, Cascade, SetNull, SetDefault }
 
@@ -19,6 +60,8 @@ public sealed class ForeignKey
     public required List<string> RefColumns { get; set; }
     public ReferentialAction OnDelete { get; set; }
     public ReferentialAction OnUpdate { get; set; }
+    /// <summary>MATCH FULL: all the key's columns are NULL or none is.</summary>
+    public ForeignKeyMatch Match { get; set; }
     public bool Deferrable { get; set; }
     public bool InitiallyDeferred { get; set; }
     public SourcePosition? Position { get; set; }
@@ -33,6 +76,8 @@ public sealed class CheckConstraint
     public required string Expression { get; init; }
     /// <summary>The expression parsed into a form the generator can satisfy, or null when it is beyond the simple forms.</summary>
     public CheckPredicate? Predicate { get; set; }
+    /// <summary>CHECK … NO INHERIT: not inherited by child tables.</summary>
+    public bool NoInherit { get; set; }
     public SourcePosition? Position { get; set; }
 }
 

@@ -46,6 +46,7 @@ public sealed class TableDef
     public List<KeyConstraint> Uniques { get; } = [];
     public List<ForeignKey> ForeignKeys { get; } = [];
     public List<CheckConstraint> Checks { get; } = [];
+    public List<ExclusionConstraint> Exclusions { get; } = [];
     /// <summary>Set on a partitioned (parent) table.</summary>
     public PartitionSpec? Partitioning { get; set; }
     /// <summary>Set on a partition: its parent table. Loaders write into the parent, which routes rows.</summary>

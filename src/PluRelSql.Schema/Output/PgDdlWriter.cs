@@ -63,15 +63,19 @@ public static class PgDdlWriter
         var output = new List<string>();
         foreach (var t in tables)
             if (t.PrimaryKey is { } pk && !Inherited(g, t, p => p.PrimaryKey is { } ppk && SameColumns(ppk, pk)))
-                output.Add($"ALTER TABLE {t.Name.ToSql()} ADD {ConstraintName(pk.Name)}PRIMARY KEY ({Columns(pk.Columns)})");
+                output.Add($"ALTER TABLE {t.Name.ToSql()} ADD {ConstraintName(pk.Name)}PRIMARY KEY ({Columns(pk.Columns)}){KeyTail(pk)}");
         foreach (var t in tables)
             foreach (var u in t.Uniques)
                 if (!Inherited(g, t, p => p.Uniques.Any(pu => SameColumns(pu, u))))
-                    output.Add($"ALTER TABLE {t.Name.ToSql()} ADD {ConstraintName(u.Name)}UNIQUE ({Columns(u.Columns)})");
+                    output.Add($"ALTER TABLE {t.Name.ToSql()} ADD {ConstraintName(u.Name)}UNIQUE {(u.NullsNotDistinct ? "NULLS NOT DISTINCT " : "")}({Columns(u.Columns)}){KeyTail(u)}");
         foreach (var t in tables)
             foreach (var c in t.Checks)
-                if (!Inherited(g, t, p => p.Checks.Any(pc => CheckText.Normalize(pc.Expression) == CheckText.Normalize(c.Expression))))
-                    output.Add($"ALTER TABLE {t.Name.ToSql()} ADD {ConstraintName(c.Name)}CHECK ({c.Expression})");
+                if (!Inherited(g, t, p => p.Checks.Any(pc => !pc.NoInherit && CheckText.Normalize(pc.Expression) == CheckText.Normalize(c.Expression))))
+                    output.Add($"ALTER TABLE {t.Name.ToSql()} ADD {ConstraintName(c.Name)}CHECK ({c.Expression}){(c.NoInherit ? " NO INHERIT" : "")}");
+        foreach (var t in tables)
+            foreach (var x in t.Exclusions)
+                if (!Inherited(g, t, p => p.Exclusions.Any(px => ExclusionClause(px) == ExclusionClause(x))))
+                    output.Add($"ALTER TABLE {t.Name.ToSql()} ADD {ConstraintName(x.Name)}{ExclusionClause(x)}");
         foreach (var t in tables)
             foreach (var fk in t.ForeignKeys)
                 if (!Inherited(g, t, p => p.ForeignKeys.Any(pf => SameForeignKey(pf, fk))))
@@ -109,11 +113,38 @@ public static class PgDdlWriter
         var sb = new StringBuilder();
         sb.Append("FOREIGN KEY (").Append(Columns(fk.Columns)).Append(") REFERENCES ").Append(fk.RefTable.ToSql());
         if (fk.RefColumns.Count > 0) sb.Append(" (").Append(Columns(fk.RefColumns)).Append(')');
+        if (fk.Match == ForeignKeyMatch.Full) sb.Append(" MATCH FULL");
+        else if (fk.Match == ForeignKeyMatch.Partial) sb.Append(" MATCH PARTIAL");
         if (fk.OnDelete != ReferentialAction.NoAction) sb.Append(" ON DELETE ").Append(Action(fk.OnDelete));
         if (fk.OnUpdate != ReferentialAction.NoAction) sb.Append(" ON UPDATE ").Append(Action(fk.OnUpdate));
         // INITIALLY DEFERRED implies DEFERRABLE; spelling both out reads the same in every PostgreSQL version.
         if (fk.Deferrable || fk.InitiallyDeferred) sb.Append(" DEFERRABLE");
         if (fk.InitiallyDeferred) sb.Append(" INITIALLY DEFERRED");
+        return sb.ToString();
+    }
+
+    /// <summary>INCLUDE (…) and DEFERRABLE / INITIALLY DEFERRED after a key's column list.</summary>
+    private static string KeyTail(KeyConstraint k) => IndexTail(k.Include, k.Deferrable, k.InitiallyDeferred);
+
+    private static string IndexTail(List<string> include, bool deferrable, bool initiallyDeferred)
+    {
+        var sb = new StringBuilder();
+        if (include.Count > 0) sb.Append(" INCLUDE (").Append(Columns(include)).Append(')');
+        if (deferrable || initiallyDeferred) sb.Append(" DEFERRABLE");
+        if (initiallyDeferred) sb.Append(" INITIALLY DEFERRED");
+        return sb.ToString();
+    }
+
+    /// <summary>EXCLUDE USING method (element WITH op, …) [INCLUDE (…)] [DEFERRABLE …] [WHERE (…)], elements as written.</summary>
+    public static string ExclusionClause(ExclusionConstraint x)
+    {
+        var sb = new StringBuilder("EXCLUDE");
+        if (x.Method is { } m) sb.Append(" USING ").Append(m);
+        sb.Append(" (").Append(string.Join(", ", x.Elements.Select(e => e.Text + " WITH " + e.Operator))).Append(')');
+        if (x.Include.Count > 0) sb.Append(" INCLUDE (").Append(Columns(x.Include)).Append(')');
+        // PostgreSQL's grammar puts WHERE after the index parameters and before the constraint attributes.
+        if (x.Where is { } w) sb.Append(" WHERE (").Append(w).Append(')');
+        sb.Append(IndexTail([], x.Deferrable, x.InitiallyDeferred));
         return sb.ToString();
     }
 

@@ -215,7 +215,9 @@ internal sealed partial class PgSchemaBuilder
             else
             {
                 c.ExpectWord("check");
-                var (expr, _) = c.Parenthesized();
+                var (expr, open) = c.Parenthesized();
+                if (expr.Length == 0) throw c.Unexpected(c.Last, "an expression");
+                CheckExpressionSyntax(c, open);
                 d.Checks.Add(new CheckConstraint { Name = cname, Expression = expr, Position = c.Pos(start), Predicate = CheckExpressionParser.TryParse(expr, domain: true) });
             }
             c.TryWords("not", "valid");

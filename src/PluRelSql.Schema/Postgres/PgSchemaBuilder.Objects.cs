@@ -58,8 +58,9 @@ internal sealed partial class PgSchemaBuilder
             else if (c.TryWord("null")) d.NotNull = false;
             else if (c.TryWord("check"))
             {
-                var (expr, _) = c.Parenthesized();
+                var (expr, open) = c.Parenthesized();
                 if (expr.Length == 0) throw c.Unexpected(c.Last, "an expression");
+                CheckExpressionSyntax(c, open);
                 c.TryWords("no", "inherit");
                 c.TryWords("not", "valid");
                 d.Checks.Add(new CheckConstraint { Name = cname, Expression = expr, Position = c.Pos(start), Predicate = CheckExpressionParser.TryParse(expr, domain: true) });

@@ -54,6 +54,7 @@ internal sealed partial class PgSchemaBuilder
             if (ReferenceEquals(k.Table.PrimaryKey, k.Key))
                 foreach (var cn in k.Key.Columns) k.Table.Column(cn).Nullable = false;
         }
+        foreach (var (table, cn, pos) in _exclusionColumns) ColumnOf(table, cn, pos);
         foreach (var (table, chk) in _checks)
             if (chk.Predicate is { } p)
                 foreach (var cn in p.Columns().Distinct())

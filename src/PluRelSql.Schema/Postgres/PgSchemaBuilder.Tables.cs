@@ -285,6 +285,8 @@ internal sealed partial class PgSchemaBuilder
     private void ColumnConstraints(Cursor c, TableDef table, ColumnDef col)
     {
         ForeignKey? lastFk = null;
+        KeyConstraint? lastKey = null;
+        CheckConstraint? lastCheck = null;
         while (!c.AtEnd && !c.Peek().IsOp(",") && !c.Peek().IsOp(")"))
         {
             var start = c.Peek();
@@ -295,10 +297,19 @@ internal sealed partial class PgSchemaBuilder
             else if (c.TryWord("null")) { }
             else if (c.TryWords("not", "deferrable")) { }
             else if (c.TryWords("not", "enforced") || c.TryWord("enforced")) { }
-            else if (c.TryWord("deferrable")) { if (lastFk is not null) lastFk.Deferrable = true; }
+            else if (c.TryWords("no", "inherit")) { if (lastCheck is not null) lastCheck.NoInherit = true; }
+            else if (c.TryWord("deferrable"))
+            {
+                if (lastFk is not null) lastFk.Deferrable = true;
+                if (lastKey is not null) lastKey.Deferrable = true;
+            }
             else if (c.TryWord("initially"))
             {
-                if (c.TryWord("deferred")) { if (lastFk is not null) lastFk.InitiallyDeferred = true; }
+                if (c.TryWord("deferred"))
+                {
+                    if (lastFk is not null) lastFk.InitiallyDeferred = true;
+                    if (lastKey is not null) lastKey.InitiallyDeferred = true;
+                }
                 else c.ExpectWord("immediate");
             }
             else if (c.TryWord("default"))
@@ -312,22 +323,26 @@ internal sealed partial class PgSchemaBuilder
             else if (c.TryWord("compression")) c.Ident("a compression method");
             else if (c.TryWords("primary", "key"))
             {
-                IndexParameters(c);
-                AddKey(table, new KeyConstraint { Name = name, Columns = [col.Name], Position = c.Pos(start) }, [col.Position!.Value], primary: true);
+                var key = new KeyConstraint { Name = name, Columns = [col.Name], Position = c.Pos(start) };
+                IndexParameters(c, table, key);
+                AddKey(table, key, [col.Position!.Value], primary: true);
+                lastKey = key;
             }
             else if (c.TryWord("unique"))
             {
-                NullsDistinct(c);
-                IndexParameters(c);
-                AddKey(table, new KeyConstraint { Name = name, Columns = [col.Name], Position = c.Pos(start) }, [col.Position!.Value], primary: false);
+                var key = new KeyConstraint { Name = name, Columns = [col.Name], Position = c.Pos(start), NullsNotDistinct = NullsNotDistinct(c) };
+                IndexParameters(c, table, key);
+                AddKey(table, key, [col.Position!.Value], primary: false);
+                lastKey = key;
             }
             else if (c.TryWord("references"))
             {
                 lastFk = References(c, table, name, start, [(col.Name, col.Position!.Value)]);
+                lastKey = null;
             }
             else if (c.TryWord("check"))
             {
-                AddCheck(c, table, name, start);
+                lastCheck = AddCheck(c, table, name, start);
             }
             else if (c.TryWord("generated"))
             {
@@ -373,27 +388,98 @@ internal sealed partial class PgSchemaBuilder
         }
     }
 
-    private static void NullsDistinct(Cursor c)
+    /// <summary>NULLS [NOT] DISTINCT after UNIQUE: true for NOT DISTINCT.</summary>
+    private static bool NullsNotDistinct(Cursor c)
     {
-        if (c.TryWord("nulls"))
-        {
-            c.TryWord("not");
-            c.ExpectWord("distinct");
-        }
+        if (!c.TryWord("nulls")) return false;
+        var not = c.TryWord("not");
+        c.ExpectWord("distinct");
+        return not;
     }
 
-    /// <summary>INCLUDE (…), WITH (…), USING INDEX TABLESPACE x, DEFERRABLE … after a PRIMARY KEY / UNIQUE.</summary>
-    private static void IndexParameters(Cursor c)
+    /// <summary>INCLUDE (…), WITH (…), USING INDEX TABLESPACE x, DEFERRABLE … after a PRIMARY KEY / UNIQUE / EXCLUDE;
+    /// INCLUDE and DEFERRABLE / INITIALLY DEFERRED are kept on the constraint.</summary>
+    private void IndexParameters(Cursor c, TableDef table, KeyConstraint? key, ExclusionConstraint? exclusion = null)
     {
         while (true)
         {
-            if (c.TryWord("include")) c.ColumnList();
+            if (c.TryWord("include"))
+            {
+                foreach (var (col, pos) in c.ColumnList())
+                {
+                    _exclusionColumns.Add((table, col, pos));
+                    key?.Include.Add(col);
+                    exclusion?.Include.Add(col);
+                }
+            }
             else if (c.PeekWord("with") && c.Peek(1).IsOp("(")) { c.Next(); c.Parenthesized(); }
             else if (c.TryWords("using", "index", "tablespace")) c.Ident("a tablespace");
-            else if (c.TryWord("deferrable") || c.TryWords("not", "deferrable")) { }
-            else if (c.TryWord("initially")) { if (!c.TryWord("deferred")) c.ExpectWord("immediate"); }
+            else if (c.TryWords("not", "deferrable")) { }
+            else if (c.TryWord("deferrable"))
+            {
+                if (key is not null) key.Deferrable = true;
+                if (exclusion is not null) exclusion.Deferrable = true;
+            }
+            else if (c.TryWord("initially"))
+            {
+                if (c.TryWord("deferred"))
+                {
+                    if (key is not null) key.InitiallyDeferred = true;
+                    if (exclusion is not null) exclusion.InitiallyDeferred = true;
+                }
+                else c.ExpectWord("immediate");
+            }
             else return;
         }
+    }
+
+    /// <summary>EXCLUDE [USING method] ( element WITH operator, … ) index_parameters [WHERE ( predicate )].</summary>
+    private ExclusionConstraint Exclude(Cursor c, TableDef table, string? name, Token start)
+    {
+        string? method = c.TryWord("using") ? c.Ident("an index method") : null;
+        c.ExpectOp("(");
+        var elements = new List<ExclusionElement>();
+        do
+        {
+            var first = c.Peek();
+            var second = c.Peek(1);
+            var text = c.SkipUntil(t => t.IsWord("with"));
+            if (text.Length == 0 || !c.PeekWord("with")) throw c.Unexpected(c.Peek(), "an element and WITH operator");
+            // A plain column: a name followed only by COLLATE / an opclass / ordering words (not a call or an operator).
+            string? column = null;
+            if (first.IsIdent && (second.IsIdent || second.IsWord("with")))
+            {
+                column = first.Text;
+                _exclusionColumns.Add((table, column, c.Pos(first)));
+            }
+            c.ExpectWord("with");
+            var opStart = c.Peek();
+            string op;
+            if (c.TryWord("operator"))
+            {
+                c.Parenthesized();
+                op = c.Text(opStart, c.Last).Trim();
+            }
+            else if (opStart.Kind == TokKind.Op && !opStart.IsOp(",") && !opStart.IsOp(")") && !opStart.IsOp("("))
+            {
+                c.Next();
+                op = opStart.Text;
+            }
+            else throw c.Unexpected(opStart, "an operator");
+            elements.Add(new ExclusionElement { Text = text, Column = column, Operator = op });
+        }
+        while (c.TryOp(","));
+        c.ExpectOp(")");
+        var ex = new ExclusionConstraint { Name = name, Method = method, Elements = elements, Position = c.Pos(start) };
+        IndexParameters(c, table, null, ex);
+        if (c.TryWord("where"))
+        {
+            var (predicate, _) = c.Parenthesized();
+            if (predicate.Length == 0) throw c.Unexpected(c.Last, "an expression");
+            ex.Where = predicate;
+        }
+        table.Exclusions.Add(ex);
+        return ex;
     }
 
     private void TableConstraint(Cursor c, TableDef table)
@@ -402,18 +488,24 @@ internal sealed partial class PgSchemaBuilder
         string? name = null;
         if (c.TryWord("constraint")) name = c.Ident("a constraint name");
         var t = c.Peek();
+        KeyConstraint? key = null;
+        ForeignKey? fk = null;
+        CheckConstraint? check = null;
+        ExclusionConstraint? exclusion = null;
         if (c.TryWords("primary", "key"))
         {
             var cols = c.PeekWord("using") ? UsingIndex(c, table) : KeyColumns(c);
-            IndexParameters(c);
-            AddKey(table, new KeyConstraint { Name = name, Columns = cols.ConvertAll(x => x.Name), Position = c.Pos(start) }, cols.ConvertAll(x => x.Pos), primary: true);
+            key = new KeyConstraint { Name = name, Columns = cols.ConvertAll(x => x.Name), Position = c.Pos(start) };
+            IndexParameters(c, table, key);
+            AddKey(table, key, cols.ConvertAll(x => x.Pos), primary: true);
         }
         else if (c.TryWord("unique"))
         {
-            NullsDistinct(c);
+            var nnd = NullsNotDistinct(c);
             var cols = c.PeekWord("using") ? UsingIndex(c, table) : KeyColumns(c);
-            IndexParameters(c);
-            AddKey(table, new KeyConstraint { Name = name, Columns = cols.ConvertAll(x => x.Name), Position = c.Pos(start) }, cols.ConvertAll(x => x.Pos), primary: false);
+            key = new KeyConstraint { Name = name, Columns = cols.ConvertAll(x => x.Name), Position = c.Pos(start), NullsNotDistinct = nnd };
+            IndexParameters(c, table, key);
+            AddKey(table, key, cols.ConvertAll(x => x.Pos), primary: false);
         }
         else if (c.TryWords("foreign", "key"))
         {
@@ -421,16 +513,15 @@ internal sealed partial class PgSchemaBuilder
             if (c.Peek().IsIdent) name = c.Ident("a constraint name");
             var cols = KeyColumns(c);
             c.ExpectWord("references");
-            References(c, table, name, start, cols);
+            fk = References(c, table, name, start, cols);
         }
         else if (c.TryWord("check"))
         {
-            AddCheck(c, table, name, start);
+            check = AddCheck(c, table, name, start);
         }
         else if (c.TryWord("exclude"))
         {
-            c.SkipUntil(x => x.IsOp(","));
-            Note("exclude", $"EXCLUDE constraint{(name is null ? "" : " " + name)} on {table.Name} is not enforced by generation", c.Pos(start));
+            exclusion = Exclude(c, table, name, start);
         }
         else if (c.TryWords("not", "null"))
         {
@@ -442,9 +533,31 @@ internal sealed partial class PgSchemaBuilder
         // Constraint attributes that may follow any table constraint.
         while (true)
         {
-            if (c.TryWords("not", "valid") || c.TryWords("no", "inherit") || c.TryWords("not", "enforced") || c.TryWord("enforced")) continue;
-            if (c.TryWord("deferrable") || c.TryWords("not", "deferrable")) continue;
-            if (c.TryWord("initially")) { if (!c.TryWord("deferred")) c.ExpectWord("immediate"); continue; }
+            if (c.TryWords("not", "valid") || c.TryWords("not", "enforced") || c.TryWord("enforced")) continue;
+            if (c.TryWords("no", "inherit"))
+            {
+                if (check is not null) check.NoInherit = true;
+                continue;
+            }
+            if (c.TryWords("not", "deferrable")) continue;
+            if (c.TryWord("deferrable"))
+            {
+                if (key is not null) key.Deferrable = true;
+                if (fk is not null) fk.Deferrable = true;
+                if (exclusion is not null) exclusion.Deferrable = true;
+                continue;
+            }
+            if (c.TryWord("initially"))
+            {
+                if (c.TryWord("deferred"))
+                {
+                    if (key is not null) key.InitiallyDeferred = true;
+                    if (fk is not null) fk.InitiallyDeferred = true;
+                    if (exclusion is not null) exclusion.InitiallyDeferred = true;
+                }
+                else c.ExpectWord("immediate");
+                continue;
+            }
             break;
         }
     }
@@ -494,14 +607,35 @@ internal sealed partial class PgSchemaBuilder
         _keys.Add(new PendingKey(table, key, colPos));
     }
 
-    private void AddCheck(Cursor c, TableDef table, string? name, Token start)
+    private CheckConstraint AddCheck(Cursor c, TableDef table, string? name, Token start)
     {
-        var (expr, _) = c.Parenthesized();
+        var (expr, open) = c.Parenthesized();
         if (expr.Length == 0) throw c.Unexpected(c.Last, "an expression");
-        c.TryWords("no", "inherit");
-        var chk = new CheckConstraint { Name = name, Expression = expr, Position = c.Pos(start), Predicate = CheckExpressionParser.TryParse(expr, domain: false) };
+        CheckExpressionSyntax(c, open);
+        var noInherit = c.TryWords("no", "inherit");
+        var chk = new CheckConstraint
+        {
+            Name = name, Expression = expr, Position = c.Pos(start), NoInherit = noInherit,
+            Predicate = CheckExpressionParser.TryParse(expr, domain: false),
+        };
         table.Checks.Add(chk);
         _checks.Add((table, chk));
+        return chk;
+    }
+
+    /// <summary>A CHECK that is not even a well-formed expression is an error here, with the position of the token
+    /// that breaks it (the closing parenthesis when it ends too early) — not a server error after a load.</summary>
+    private static void CheckExpressionSyntax(Cursor c, Token open)
+    {
+        var close = c.Last;
+        var all = c.Statement.Tokens;
+        var tokens = new List<Token>();
+        var i = all.IndexOf(open) + 1;
+        for (; i < all.Count && all[i].Start < close.Start; i++) tokens.Add(all[i]);
+        tokens.Add(close with { Kind = TokKind.End });
+        if (ExpressionSyntax.Check(tokens) is not { } bad) return;
+        var what = bad.At.Kind == TokKind.End ? "end of the expression" : $"'{c.Show(bad.At)}'";
+        throw Error($"malformed CHECK expression: unexpected {what} (expected {bad.Expected})", c.Pos(bad.At));
     }
 
     private ForeignKey References(Cursor c, TableDef table, string? name, Token start, List<(string Name, SourcePosition Pos)> cols)
@@ -520,7 +654,9 @@ internal sealed partial class PgSchemaBuilder
         {
             if (c.TryWord("match"))
             {
-                if (!c.TryWord("full") && !c.TryWord("partial")) c.ExpectWord("simple");
+                if (c.TryWord("full")) fk.Match = ForeignKeyMatch.Full;
+                else if (c.TryWord("partial")) fk.Match = ForeignKeyMatch.Partial;
+                else { c.ExpectWord("simple"); fk.Match = ForeignKeyMatch.Simple; }
             }
             else if (c.TryWords("on", "delete")) fk.OnDelete = Action(c);
             else if (c.TryWords("on", "update")) fk.OnUpdate = Action(c);

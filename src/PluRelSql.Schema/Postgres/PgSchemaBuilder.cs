@@ -17,6 +17,7 @@ internal sealed partial class PgSchemaBuilder
     private readonly List<PendingKey> _keys = [];
     private readonly List<PendingFk> _fks = [];
     private readonly List<(TableDef Table, CheckConstraint Check)> _checks = [];
+    private readonly List<(TableDef Table, string Column, SourcePosition Pos)> _exclusionColumns = [];
     private readonly List<(TableDef Table, string Column, SourcePosition Pos)> _notNulls = [];
     private readonly List<(TableDef Table, List<(string Name, SourcePosition Pos)> Columns)> _partitionBy = [];
     private readonly List<PendingAttach> _attaches = [];

@@ -29,6 +29,7 @@ public static class PgIntrospector
         var s = constraintDef.Trim();
         if (s.StartsWith("CHECK ", StringComparison.Ordinal)) s = s[6..].Trim();
         if (s.EndsWith(" NOT VALID", StringComparison.Ordinal)) s = s[..^10].Trim();
+        // NO INHERIT is not part of the expression: the caller keeps it from pg_constraint.connoinherit.
         if (s.EndsWith(" NO INHERIT", StringComparison.Ordinal)) s = s[..^11].Trim();
         while (s.Length >= 2 && s[0] == '(' && MatchingParen(s, 0) == s.Length - 1) s = s[1..^1].Trim();
         return s;
@@ -340,6 +341,51 @@ public static class PgIntrospector
                 }).ConfigureAwait(false);
         }
 
+        /// <summary>A key with what pg_get_constraintdef says beyond its columns: NULLS NOT DISTINCT, INCLUDE (…).</summary>
+        private static KeyConstraint MakeKey(string name, List<string> cols, bool deferrable, bool deferred, string def) => new()
+        {
+            Name = name, Columns = cols, Deferrable = deferrable, InitiallyDeferred = deferred,
+            NullsNotDistinct = def.Contains(" NULLS NOT DISTINCT ", StringComparison.Ordinal),
+            Include = IncludeColumns(def),
+        };
+
+        /// <summary>The columns of an <c>INCLUDE (a, "B")</c> clause as pg_get_constraintdef prints it.</summary>
+        internal static List<string> IncludeColumns(string def)
+        {
+            var at = def.IndexOf(" INCLUDE (", StringComparison.Ordinal);
+            if (at < 0) return [];
+            var open = at + " INCLUDE ".Length;
+            var close = MatchingParen(def, open);
+            if (close < 0) return [];
+            var cols = new List<string>();
+            var inner = def[(open + 1)..close];
+            var i = 0;
+            while (i < inner.Length)
+            {
+                while (i < inner.Length && inner[i] is ' ' or ',') i++;
+                if (i >= inner.Length) break;
+                if (inner[i] == '"')
+                {
+                    var sb = new System.Text.StringBuilder();
+                    for (i++; i < inner.Length; i++)
+                    {
+                        if (inner[i] == '"' && i + 1 < inner.Length && inner[i + 1] == '"') { sb.Append('"'); i++; }
+                        else if (inner[i] == '"') { i++; break; }
+                        else sb.Append(inner[i]);
+                    }
+                    cols.Add(sb.ToString());
+                }
+                else
+                {
+                    var end = inner.IndexOf(',', i);
+                    if (end < 0) end = inner.Length;
+                    cols.Add(inner[i..end].Trim());
+                    i = end;
+                }
+            }
+            return cols;
+        }
+
         private static CheckConstraint MakeCheck(string name, string def)
         {
             var body = CheckBody(def);
@@ -504,7 +550,7 @@ public static class PgIntrospector
             await ForEachRowAsync(
                 """
                 SELECT c.conrelid, c.conname, c.contype, c.conkey, c.confrelid, c.confkey, c.confdeltype, c.confupdtype,
-                       c.condeferrable, c.condeferred, pg_get_constraintdef(c.oid)
+                       c.condeferrable, c.condeferred, pg_get_constraintdef(c.oid), c.connoinherit, c.confmatchtype
                 FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid
                 WHERE c.conrelid = ANY(@oids) AND c.contype IN ('p', 'u', 'f', 'c')
                   AND c.conparentid = 0 AND (c.conislocal OR NOT r.relispartition)
@@ -520,13 +566,15 @@ public static class PgIntrospector
                     switch (r.GetChar(2))
                     {
                         case 'p':
-                            table.PrimaryKey = new KeyConstraint { Name = name, Columns = cols };
+                            table.PrimaryKey = MakeKey(name, cols, r.GetBoolean(8), r.GetBoolean(9), r.GetString(10));
                             break;
                         case 'u':
-                            table.Uniques.Add(new KeyConstraint { Name = name, Columns = cols });
+                            table.Uniques.Add(MakeKey(name, cols, r.GetBoolean(8), r.GetBoolean(9), r.GetString(10)));
                             break;
                         case 'c':
-                            table.Checks.Add(MakeCheck(name, r.GetString(10)));
+                            var check = MakeCheck(name, r.GetString(10));
+                            check.NoInherit = r.GetBoolean(11);
+                            table.Checks.Add(check);
                             break;
                         case 'f':
                             var refRel = r.GetFieldValue<uint>(4);
@@ -540,6 +588,7 @@ public static class PgIntrospector
                                 OnUpdate = Action(r.GetChar(7)),
                                 Deferrable = r.GetBoolean(8),
                                 InitiallyDeferred = r.GetBoolean(9),
+                                Match = r.GetChar(12) switch { 'f' => ForeignKeyMatch.Full, 'p' => ForeignKeyMatch.Partial, _ => ForeignKeyMatch.Simple },
                             };
                             table.ForeignKeys.Add(fk);
                             fkTargets.Add((fk, refRel, r.GetFieldValue<short[]>(5)));
