@@ -289,6 +289,35 @@ public sealed class EmbeddedClusterLayoutTests
     }
 
     [Fact]
+    public async Task A_long_project_path_gets_a_private_tmp_socket_directory_even_one_an_older_plurel_left_open()
+    {
+        var parent = Path.Combine("/tmp", $"plurel-storage-{new string('l', 100)}-{Environment.ProcessId}");
+        var cluster = EmbeddedCluster.At(Path.Combine(parent, "pg"), 55775);
+        var socketDir = cluster.SocketDirectory;
+        // An older plurel made it with mode 0755 and gave it to postgres.
+        var made = AsServer("mkdir", "-m", "0755", socketDir);
+        Assert.True(made.ExitCode == 0, made.ToString());
+        try
+        {
+            await cluster.StartAsync();
+            var server = Environment.IsPrivilegedProcess ? Ids.Of("postgres") : Ids.Of(null);
+            Assert.Equal($"{server} 700 directory", Ids.Stat(socketDir));
+            Assert.Equal(socketDir, await ClusterFixture.ScalarAsync<string>(cluster.ConnectionString(), "show unix_socket_directories"));
+            var psql = Run(Path.Combine(cluster.BinDirectory, "psql"), "-X", "-w", "-A", "-t",
+                $"host={socketDir} port={cluster.Port} user=postgres dbname=postgres password={File.ReadAllText(cluster.PasswordFile).Trim()}",
+                "-c", "select 1");
+            Assert.True(psql.ExitCode == 0, psql.ToString());
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await cluster.StopAsync();
+            Directory.Delete(socketDir, recursive: true);
+            Directory.Delete(parent, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_cluster_made_by_an_older_plurel_with_trust_is_given_a_password_when_started()
     {
         var dir = Path.Combine("/tmp", $"plurel-storage-legacy-{Environment.ProcessId}");

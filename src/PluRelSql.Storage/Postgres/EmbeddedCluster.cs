@@ -452,6 +452,7 @@ public sealed class EmbeddedCluster
                     // Made meanwhile by a concurrent start, or a dangling link: lstat below decides.
                 }
                 info = Lstat(path);
+                if (!info.Exists) throw new ClusterException($"could not create {path} for the embedded cluster");
             }
             if (parentOpen || last)
             {
@@ -510,6 +511,12 @@ public sealed class EmbeddedCluster
         if (!info.Exists)
         {
             RunSync("mkdir", ["-m", "0700", "--", dir], asServer: IsRoot); // fails harmlessly when it exists meanwhile
+            info = Lstat(dir);
+        }
+        if (info.IsDirectory && info.Uid == ServerIds.Value.Uid && (info.Mode & 0b111_111) != 0)
+        {
+            // An older plurel made it 0755: tightened by its owner (as postgres, a link could lead only to its own files).
+            RunSync("chmod", ["0700", "--", dir], asServer: IsRoot);
             info = Lstat(dir);
         }
         if (info.IsSymbolicLink || !info.IsDirectory || info.Uid != ServerIds.Value.Uid || (info.Mode & 0b111_111) != 0)
