@@ -238,6 +238,30 @@ public sealed class EmbeddedClusterLayoutTests
     }
 
     [Fact]
+    public void A_var_tmp_fallback_an_older_plurel_gave_to_postgres_is_taken_back_by_root()
+    {
+        if (!Environment.IsPrivilegedProcess) return;
+        var root = Path.Combine("/tmp", $"plurel-storage-unreachable3-{Environment.ProcessId}");
+        Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var requested = Path.Combine(root, "pg");
+        var fallback = EmbeddedCluster.FallbackDirectoryFor(requested);
+        Directory.CreateDirectory(Path.Combine(fallback, "pg"));
+        Assert.Equal(0, ClusterFixture.Run("chown", ["-R", "postgres:postgres", fallback], TimeSpan.FromMinutes(1)).ExitCode);
+        try
+        {
+            var cluster = EmbeddedCluster.At(requested);
+            Assert.Equal(Path.Combine(fallback, "pg"), cluster.ClusterDirectory);
+            Assert.Equal("0 711 directory", Ids.Stat(fallback));
+            Assert.Equal("0 711 directory", Ids.Stat(cluster.ClusterDirectory));
+        }
+        finally
+        {
+            Directory.Delete(fallback, recursive: true);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_var_tmp_fallback_directory_of_another_user_is_refused()
     {
         if (!Environment.IsPrivilegedProcess) return;
