@@ -30,7 +30,7 @@ demo: build
 	$(PLUREL) db start
 	$(PLUREL) populate --schema $(DEMO_SCHEMA) --database demo --recreate --rows $(DEMO_ROWS) --seed 42
 	$(PLUREL) inspect --db "$$($(PLUREL) db url --database demo)" --format text | tail -n 1
-	@echo "psql: psql \"$$($(PLUREL) db url --database demo)\""
+	@echo 'psql: psql "$$(./plurel db url --database demo)"   (the URI carries the password from .plurel/pg/password)'
 
 test: build
 	$(DOTNET) test PluRelSql.sln -c $(CONFIG) --no-build -v quiet -nologo --logger "console;verbosity=normal" 2>&1 | tee .plurel-test.log; \

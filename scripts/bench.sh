@@ -11,7 +11,8 @@ ROWS=(--rows branch=100 --rows teller=1000 --rows account=2000000 --rows transfe
 $PLUREL db stop >/dev/null 2>&1 || true
 $PLUREL db start >/dev/null
 url=$($PLUREL db url)
-port=$(sed -E 's#.*:([0-9]+)/.*#\1#' <<<"$url")
+# The cluster wants its password: pgbench takes the URI (which carries it) as its database argument.
+bench_url=$($PLUREL db url --database pgbench_bench)
 bindir=$(pg_config --bindir 2>/dev/null || true)
 [ -x "$bindir/pgbench" ] || bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 psql "$url" -qAtc "DROP DATABASE IF EXISTS pgbench_bench WITH (FORCE)" -c "CREATE DATABASE pgbench_bench"
@@ -27,7 +28,7 @@ for round in $(seq 1 "$ROUNDS"); do
   best_plurel=$(python3 -c "print(max($best_plurel, $rate))")
 
   t0=$(now)
-  "$bindir/pgbench" -i -s 30 -q -h 127.0.0.1 -p "$port" -U postgres pgbench_bench >/dev/null 2>.plurel/bench-pgbench.log
+  "$bindir/pgbench" -i -s 30 -q "$bench_url" >/dev/null 2>.plurel/bench-pgbench.log
   t1=$(now)
   pg_rate=$(python3 -c "print(3000330 / ($t1 - $t0))")
   echo "round $round pgbench -i -s 30: 3000330 rows in $(python3 -c "print('%.2f' % ($t1 - $t0))") s -> $(printf '%.0f' "$pg_rate") rows/s"
@@ -35,7 +36,7 @@ for round in $(seq 1 "$ROUNDS"); do
 
   # The same with foreign keys, as our schema has them (pgbench's own "f" init step).
   t0=$(now)
-  "$bindir/pgbench" -i -s 30 -q --foreign-keys -h 127.0.0.1 -p "$port" -U postgres pgbench_bench >/dev/null 2>>.plurel/bench-pgbench.log
+  "$bindir/pgbench" -i -s 30 -q --foreign-keys "$bench_url" >/dev/null 2>>.plurel/bench-pgbench.log
   t1=$(now)
   fk_rate=$(python3 -c "print(3000330 / ($t1 - $t0))")
   echo "round $round pgbench -i -s 30 --foreign-keys: 3000330 rows in $(python3 -c "print('%.2f' % ($t1 - $t0))") s -> $(printf '%.0f' "$fk_rate") rows/s"
@@ -93,7 +94,7 @@ psql "$url" -qAtc "DROP DATABASE IF EXISTS bench_sample WITH (FORCE)"
 rows=$(python3 -c 'import re,sys; print(re.search(r"loaded ([\d,]+) rows", sys.argv[1]).group(1).replace(",", ""))' "$sample")
 pgscale=$(( (rows + 99999) / 100000 ))
 t0=$(now)
-"$bindir/pgbench" -i -s "$pgscale" -q -h 127.0.0.1 -p "$port" -U postgres pgbench_bench >/dev/null 2>>.plurel/bench-pgbench.log
+"$bindir/pgbench" -i -s "$pgscale" -q "$bench_url" >/dev/null 2>>.plurel/bench-pgbench.log
 t1=$(now)
 python3 - "$sample" "$pgscale" "$t0" "$t1" <<'PY'
 import re, sys

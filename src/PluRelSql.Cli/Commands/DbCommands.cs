@@ -14,7 +14,9 @@ public static class DbCommands
         {
             var cluster = Target.Cluster();
             await cluster.StartAsync(ct);
-            Console.WriteLine($"running: {cluster.Url()}");
+            // The password stays out of the terminal's scrollback here; `plurel db url` prints the URI that carries it.
+            Console.WriteLine($"running: postgresql://postgres@127.0.0.1:{cluster.Port}/postgres " +
+                              $"(password in {cluster.PasswordFile}; `plurel db url` prints a URI with it)");
             return ExitCodes.Ok;
         }));
 
@@ -35,7 +37,7 @@ public static class DbCommands
         }));
 
         var database = new Option<string>("--database") { Description = "Database name in the URL.", DefaultValueFactory = _ => "postgres" };
-        var url = new Command("url", "Print a libpq URI of the embedded cluster (psql accepts it); starts the cluster when needed.") { database };
+        var url = new Command("url", "Print a libpq URI of the embedded cluster, with its password (psql accepts it); starts the cluster when needed.") { database };
         url.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
             var cluster = Target.Cluster();
