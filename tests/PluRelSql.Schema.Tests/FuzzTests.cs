@@ -286,7 +286,7 @@ internal static class Fuzz
     {
         int n = text.Length;
         int At() => rng.Next(n + 1);
-        switch (rng.Next(12))
+        switch (rng.Next(14))
         {
             case 0:
                 {
@@ -385,6 +385,22 @@ internal static class Fuzz
                     done.Add($"swap {len} chars at {a} and {b}");
                     return text[..a] + text.Substring(b, len) + text[(a + len)..b] + text.Substring(a, len) + text[(b + len)..];
                 }
+            case 12:
+            case 13:
+                {
+                    // A number at the edge of a type, or a type in place of another, keeps the statement's syntax.
+                    var tokens = Tokens(text);
+                    var numbers = Enumerable.Range(0, tokens.Count).Where(k => char.IsDigit(tokens[k][0])).ToList();
+                    var types = Enumerable.Range(0, tokens.Count).Where(k => Types.Contains(tokens[k], StringComparer.OrdinalIgnoreCase)).ToList();
+                    bool number = rng.Next(2) == 0 ? numbers.Count > 0 : types.Count == 0;
+                    var pick = number ? numbers : types;
+                    if (pick.Count == 0) goto case 8;
+                    int at = pick[rng.Next(pick.Count)];
+                    var with = number ? Numbers[rng.Next(Numbers.Length)] : Types[rng.Next(Types.Length)];
+                    done.Add($"token {at} '{Escape(tokens[at])}' -> '{with}'");
+                    tokens[at] = with;
+                    return string.Concat(tokens);
+                }
             default:
                 {
                     // A keyword of the wrong kind in place of a token.
@@ -443,6 +459,21 @@ internal static class Fuzz
         " COLLATE ", " GENERATED ALWAYS AS (", " AS (", " PERSISTED", " CONSTRAINT c ", " FOREIGN KEY (", " ON DELETE CASCADE",
         "numeric(1000,2000)", "varchar(-1)", "char(0)", "decimal(38,39)", "nvarchar(max)", "99999999999999999999999999",
         "1e999", "-0", "0x", "''''", "N''", "CREATE SEQUENCE s START 9223372036854775807 INCREMENT 9223372036854775807;",
+    ];
+
+    private static readonly string[] Numbers =
+    [
+        "0", "00", "1", "2147483647", "2147483648", "4294967296", "9223372036854775807", "9223372036854775808",
+        "99999999999999999999999999999999999999", "1" + new string('0', 400), "0.0000000000000000000000000001", "1e308", "1e309",
+        "1e-400", "1.5", ".5", "5.", "0x7FFFFFFF", "0xFFFFFFFFFFFFFFFFFF", "1_000", "08", "1e", "12abc",
+    ];
+
+    private static readonly string[] Types =
+    [
+        "int", "integer", "smallint", "bigint", "tinyint", "bit", "boolean", "numeric", "decimal", "money", "real", "float",
+        "text", "varchar", "nvarchar", "char", "nchar", "bytea", "varbinary", "date", "time", "timestamp", "timestamptz",
+        "datetime", "datetime2", "datetimeoffset", "uuid", "uniqueidentifier", "json", "jsonb", "xml", "interval", "serial",
+        "bigserial", "inet", "tsvector", "point", "geography", "hierarchyid", "sql_variant", "rowversion", "image", "citext",
     ];
 
     private static readonly string[] Keywords =
