@@ -231,7 +231,8 @@ internal static class PgExpressions
                 SqlExpr operand;
                 try { operand = UnaryExpr(); }
                 finally { _depth--; }
-                return operand is NumberLit n && op == "-" ? new NumberLit("-" + n.Text)
+                // "- -1" is 1: prefixing a minus to a negative literal would write "--1", a comment.
+                return operand is NumberLit n && op == "-" ? new NumberLit(n.Text.StartsWith('-') ? n.Text[1..] : "-" + n.Text)
                     : operand is NumberLit ? operand : new Unary(op, operand);
             }
             return Postfix(Primary());

@@ -181,4 +181,13 @@ public sealed class ExpressionTranslationTests
         Assert.Contains(c.Warnings, w => w.Message.Contains("nested", StringComparison.Ordinal));
         _ = TSql.TSqlDdlReaderTests.OnSmallStack(() => TSqlDdlWriter.Script(c.Graph));
     }
+
+    [Fact]
+    public void A_doubly_negated_number_is_not_written_as_a_comment()
+    {
+        var g = PgDdlReader.Read("CREATE TABLE t (a int DEFAULT - -1, b int CHECK (b > - - -2));", "neg.sql").Graph;
+        var t = DialectConverter.Convert(g, SqlDialect.TSql).Graph.Table("dbo", "t");
+        Assert.Equal("1", t.Column("a").Default);
+        Assert.Equal("[b] > -2", Assert.Single(t.Checks).Expression);
+    }
 }

@@ -761,4 +761,13 @@ public sealed class TSqlDdlReaderTests
         var e = Fails($"CREATE TABLE a (x int); {odd} \nCREATE TABLE b (y int,, z int);");
         Assert.Equal(new SourcePosition("test.sql", 2, 23), e.Position);
     }
+
+    [Fact]
+    public void A_column_named_timestamp_without_a_type_is_a_rowversion()
+    {
+        // Found by the fuzzer: ScriptDom gives such a column no data type, and the type mapper threw a NullReferenceException.
+        var c = Graph("CREATE TABLE t (a int,\n  TIMESTAMP NOT NULL);").Table("dbo", "t").Column("TIMESTAMP");
+        Assert.Equal(new QualifiedName("sys", "rowversion"), c.Type.UserType);
+        Assert.Equal("rowversion", c.GeneratedExpression);
+    }
 }
