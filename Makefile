@@ -8,14 +8,16 @@ SHARED ?= ../shared
 # The demo schema: a real third-party schema when ../shared/corpus is beside the checkout, else our own.
 DEMO_SCHEMA ?= $(if $(wildcard $(SHARED)/corpus/postgres/pagila-schema.sql),$(SHARED)/corpus/postgres/pagila-schema.sql,schemas/shop.sql)
 DEMO_ROWS ?= 20000
+FUZZ ?= 100000
 
-.PHONY: help setup build demo test bench clean db-stop
+.PHONY: help setup build demo test bench fuzz clean db-stop
 
 help:
 	@echo "make setup   install what is missing (PostgreSQL server via apt, NuGet packages)"
 	@echo "make demo    start the embedded PostgreSQL under ./.plurel/, populate $(DEMO_SCHEMA), print a summary"
 	@echo "make test    run every test (starts its own embedded clusters)"
 	@echo "make bench   load speed vs pgbench -i on the same embedded server"
+	@echo "make fuzz    $(FUZZ) mutated schemas through both readers and the conversion (FUZZ=n, FUZZ_SEED=s)"
 
 # Installs only what is missing; safe to run again.
 setup:
@@ -38,6 +40,11 @@ test: build
 
 bench: build
 	scripts/bench.sh
+
+# The long fuzz run (the quick one is part of make test); a failure prints its seed and leaves inputs in /tmp/plurel-fuzz.
+fuzz: build
+	PLUREL_FUZZ=$(FUZZ) $(if $(FUZZ_SEED),PLUREL_FUZZ_SEED=$(FUZZ_SEED)) $(DOTNET) test tests/PluRelSql.Schema.Tests -c $(CONFIG) --no-build -nologo \
+	  --filter "FullyQualifiedName~FuzzTests.Long_fuzz_run" --logger "console;verbosity=detailed"
 
 db-stop:
 	-$(PLUREL) db stop

@@ -558,9 +558,12 @@ public static class DialectConverter
             {
                 var subject = $"index {ix.Name} on {show(ix.Table)}";
                 if (g.FindTable(ix.Table) is not { } table) continue;
-                var parser = new TSql170Parser(initialQuotedIdentifiers: true);
-                using var reader = new StringReader(ix.Sql);
-                var tree = parser.Parse(reader, out var errors);
+                var (tree, errors) = LargeStack.Run(() =>
+                {
+                    var parser = new TSql170Parser(initialQuotedIdentifiers: true);
+                    using var reader = new StringReader(ix.Sql);
+                    return (parser.Parse(reader, out var errs), errs);
+                });
                 if (errors.Count > 0 || tree is not TSqlScript { Batches: [{ Statements: [CreateIndexStatement create] }] })
                 {
                     Warn(ix.Position, subject, "cannot re-read the index statement: left out");

@@ -19,7 +19,7 @@ internal static class PgExpressions
         var p = new Parser(tokens, text, column);
         var e = p.Or();
         if (!p.AtEnd) throw new UntranslatableException($"cannot read the expression past '{p.Rest()}'");
-        return e;
+        return ExprDepth.Check(e); // operator chains nest without recursing here, but the writers recurse on them
     }
 
     private sealed class Parser(List<Token> tokens, string text, Func<string, ColumnDef?> column)
@@ -39,9 +39,15 @@ internal static class PgExpressions
             if (!TryOp(op)) throw new UntranslatableException($"expected '{op}' at '{Rest()}'");
         }
 
-        public SqlExpr Or()
+        /// <summary>Parentheses, NOTs and signs recurse here: each counts one level.</summary>
+        private void Deeper()
         {
             if (++_depth > 200) throw new UntranslatableException("expression nested too deeply");
+        }
+
+        public SqlExpr Or()
+        {
+            Deeper();
             try
             {
                 var left = And();
@@ -58,7 +64,13 @@ internal static class PgExpressions
             return left;
         }
 
-        private SqlExpr Not() => TryWord("not") ? new Unary("not", Not()) : Predicate();
+        private SqlExpr Not()
+        {
+            if (!TryWord("not")) return Predicate();
+            Deeper();
+            try { return new Unary("not", Not()); }
+            finally { _depth--; }
+        }
 
         private static readonly HashSet<string> Comparisons = ["=", "<>", "!=", "<", "<=", ">", ">="];
 
@@ -215,8 +227,12 @@ internal static class PgExpressions
             if (Peek().IsOp("-") || Peek().IsOp("+"))
             {
                 var op = Next().Text;
-                var operand = UnaryExpr();
-                return operand is NumberLit n && op == "-" ? new NumberLit("-" + n.Text)
+                Deeper();
+                SqlExpr operand;
+                try { operand = UnaryExpr(); }
+                finally { _depth--; }
+                // "- -1" is 1: prefixing a minus to a negative literal would write "--1", a comment.
+                return operand is NumberLit n && op == "-" ? new NumberLit(n.Text.StartsWith('-') ? n.Text[1..] : "-" + n.Text)
                     : operand is NumberLit ? operand : new Unary(op, operand);
             }
             return Postfix(Primary());

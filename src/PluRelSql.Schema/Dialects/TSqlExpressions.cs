@@ -13,7 +13,10 @@ internal static class TSqlExpressions
 {
     /// <summary>Reads a scalar expression (a DEFAULT, a computed column). <paramref name="target"/> is the column type a
     /// DEFAULT is for, so that 0/1 become booleans for bit columns.</summary>
-    public static SqlExpr ReadScalar(string text, Func<string, ColumnDef?> column, SqlType? target = null)
+    public static SqlExpr ReadScalar(string text, Func<string, ColumnDef?> column, SqlType? target = null) =>
+        LargeStack.Run(() => ExprDepth.Check(ReadScalarHere(text, column, target)));
+
+    private static SqlExpr ReadScalarHere(string text, Func<string, ColumnDef?> column, SqlType? target)
     {
         var parser = new TSql170Parser(initialQuotedIdentifiers: true);
         using var reader = new StringReader(text);
@@ -24,7 +27,10 @@ internal static class TSqlExpressions
     }
 
     /// <summary>Reads a condition (a CHECK).</summary>
-    public static SqlExpr ReadCondition(string text, Func<string, ColumnDef?> column)
+    public static SqlExpr ReadCondition(string text, Func<string, ColumnDef?> column) =>
+        LargeStack.Run(() => ExprDepth.Check(ReadConditionHere(text, column)));
+
+    private static SqlExpr ReadConditionHere(string text, Func<string, ColumnDef?> column)
     {
         var parser = new TSql170Parser(initialQuotedIdentifiers: true);
         using var reader = new StringReader(text);

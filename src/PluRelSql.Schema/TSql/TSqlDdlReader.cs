@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
+using PluRelSql.Schema.Dialects;
 
 namespace PluRelSql.Schema.TSql;
 
@@ -31,13 +32,23 @@ public static class TSqlDdlReader
         return ReadSources(sources);
     }
 
-    private static TSqlReadResult ReadSources(IReadOnlyList<(string Text, string File)> sources)
+    /// <summary>ScriptDom recurses per level of nesting: it runs on a large stack, and nesting beyond
+    /// <see cref="TSqlNesting.MaxDepth"/> is refused before it sees it.</summary>
+    private static TSqlReadResult ReadSources(IReadOnlyList<(string Text, string File)> sources) =>
+        LargeStack.Run(() => ReadSourcesOnThisThread(sources));
+
+    private static TSqlReadResult ReadSourcesOnThisThread(IReadOnlyList<(string Text, string File)> sources)
     {
         var parsed = new List<TSqlSource>();
         var errors = new List<(SourcePosition Position, string Message)>();
         foreach (var (text, file) in sources)
         {
             var script = SqlcmdScript.Preprocess(text);
+            if (TSqlNesting.TooDeep(script.Text) is { } deep)
+            {
+                var (l, c) = script.ToOriginal(deep.Line, deep.Column);
+                throw new SchemaException($"nested more than {TSqlNesting.MaxDepth} levels deep (parentheses or comments)", new SourcePosition(file, l, c));
+            }
             var parser = new TSql170Parser(initialQuotedIdentifiers: true);
             TSqlFragment fragment;
             IList<ParseError> parseErrors;
@@ -45,7 +56,7 @@ public static class TSqlDdlReader
                 fragment = parser.Parse(reader, out parseErrors);
             var source = new TSqlSource(file, script, (TSqlScript)fragment);
             foreach (var e in parseErrors)
-                errors.Add((source.Position(e.Line, e.Column), $"{e.Message} (error {e.Number})"));
+                errors.Add((source.Position(e.Offset), $"{e.Message} (error {e.Number})"));
             parsed.Add(source);
         }
         if (errors.Count > 0)
@@ -75,8 +86,84 @@ internal sealed class TSqlSource(string file, SqlcmdScript script, TSqlScript tr
         return new SourcePosition(File, l, c);
     }
 
-    public SourcePosition Position(TSqlFragment f) => Position(f.StartLine, f.StartColumn);
+    /// <summary>ScriptDom also ends a line at a lone CR; positions count only LF, as editors and the PostgreSQL
+    /// reader do, so they are taken from the offset.</summary>
+    public SourcePosition Position(int offset)
+    {
+        if (_lineStarts is null)
+        {
+            var starts = new List<int> { 0 };
+            for (int i = Script.Text.IndexOf('\n'); i >= 0; i = Script.Text.IndexOf('\n', i + 1)) starts.Add(i + 1);
+            _lineStarts = [.. starts];
+        }
+        offset = Math.Clamp(offset, 0, Script.Text.Length);
+        int line = Array.BinarySearch(_lineStarts, offset);
+        if (line < 0) line = ~line - 1;
+        return Position(line + 1, offset - _lineStarts[line] + 1);
+    }
+
+    private int[]? _lineStarts;
+
+    public SourcePosition Position(TSqlFragment f) => Position(f.StartOffset);
 
     /// <summary>The fragment's text as written (after sqlcmd substitution).</summary>
     public string Text(TSqlFragment f) => Script.Text.Substring(f.StartOffset, f.FragmentLength);
+}
+
+/// <summary>Finds where parentheses or nested block comments go deeper than ScriptDom can safely recurse.</summary>
+internal static class TSqlNesting
+{
+    /// <summary>Far beyond what a schema script needs; SQL Server itself refuses much less deeply nested queries.</summary>
+    public const int MaxDepth = 200;
+
+    /// <summary>The 1-based line and column of the first parenthesis or comment opener beyond <see cref="MaxDepth"/>,
+    /// outside strings, quoted names and line comments; null when there is none.</summary>
+    public static (int Line, int Column)? TooDeep(string text)
+    {
+        int line = 1, lineStart = 0, parens = 0, comments = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            char next = i + 1 < text.Length ? text[i + 1] : '\0';
+            if (c == '\n') { line++; lineStart = i + 1; continue; }
+            if (comments > 0)
+            {
+                if (c == '/' && next == '*') { if (++comments > MaxDepth) return (line, i - lineStart + 1); i++; }
+                else if (c == '*' && next == '/') { comments--; i++; }
+                continue;
+            }
+            switch (c)
+            {
+                case '/' when next == '*':
+                    comments = 1;
+                    i++;
+                    break;
+                case '-' when next == '-':
+                    while (i + 1 < text.Length && text[i + 1] != '\n') i++;
+                    break;
+                case '\'' or '"' or '[':
+                    {
+                        char close = c == '[' ? ']' : c;
+                        // Doubled closers are escapes; newlines inside still count as lines.
+                        for (i++; i < text.Length; i++)
+                        {
+                            if (text[i] == '\n') { line++; lineStart = i + 1; }
+                            else if (text[i] == close)
+                            {
+                                if (i + 1 < text.Length && text[i + 1] == close) i++;
+                                else break;
+                            }
+                        }
+                        break;
+                    }
+                case '(':
+                    if (++parens > MaxDepth) return (line, i - lineStart + 1);
+                    break;
+                case ')':
+                    if (parens > 0) parens--;
+                    break;
+            }
+        }
+        return null;
+    }
 }

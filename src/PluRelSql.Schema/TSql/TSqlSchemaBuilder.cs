@@ -292,7 +292,10 @@ internal sealed partial class TSqlSchemaBuilder
         }
         else
         {
-            var type = MapType(def.DataType, table, name);
+            // SQL Server lets a column named timestamp omit its type, which is then timestamp (rowversion).
+            var type = def.DataType is not null ? MapType(def.DataType, table, name)
+                : name.Equals("timestamp", StringComparison.OrdinalIgnoreCase) ? TSqlTypeMapper.Builtin("timestamp", [])!.Value
+                : throw Error($"column {name} has no data type", def);
             column = new ColumnDef { Name = name, Type = type.Type, Nullable = !type.NotNullByDefault, Position = position };
             if (type.ServerGenerated)
             {

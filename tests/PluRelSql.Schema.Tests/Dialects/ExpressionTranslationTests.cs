@@ -164,4 +164,30 @@ public sealed class ExpressionTranslationTests
         Assert.False(p.IsMatch("D-1"));
         Assert.False(p.IsMatch("a-1")); // case-sensitive: stricter than SQL Server's default collations
     }
+
+    // ---- found by the fuzzer (FuzzTests): each ran the test process into a stack overflow -----------------------
+
+    [Theory]
+    [InlineData("- ", 100_000, "1")]
+    [InlineData("NOT ", 100_000, "a > 0")]
+    [InlineData("", 0, "a > 0 AND a > 0")]
+    public void Deep_postgres_expressions_convert_with_a_warning_not_a_stack_overflow(string prefix, int count, string tail)
+    {
+        var deep = string.Concat(Enumerable.Repeat(prefix, count)) + tail;
+        if (count == 0) deep = string.Join(" AND ", Enumerable.Repeat("a > 0", 20_000)); // a chain: deep tree, no recursion to read it
+        var sql = prefix == "- " ? $"CREATE TABLE t (a int DEFAULT {deep});" : $"CREATE TABLE t (a int, CONSTRAINT c CHECK ({deep}));";
+        var g = PgDdlReader.Read(sql, "deep.sql").Graph;
+        var c = TSql.TSqlDdlReaderTests.OnSmallStack(() => DialectConverter.Convert(g, SqlDialect.TSql));
+        Assert.Contains(c.Warnings, w => w.Message.Contains("nested", StringComparison.Ordinal));
+        _ = TSql.TSqlDdlReaderTests.OnSmallStack(() => TSqlDdlWriter.Script(c.Graph));
+    }
+
+    [Fact]
+    public void A_doubly_negated_number_is_not_written_as_a_comment()
+    {
+        var g = PgDdlReader.Read("CREATE TABLE t (a int DEFAULT - -1, b int CHECK (b > - - -2));", "neg.sql").Graph;
+        var t = DialectConverter.Convert(g, SqlDialect.TSql).Graph.Table("dbo", "t");
+        Assert.Equal("1", t.Column("a").Default);
+        Assert.Equal("[b] > -2", Assert.Single(t.Checks).Expression);
+    }
 }

@@ -704,4 +704,70 @@ public sealed class TSqlDdlReaderTests
             dir.Delete(recursive: true);
         }
     }
+
+    // ---- found by the fuzzer (FuzzTests): each ran the test process into a stack overflow or a wrong position -----
+
+    /// <summary>Runs on a 1 MiB stack (less than any thread the CLI reads on), where a stack overflow kills the process.</summary>
+    internal static T OnSmallStack<T>(Func<T> work)
+    {
+        T result = default!;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try { result = work(); }
+            catch (Exception e) { failure = e; }
+        }, 1 << 20);
+        thread.Start();
+        thread.Join();
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        return result;
+    }
+
+    [Fact]
+    public void Deeply_nested_comments_are_refused_at_the_first_level_too_deep()
+    {
+        var sql = "CREATE TABLE t (a int);\n" + string.Concat(Enumerable.Repeat("/* ", 10_000)) + string.Concat(Enumerable.Repeat(" */", 10_000));
+        var e = Assert.Throws<SchemaException>(() => OnSmallStack(() => Read(sql)));
+        Assert.Equal("nested more than 200 levels deep (parentheses or comments)", e.Reason);
+        Assert.Equal(new SourcePosition("test.sql", 2, 601), e.Position);
+    }
+
+    [Fact]
+    public void Deeply_nested_parentheses_are_refused_and_strings_do_not_count()
+    {
+        var deep = new string('(', 10_000) + "1" + new string(')', 10_000);
+        var e = Assert.Throws<SchemaException>(() => OnSmallStack(() => Read($"CREATE TABLE t (a int DEFAULT {deep});")));
+        Assert.Equal(new SourcePosition("test.sql", 1, 230), e.Position);
+        var quoted = Graph($"CREATE TABLE t (a nvarchar(max) DEFAULT '{new string('(', 300)}', [{new string('(', 100)}] int, c AS ('{new string('(', 300)}'));");
+        Assert.Equal(3, quoted.Table("dbo", "t").Columns.Count);
+    }
+
+    [Fact]
+    public void A_long_operator_chain_reads_and_converts_with_a_warning_on_a_small_stack()
+    {
+        var chain = string.Join(" AND ", Enumerable.Repeat("a > 0", 20_000));
+        var g = OnSmallStack(() => Graph($"CREATE TABLE t (a int CHECK ({chain}), b int DEFAULT {string.Concat(Enumerable.Repeat("- ", 20_000))}1);"));
+        var c = OnSmallStack(() => PluRelSql.Schema.Dialects.DialectConverter.Convert(g, SqlDialect.PostgreSql));
+        Assert.Contains(c.Warnings, w => w.Message.Contains("nested", StringComparison.Ordinal));
+        _ = OnSmallStack(() => PluRelSql.Schema.Output.PgDdlWriter.Script(c.Graph));
+    }
+
+    [Theory]
+    [InlineData("\r")]
+    [InlineData("\r \r")]
+    public void Positions_count_only_line_feeds_as_line_ends(string odd)
+    {
+        // ScriptDom also ends a line at a lone CR; editors (and the PostgreSQL reader) do not.
+        var e = Fails($"CREATE TABLE a (x int); {odd} \nCREATE TABLE b (y int,, z int);");
+        Assert.Equal(new SourcePosition("test.sql", 2, 23), e.Position);
+    }
+
+    [Fact]
+    public void A_column_named_timestamp_without_a_type_is_a_rowversion()
+    {
+        // Found by the fuzzer: ScriptDom gives such a column no data type, and the type mapper threw a NullReferenceException.
+        var c = Graph("CREATE TABLE t (a int,\n  TIMESTAMP NOT NULL);").Table("dbo", "t").Column("TIMESTAMP");
+        Assert.Equal(new QualifiedName("sys", "rowversion"), c.Type.UserType);
+        Assert.Equal("rowversion", c.GeneratedExpression);
+    }
 }
