@@ -169,17 +169,32 @@ public sealed class ExpressionTranslationTests
 
     [Theory]
     [InlineData("- ", 100_000, "1")]
-    [InlineData("NOT ", 100_000, "a > 0")]
+    [InlineData("NOT ", 100_000, "true")]
     [InlineData("", 0, "a > 0 AND a > 0")]
     public void Deep_postgres_expressions_convert_with_a_warning_not_a_stack_overflow(string prefix, int count, string tail)
     {
         var deep = string.Concat(Enumerable.Repeat(prefix, count)) + tail;
         if (count == 0) deep = string.Join(" AND ", Enumerable.Repeat("a > 0", 20_000)); // a chain: deep tree, no recursion to read it
-        var sql = prefix == "- " ? $"CREATE TABLE t (a int DEFAULT {deep});" : $"CREATE TABLE t (a int, CONSTRAINT c CHECK ({deep}));";
+        // DEFAULTs reach the converter as written; a CHECK this deep is already refused by the reader (below).
+        var sql = prefix switch
+        {
+            "- " => $"CREATE TABLE t (a int DEFAULT {deep});",
+            "NOT " => $"CREATE TABLE t (a boolean DEFAULT ({deep}));",
+            _ => $"CREATE TABLE t (a int, CONSTRAINT c CHECK ({deep}));",
+        };
         var g = PgDdlReader.Read(sql, "deep.sql").Graph;
         var c = TSql.TSqlDdlReaderTests.OnSmallStack(() => DialectConverter.Convert(g, SqlDialect.TSql));
         Assert.Contains(c.Warnings, w => w.Message.Contains("nested", StringComparison.Ordinal));
         _ = TSql.TSqlDdlReaderTests.OnSmallStack(() => TSqlDdlWriter.Script(c.Graph));
+    }
+
+    [Fact]
+    public void A_check_nested_too_deep_is_a_positioned_read_error()
+    {
+        var deep = string.Concat(Enumerable.Repeat("NOT ", 100_000)) + "a > 0";
+        var e = Assert.Throws<SchemaException>(() => PgDdlReader.Read($"CREATE TABLE t (a int, CONSTRAINT c CHECK ({deep}));", "deep.sql"));
+        Assert.StartsWith("deep.sql:1:", e.Message, StringComparison.Ordinal);
+        Assert.Contains("nested", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
