@@ -38,6 +38,10 @@ internal sealed class PartitionRoute
     public int Count => Partitions.Count;
 }
 
+/// <summary>Where an ordinal column's values lie, in units of <paramref name="Step"/>: [Lo, Hi] is what the type and
+/// its CHECK bounds allow, [HintLo, HintHi] what its name suggests (draws prefer it).</summary>
+internal sealed record OrdinalSpace(double Step, long Lo, long Hi, long HintLo, long HintHi);
+
 internal enum SlotMode { Free, Keyed, Sequence, Foreign, Null }
 
 internal static class ColumnFactory
@@ -56,6 +60,11 @@ internal static class ColumnFactory
 
     /// <summary>How many distinct values the column can take as a key digit (0 when it cannot be unique).</summary>
     public static long UniqueDomain(ColumnContext ctx) => ctx.Type.IsArray || !CanGenerate(ctx.Type) ? 0 : Spec(ctx).IndexedDomain();
+
+    /// <summary>The units a plain ordinal column may take (type ∩ CHECK bounds) and the name hint's units; null for
+    /// other kinds, arrays, IN lists and partition keys (whose draws are not one interval).</summary>
+    public static OrdinalSpace? Space(ColumnContext ctx) =>
+        ctx.Type.IsArray || !Literals.IsOrdinal(ctx.Type.Kind) || ctx.Rules.In is not null || ctx.Route is not null ? null : Spec(ctx).Space();
 
     private static ColumnSlot Build(ColumnContext ctx, SlotMode mode, KeyLayout? layout, int digit, FkLink? link, ColumnSlot? parent)
     {
@@ -96,10 +105,13 @@ internal static class ColumnFactory
         public abstract ColumnSlot Sequence(ColumnContext ctx);
         public abstract ColumnSlot Foreign(ColumnContext ctx, FkLink link, ColumnSlot parent);
         public abstract long IndexedDomain();
+        public virtual OrdinalSpace? Space() => null;
     }
 
-    private sealed class KindSpec<T>(Codec<T> codec, Func<ValueGen<T>> free, Func<IndexedGen<T>?> indexed) : KindSpec
+    private sealed class KindSpec<T>(Codec<T> codec, Func<ValueGen<T>> free, Func<IndexedGen<T>?> indexed, Func<OrdinalSpace>? space = null) : KindSpec
     {
+        public override OrdinalSpace? Space() => space?.Invoke();
+
         public override ColumnSlot Free(ColumnContext c) => new ColumnSlot<T>(c.Column, c.Position, free(), codec);
 
         public override ColumnSlot Array(ColumnContext c) =>
@@ -302,7 +314,16 @@ internal static class ColumnFactory
             return new UnitsIndexed<T>(codec, ulo, stride, domain);
         }
 
-        return new KindSpec<T>(codec, Free, Indexed);
+        OrdinalSpace Space()
+        {
+            var step = codec.Step;
+            var r = ctx.Rules;
+            var (hLo, hHi) = Hint(ctx, ctx.Type.Kind);
+            return new OrdinalSpace(step, Units(Math.Max(typeLo, r.LoStrict ? r.Lo + step : r.Lo), step, true),
+                Units(Math.Min(typeHi, r.HiStrict ? r.Hi - step : r.Hi), step, false), Units(hLo, step, true), Units(hHi, step, false));
+        }
+
+        return new KindSpec<T>(codec, Free, Indexed, Space);
     }
 
     private static KindSpec BoolSpec(ColumnContext ctx)
