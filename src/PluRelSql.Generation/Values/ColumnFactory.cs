@@ -307,11 +307,18 @@ internal static class ColumnFactory
                 if (double.IsNegativeInfinity(r.Lo) || lo >= r.Lo) stride = Math.Max(1, ctx.SequenceIncrement);
             }
             else if (double.IsNegativeInfinity(r.Lo)) lo = Math.Max(lo, Hint(ctx, ctx.Type.Kind).Lo);
-            var ulo = Units(lo, step, true);
             var uhi = Units(hi, step, false);
+            long Domain(long from, long by) => (double)(uhi - from) / by + 1 > 4e18 ? (long)4e18 : (uhi - from) / by + 1;
+            var ulo = Units(lo, step, true);
+            if (uhi >= ulo && Domain(ulo, stride) < ctx.Rows)
+            {
+                // Too few values from the preferred start (1, the sequence start, the name hint): a unique column may
+                // use everything its type and CHECK allow (a smallint key holds 65,536 rows, not 32,767).
+                var full = Units(Math.Max(typeLo, r.LoStrict ? r.Lo + step : r.Lo), step, true);
+                if (full < ulo) (ulo, stride) = (full, 1);
+            }
             if (uhi < ulo) return new UnitsIndexed<T>(codec, ulo, 1, 0);
-            var domain = (double)(uhi - ulo) / stride + 1 > 4e18 ? (long)4e18 : (uhi - ulo) / stride + 1;
-            return new UnitsIndexed<T>(codec, ulo, stride, domain);
+            return new UnitsIndexed<T>(codec, ulo, stride, Domain(ulo, stride));
         }
 
         OrdinalSpace Space()
