@@ -20,6 +20,12 @@ public static class GenerationPlanner
 
         var order = graph.ComputeLoadOrder();
         var requested = Requested(graph, options);
+        // The ceiling applies to what was asked (a mistyped count), before keys are looked at; summed as doubles, so
+        // the sum of many large counts cannot wrap.
+        var total = requested.Values.Sum(n => (double)n);
+        if (options.MaxTotalRows > 0 && total > options.MaxTotalRows)
+            throw new RowCountException(string.Create(CultureInfo.InvariantCulture,
+                $"the plan asks for {total:N0} rows in all, more than the limit of {options.MaxTotalRows:N0}"));
         var rows = new Dictionary<QualifiedName, long>();
         var caps = new Dictionary<QualifiedName, RowCap>();
         var analyses = order.Tables.ToDictionary(t => t.Name, t => new TableAnalysis(graph, order, t));
@@ -47,11 +53,6 @@ public static class GenerationPlanner
             }
             if (!changed || order.AheadForeignKeys.Count == 0) break;
         }
-        // Summed as doubles: per-table counts are bounded, their sum is compared before anything adds it up as a long.
-        var total = rows.Values.Sum(n => (double)n);
-        if (options.MaxTotalRows > 0 && total > options.MaxTotalRows)
-            throw new RowCountException(string.Create(CultureInfo.InvariantCulture,
-                $"the plan holds {total:N0} rows in all, more than the limit of {options.MaxTotalRows:N0}"));
         return new GenerationPlan
         {
             Graph = graph, Order = order, RowCounts = rows, Options = options,

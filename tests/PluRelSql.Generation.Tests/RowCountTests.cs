@@ -107,7 +107,7 @@ public class RowCountTests
         var scale = Assert.Throws<RowCountException>(() => Plan(sql, 1000, scale: 1e300)).Message;
         Assert.StartsWith("public.t: 1,000 rows × scale 1E+300 = 1E+303 rows, more than any table can hold", scale);
         var huge = Assert.Throws<RowCountException>(() => Plan(sql, 99_999_999_999_999)).Message;
-        Assert.Equal("the plan holds 199,999,999,999,998 rows in all, more than the limit of 10,000,000,000", huge);
+        Assert.Equal("the plan asks for 199,999,999,999,998 rows in all, more than the limit of 10,000,000,000", huge);
         Assert.Throws<RowCountException>(() => Plan(sql, long.MaxValue));
         // The ceiling can be raised or lifted; the per-table bound cannot.
         Assert.Equal(2e14 - 2, Plan(sql, 99_999_999_999_999, max: 0).TotalRows);
