@@ -67,7 +67,7 @@ internal sealed class TableProgram
     private readonly ColumnSlot?[] _slots;
     private readonly bool[] _building;
     private readonly Dictionary<ForeignKey, FkLink> _links = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, (KeyLayout Layout, int Digit)> _keyed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (KeyLayout Layout, int Digit, bool Whole)> _keyed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _uniqueSelfRefs = new(StringComparer.Ordinal);
     private CompiledCheck[] _checks = [];
     private int[] _checkColumns = [];
@@ -140,7 +140,7 @@ internal sealed class TableProgram
                     var c = Table.Column(col);
                     var identity = c.Identity != IdentityKind.None && c.Type.IsInteger
                         || ReferenceEquals(key, Table.PrimaryKey) && key.Columns.Count == 1 && c.Type.IsInteger && !c.Type.IsArray;
-                    _keyed[col] = (KeyLayout.Injective(1, 0, identity, _rows, rng), 0);
+                    _keyed[col] = (KeyLayout.Injective(1, 0, identity, _rows, rng), 0, key.Columns.Count == 1);
                 }
                 else if (pick.SelfReference) _uniqueSelfRefs.Add(FkLabel(pick.Fk!));
                 else _links[pick.Fk!].UseDigit(KeyLayout.Injective(1, 0, false, pick.Domain, rng), 0);
@@ -156,7 +156,7 @@ internal sealed class TableProgram
             {
                 var d = product[i];
                 assigned.Add(Id(d));
-                if (d.Column is { } col) _keyed[col] = (layout, i);
+                if (d.Column is { } col) _keyed[col] = (layout, i, false);
                 else _links[d.Fk!].UseDigit(layout, i);
             }
         }
@@ -336,7 +336,8 @@ internal sealed class TableProgram
 
     private ColumnSlot BuildOwn(string column)
     {
-        var ctx = _a.Context(column, _rows, _seed);
+        // As the planner sized it (TableAnalysis.Digits): a one-column key may use its type's whole range.
+        var ctx = _a.Context(column, _rows, _seed, _keyed.TryGetValue(column, out var key) && key.Whole);
         var c = ctx.Column;
         if (!ColumnFactory.CanGenerate(ctx.Type))
         {

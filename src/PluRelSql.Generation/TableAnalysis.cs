@@ -259,7 +259,7 @@ internal sealed class TableAnalysis
         return (target, null);
     }
 
-    public ColumnContext Context(string column, long rows, ulong seed)
+    public ColumnContext Context(string column, long rows, ulong seed, bool wholeRange = false)
     {
         var c = Table.Column(column);
         long start = 1, inc = 1;
@@ -281,6 +281,7 @@ internal sealed class TableAnalysis
             Route = Route is not null && Table.Partitioning!.Columns[0] == column ? Route : null,
             SequenceStart = start,
             SequenceIncrement = inc,
+            WholeRange = wholeRange,
         };
     }
 
@@ -354,7 +355,9 @@ internal sealed class TableAnalysis
                 digits.Add(new Digit(null, fk, self, domain));
                 continue;
             }
-            var ctx = Context(col, ownRows, seed);
+            // A one-column key may reach past its preferred start (a smallint key holds 65,536 rows); a column of a
+            // composite key keeps its usual domain, so layouts that worked before stay as they were.
+            var ctx = Context(col, ownRows, seed, wholeRange: key.Columns.Count == 1);
             var d = ColumnFactory.CanGenerate(ctx.Type) ? ColumnFactory.UniqueDomain(ctx) : 0;
             digits.Add(new Digit(col, null, false, d));
         }

@@ -22,6 +22,8 @@ internal sealed class ColumnContext
     /// <summary>First value of a sequence-like integer column (serial, identity, integer PK).</summary>
     public long SequenceStart { get; init; } = 1;
     public long SequenceIncrement { get; init; } = 1;
+    /// <summary>The column alone is a key: when too few values follow its preferred start, it may use its whole range.</summary>
+    public bool WholeRange { get; init; }
 
     public string Where => $"{Table.Name}.{Column.Name}";
 }
@@ -310,7 +312,7 @@ internal static class ColumnFactory
             var uhi = Units(hi, step, false);
             long Domain(long from, long by) => (double)(uhi - from) / by + 1 > 4e18 ? (long)4e18 : (uhi - from) / by + 1;
             var ulo = Units(lo, step, true);
-            if (uhi >= ulo && Domain(ulo, stride) < ctx.Rows)
+            if (ctx.WholeRange && uhi >= ulo && Domain(ulo, stride) < ctx.Rows)
             {
                 // Too few values from the preferred start (1, the sequence start, the name hint): a unique column may
                 // use everything its type and CHECK allow (a smallint key holds 65,536 rows, not 32,767).
