@@ -45,7 +45,7 @@ public static class GenerationPlanner
                 {
                     if (!options.FitRows)
                         throw new RowCountException(string.Create(CultureInfo.InvariantCulture,
-                            $"{t.Name}: {reason}, but {want:N0} rows were asked for"), t.Name);
+                            $"{t.Name}: {reason}, but {want:N0} rows were asked for"), t.Name, fittable: true);
                     caps[t.Name] = new RowCap(t.Name, want, n, reason!);
                 }
                 if (!rows.TryGetValue(t.Name, out var before) || before != n) changed = true;

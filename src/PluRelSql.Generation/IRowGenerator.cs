@@ -25,10 +25,13 @@ public sealed record GenerationOptions
 
 /// <summary>A plan that cannot give a table the rows asked for: a key whose values cannot number them, a NOT NULL
 /// foreign key to a table without rows, or counts beyond what the target or the ceiling allow.</summary>
-public sealed class RowCountException(string message, QualifiedName? table = null) : ArgumentException(message)
+public sealed class RowCountException(string message, QualifiedName? table = null, bool fittable = false) : ArgumentException(message)
 {
     /// <summary>The table whose count cannot be met (null when the plan as a whole is too large).</summary>
     public QualifiedName? Table { get; } = table;
+
+    /// <summary>True when <see cref="GenerationOptions.FitRows"/> would lower the count instead of refusing it.</summary>
+    public bool Fittable { get; } = fittable;
 }
 
 /// <summary>The fixed part of a generation: graph, load order and the row count of every loadable table.</summary>

@@ -72,6 +72,7 @@ public class RowCountTests
         Assert.Equal("public.profile: PRIMARY KEY (user_id) can hold at most 10 distinct values (one per row of public.users, which gets 10 rows), " +
                      "but 1,000 rows were asked for", e.Message);
         Assert.Equal(new QualifiedName("public", "profile"), e.Table);
+        Assert.True(e.Fittable);
     }
 
     [Fact]
@@ -106,6 +107,7 @@ public class RowCountTests
         const string sql = "CREATE TABLE t (id bigint PRIMARY KEY); CREATE TABLE u (id bigint PRIMARY KEY);";
         var scale = Assert.Throws<RowCountException>(() => Plan(sql, 1000, scale: 1e300)).Message;
         Assert.StartsWith("public.t: 1,000 rows × scale 1E+300 = 1E+303 rows, more than any table can hold", scale);
+        Assert.False(Assert.Throws<RowCountException>(() => Plan(sql, 1000, scale: 1e300)).Fittable);
         var huge = Assert.Throws<RowCountException>(() => Plan(sql, 99_999_999_999_999)).Message;
         Assert.Equal("the plan asks for 199,999,999,999,998 rows in all, more than the limit of 10,000,000,000", huge);
         Assert.Throws<RowCountException>(() => Plan(sql, long.MaxValue));

@@ -171,11 +171,8 @@ public static class PopulateCommand
         try { plan = GenerationPlanner.Create(graph, options); }
         catch (RowCountException e)
         {
-            throw new UsageException(e.Message + (e.Table is { } t
-                ? e.Message.Contains("can hold at most", StringComparison.Ordinal) || e.Message.Contains("can number at most", StringComparison.Ordinal)
-                  || e.Message.Contains("gets no rows", StringComparison.Ordinal)
-                    ? $"; lower --rows {t.Name}=… or pass --fit-rows"
-                    : "; lower --rows or --scale"
+            throw new UsageException(e.Message + (e.Fittable && e.Table is { } t ? $"; lower --rows {t.Name}=… or pass --fit-rows"
+                : e.Table is not null ? "; lower --rows or --scale"
                 : "; lower --rows or --scale, or raise --max-rows (0: no limit)"));
         }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
@@ -190,14 +187,14 @@ public static class PopulateCommand
     internal static void DescribeLargePlan(GenerationPlan plan, TextWriter log) =>
         DescribeLargePlan(plan.Order.Tables.Select(t => (t, plan.Rows(t))).ToList(), log);
 
-    internal static void DescribeLargePlan(IReadOnlyList<(TableDef Table, long Rows)> tables, TextWriter log, string? where = null)
+    internal static void DescribeLargePlan(IReadOnlyList<(TableDef Table, long Rows)> tables, TextWriter log)
     {
         var total = tables.Sum(t => (double)t.Rows);
         if (total <= 1_000_000) return;
         var inv = CultureInfo.InvariantCulture;
         var bytes = tables.Sum(t => (double)t.Rows * PlanSize.RowBytes(t.Table));
         log.WriteLine(string.Create(inv,
-            $"planned {total:N0} rows in {tables.Count} tables{where}, about {PlanSize.Human(bytes)} of table data before indexes; the largest:"));
+            $"planned {total:N0} rows in {tables.Count} tables, about {PlanSize.Human(bytes)} of table data before indexes; the largest:"));
         foreach (var (t, rows) in tables.OrderByDescending(t => t.Rows).ThenBy(t => t.Table.Name.ToString(), StringComparer.Ordinal).Take(5))
             log.WriteLine(string.Create(inv, $"  {t.Name}: {rows:N0} rows, ~{PlanSize.Human((double)rows * PlanSize.RowBytes(t))}"));
     }
