@@ -60,6 +60,16 @@ public static class CommonOptions
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 
+    /// <summary><c>--max-rows N</c>: the most rows one run may plan (a guard against a mistyped count); 0 lifts it.</summary>
+    public static Option<long> MaxRows() => new("--max-rows")
+    {
+        Description = "Refuse plans with more rows than this in all (default 10,000,000,000; 0: no limit).",
+        DefaultValueFactory = _ => PluRelSql.Generation.GenerationOptions.DefaultMaxTotalRows,
+    };
+
+    public static long CheckMaxRows(long maxRows) =>
+        maxRows >= 0 ? maxRows : throw new UsageException($"--max-rows {maxRows}: expected 0 (no limit) or a positive count");
+
     public static int CheckThreads(int threads) =>
         threads is >= 1 and <= 1024 ? threads : throw new UsageException($"--threads {threads}: expected 1 to 1024");
 }

@@ -30,6 +30,15 @@ public static class Summary
             $"generator thread time {r.GenerateThreadSeconds:F2} s), constrain {r.ConstrainSeconds:F2} s; peak RSS {PeakRss() / 1048576.0:F0} MiB"));
     }
 
+    /// <summary>Tables that got fewer rows than asked (--fit-rows), each with both numbers and why.</summary>
+    public static void PrintFitted(IReadOnlyList<RowCap> caps, TextWriter output)
+    {
+        if (caps.Count == 0) return;
+        output.WriteLine($"{caps.Count} table(s) got fewer rows than asked (--fit-rows):");
+        foreach (var c in caps)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Table}: {c.Rows:N0} of {c.Requested:N0} rows ({c.Reason})"));
+    }
+
     public static string Json(LoadReport r) => JsonSerializer.Serialize(new
     {
         totalRows = r.TotalRows,

@@ -70,16 +70,27 @@ internal sealed class TableProgram
     private readonly ColumnSlot?[] _slots;
     private readonly bool[] _building;
     private readonly Dictionary<ForeignKey, FkLink> _links = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, (KeyLayout Layout, int Digit)> _keyed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (KeyLayout Layout, int Digit, bool Whole)> _keyed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _uniqueSelfRefs = new(StringComparer.Ordinal);
     private CompiledCheck[] _checks = [];
     private int[] _checkColumns = [];
     private int[] _retryColumns = [];
+    private Dependent[] _dependents = [];
+    private long _retried;
 
     private sealed record CompiledCheck(string Name, string Expression, CheckPredicate Predicate, CheckNode Node, SourcePosition? Position);
 
     /// <summary>Rows generated at construction to find CHECKs the generator cannot satisfy before a load starts.</summary>
     private const int PreflightRows = 256;
+
+    /// <summary>A column drawn from the interval the columns it is compared with leave (see TableAnalysis.Bounds).</summary>
+    private sealed record Dependent(int Position, ColumnSlot Slot, OrdinalSpace Space, bool CanBeNull, CounterRng Rng, DependentBound[] Bounds);
+
+    /// <summary>Column Op Other (Other a column position, or -1 and a constant) from one compiled CHECK.</summary>
+    private readonly record struct DependentBound(CompareOp Op, int Other, Scalar Constant, CompiledCheck Check);
+
+    /// <summary>Rows that needed the last-resort retry loop (a test hook: constructive CHECKs never do).</summary>
+    public long RetriedRows => Interlocked.Read(ref _retried);
 
     public TableProgram(ConstraintAwareGenerator gen, TableAnalysis analysis, long rows)
     {
@@ -141,7 +152,7 @@ internal sealed class TableProgram
                     var c = Table.Column(col);
                     var identity = c.Identity != IdentityKind.None && c.Type.IsInteger
                         || ReferenceEquals(key, Table.PrimaryKey) && key.Columns.Count == 1 && c.Type.IsInteger && !c.Type.IsArray;
-                    _keyed[col] = (KeyLayout.Injective(1, 0, identity, _rows, rng), 0);
+                    _keyed[col] = (KeyLayout.Injective(1, 0, identity, _rows, rng), 0, key.Columns.Count == 1);
                 }
                 else if (pick.SelfReference) _uniqueSelfRefs.Add(FkLabel(pick.Fk!));
                 else _links[pick.Fk!].UseDigit(KeyLayout.Injective(1, 0, false, pick.Domain, rng), 0);
@@ -158,7 +169,7 @@ internal sealed class TableProgram
             {
                 var d = product[i];
                 assigned.Add(Id(d));
-                if (d.Column is { } col) _keyed[col] = (layout, i);
+                if (d.Column is { } col) _keyed[col] = (layout, i, false);
                 else _links[d.Fk!].UseDigit(layout, i);
             }
         }
@@ -177,6 +188,124 @@ internal sealed class TableProgram
         var cols = checks.SelectMany(c => c.Predicate.Columns()).Distinct().Select(n => _a.Positions[n]).Order().ToArray();
         _checkColumns = cols;
         _retryColumns = cols.Where(p => _slots[p]!.Retryable).ToArray();
+        _dependents = CompileDependents(checks);
+    }
+
+    private Dependent[] CompileDependents(List<CompiledCheck> checks)
+    {
+        var result = new List<Dependent>();
+        foreach (var group in _a.Bounds.GroupBy(b => b.Column))
+        {
+            var pos = _a.Positions[group.Key];
+            var slot = _slots[pos]!;
+            var ctx = _a.Context(group.Key, _rows, _seed);
+            // The generator's own view decides: a column it does not draw freely keeps the retry path.
+            if (!slot.Adjustable || slot.Step <= 0 || ColumnFactory.Space(ctx) is not { } space) continue;
+            var bounds = new List<DependentBound>();
+            foreach (var b in group)
+            {
+                if (checks.FirstOrDefault(c => ReferenceEquals(c.Predicate, b.Check)) is not { } check) continue;
+                bounds.Add(b.Other switch
+                {
+                    ColumnOperand o => new DependentBound(b.Op, _a.Positions[o.Column], Scalar.Null, check),
+                    ConstOperand k => new DependentBound(b.Op, -1, _a.Codec(group.Key).Constant(k.Value), check),
+                    _ => throw new InvalidOperationException(b.Other.GetType().Name),
+                });
+            }
+            if (bounds.Count == 0) continue;
+            var canNull = Table.Column(group.Key).Nullable && !ctx.Rules.NotNull && !DomainNotNull(group.Key);
+            result.Add(new Dependent(pos, slot, space, canNull, ctx.Rng.Derive(0xB0D5), bounds.ToArray()));
+        }
+        return result.ToArray();
+    }
+
+    /// <summary>Draws each dependent column of a row (in <paramref name="row"/>) from the interval its comparisons leave,
+    /// where a CHECK it is part of fails; the rest keep their values. <paramref name="units"/> gets the new value
+    /// (long.MinValue for NULL) and <paramref name="changed"/> which dependents moved. A pure function of the row's
+    /// other values, the row index and the attempt, so batches and threads never change the result.</summary>
+    private void ConstructRow(Scalar[] row, long r, int attempt, long[] units, bool[] changed)
+    {
+        for (var d = 0; d < _dependents.Length; d++)
+        {
+            changed[d] = false;
+            var dep = _dependents[d];
+            var cur = row[dep.Position];
+            if (cur.IsNull) continue;
+            var needed = false;
+            foreach (var b in dep.Bounds)
+            {
+                var other = b.Other >= 0 ? row[b.Other] : b.Constant;
+                if (CheckNode.FromCompare(Scalar.Compare(cur, other), b.Op) == CheckNode.False && b.Check.Node.Eval(row) == CheckNode.False)
+                {
+                    needed = true;
+                    break;
+                }
+            }
+            if (!needed) continue;
+            double lo = double.NegativeInfinity, hi = double.PositiveInfinity;
+            bool loStrict = false, hiStrict = false;
+            foreach (var b in dep.Bounds)
+            {
+                var other = b.Other >= 0 ? row[b.Other] : b.Constant;
+                if (other.Kind != Scalar.NumKind) continue; // NULL: the comparison is unknown, which a CHECK lets pass
+                var v = other.Num;
+                if (b.Op is CompareOp.Gt or CompareOp.Ge or CompareOp.Eq && (v > lo || v == lo && b.Op == CompareOp.Gt))
+                    (lo, loStrict) = (v, b.Op == CompareOp.Gt);
+                if (b.Op is CompareOp.Lt or CompareOp.Le or CompareOp.Eq && (v < hi || v == hi && b.Op == CompareOp.Lt))
+                    (hi, hiStrict) = (v, b.Op == CompareOp.Lt);
+            }
+            var s = dep.Space;
+            var uLo = double.IsNegativeInfinity(lo) ? s.Lo : Math.Max(s.Lo, UnitsAbove(lo, s.Step, loStrict));
+            var uHi = double.IsPositiveInfinity(hi) ? s.Hi : Math.Min(s.Hi, UnitsBelow(hi, s.Step, hiStrict));
+            long pick;
+            if (uLo > uHi)
+            {
+                if (!dep.CanBeNull) continue; // nothing left: the CHECK fails and the last resort reports it
+                pick = long.MinValue;
+            }
+            else
+            {
+                // Prefer the name hint's range, as free draws do; else a hint-wide window next to the bound.
+                long a = Math.Max(uLo, s.HintLo), z = Math.Min(uHi, s.HintHi);
+                if (a > z)
+                {
+                    var width = Math.Max(0, s.HintHi - s.HintLo);
+                    if (!double.IsNegativeInfinity(lo)) (a, z) = (uLo, uHi - uLo > width ? uLo + width : uHi);
+                    else (a, z) = (uHi - uLo > width ? uHi - width : uLo, uHi);
+                }
+                pick = a + (long)dep.Rng.Below(r, z - a + 1, (ulong)attempt);
+            }
+            units[d] = pick;
+            changed[d] = true;
+            row[dep.Position] = pick == long.MinValue ? Scalar.Null : dep.Slot.UnitsScalar(pick);
+        }
+    }
+
+    private static long UnitsAbove(double v, double step, bool strict)
+    {
+        var u = v / step;
+        var c = Math.Ceiling(u - 1e-9);
+        if (strict && Math.Abs(c - u) <= 1e-9) c += 1;
+        return (long)Math.Clamp(c, -4e18, 4e18);
+    }
+
+    private static long UnitsBelow(double v, double step, bool strict)
+    {
+        var u = v / step;
+        var f = Math.Floor(u + 1e-9);
+        if (strict && Math.Abs(f - u) <= 1e-9) f -= 1;
+        return (long)Math.Clamp(f, -4e18, 4e18);
+    }
+
+    private void WriteDependents(ColumnVector[] vectors, int i, long[] units, bool[] changed)
+    {
+        for (var d = 0; d < _dependents.Length; d++)
+        {
+            if (!changed[d]) continue;
+            var dep = _dependents[d];
+            if (units[d] == long.MinValue) vectors[dep.Position].SetNull(i);
+            else dep.Slot.WriteUnits(vectors[dep.Position], i, units[d]);
+        }
     }
 
     /// <summary>A partition key that is also a generated key (say RANGE (id) with id = 1, 2, …) is not routed; its
@@ -232,7 +361,8 @@ internal sealed class TableProgram
 
     private ColumnSlot BuildOwn(string column)
     {
-        var ctx = _a.Context(column, _rows, _seed);
+        // As the planner sized it (TableAnalysis.Digits): a one-column key may use its type's whole range.
+        var ctx = _a.Context(column, _rows, _seed, _keyed.TryGetValue(column, out var key) && key.Whole);
         var c = ctx.Column;
         if (!ColumnFactory.CanGenerate(ctx.Type))
         {
@@ -354,19 +484,30 @@ internal sealed class TableProgram
     private void ApplyChecks(ColumnVector[] vectors, long firstRow, int count)
     {
         var row = new Scalar[_slots.Length];
+        var units = new long[_dependents.Length];
+        var changed = new bool[_dependents.Length];
         for (var i = 0; i < count; i++)
         {
             foreach (var p in _checkColumns) row[p] = _slots[p]!.Read(vectors[p], i);
-            if (AllPass(row)) continue;
             var r = firstRow + i;
+            if (_dependents.Length > 0)
+            {
+                ConstructRow(row, r, 0, units, changed);
+                WriteDependents(vectors, i, units, changed);
+            }
+            if (AllPass(row)) continue;
+            // Last resort, for CHECKs the draws above do not construct (say a <> b over foreign keys): redraw.
+            Interlocked.Increment(ref _retried);
             var ok = false;
             if (_retryColumns.Length > 0)
             {
                 for (var attempt = 1; attempt <= MaxAttempts && !ok; attempt++)
                 {
                     foreach (var p in _retryColumns) row[p] = _slots[p]!.ScalarAt(r, attempt);
+                    if (_dependents.Length > 0) ConstructRow(row, r, attempt, units, changed);
                     if (!AllPass(row)) continue;
                     foreach (var p in _retryColumns) _slots[p]!.Write(vectors[p], i, r, attempt);
+                    if (_dependents.Length > 0) WriteDependents(vectors, i, units, changed);
                     ok = true;
                 }
             }
@@ -379,7 +520,8 @@ internal sealed class TableProgram
                 var values = string.Join(", ", cols.Select(c => $"{c}={row[_a.Positions[c]]}"));
                 throw new SchemaException(
                     $"{Table.Name}: row {r} cannot satisfy CHECK {failing.Name} ({failing.Expression}) on column(s) {string.Join(", ", cols)} " +
-                    $"after {MaxAttempts} attempts (last values {values})", failing.Position ?? Table.Position);
+                    $"after {MaxAttempts} redraws (last values {values}); this is a limitation of the generator, which draws this CHECK " +
+                    "by trial rather than by construction, not a fault of the schema", failing.Position ?? Table.Position);
             }
         }
     }

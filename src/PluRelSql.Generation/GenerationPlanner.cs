@@ -1,10 +1,13 @@
+using System.Globalization;
 using PluRelSql.Generation.Values;
 using PluRelSql.Schema;
 
 namespace PluRelSql.Generation;
 
-/// <summary>Decides how many rows every loadable table gets: the requested count, lowered where the table's keys
-/// cannot hold that many distinct values (a key of FK columns, a 1:1 FK, an enum/boolean key, a short char(n)).</summary>
+/// <summary>Decides how many rows every loadable table gets: the requested count, or — where the table's keys cannot
+/// hold that many distinct values (a key of FK columns, a 1:1 FK, an enum/boolean key, a short char(n)) — a
+/// <see cref="RowCountException"/> naming the key and its size, unless <see cref="GenerationOptions.FitRows"/> lowers
+/// the count instead. Counts that overflow or pass <see cref="GenerationOptions.MaxTotalRows"/> are refused.</summary>
 public static class GenerationPlanner
 {
     public static GenerationPlan Create(SchemaGraph graph, GenerationOptions options)
@@ -17,6 +20,12 @@ public static class GenerationPlanner
 
         var order = graph.ComputeLoadOrder();
         var requested = Requested(graph, options);
+        // The ceiling applies to what was asked (a mistyped count), before keys are looked at; summed as doubles, so
+        // the sum of many large counts cannot wrap.
+        var total = requested.Values.Sum(n => (double)n);
+        if (options.MaxTotalRows > 0 && total > options.MaxTotalRows)
+            throw new RowCountException(string.Create(CultureInfo.InvariantCulture,
+                $"the plan asks for {total:N0} rows in all, more than the limit of {options.MaxTotalRows:N0}"));
         var rows = new Dictionary<QualifiedName, long>();
         var caps = new Dictionary<QualifiedName, RowCap>();
         var analyses = order.Tables.ToDictionary(t => t.Name, t => new TableAnalysis(graph, order, t));
@@ -32,7 +41,13 @@ public static class GenerationPlanner
                 var want = requested[t.Name];
                 var (cap, reason) = Capacity(analyses[t.Name], want, rows, options.Seed);
                 var n = Math.Min(want, cap);
-                if (n < want) caps[t.Name] = new RowCap(t.Name, want, n, reason!);
+                if (n < want)
+                {
+                    if (!options.FitRows)
+                        throw new RowCountException(string.Create(CultureInfo.InvariantCulture,
+                            $"{t.Name}: {reason}, but {want:N0} rows were asked for"), t.Name, fittable: true);
+                    caps[t.Name] = new RowCap(t.Name, want, n, reason!);
+                }
                 if (!rows.TryGetValue(t.Name, out var before) || before != n) changed = true;
                 rows[t.Name] = n;
             }
@@ -44,6 +59,10 @@ public static class GenerationPlanner
             Caps = order.Tables.Where(t => caps.ContainsKey(t.Name)).Select(t => caps[t.Name]).ToList(),
         };
     }
+
+    /// <summary>Most rows one table may be asked for: far beyond any server's table (PostgreSQL's 32 TB hold about
+    /// 1.25·10¹² rows), small enough that sums over thousands of tables stay exact in a long.</summary>
+    public const long MaxTableRows = 1_000_000_000_000_000;
 
     private static Dictionary<QualifiedName, long> Requested(SchemaGraph graph, GenerationOptions options)
     {
@@ -68,8 +87,12 @@ public static class GenerationPlanner
         foreach (var t in loadable)
         {
             var baseRows = explicitRows.TryGetValue(t.Name, out var e) ? e : options.DefaultRows;
+            // In doubles first: baseRows × scale may pass long.MaxValue (--scale 1e300), which must be refused, not saturated.
             var scaled = Math.Round(baseRows * options.Scale);
-            var n = scaled >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)scaled;
+            if (!(scaled <= MaxTableRows))
+                throw new RowCountException(string.Create(CultureInfo.InvariantCulture,
+                    $"{t.Name}: {baseRows:N0} rows × scale {options.Scale:G6} = {scaled:G4} rows, more than any table can hold (at most {MaxTableRows:G3})"), t.Name);
+            var n = (long)scaled;
             if (baseRows > 0 && options.Scale > 0 && n < 1) n = 1;
             counts[t.Name] = n;
         }
@@ -85,6 +108,7 @@ public static class GenerationPlanner
             if (c < cap) { cap = c; reason = why; }
         }
         long RowsOf(TableDef p) => rows.TryGetValue(p.Name, out var n) ? n : 0;
+        string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
 
         foreach (var fk in a.Graph.ForeignKeysOf(a.Table))
         {
@@ -93,7 +117,7 @@ public static class GenerationPlanner
             var domain = a.Target(parent, partition, RowsOf(parent)).Domain;
             var notNull = fk.Columns.Any(c => a.Table.FindColumn(c) is { Nullable: false });
             if (domain == 0 && notNull)
-                Lower(0, $"NOT NULL foreign key to {(partition is { } p ? p : parent.Name)}, which has no rows");
+                Lower(0, $"NOT NULL foreign key ({string.Join(", ", fk.Columns)}) to {(partition is { } p ? p : parent.Name)}, which gets no rows, leaves no row possible");
         }
         foreach (var key in a.Keys)
         {
@@ -106,9 +130,48 @@ public static class GenerationPlanner
                 Lower(1, $"unique key ({string.Join(", ", key.Columns)}) is NULLS NOT DISTINCT over columns that are always NULL");
             if (satisfied || counted.Count == 0) continue;
             var capacity = KeyLayout.SaturatingProduct(counted.Select(d => d.Domain));
-            if (capacity < want)
-                Lower(capacity, $"{(ReferenceEquals(key, a.Table.PrimaryKey) ? "primary key" : "unique key")} ({string.Join(", ", key.Columns)}) has only {capacity} distinct values");
+            if (capacity >= want) continue;
+            var what = counted.Count == 1
+                ? DigitText(a, counted[0], RowsOf)
+                : string.Join(" × ", counted.Select(d => $"{N(d.Domain)} of {DigitName(d)}: {DigitText(a, d, RowsOf)}"));
+            Lower(capacity, $"{(ReferenceEquals(key, a.Table.PrimaryKey) ? "PRIMARY KEY" : "UNIQUE")} ({string.Join(", ", key.Columns)}) " +
+                            $"can hold at most {N(capacity)} distinct values ({what})");
+        }
+        // A sequence-numbered column (identity, serial) outside any key: start + row·increment must stay in its type.
+        foreach (var c in a.Loaded)
+        {
+            if (c.Identity == IdentityKind.None || !c.Type.IsInteger || c.Type.IsArray || a.IsKeyColumn(c.Name) || a.FkOf.ContainsKey(c.Name)) continue;
+            var ctx = a.Context(c.Name, want, seed);
+            var (lo, hi) = c.Type.Kind switch
+            {
+                TypeKind.SmallInt => ((double)short.MinValue, (double)short.MaxValue),
+                TypeKind.Integer => (int.MinValue, int.MaxValue),
+                _ => (long.MinValue, (double)long.MaxValue),
+            };
+            var inc = (double)ctx.SequenceIncrement;
+            var room = inc > 0 ? Math.Floor((hi - ctx.SequenceStart) / inc) + 1 : Math.Floor((ctx.SequenceStart - lo) / -inc) + 1;
+            if (room < want)
+                Lower((long)Math.Max(0, room), $"{c.Name} ({c.Type}, numbered from {N(ctx.SequenceStart)} by {N(ctx.SequenceIncrement)}) can number at most {N((long)Math.Max(0, room))} rows");
         }
         return (cap, reason);
+    }
+
+    private static string DigitName(TableAnalysis.Digit d) => d.Column ?? string.Join(", ", d.Fk!.Columns);
+
+    /// <summary>What bounds one key digit: the column's type (and its CHECK, when it narrows it) or the parent's rows.</summary>
+    private static string DigitText(TableAnalysis a, TableAnalysis.Digit d, Func<TableDef, long> rowsOf)
+    {
+        if (d.Column is { } c)
+        {
+            var col = a.Table.Column(c);
+            var r = a.RulesOf(c);
+            var narrowed = r.HasBounds || r.In is not null || r.NotIn.Count > 0 || r.Patterns is not null || r.MinLen > 0 || r.MaxLen != int.MaxValue;
+            var type = col.Type.Kind == TypeKind.Enum && col.Type.UserType is { } u && a.Graph.FindEnum(u) is { } e
+                ? $"enum {u} of {e.Labels.Count} labels" : col.Type.ToString();
+            return type + (narrowed ? " as its CHECK allows" : "");
+        }
+        var (parent, partition) = TableAnalysis.FkParent(a.Graph, a.Table, d.Fk!);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"one per row of {(partition is { } p ? p : parent.Name)}, which gets {rowsOf(parent):N0} rows");
     }
 }

@@ -14,6 +14,24 @@ public sealed record GenerationOptions
     public double Scale { get; init; } = 1.0;
     /// <summary>Share of NULLs in nullable non-key columns.</summary>
     public double NullRate { get; init; } = 0.05;
+    /// <summary>Give a table whose keys cannot hold the asked-for rows only as many as they can (listed in
+    /// <see cref="GenerationPlan.Caps"/>), instead of refusing the plan with a <see cref="RowCountException"/>.</summary>
+    public bool FitRows { get; init; }
+    /// <summary>The most rows the whole plan may hold (a guard against a mistyped count); 0 for no limit.</summary>
+    public long MaxTotalRows { get; init; } = DefaultMaxTotalRows;
+
+    public const long DefaultMaxTotalRows = 10_000_000_000;
+}
+
+/// <summary>A plan that cannot give a table the rows asked for: a key whose values cannot number them, a NOT NULL
+/// foreign key to a table without rows, or counts beyond what the target or the ceiling allow.</summary>
+public sealed class RowCountException(string message, QualifiedName? table = null, bool fittable = false) : ArgumentException(message)
+{
+    /// <summary>The table whose count cannot be met (null when the plan as a whole is too large).</summary>
+    public QualifiedName? Table { get; } = table;
+
+    /// <summary>True when <see cref="GenerationOptions.FitRows"/> would lower the count instead of refusing it.</summary>
+    public bool Fittable { get; } = fittable;
 }
 
 /// <summary>The fixed part of a generation: graph, load order and the row count of every loadable table.</summary>
@@ -28,6 +46,7 @@ public sealed class GenerationPlan
 
     public long Rows(TableDef table) => RowCounts[table.Name];
 
+    /// <summary>All rows of the plan (the planner keeps this far below long.MaxValue).</summary>
     public long TotalRows => RowCounts.Values.Sum();
 }
 

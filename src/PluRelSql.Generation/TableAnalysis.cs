@@ -52,6 +52,7 @@ internal sealed class TableAnalysis
             else UnkeyedExclusions.Add(x);
         }
         Route = Routing(graph, table);
+        Bounds = ColumnBounds();
     }
 
     private static bool IsEquality(string op)
@@ -91,6 +92,185 @@ internal sealed class TableAnalysis
     public Dictionary<ForeignKey, bool> Deferred { get; } = new(ReferenceEqualityComparer.Instance);
     public List<KeyConstraint> Keys { get; } = [];
     public PartitionRoute? Route { get; }
+    /// <summary>CHECK comparisons between columns that rows satisfy by construction, in draw order (a bound's other
+    /// column is final before its column is drawn).</summary>
+    public IReadOnlyList<ColumnBound> Bounds { get; }
+
+    /// <summary><c>Column Op Other</c> from CHECK <paramref name="Check"/>: Column is drawn from the interval Other leaves.
+    /// Other is another column, or a constant when the comparison sits inside an OR (top-level constants are rules).</summary>
+    internal sealed record ColumnBound(string Column, CompareOp Op, CheckOperand Other, CheckPredicate Check);
+
+    private static CompareOp Flip(CompareOp op) => op switch
+    {
+        CompareOp.Lt => CompareOp.Gt, CompareOp.Le => CompareOp.Ge,
+        CompareOp.Gt => CompareOp.Lt, CompareOp.Ge => CompareOp.Le, _ => op,
+    };
+
+    /// <summary>Comparisons a term makes true when all of them hold: column-vs-column ones (and, with
+    /// <paramref name="constants"/>, column-vs-constant ones), or null when the term holds anything else.</summary>
+    private static List<(CheckOperand Left, CompareOp Op, CheckOperand Right)>? Comparisons(CheckPredicate term, bool constants)
+    {
+        var all = new List<(CheckOperand, CompareOp, CheckOperand)>();
+        foreach (var t in ColumnRules.Conjuncts(term))
+        {
+            switch (t)
+            {
+                case ComparePredicate { Op: not CompareOp.Ne } c when c.Left is ColumnOperand && (c.Right is ColumnOperand || constants && c.Right is ConstOperand):
+                    all.Add((c.Left, c.Op, c.Right));
+                    break;
+                case ComparePredicate { Op: not CompareOp.Ne } c when constants && c.Left is ConstOperand && c.Right is ColumnOperand:
+                    all.Add((c.Right, Flip(c.Op), c.Left));
+                    break;
+                case BetweenPredicate { Negated: false, Operand: ColumnOperand } b:
+                    if (b.Low is ColumnOperand || constants && b.Low is ConstOperand) all.Add((b.Operand, CompareOp.Ge, b.Low));
+                    if (b.High is ColumnOperand || constants && b.High is ConstOperand) all.Add((b.Operand, CompareOp.Le, b.High));
+                    break;
+                default:
+                    if (constants) return null;
+                    break;
+            }
+        }
+        return all;
+    }
+
+    /// <summary>Ordinal family: only columns of one family compare (numbers; dates and timestamps; times; intervals).</summary>
+    private static int Family(TypeKind k) => k switch
+    {
+        TypeKind.Date or TypeKind.Timestamp or TypeKind.TimestampTz => 1,
+        TypeKind.Time or TypeKind.TimeTz => 2,
+        TypeKind.Interval => 3,
+        _ => Literals.IsNumeric(k) ? 0 : -1,
+    };
+
+    /// <summary>Whether a column may be drawn from an interval another column leaves: an own ordinal column that no
+    /// key, foreign key, partition or IN list fixes and that no FK reads (children recompute its first draw).</summary>
+    private bool Constructible(string column)
+    {
+        if (!Positions.ContainsKey(column)) return false;
+        var c = Table.Column(column);
+        if (c.Type.IsArray || Family(c.Type.Kind) < 0 || FkOf.ContainsKey(column) || IsKeyColumn(column)) return false;
+        if (c.Identity != IdentityKind.None || Table.Partitioning?.Columns.Contains(column) == true) return false;
+        var r = RulesOf(column);
+        if (r.In is not null || r.Patterns is not null) return false;
+        foreach (var t in Graph.Tables)
+            foreach (var fk in Graph.ForeignKeysOf(t))
+                if (fk.RefColumns.Contains(column) && Graph.FindTable(fk.RefTable) is { } target
+                    && (ReferenceEquals(target, Table) || target.PartitionOf is not null && FkParent(Graph, t, fk).Parent == Table))
+                    return false;
+        return true;
+    }
+
+    private bool CanBeNull(string column)
+    {
+        var c = Table.Column(column);
+        return c.Nullable && !RulesOf(column).NotNull && !(c.Type.Domain is { } d && Graph.FindDomain(d) is { NotNull: true });
+    }
+
+    /// <summary>Chooses, for each column comparison a CHECK makes, which side is drawn from the other (the greater side
+    /// where it can be: ended_at from started_at), keeps the choices acyclic, and narrows the other side's rules so a
+    /// NOT NULL drawn side always has a value left (b &lt; a with a at the top of b's type would leave none).</summary>
+    private List<ColumnBound> ColumnBounds()
+    {
+        var bounds = new List<ColumnBound>();
+        var deps = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        bool Reaches(string from, string to)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var stack = new Stack<string>([from]);
+            while (stack.Count > 0)
+            {
+                var x = stack.Pop();
+                if (x == to) return true;
+                if (seen.Add(x) && deps.TryGetValue(x, out var next)) foreach (var n in next) stack.Push(n);
+            }
+            return false;
+        }
+        bool Compatible(string a, string b) =>
+            Positions.ContainsKey(a) && Positions.ContainsKey(b) && a != b
+            && Family(Table.Column(a).Type.Kind) is var fa && fa >= 0 && fa == Family(Table.Column(b).Type.Kind)
+            && !Table.Column(a).Type.IsArray && !Table.Column(b).Type.IsArray;
+
+        foreach (var (_, _, predicate, _) in Checks)
+        {
+            var terms = new List<(CheckOperand Left, CompareOp Op, CheckOperand Right)>();
+            foreach (var term in ColumnRules.Conjuncts(predicate))
+            {
+                if (term is OrPredicate or)
+                {
+                    // a IS NULL OR a >= b: making one branch true satisfies the OR; the first branch made only of
+                    // comparisons is drawn (a row that already passes keeps its values).
+                    foreach (var branch in or.Terms)
+                        if (Comparisons(branch, constants: true) is { Count: > 0 } cmps && cmps.Any(x => x.Right is ColumnOperand))
+                        {
+                            terms.AddRange(cmps);
+                            break;
+                        }
+                }
+                else if (Comparisons(term, constants: false) is { } cmps) terms.AddRange(cmps);
+            }
+            foreach (var (left, op, right) in terms)
+            {
+                var l = ((ColumnOperand)left).Column;
+                if (right is ConstOperand)
+                {
+                    if (Positions.ContainsKey(l) && Family(Table.Column(l).Type.Kind) >= 0 && Constructible(l)) bounds.Add(new ColumnBound(l, op, right, predicate));
+                    continue;
+                }
+                var r = ((ColumnOperand)right).Column;
+                if (!Compatible(l, r)) continue;
+                // The greater side first (a > b, a >= b: a is drawn from b), then the other.
+                var greaterLeft = op is CompareOp.Gt or CompareOp.Ge or CompareOp.Eq;
+                var options = greaterLeft ? new[] { (l, op, r), (r, Flip(op), l) } : [(r, Flip(op), l), (l, op, r)];
+                foreach (var (d, dop, o) in options)
+                {
+                    if (!Constructible(d) || Reaches(o, d)) continue;
+                    (deps.TryGetValue(d, out var set) ? set : deps[d] = new HashSet<string>(StringComparer.Ordinal)).Add(o);
+                    bounds.Add(new ColumnBound(d, dop, new ColumnOperand(o), predicate));
+                    break;
+                }
+            }
+        }
+        if (bounds.Count == 0) return bounds;
+
+        // Draw order: a column after every column it is drawn from.
+        var order = new List<string>();
+        var placed = new HashSet<string>(StringComparer.Ordinal);
+        void Place(string c)
+        {
+            if (!placed.Add(c)) return;
+            if (deps.TryGetValue(c, out var on)) foreach (var o in on.Order(StringComparer.Ordinal)) Place(o);
+            order.Add(c);
+        }
+        foreach (var b in bounds) Place(b.Column);
+        var rank = order.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        var sorted = bounds.OrderBy(b => rank[b.Column]).ToList();
+
+        // A NOT NULL drawn column narrows what it is drawn from (to a fixed point: chains pass bounds along).
+        for (var pass = 0; pass <= sorted.Count; pass++)
+        {
+            var changed = false;
+            foreach (var b in sorted)
+            {
+                if (b.Other is not ColumnOperand { Column: var o } || CanBeNull(b.Column)) continue;
+                if (ColumnFactory.Space(Context(b.Column, 0, 0)) is not { } space) continue;
+                var lo = space.Lo * space.Step;
+                var hi = space.Hi * space.Step;
+                var rules = Rules.TryGetValue(o, out var x) ? x : Rules[o] = new ColumnRules();
+                var before = (rules.Lo, rules.LoStrict, rules.Hi, rules.HiStrict);
+                switch (b.Op)
+                {
+                    case CompareOp.Gt: rules.Upper(hi, true); break;
+                    case CompareOp.Ge: rules.Upper(hi, false); break;
+                    case CompareOp.Lt: rules.Lower(lo, true); break;
+                    case CompareOp.Le: rules.Lower(lo, false); break;
+                    case CompareOp.Eq: rules.Upper(hi, false); rules.Lower(lo, false); break;
+                }
+                changed |= before != (rules.Lo, rules.LoStrict, rules.Hi, rules.HiStrict);
+            }
+            if (!changed) break;
+        }
+        return sorted;
+    }
 
     public ColumnCodec Codec(string column)
     {
@@ -116,7 +296,7 @@ internal sealed class TableAnalysis
         return (target, null);
     }
 
-    public ColumnContext Context(string column, long rows, ulong seed)
+    public ColumnContext Context(string column, long rows, ulong seed, bool wholeRange = false)
     {
         var c = Table.Column(column);
         long start = 1, inc = 1;
@@ -139,6 +319,7 @@ internal sealed class TableAnalysis
             Route = Route is not null && Table.Partitioning!.Columns[0] == column ? Route : null,
             SequenceStart = start,
             SequenceIncrement = inc,
+            WholeRange = wholeRange,
         };
     }
 
@@ -213,7 +394,9 @@ internal sealed class TableAnalysis
                 digits.Add(new Digit(null, fk, self, domain));
                 continue;
             }
-            var ctx = Context(col, ownRows, seed);
+            // A one-column key may reach past its preferred start (a smallint key holds 65,536 rows); a column of a
+            // composite key keeps its usual domain, so layouts that worked before stay as they were.
+            var ctx = Context(col, ownRows, seed, wholeRange: key.Columns.Count == 1);
             var d = ColumnFactory.CanGenerate(ctx.Type) ? ColumnFactory.UniqueDomain(ctx) : 0;
             digits.Add(new Digit(col, null, false, d));
         }

@@ -8,7 +8,7 @@ public class CheckAndPartitionTests
 {
     /// <summary>Evaluates a predicate on a generated row with the production evaluator's rules, re-implemented
     /// independently here (SQL three-valued logic, CHECK passes on TRUE or NULL).</summary>
-    private static bool? Eval(CheckPredicate p, Func<string, object?> get)
+    internal static bool? Eval(CheckPredicate p, Func<string, object?> get)
     {
         IComparable? Val(CheckOperand o) => o switch
         {

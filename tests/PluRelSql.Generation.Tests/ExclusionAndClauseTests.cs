@@ -24,8 +24,9 @@ public sealed class ExclusionAndClauseTests
         var t = g.Table("public", "slot");
         var rows = All(Gen(g, 1000), t);
         Assert.Equal(1000, Tuples(rows, "a", "b").Distinct().Count());
-        // The planner knows the key's capacity too.
-        Assert.Equal(1200, GenerationPlanner.Create(g, new GenerationOptions { DefaultRows = 5000 }).Rows(t));
+        // The planner knows the key's capacity too: it refuses more rows, or fits them when asked.
+        Assert.Throws<RowCountException>(() => GenerationPlanner.Create(g, new GenerationOptions { DefaultRows = 5000 }));
+        Assert.Equal(1200, GenerationPlanner.Create(g, new GenerationOptions { DefaultRows = 5000, FitRows = true }).Rows(t));
     }
 
     [Fact]

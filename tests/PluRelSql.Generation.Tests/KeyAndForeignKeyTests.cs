@@ -61,9 +61,15 @@ public class KeyAndForeignKeyTests
         var person = Table("person", Col("id", TypeKind.Uuid)).Pk("id");
         var account = Table("account", Col("person_id", TypeKind.Uuid), Col("nick", TypeKind.Text)).Pk("person_id").Fk("person_id", "person");
         var login = Table("login", Col("id", TypeKind.Integer), Col("account", TypeKind.Uuid, nullable: false)).Pk("id").Fk("account", "account", "person_id");
-        var gen = Gen(Graph(person, account, login), 1000, tableRows: new Dictionary<string, long> { ["person"] = 300, ["account"] = 1000 });
+        var g = Graph(person, account, login);
+        var rows = new Dictionary<string, long> { ["person"] = 300, ["account"] = 1000 };
+        // 1:1 on the parent: more rows than the parent has are refused, or with FitRows capped to the parent's rows.
+        var e = Assert.Throws<RowCountException>(() => Gen(g, 1000, tableRows: rows));
+        Assert.Equal("public.account: PRIMARY KEY (person_id) can hold at most 300 distinct values (one per row of public.person, which gets 300 rows), " +
+                     "but 1,000 rows were asked for", e.Message);
+        var gen = Gen(g, 1000, tableRows: rows, fitRows: true);
         var plan = gen.Plan;
-        Assert.Equal(300, plan.Rows(account)); // 1:1 on the parent: capped to the parent's rows
+        Assert.Equal(300, plan.Rows(account));
         Assert.Contains(plan.Caps, c => c.Table == account.Name && c.Requested == 1000 && c.Rows == 300);
         var people = All(gen, person)["id"].Select(Canon).ToHashSet();
         var accounts = All(gen, account)["person_id"].Select(Canon).ToList();
@@ -91,7 +97,12 @@ public class KeyAndForeignKeyTests
         var fa = Table("film_actor", Col("actor_id", TypeKind.SmallInt), Col("film_id", TypeKind.Integer), Col("last_update", TypeKind.Timestamp))
             .Pk("actor_id", "film_id").Fk("actor_id", "actor", "actor_id").Fk("film_id", "film", "film_id");
         var g = Graph(film, actor, fa);
-        var plan = GenerationPlanner.Create(g, new GenerationOptions { DefaultRows = 100, TableRows = new Dictionary<string, long> { ["film_actor"] = 50_000 } });
+        var asked = new GenerationOptions { DefaultRows = 100, TableRows = new Dictionary<string, long> { ["film_actor"] = 50_000 } };
+        var e = Assert.Throws<RowCountException>(() => GenerationPlanner.Create(g, asked));
+        Assert.Equal("public.film_actor: PRIMARY KEY (actor_id, film_id) can hold at most 10,000 distinct values " +
+                     "(100 of actor_id: one per row of public.actor, which gets 100 rows × 100 of film_id: one per row of public.film, which gets 100 rows), " +
+                     "but 50,000 rows were asked for", e.Message);
+        var plan = GenerationPlanner.Create(g, asked with { FitRows = true });
         Assert.Equal(10_000, plan.Rows(fa));
         var cap = Assert.Single(plan.Caps);
         Assert.Equal(50_000, cap.Requested);
@@ -125,18 +136,19 @@ public class KeyAndForeignKeyTests
     }
 
     [Fact]
-    public void Enum_and_boolean_keys_cap_the_row_count()
+    public void Enum_and_boolean_keys_cap_the_row_count_with_fit_rows()
     {
         var size = new EnumType { Name = N("size"), Labels = ["s", "m", "l"] };
         var t = Table("variant", Col("size", TypeKind.Enum, userType: size.Name), Col("flag", TypeKind.Boolean)).Pk("size", "flag");
         var g = Graph(t);
         g.Enums.Add(size);
-        var gen = Gen(g, 100);
+        Assert.Throws<RowCountException>(() => Gen(g, 100));
+        var gen = Gen(g, 100, fitRows: true);
         Assert.Equal(6, gen.Plan.Rows(t));
         Assert.Equal(6, Tuples(All(gen, t), "size", "flag").ToHashSet().Count);
 
         var shortCode = Table("codes", Col("c", TypeKind.Char, length: 1)).Pk("c");
-        var p = GenerationPlanner.Create(Graph(shortCode), new GenerationOptions { DefaultRows = 100 });
+        var p = GenerationPlanner.Create(Graph(shortCode), new GenerationOptions { DefaultRows = 100, FitRows = true });
         Assert.Equal(36, p.Rows(shortCode));
         Assert.Equal(36, All(new ConstraintAwareGenerator(p), shortCode)["c"].Distinct().Count());
     }
@@ -175,12 +187,14 @@ public class KeyAndForeignKeyTests
     }
 
     [Fact]
-    public void Not_null_foreign_key_to_an_empty_parent_empties_the_child()
+    public void Not_null_foreign_key_to_an_empty_parent_is_refused_or_with_fit_rows_empties_the_child()
     {
         var p = Table("p", Col("id", TypeKind.Integer)).Pk("id");
         var c = Table("c", Col("id", TypeKind.Integer), Col("p_id", TypeKind.Integer, nullable: false)).Pk("id").Fk("p_id", "p");
         var c2 = Table("c2", Col("id", TypeKind.Integer), Col("p_id", TypeKind.Integer)).Pk("id").Fk("p_id", "p");
-        var gen = Gen(Graph(p, c, c2), 50, tableRows: new Dictionary<string, long> { ["p"] = 0 });
+        var e = Assert.Throws<RowCountException>(() => Gen(Graph(p, c, c2), 50, tableRows: new Dictionary<string, long> { ["p"] = 0 }));
+        Assert.StartsWith("public.c: NOT NULL foreign key (p_id) to public.p, which gets no rows", e.Message);
+        var gen = Gen(Graph(p, c, c2), 50, tableRows: new Dictionary<string, long> { ["p"] = 0 }, fitRows: true);
         Assert.Equal(0, gen.Plan.Rows(c));
         Assert.Equal(50, gen.Plan.Rows(c2));
         Assert.All(All(gen, c2)["p_id"], Assert.Null);

@@ -34,7 +34,10 @@ public sealed class NotNullCycleTests
     {
         var g = Build();
         // store.manager_staff_id is unique: at most as many stores as staff, although staff (ahead) was sized first.
-        var gen = Gen(g, 100, seed: 5, tableRows: new Dictionary<string, long> { ["store"] = 1000, ["staff"] = 300, ["customer"] = 2000 });
+        var rows = new Dictionary<string, long> { ["store"] = 1000, ["staff"] = 300, ["customer"] = 2000 };
+        Assert.Contains("public.store: UNIQUE (manager_staff_id) can hold at most 300 distinct values",
+            Assert.Throws<RowCountException>(() => Gen(g, 100, seed: 5, tableRows: rows)).Message);
+        var gen = Gen(g, 100, seed: 5, tableRows: rows, fitRows: true);
         Assert.Equal(300, gen.Plan.Rows(g.Table("public", "store")));
         var data = g.Tables.ToDictionary(t => t.Name.Name, t => All(gen, t, 128));
         foreach (var t in g.Tables)

@@ -59,10 +59,10 @@ internal static class S
     }
 
     public static ConstraintAwareGenerator Gen(SchemaGraph g, long rows = 1000, ulong seed = 1, double nullRate = 0.05,
-        IReadOnlyDictionary<string, long>? tableRows = null) =>
+        IReadOnlyDictionary<string, long>? tableRows = null, bool fitRows = false) =>
         new(GenerationPlanner.Create(g, new GenerationOptions
         {
-            DefaultRows = rows, Seed = seed, NullRate = nullRate, TableRows = tableRows ?? new Dictionary<string, long>(),
+            DefaultRows = rows, Seed = seed, NullRate = nullRate, TableRows = tableRows ?? new Dictionary<string, long>(), FitRows = fitRows,
         }));
 
     /// <summary>Every row of a table, column name → values (boxed; null for NULL).</summary>

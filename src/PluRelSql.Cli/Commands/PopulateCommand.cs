@@ -30,14 +30,17 @@ public static class PopulateCommand
         var engine = new Option<string>("--engine") { Description = "v1: independent constraint-aware values; plurel: HSBM foreign keys and causal features where constraints allow.", DefaultValueFactory = _ => "v1" };
         engine.AcceptOnlyFromAmong("v1", "plurel");
         var threads = CommonOptions.Threads();
+        var fitRows = new Option<bool>("--fit-rows") { Description = "Give a table whose keys cannot hold the asked-for rows as many as they can (listed in the summary) instead of failing." };
+        var maxRows = CommonOptions.MaxRows();
         var cmd = new Command("populate", "Fill a database from a schema file with generated, constraint-valid rows (one transaction).")
         {
-            schema, db, provider, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads,
+            schema, db, provider, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads, fitRows, maxRows,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(() => Run(new Args(
             pr.GetValue(schema) ?? [], pr.GetValue(db), pr.GetValue(database), pr.GetValue(create) || pr.GetValue(recreate),
             pr.GetValue(recreate), pr.GetValue(seed), pr.GetValue(rows) ?? [], pr.GetValue(scale), pr.GetValue(truncate),
-            pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel", pr.GetValue(threads), pr.GetValue(provider)), ct)));
+            pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel", pr.GetValue(threads), pr.GetValue(provider),
+            pr.GetValue(fitRows), pr.GetValue(maxRows)), ct)));
         return cmd;
     }
 
@@ -50,11 +53,13 @@ public static class PopulateCommand
     }
 
     private sealed record Args(string[] Schema, string? Db, string? Database, bool Create, bool Recreate, ulong Seed,
-        string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine, int Threads, string? Provider);
+        string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine, int Threads, string? Provider,
+        bool FitRows = false, long MaxRows = GenerationOptions.DefaultMaxTotalRows);
 
     private static async Task<int> Run(Args a, CancellationToken ct)
     {
-        if (a.Scale <= 0 || double.IsNaN(a.Scale)) throw new UsageException("--scale must be positive");
+        if (!(a.Scale > 0) || double.IsInfinity(a.Scale)) throw new UsageException("--scale must be a positive number");
+        CommonOptions.CheckMaxRows(a.MaxRows);
         if (a.BatchSize is < 1 or > 1_000_000) throw new UsageException("--batch-size must be between 1 and 1000000");
         CommonOptions.CheckThreads(a.Threads);
         // Checked before anything is read or loaded: a bad --report path must not surface after a committed load.
@@ -64,10 +69,12 @@ public static class PopulateCommand
         var provider = Target.Choose(a.Db, a.Provider);
         var graph = SchemaFiles.Read(a.Schema, Console.Error,
             provider == DatabaseProvider.SqlServer ? SqlDialect.TSql : SqlDialect.PostgreSql);
-        var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale };
+        var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale, FitRows = a.FitRows, MaxTotalRows = a.MaxRows };
+        // Row counts are settled (or refused) before any server is contacted or anything is created.
+        var plan = PlanRows(graph, options, provider);
         var databaseName = a.Database ?? (a.Db is null ? DefaultDatabaseName(a.Schema[0]) : null);
         var target = await Target.Resolve(a.Db, databaseName, ct, a.Provider);
-        if (target.Provider == DatabaseProvider.SqlServer) return await RunSqlServer(a, graph, options, target, report, ct);
+        if (target.Provider == DatabaseProvider.SqlServer) return await RunSqlServer(a, graph, plan, target, report, ct);
 
         // Held for the whole run: a second populate into the same database is refused; databases half-made by runs
         // that were killed (or whose server crashed) are dropped.
@@ -86,7 +93,7 @@ public static class PopulateCommand
             throw new UsageException("the target server cannot hold this schema:" + Environment.NewLine + "  " +
                                      string.Join(Environment.NewLine + "  ", compat.Problems));
 
-        var (plan, generator) = Plan(a, graph, options, deferrableHelps: true);
+        var generator = Generator(a, graph, plan, deferrableHelps: true);
 
         // A database --create makes (and the new one of --recreate) is built under a temporary name and takes its
         // name only after the load committed: a killed run or a crashed server leaves no half-made database behind,
@@ -109,12 +116,12 @@ public static class PopulateCommand
 
     /// <summary>populate into SQL Server: rows are generated for the T-SQL graph (the one the server holds) and
     /// SqlBulkCopy loads them all or nothing.</summary>
-    private static async Task<int> RunSqlServer(Args a, SchemaGraph graph, GenerationOptions options, Target target, OutputFile? report, CancellationToken ct)
+    private static async Task<int> RunSqlServer(Args a, SchemaGraph graph, GenerationPlan plan, Target target, OutputFile? report, CancellationToken ct)
     {
         if (target.Database.Equals("master", StringComparison.OrdinalIgnoreCase))
             throw new UsageException("name the database to fill: Database=… in --db, or --database NAME (not master)");
         // SQL Server has no deferrable constraints: a key of a NOT NULL cycle must be added after the data.
-        var (plan, generator) = Plan(a, graph, options, deferrableHelps: false);
+        var generator = Generator(a, graph, plan, deferrableHelps: false);
 
         var created = false;
         if (a.Create)
@@ -163,16 +170,53 @@ public static class PopulateCommand
             throw;
         }
         Summary.Print(result, Console.Out);
+        Summary.PrintFitted(plan.Caps, Console.Out);
         return report?.WriteAfterCommit(Summary.Json(result), target.Describe(), Console.Error) ?? ExitCodes.Ok;
+    }
+
+    /// <summary>PostgreSQL's most rows in one table: 2³² pages of 8 kB (32 TB) with at most 291 tuples each.</summary>
+    internal const long PostgresMaxTableRows = 4_294_967_296L * 291;
+
+    /// <summary>The row count of every table, refused (exit 2) when a key cannot number it (unless --fit-rows), when
+    /// it overflows, passes --max-rows or what one table of the target can hold. Large plans are described on stderr.</summary>
+    internal static GenerationPlan PlanRows(SchemaGraph graph, GenerationOptions options, DatabaseProvider provider)
+    {
+        GenerationPlan plan;
+        try { plan = GenerationPlanner.Create(graph, options); }
+        catch (RowCountException e)
+        {
+            throw new UsageException(e.Message + (e.Fittable && e.Table is { } t ? $"; lower --rows {t.Name}=… or pass --fit-rows"
+                : e.Table is not null ? "; lower --rows or --scale"
+                : "; lower --rows or --scale, or raise --max-rows (0: no limit)"));
+        }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        if (provider == DatabaseProvider.Postgres && plan.Order.Tables.FirstOrDefault(t => plan.Rows(t) > PostgresMaxTableRows) is { } big)
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"{big.Name}: {plan.Rows(big):N0} rows are more than one PostgreSQL table can hold (32 TB, at most {PostgresMaxTableRows:N0} rows)"));
+        DescribeLargePlan(plan, Console.Error);
+        return plan;
+    }
+
+    /// <summary>Plans above a million rows: the largest tables and a size estimate, before anything is loaded.</summary>
+    internal static void DescribeLargePlan(GenerationPlan plan, TextWriter log) =>
+        DescribeLargePlan(plan.Order.Tables.Select(t => (t, plan.Rows(t))).ToList(), log);
+
+    internal static void DescribeLargePlan(IReadOnlyList<(TableDef Table, long Rows)> tables, TextWriter log)
+    {
+        var total = tables.Sum(t => (double)t.Rows);
+        if (total <= 1_000_000) return;
+        var inv = CultureInfo.InvariantCulture;
+        var bytes = tables.Sum(t => (double)t.Rows * PlanSize.RowBytes(t.Table));
+        log.WriteLine(string.Create(inv,
+            $"planned {total:N0} rows in {tables.Count} tables, about {PlanSize.Human(bytes)} of table data before indexes; the largest:"));
+        foreach (var (t, rows) in tables.OrderByDescending(t => t.Rows).ThenBy(t => t.Table.Name.ToString(), StringComparer.Ordinal).Take(5))
+            log.WriteLine(string.Create(inv, $"  {t.Name}: {rows:N0} rows, ~{PlanSize.Human((double)rows * PlanSize.RowBytes(t))}"));
     }
 
     /// <param name="deferrableHelps">PostgreSQL: an existing DEFERRABLE INITIALLY DEFERRED key may close a cycle of
     /// NOT NULL foreign keys, as it is checked at commit.</param>
-    private static (GenerationPlan, IRowGenerator) Plan(Args a, SchemaGraph graph, GenerationOptions options, bool deferrableHelps)
+    private static IRowGenerator Generator(Args a, SchemaGraph graph, GenerationPlan plan, bool deferrableHelps)
     {
-        GenerationPlan plan;
-        try { plan = GenerationPlanner.Create(graph, options); }
-        catch (ArgumentException e) { throw new UsageException(e.Message); }
         if (!a.Create && plan.Order.AheadForeignKeys.FirstOrDefault(x => !(deferrableHelps && x.Key.InitiallyDeferred)) is { Key: not null } ahead)
             throw new UsageException(
                 $"{ahead.Table.Name}: foreign key {ahead.Key.Name ?? string.Join(", ", ahead.Key.Columns)} closes a cycle of NOT NULL foreign keys, " +
@@ -185,7 +229,7 @@ public static class PopulateCommand
             ? new ConstrainedPluRelGenerator(plan, new PluRelSql.Generation.PluRel.PluRelDatabase(graph, plan.RowCounts, a.Seed,
                 options: new PluRelSql.Generation.PluRel.PluRelRuntimeOptions { Threads = a.Threads }))
             : new ConstraintAwareGenerator(plan);
-        return (plan, generator);
+        return generator;
     }
 
     private static UsageException ExistingTable(Target target, QualifiedName table) => new(

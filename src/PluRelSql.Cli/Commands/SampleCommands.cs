@@ -23,9 +23,10 @@ public static class SampleCommands
         var database = new Option<string>("--database") { Description = "Database to create and fill (schema public).", DefaultValueFactory = _ => "plurel_sample" };
         var emit = new Option<string>("--emit-ddl") { Description = "Also write the sampled schema as PostgreSQL DDL to this file." };
         var threads = CommonOptions.Threads();
+        var maxRows = CommonOptions.MaxRows();
         var cmd = new Command("sample", "Sample a database from the PluRel prior and load it (drops and recreates --database).")
         {
-            seed, tables, family, scale, db, database, emit, threads,
+            seed, tables, family, scale, db, database, emit, threads, maxRows,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
@@ -33,9 +34,13 @@ public static class SampleCommands
             var threadCount = CommonOptions.CheckThreads(pr.GetValue(threads));
             var ddlFile = pr.GetValue(emit) is { } file ? OutputFile.Prepare("--emit-ddl", "the DDL", file, []) : null;
             var sampled = Scaled(SchemaSampler.Sample(pr.GetValue(seed), cfg), pr.GetValue(scale), SampledSchema.SchemaName);
+            // Sizes are checked before any server is contacted: --scale 1e300 must not get as far as a database.
+            CheckTotal(sampled.Tables.Sum(t => (double)t.Rows), CommonOptions.CheckMaxRows(pr.GetValue(maxRows)), "the sampled database");
+            var sampledGraph = sampled.ToSchemaGraph();
+            PopulateCommand.DescribeLargePlan(sampled.Tables.Select((t, i) => (sampledGraph.Tables[i], t.Rows)).ToList(), Console.Error);
             var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
             target.RequirePostgres(cmd.Name);
-            var graph = sampled.ToSchemaGraph();
+            var graph = sampledGraph;
             // Written before the database is touched, so a failure here leaves it as it was.
             ddlFile?.Write(PgDdlWriter.Script(graph), Console.Error);
             if (target.Database is "postgres" or "template0" or "template1")
@@ -75,9 +80,10 @@ public static class SampleCommands
         var db = new Option<string>("--db") { Description = "Target server (default: the embedded cluster)." };
         var database = new Option<string>("--database") { Description = "Database holding the corpus.", DefaultValueFactory = _ => "plurel_corpus" };
         var threads = CommonOptions.Threads();
+        var maxRows = CommonOptions.MaxRows();
         var cmd = new Command("corpus", "Create N sampled databases as schemas plurel_00000… of one database, with a manifest; resumable.")
         {
-            count, seed, range, family, scale, db, database, threads,
+            count, seed, range, family, scale, db, database, threads, maxRows,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
@@ -86,6 +92,7 @@ public static class SampleCommands
             var threadCount = CommonOptions.CheckThreads(pr.GetValue(threads));
             var tableRange = pr.GetValue(range) is { } r ? ParseTablesRange(r) : (IntRange?)null;
             var cfg = Config(pr.GetValue(family)!, null, tableRange);
+            CheckCorpusSize(n, pr.GetValue(seed), cfg, pr.GetValue(scale), CommonOptions.CheckMaxRows(pr.GetValue(maxRows)), Console.Error);
             var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
             target.RequirePostgres(cmd.Name);
             // One corpus run per database at a time.
@@ -246,14 +253,43 @@ public static class SampleCommands
         return range is { } r ? cfg with { Tables = r } : cfg;
     }
 
+    /// <summary>The sampled schema with every row count multiplied, computed in doubles and refused (exit 2) where it
+    /// overflows or passes what one PostgreSQL table holds, instead of saturating.</summary>
     private static SampledSchema Scaled(SampledSchema s, double scale, string schemaName)
     {
-        if (scale <= 0 || double.IsNaN(scale)) throw new UsageException("--scale must be positive");
+        if (!(scale > 0) || double.IsInfinity(scale)) throw new UsageException("--scale must be a positive number");
+        var tables = new List<SampledTable>();
+        foreach (var t in s.Tables)
+        {
+            var rows = Math.Round(t.Rows * scale);
+            if (!(rows <= Math.Min(GenerationPlanner.MaxTableRows, PopulateCommand.PostgresMaxTableRows)))
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                    $"{t.Name}: {t.Rows:N0} rows × --scale {scale:G6} = {rows:G4} rows, more than one PostgreSQL table can hold; lower --scale"));
+            tables.Add(t with { Rows = Math.Max(1, (long)rows) });
+        }
         return new SampledSchema
         {
-            Seed = s.Seed, Family = s.Family, Graph = s.Graph, Window = s.Window, Config = s.Config, Schema = schemaName,
-            Tables = s.Tables.Select(t => t with { Rows = Math.Max(1, (long)Math.Round(t.Rows * scale)) }).ToList(),
+            Seed = s.Seed, Family = s.Family, Graph = s.Graph, Window = s.Window, Config = s.Config, Schema = schemaName, Tables = tables,
         };
+    }
+
+    private static void CheckTotal(double rows, long maxRows, string what)
+    {
+        if (maxRows > 0 && rows > maxRows)
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"{what} would hold {rows:N0} rows, more than the limit of {maxRows:N0}; lower --scale, or raise --max-rows (0: no limit)"));
+    }
+
+    /// <summary>Samples every database's schema up front (cheap: no rows) so --scale is checked before the corpus
+    /// database is created or touched.</summary>
+    private static void CheckCorpusSize(int count, ulong corpusSeed, SamplerConfig cfg, double scale, long maxRows, TextWriter log)
+    {
+        double total = 0;
+        for (var i = 0; i < count; i++)
+            total += Scaled(SchemaSampler.Sample(CounterRng.Stream(corpusSeed, (ulong)i).Key, cfg), scale, CorpusSchema(i)).Tables.Sum(t => (double)t.Rows);
+        CheckTotal(total, maxRows, $"the corpus of {count} databases");
+        if (total > 1_000_000)
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"planned at most {total:N0} rows in {count} databases (those already complete are kept)"));
     }
 
     /// <summary>Generates through the PluRel engine (keys are row indices, as in the reference) and loads in one

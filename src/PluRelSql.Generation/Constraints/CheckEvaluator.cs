@@ -285,9 +285,10 @@ internal sealed class ColumnRules
             case ComparePredicate c when c.Left is ConstOperand k:
                 Compare(c.Right, Flip(c.Op), k.Value, rulesOf, codecOf);
                 break;
-            case BetweenPredicate { Negated: false, Low: ConstOperand lo, High: ConstOperand hi } b:
-                Compare(b.Operand, CompareOp.Ge, lo.Value, rulesOf, codecOf);
-                Compare(b.Operand, CompareOp.Le, hi.Value, rulesOf, codecOf);
+            case BetweenPredicate { Negated: false } b:
+                // A column bound (x BETWEEN a AND 10) is drawn by construction; the constant side is a rule.
+                if (b.Low is ConstOperand lo) Compare(b.Operand, CompareOp.Ge, lo.Value, rulesOf, codecOf);
+                if (b.High is ConstOperand hi) Compare(b.Operand, CompareOp.Le, hi.Value, rulesOf, codecOf);
                 break;
             case LikePredicate { Negated: false } like:
                 rulesOf(like.Column).Patterns ??= [like.Pattern];

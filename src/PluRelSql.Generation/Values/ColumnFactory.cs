@@ -22,6 +22,8 @@ internal sealed class ColumnContext
     /// <summary>First value of a sequence-like integer column (serial, identity, integer PK).</summary>
     public long SequenceStart { get; init; } = 1;
     public long SequenceIncrement { get; init; } = 1;
+    /// <summary>The column alone is a key: when too few values follow its preferred start, it may use its whole range.</summary>
+    public bool WholeRange { get; init; }
 
     /// <summary>The CHECK that bounds the column (or the column itself) in the schema file, when known.</summary>
     public SourcePosition? Source { get; init; }
@@ -44,6 +46,10 @@ internal sealed class PartitionRoute
     public int Count => Partitions.Count;
 }
 
+/// <summary>Where an ordinal column's values lie, in units of <paramref name="Step"/>: [Lo, Hi] is what the type and
+/// its CHECK bounds allow, [HintLo, HintHi] what its name suggests (draws prefer it).</summary>
+internal sealed record OrdinalSpace(double Step, long Lo, long Hi, long HintLo, long HintHi);
+
 internal enum SlotMode { Free, Keyed, Sequence, Foreign, Null }
 
 internal static class ColumnFactory
@@ -62,6 +68,11 @@ internal static class ColumnFactory
 
     /// <summary>How many distinct values the column can take as a key digit (0 when it cannot be unique).</summary>
     public static long UniqueDomain(ColumnContext ctx) => ctx.Type.IsArray || !CanGenerate(ctx.Type) ? 0 : Spec(ctx).IndexedDomain();
+
+    /// <summary>The units a plain ordinal column may take (type ∩ CHECK bounds) and the name hint's units; null for
+    /// other kinds, arrays, IN lists and partition keys (whose draws are not one interval).</summary>
+    public static OrdinalSpace? Space(ColumnContext ctx) =>
+        ctx.Type.IsArray || !Literals.IsOrdinal(ctx.Type.Kind) || ctx.Rules.In is not null || ctx.Route is not null ? null : Spec(ctx).Space();
 
     private static ColumnSlot Build(ColumnContext ctx, SlotMode mode, KeyLayout? layout, int digit, FkLink? link, ColumnSlot? parent)
     {
@@ -102,10 +113,13 @@ internal static class ColumnFactory
         public abstract ColumnSlot Sequence(ColumnContext ctx);
         public abstract ColumnSlot Foreign(ColumnContext ctx, FkLink link, ColumnSlot parent);
         public abstract long IndexedDomain();
+        public virtual OrdinalSpace? Space() => null;
     }
 
-    private sealed class KindSpec<T>(Codec<T> codec, Func<ValueGen<T>> free, Func<IndexedGen<T>?> indexed) : KindSpec
+    private sealed class KindSpec<T>(Codec<T> codec, Func<ValueGen<T>> free, Func<IndexedGen<T>?> indexed, Func<OrdinalSpace>? space = null) : KindSpec
     {
+        public override OrdinalSpace? Space() => space?.Invoke();
+
         public override ColumnSlot Free(ColumnContext c) => new ColumnSlot<T>(c.Column, c.Position, free(), codec);
 
         public override ColumnSlot Array(ColumnContext c) =>
@@ -303,8 +317,16 @@ internal static class ColumnFactory
                 if (double.IsNegativeInfinity(r.Lo) || lo >= r.Lo) stride = Math.Max(1, ctx.SequenceIncrement);
             }
             else if (double.IsNegativeInfinity(r.Lo)) lo = Math.Max(lo, Hint(ctx, ctx.Type.Kind).Lo);
-            var ulo = Units(lo, step, true);
             var uhi = Units(hi, step, false);
+            long Domain(long from, long by) => (double)(uhi - from) / by + 1 > 4e18 ? (long)4e18 : (uhi - from) / by + 1;
+            var ulo = Units(lo, step, true);
+            if (ctx.WholeRange && uhi >= ulo && Domain(ulo, stride) < ctx.Rows)
+            {
+                // Too few values from the preferred start (1, the sequence start, the name hint): a unique column may
+                // use everything its type and CHECK allow (a smallint key holds 65,536 rows, not 32,767).
+                var full = Units(Math.Max(typeLo, r.LoStrict ? r.Lo + step : r.Lo), step, true);
+                if (full < ulo) (ulo, stride) = (full, 1);
+            }
             if (uhi < ulo)
             {
                 // No value at all (not merely none past the sequence start): the CHECK contradicts the type.
@@ -312,11 +334,19 @@ internal static class ColumnFactory
                     throw ctx.Fail($"the CHECK bounds leave no {ctx.Type} value (between {Show(lo)} and {Show(hi)})");
                 return new UnitsIndexed<T>(codec, ulo, 1, 0);
             }
-            var domain = (double)(uhi - ulo) / stride + 1 > 4e18 ? (long)4e18 : (uhi - ulo) / stride + 1;
-            return new UnitsIndexed<T>(codec, ulo, stride, domain);
+            return new UnitsIndexed<T>(codec, ulo, stride, Domain(ulo, stride));
         }
 
-        return new KindSpec<T>(codec, Free, Indexed);
+        OrdinalSpace Space()
+        {
+            var step = codec.Step;
+            var r = ctx.Rules;
+            var (hLo, hHi) = Hint(ctx, ctx.Type.Kind);
+            return new OrdinalSpace(step, Units(Math.Max(typeLo, r.LoStrict ? r.Lo + step : r.Lo), step, true),
+                Units(Math.Min(typeHi, r.HiStrict ? r.Hi - step : r.Hi), step, false), Units(hLo, step, true), Units(hHi, step, false));
+        }
+
+        return new KindSpec<T>(codec, Free, Indexed, Space);
     }
 
     private static KindSpec BoolSpec(ColumnContext ctx)

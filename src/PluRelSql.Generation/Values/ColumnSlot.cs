@@ -47,6 +47,10 @@ internal abstract class ColumnSlot
     /// <summary>Sets the value at <paramref name="index"/> from an ordinal (CHECK adjustment); false for non-ordinal kinds.</summary>
     public abstract bool WriteOrdinal(ColumnVector vector, int index, double ordinal);
     public abstract double Step { get; }
+    /// <summary>The scalar of the value <paramref name="units"/> steps from zero (ordinal kinds only).</summary>
+    public abstract Scalar UnitsScalar(long units);
+    /// <summary>Sets the value at <paramref name="index"/> to <paramref name="units"/> steps (ordinal kinds only).</summary>
+    public abstract void WriteUnits(ColumnVector vector, int index, long units);
     /// <summary>Attempt-0 value, boxed, or null for NULL (slow path: FK conversions between types, tests).</summary>
     public abstract object? Boxed(long row);
     public abstract Type ValueType { get; }
@@ -121,6 +125,15 @@ internal sealed class ColumnSlot<T> : ColumnSlot
     }
 
     public override double Step => Codec.Step;
+
+    public override Scalar UnitsScalar(long units) => Codec.ToScalar(Codec.FromUnits(units));
+
+    public override void WriteUnits(ColumnVector vector, int index, long units)
+    {
+        var v = (ColumnVector<T>)vector;
+        if (v.Nulls is { } n) n[index] = false;
+        v.Values[index] = Codec.FromUnits(units);
+    }
 
     public override object? Boxed(long row) => Nulls is { } g && g.IsNull(row, 0) ? null : Gen.Get(row, 0);
 

@@ -63,7 +63,7 @@ public sealed class SqlServerLoaderOfflineTests
     public void Identities_are_reseeded_and_sequences_restarted_after_the_load()
     {
         var graph = TSqlTestSchema.Read();
-        var empty = GenerationPlanner.Create(graph, new GenerationOptions { DefaultRows = 10, TableRows = new Dictionary<string, long> { ["Order"] = 0 } });
+        var empty = GenerationPlanner.Create(graph, new GenerationOptions { DefaultRows = 10, TableRows = new Dictionary<string, long> { ["Order"] = 0 }, FitRows = true });
         var none = SqlServerLoader.IdentityAndSequenceUpdates(empty, empty.Order.Tables).ToList();
         Assert.Contains(none, s => s.Contains("DBCC CHECKIDENT (N'[dbo].[Customer]', RESEED)", StringComparison.Ordinal));
         Assert.DoesNotContain(none, s => s.Contains("[Order]", StringComparison.Ordinal)); // no rows, nothing to move
