@@ -46,6 +46,23 @@ public sealed partial class BadInputTests(ClusterFixture pg)
     }
 
     [Fact]
+    public async Task A_file_with_no_table_exits_2_and_creates_no_database()
+    {
+        // A psql loader script: meta-commands and data statements, no CREATE TABLE.
+        var file = Path.Combine(Path.GetTempPath(), $"plurel-no-tables-{Environment.ProcessId}.sql");
+        await File.WriteAllTextAsync(file, "\\set ON_ERROR_STOP 1\nSET client_encoding TO 'utf8';\n\\copy t FROM 't.csv' CSV\n");
+        try
+        {
+            await pg.Execute("postgres", "DROP DATABASE IF EXISTS no_tables WITH (FORCE)");
+            var run = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--database", "no_tables", "--create", "--schema", file);
+            Assert.True(run.ExitCode == 2, run.ToString());
+            Assert.Contains("no CREATE TABLE found", run.StdErr, StringComparison.Ordinal);
+            Assert.Equal(0L, await pg.Scalar<long>("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'no_tables%'"));
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
     public void Missing_file_and_bad_options_exit_2()
     {
         Assert.Equal(2, Cli.Plurel("populate", "--db", pg.Url("postgres"), "--schema", "/nonexistent.sql").ExitCode);

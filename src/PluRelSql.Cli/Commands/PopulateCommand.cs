@@ -69,6 +69,10 @@ public static class PopulateCommand
         var provider = Target.Choose(a.Db, a.Provider);
         var graph = SchemaFiles.Read(a.Schema, Console.Error,
             provider == DatabaseProvider.SqlServer ? SqlDialect.TSql : SqlDialect.PostgreSql);
+        // A file with no table (a psql loader script, a file of functions) would "succeed" with an empty database.
+        if (graph.Tables.Count == 0)
+            throw new UsageException($"{string.Join(", ", a.Schema)}: no CREATE TABLE found, so there is nothing to populate " +
+                                     "(is this a data-loading or migration script? pass the file that creates the tables)");
         var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale, FitRows = a.FitRows, MaxTotalRows = a.MaxRows };
         // Row counts are settled (or refused) before any server is contacted or anything is created.
         var plan = PlanRows(graph, options, provider);
