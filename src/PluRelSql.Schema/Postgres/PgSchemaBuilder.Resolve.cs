@@ -69,7 +69,7 @@ internal sealed partial class PgSchemaBuilder
             var table = LookupTable(tableName, explicitSchema, path);
             if (table is null)
             {
-                if (_views.Contains(tableName)) { Skip("index", $"skipped index {index.Name} on materialized view {tableName}", pos); continue; }
+                if (_views.Contains(tableName)) { Skip("index", $"skipped index {index.Name} on materialized view {tableName}", pos, "index on a materialized view"); continue; }
                 throw Error($"index {index.Name} on missing table {tableName}", pos);
             }
             var cols = _indexKeys[index].Columns;
@@ -133,7 +133,13 @@ internal sealed partial class PgSchemaBuilder
             .OrderBy(x => _files.IndexOf(x.Item2.Position.File)).ThenBy(x => x.Item2.Position.Line)
             .ThenBy(x => x.Item2.Position.Column).ThenBy(x => x.Seq)
             .Select(x => x.Item2).ToList();
-        return new SchemaReadResult { Graph = _graph, Notices = notices };
+        return new SchemaReadResult
+        {
+            Graph = _graph, Notices = notices,
+            Skipped = _skippedAll, // in reading order: an included file's statements stand where it was included
+            Notes = [.. _notices.OrderBy(n => _files.IndexOf(n.Notice.Position.File)).ThenBy(n => n.Notice.Position.Line)
+                .ThenBy(n => n.Notice.Position.Column).ThenBy(n => n.Seq).Select(n => n.Notice)],
+        };
     }
 
     private TableDef? Parent(TableDef t) => t.PartitionOf is { } p ? FindTable(p) : null;
