@@ -250,4 +250,28 @@ public sealed class PsqlScriptTests : IDisposable
         var r = PgDdlReader.ReadFiles([path]);
         Assert.Equal("'Segr\uFFFD'", r.Graph.Table("public", "t").Column("name").Default);
     }
+
+    [Theory]
+    [InlineData("cube", "cube")]
+    [InlineData("public.geometry(Point, 4326)", "geometry(Point,4326)")]
+    [InlineData("postgis.geography(Point,4326)", "postgis.geography(Point,4326)")]
+    [InlineData("ltree", "ltree")]
+    [InlineData("hstore", "hstore")]
+    [InlineData("citext", "citext")]
+    [InlineData("vector(3)", "vector(3)")]
+    [InlineData("lo", "lo")]
+    [InlineData("isbn", "isbn")]
+    [InlineData("public.isbn13[]", "isbn13[]")]
+    public void Extension_types_never_abort_reading_and_keep_their_name_and_modifiers(string written, string read)
+    {
+        // With and without a CREATE EXTENSION before: the reader cannot know every extension's types.
+        foreach (var prefix in new[] { "", "CREATE EXTENSION IF NOT EXISTS whatever;\n" })
+        {
+            var r = Read($"{prefix}CREATE TABLE t (id int PRIMARY KEY, v {written} NOT NULL, w {written});");
+            var t = r.Graph.Table("public", "t");
+            Assert.Equal((TypeKind.Other, read, false), (t.Column("v").Type.Kind, t.Column("v").Type.ToPgSql(), t.Column("v").Nullable));
+            Assert.True(t.Column("w").Nullable);
+            Assert.Equal(2, r.Notes.Count(n => n.Kind == "type"));
+        }
+    }
 }

@@ -170,6 +170,12 @@ public static class PopulateCommand
     /// NOT NULL foreign keys, as it is checked at commit.</param>
     private static (GenerationPlan, IRowGenerator) Plan(Args a, SchemaGraph graph, GenerationOptions options, bool deferrableHelps)
     {
+        // Extension types without a value generator (cube, geometry …): NULL where allowed, said once per column;
+        // a NOT NULL one is refused here, before any database is made or touched.
+        foreach (var (table, col) in graph.LoadableTables.SelectMany(t => t.Columns.Where(c => c.IsLoaded && c.Type.Kind == TypeKind.Other).Select(c => (t, c))))
+            if (col.Nullable) Console.Error.WriteLine($"warning: {table.Name}.{col.Name}: type {col.Type} has no value generator; the column is loaded as NULL");
+            else throw new SchemaException($"{table.Name}.{col.Name} is NOT NULL of type {col.Type}, which has no value generator: " +
+                                           "nothing can be loaded into it (make the column nullable to load NULLs)", col.Position);
         GenerationPlan plan;
         try { plan = GenerationPlanner.Create(graph, options); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }

@@ -205,11 +205,10 @@ internal sealed partial class PgSchemaBuilder
             return (bt with { Domain = domain.Name, ArrayDims = bt.ArrayDims + spec.ArrayDims }, domain.EffectiveNotNull && spec.ArrayDims == 0);
         }
         if (en is not null) return (new SqlType { Kind = TypeKind.Enum, UserType = en.Name, ArrayDims = spec.ArrayDims }, false);
-        if (opaque || _graph.Extensions.Count > 0)
-        {
-            Note("type", $"type {spec.Text} is read as an unknown type (no generator)", spec.Pos);
-            return (new SqlType { Kind = TypeKind.Other, UserType = name, ArrayDims = spec.ArrayDims }, false);
-        }
-        throw Error($"unknown type '{spec.Text}'", spec.Pos);
+        // An extension's type (cube, geometry(Point,4326), ltree …) or one the reader does not know: kept by name and
+        // modifiers; populate loads NULL into a nullable column of it and refuses a NOT NULL one before loading.
+        var why = opaque || _graph.Extensions.Count > 0 ? "no generator" : "no generator; no CREATE EXTENSION or CREATE TYPE declares it";
+        Note("type", $"type {spec.Text} is read as an unknown type ({why})", spec.Pos);
+        return (new SqlType { Kind = TypeKind.Other, UserType = name, ArrayDims = spec.ArrayDims, Modifiers = spec.Modifiers }, false);
     }
 }
