@@ -15,7 +15,7 @@ public static class PopulateCommand
 {
     public static Command Create()
     {
-        var schema = new Option<string[]>("--schema", "-s") { Description = "Schema file(s) (repeatable).", Required = true };
+        var schema = new Option<string[]>("--schema", "-s") { Description = "Schema file(s), directories of *.sql files or quoted globs (repeatable).", Required = true };
         var db = new Option<string>("--db") { Description = "Target: libpq URI, Npgsql or SqlClient connection string (default: the embedded cluster)." };
         var provider = ProviderOption();
         var database = new Option<string>("--database", "-d") { Description = "Target database (default: the one in --db; on the embedded cluster: named after the schema file)." };
@@ -30,14 +30,15 @@ public static class PopulateCommand
         var engine = new Option<string>("--engine") { Description = "v1: independent constraint-aware values; plurel: HSBM foreign keys and causal features where constraints allow.", DefaultValueFactory = _ => "v1" };
         engine.AcceptOnlyFromAmong("v1", "plurel");
         var threads = CommonOptions.Threads();
+        var verbose = SchemaFiles.VerboseOption();
         var cmd = new Command("populate", "Fill a database from a schema file with generated, constraint-valid rows (one transaction).")
         {
-            schema, db, provider, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads,
+            schema, db, provider, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads, verbose,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(() => Run(new Args(
             pr.GetValue(schema) ?? [], pr.GetValue(db), pr.GetValue(database), pr.GetValue(create) || pr.GetValue(recreate),
             pr.GetValue(recreate), pr.GetValue(seed), pr.GetValue(rows) ?? [], pr.GetValue(scale), pr.GetValue(truncate),
-            pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel", pr.GetValue(threads), pr.GetValue(provider)), ct)));
+            pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel", pr.GetValue(threads), pr.GetValue(provider), pr.GetValue(verbose)), ct)));
         return cmd;
     }
 
@@ -50,7 +51,7 @@ public static class PopulateCommand
     }
 
     private sealed record Args(string[] Schema, string? Db, string? Database, bool Create, bool Recreate, ulong Seed,
-        string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine, int Threads, string? Provider);
+        string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine, int Threads, string? Provider, bool Verbose);
 
     private static async Task<int> Run(Args a, CancellationToken ct)
     {
@@ -58,12 +59,12 @@ public static class PopulateCommand
         if (a.BatchSize is < 1 or > 1_000_000) throw new UsageException("--batch-size must be between 1 and 1000000");
         CommonOptions.CheckThreads(a.Threads);
         // Checked before anything is read or loaded: a bad --report path must not surface after a committed load.
-        var report = a.Report is { } r ? OutputFile.Prepare("--report", "the report", r, a.Schema.Select(s => ("--schema", s))) : null;
+        var report = a.Report is { } r ? OutputFile.Prepare("--report", "the report", r, SchemaFiles.Expand(a.Schema).Select(s => ("--schema", s))) : null;
         // The schema is loaded in the target's dialect: a T-SQL script as its PostgreSQL translation for PostgreSQL, a
         // PostgreSQL schema as its T-SQL translation for SQL Server (defaults, CHECKs and indexes rewritten).
         var provider = Target.Choose(a.Db, a.Provider);
         var graph = SchemaFiles.Read(a.Schema, Console.Error,
-            provider == DatabaseProvider.SqlServer ? SqlDialect.TSql : SqlDialect.PostgreSql);
+            provider == DatabaseProvider.SqlServer ? SqlDialect.TSql : SqlDialect.PostgreSql, a.Verbose);
         var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale };
         var databaseName = a.Database ?? (a.Db is null ? DefaultDatabaseName(a.Schema[0]) : null);
         var target = await Target.Resolve(a.Db, databaseName, ct, a.Provider);
