@@ -28,13 +28,26 @@ public sealed class BadInputTests
     public void Semicolon_inside_an_unclosed_column_list() =>
         AssertError("CREATE TABLE t (a int;\nCREATE TABLE u (b int);", "unexpected ';'", 1, 22);
 
+    // Issue 14: an unknown type never aborts reading; it is kept verbatim with a note at the type (populate then
+    // loads NULL into a nullable column of it and refuses a NOT NULL one before loading).
     [Fact]
-    public void Unknown_type_at_the_type() =>
-        AssertError("CREATE TABLE t (\n    id int,\n    x foo(3) NOT NULL\n);", "unknown type 'foo'", 3, 7);
+    public void Unknown_type_is_read_verbatim_with_a_note_at_the_type()
+    {
+        var r = PgDdlReader.Read("CREATE TABLE t (\n    id int,\n    x foo(3) NOT NULL\n);", "bad.sql");
+        var x = r.Graph.Table("public", "t").Column("x");
+        Assert.Equal((TypeKind.Other, "foo(3)", false), (x.Type.Kind, x.Type.ToPgSql(), x.Nullable));
+        var note = Assert.Single(r.Notes);
+        Assert.Equal(new SourcePosition("bad.sql", 3, 7), note.Position);
+        Assert.Equal("type foo(3) is read as an unknown type (no generator; no CREATE EXTENSION or CREATE TYPE declares it)", note.Message);
+    }
 
     [Fact]
-    public void Unknown_schema_qualified_type() =>
-        AssertError("CREATE TABLE t (x app.money2);", "unknown type 'app.money2'", 1, 19);
+    public void Unknown_schema_qualified_type_keeps_its_schema()
+    {
+        var r = PgDdlReader.Read("CREATE TABLE t (x app.money2);", "bad.sql");
+        Assert.Equal("app.money2", r.Graph.Table("public", "t").Column("x").Type.ToPgSql());
+        Assert.Equal(new SourcePosition("bad.sql", 1, 19), Assert.Single(r.Notes).Position);
+    }
 
     [Fact]
     public void Foreign_key_to_a_missing_table_at_the_referenced_name() =>

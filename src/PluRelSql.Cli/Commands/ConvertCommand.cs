@@ -10,20 +10,21 @@ public static class ConvertCommand
 {
     public static Command Create()
     {
-        var schema = new Option<string[]>("--schema", "-s") { Description = "Schema file(s) to read (repeatable), PostgreSQL or T-SQL.", Required = true };
+        var schema = new Option<string[]>("--schema", "-s") { Description = "Schema file(s), directories of *.sql files or quoted globs to read (repeatable), PostgreSQL or T-SQL.", Required = true };
         var to = new Option<string>("--to") { Description = "Target dialect: postgres or tsql.", Required = true };
         to.AcceptOnlyFromAmong("postgres", "tsql");
         var output = new Option<string>("--out", "-o") { Description = "Write the DDL to this file instead of stdout." };
-        var cmd = new Command("convert", "Write a schema as PostgreSQL or T-SQL DDL (defaults, CHECKs and indexes translated).") { schema, to, output };
+        var verbose = SchemaFiles.VerboseOption();
+        var cmd = new Command("convert", "Write a schema as PostgreSQL or T-SQL DDL (defaults, CHECKs and indexes translated).") { schema, to, output, verbose };
         cmd.SetAction((pr, _) => ExitCodes.Run(() =>
         {
             var dialect = pr.GetValue(to) == "tsql" ? SqlDialect.TSql : SqlDialect.PostgreSql;
             var inputs = pr.GetValue(schema) ?? [];
             // Checked before reading: never one of the --schema files, never through a link (see OutputFile).
             var file = pr.GetValue(output) is { } path
-                ? OutputFile.Prepare("--out", "the DDL", path, inputs.Select(i => ("--schema", i)))
+                ? OutputFile.Prepare("--out", "the DDL", path, SchemaFiles.Expand(inputs).Select(i => ("--schema", i)))
                 : null;
-            var graph = SchemaFiles.Read(inputs, Console.Error, dialect);
+            var graph = SchemaFiles.Read(inputs, Console.Error, dialect, pr.GetValue(verbose));
             var ddl = dialect == SqlDialect.TSql ? TSqlDdlWriter.Script(graph) : PgDdlWriter.Script(graph);
             if (file is not null)
             {

@@ -9,13 +9,14 @@ public static class InspectCommand
 {
     public static Command Create()
     {
-        var schema = new Option<string[]>("--schema", "-s") { Description = "Schema file(s) to read (repeatable; e.g. tpch-dss.ddl and tpch-dss.ri together)." };
+        var schema = new Option<string[]>("--schema", "-s") { Description = "Schema file(s), directories of *.sql files or quoted globs to read (repeatable; e.g. tpch-dss.ddl and tpch-dss.ri together)." };
         var db = new Option<string>("--db") { Description = "Read a live database instead: libpq URI, Npgsql or SqlClient connection string." };
         var provider = PopulateCommand.ProviderOption();
         var database = new Option<string>("--database") { Description = "Database name (overrides the one in --db; with neither --schema nor --db: a database of the embedded cluster)." };
         var format = new Option<string>("--format", "-f") { Description = "text, json or mermaid.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "mermaid");
-        var cmd = new Command("inspect", "Show the table graph of a schema file or a live database.") { schema, db, provider, database, format };
+        var verbose = SchemaFiles.VerboseOption();
+        var cmd = new Command("inspect", "Show the table graph of a schema file or a live database.") { schema, db, provider, database, format, verbose };
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
             var files = pr.GetValue(schema) ?? [];
@@ -23,7 +24,7 @@ public static class InspectCommand
             if (files.Length > 0 && conn is not null) throw new UsageException("give either --schema or --db, not both");
             SchemaGraph graph;
             if (files.Length > 0)
-                graph = SchemaFiles.Read(files, Console.Error);
+                graph = SchemaFiles.Read(files, Console.Error, pr.GetValue(verbose));
             else
             {
                 var target = await Target.Resolve(conn, pr.GetValue(database), ct, pr.GetValue(provider));

@@ -15,7 +15,7 @@ public static class PopulateCommand
 {
     public static Command Create()
     {
-        var schema = new Option<string[]>("--schema", "-s") { Description = "Schema file(s) (repeatable).", Required = true };
+        var schema = new Option<string[]>("--schema", "-s") { Description = "Schema file(s), directories of *.sql files or quoted globs (repeatable).", Required = true };
         var db = new Option<string>("--db") { Description = "Target: libpq URI, Npgsql or SqlClient connection string (default: the embedded cluster)." };
         var provider = ProviderOption();
         var database = new Option<string>("--database", "-d") { Description = "Target database (default: the one in --db; on the embedded cluster: named after the schema file)." };
@@ -32,15 +32,16 @@ public static class PopulateCommand
         var threads = CommonOptions.Threads();
         var fitRows = new Option<bool>("--fit-rows") { Description = "Give a table whose keys cannot hold the asked-for rows as many as they can (listed in the summary) instead of failing." };
         var maxRows = CommonOptions.MaxRows();
+        var verbose = SchemaFiles.VerboseOption();
         var cmd = new Command("populate", "Fill a database from a schema file with generated, constraint-valid rows (one transaction).")
         {
-            schema, db, provider, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads, fitRows, maxRows,
+            schema, db, provider, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads, fitRows, maxRows, verbose,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(() => Run(new Args(
             pr.GetValue(schema) ?? [], pr.GetValue(db), pr.GetValue(database), pr.GetValue(create) || pr.GetValue(recreate),
             pr.GetValue(recreate), pr.GetValue(seed), pr.GetValue(rows) ?? [], pr.GetValue(scale), pr.GetValue(truncate),
             pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel", pr.GetValue(threads), pr.GetValue(provider),
-            pr.GetValue(fitRows), pr.GetValue(maxRows)), ct)));
+            pr.GetValue(fitRows), pr.GetValue(maxRows), pr.GetValue(verbose)), ct)));
         return cmd;
     }
 
@@ -54,7 +55,7 @@ public static class PopulateCommand
 
     private sealed record Args(string[] Schema, string? Db, string? Database, bool Create, bool Recreate, ulong Seed,
         string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine, int Threads, string? Provider,
-        bool FitRows = false, long MaxRows = GenerationOptions.DefaultMaxTotalRows);
+        bool FitRows = false, long MaxRows = GenerationOptions.DefaultMaxTotalRows, bool Verbose = false);
 
     private static async Task<int> Run(Args a, CancellationToken ct)
     {
@@ -63,16 +64,17 @@ public static class PopulateCommand
         if (a.BatchSize is < 1 or > 1_000_000) throw new UsageException("--batch-size must be between 1 and 1000000");
         CommonOptions.CheckThreads(a.Threads);
         // Checked before anything is read or loaded: a bad --report path must not surface after a committed load.
-        var report = a.Report is { } r ? OutputFile.Prepare("--report", "the report", r, a.Schema.Select(s => ("--schema", s))) : null;
+        var report = a.Report is { } r ? OutputFile.Prepare("--report", "the report", r, SchemaFiles.Expand(a.Schema).Select(s => ("--schema", s))) : null;
         // The schema is loaded in the target's dialect: a T-SQL script as its PostgreSQL translation for PostgreSQL, a
         // PostgreSQL schema as its T-SQL translation for SQL Server (defaults, CHECKs and indexes rewritten).
         var provider = Target.Choose(a.Db, a.Provider);
         var graph = SchemaFiles.Read(a.Schema, Console.Error,
-            provider == DatabaseProvider.SqlServer ? SqlDialect.TSql : SqlDialect.PostgreSql);
+            provider == DatabaseProvider.SqlServer ? SqlDialect.TSql : SqlDialect.PostgreSql, a.Verbose);
         // A file with no table (a psql loader script, a file of functions) would "succeed" with an empty database.
         if (graph.Tables.Count == 0)
             throw new UsageException($"{string.Join(", ", a.Schema)}: no CREATE TABLE found, so there is nothing to populate " +
                                      "(is this a data-loading or migration script? pass the file that creates the tables)");
+        RefuseUngeneratableColumns(graph);
         var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale, FitRows = a.FitRows, MaxTotalRows = a.MaxRows };
         // Row counts are settled (or refused) before any server is contacted or anything is created.
         var plan = PlanRows(graph, options, provider);
@@ -215,6 +217,16 @@ public static class PopulateCommand
             $"planned {total:N0} rows in {tables.Count} tables, about {PlanSize.Human(bytes)} of table data before indexes; the largest:"));
         foreach (var (t, rows) in tables.OrderByDescending(t => t.Rows).ThenBy(t => t.Table.Name.ToString(), StringComparer.Ordinal).Take(5))
             log.WriteLine(string.Create(inv, $"  {t.Name}: {rows:N0} rows, ~{PlanSize.Human((double)rows * PlanSize.RowBytes(t))}"));
+    }
+
+    /// <summary>Extension types without a value generator (cube, geometry …): NULL where allowed, said once per column;
+    /// a NOT NULL one is refused before any server is contacted.</summary>
+    private static void RefuseUngeneratableColumns(SchemaGraph graph)
+    {
+        foreach (var (table, col) in graph.LoadableTables.SelectMany(t => t.Columns.Where(c => c.IsLoaded && c.Type.Kind == TypeKind.Other).Select(c => (t, c))))
+            if (col.Nullable) Console.Error.WriteLine($"warning: {table.Name}.{col.Name}: type {col.Type} has no value generator; the column is loaded as NULL");
+            else throw new SchemaException($"{table.Name}.{col.Name} is NOT NULL of type {col.Type}, which has no value generator: " +
+                                           "nothing can be loaded into it (make the column nullable to load NULLs)", col.Position);
     }
 
     /// <param name="deferrableHelps">PostgreSQL: an existing DEFERRABLE INITIALLY DEFERRED key may close a cycle of

@@ -38,6 +38,10 @@ public sealed record SqlType
     /// <summary>The enum type for <see cref="TypeKind.Enum"/>; the type name for <see cref="TypeKind.Other"/>.</summary>
     public QualifiedName? UserType { get; init; }
 
+    /// <summary>The modifiers of a <see cref="TypeKind.Other"/> type as written, e.g. "(Point,4326)" of
+    /// geometry(Point,4326) or "(3)" of vector(3); null when none. Kept so the type is created as declared.</summary>
+    public string? Modifiers { get; init; }
+
     /// <summary>Set when the column is declared with a domain; Kind/Length/… then describe the domain's base type.</summary>
     public QualifiedName? Domain { get; init; }
 
@@ -96,7 +100,7 @@ public sealed record SqlType
         TypeKind.VarBit => Length is { } vb ? $"bit varying({vb})" : "bit varying",
         TypeKind.TsVector => "tsvector",
         TypeKind.Enum => FormatUser(UserType ?? throw new InvalidOperationException("enum type without a name")),
-        TypeKind.Other => UserType is { } u ? FormatUser(u) : "unknown",
+        TypeKind.Other => UserType is { } u ? FormatUser(u) + Modifiers : "unknown",
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, null),
     };
 

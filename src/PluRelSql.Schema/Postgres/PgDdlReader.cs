@@ -10,10 +10,36 @@ public sealed record ReaderNotice(string Kind, string Message, SourcePosition Po
     public override string ToString() => $"{Position}: {Kind}: {Message}";
 }
 
+/// <summary>One statement (or psql meta-command) that does not shape tables and was skipped. <see cref="What"/> is a
+/// singular noun for the summary ("function", "event trigger", "\connect command"), <see cref="Text"/> its head.</summary>
+public sealed record SkippedStatement(string What, string Text, SourcePosition Position)
+{
+    public override string ToString() => $"{Position}: {Text}";
+}
+
 public sealed class SchemaReadResult
 {
     public required SchemaGraph Graph { get; init; }
+    /// <summary>One notice per skipped kind (the first, with "and N more"), plus every note on what was read in part.</summary>
     public required IReadOnlyList<ReaderNotice> Notices { get; init; }
+    /// <summary>Every skipped statement, in file order.</summary>
+    public IReadOnlyList<SkippedStatement> Skipped { get; init; } = [];
+    /// <summary>The notices about things read in part (unknown types, INHERITS, renames …), without the skip counts.</summary>
+    public IReadOnlyList<ReaderNotice> Notes { get; init; } = [];
+
+    /// <summary>"12 functions, 3 triggers, 40 grants" in order of first appearance; empty when nothing was skipped.</summary>
+    public string SkipSummary() => Summarize(Skipped);
+
+    public static string Summarize(IEnumerable<SkippedStatement> skipped) =>
+        string.Join(", ", skipped.GroupBy(s => s.What).Select(g => $"{g.Count()} {(g.Count() == 1 ? g.Key : Plural(g.Key))}"));
+
+    /// <summary>English plural of a summary noun: policy → policies, index → indexes, INSERT → INSERTs.</summary>
+    public static string Plural(string noun)
+    {
+        if (noun.EndsWith("y", StringComparison.Ordinal) && !noun.EndsWith("ey", StringComparison.Ordinal)) return noun[..^1] + "ies";
+        if (noun.EndsWith("x", StringComparison.Ordinal) || noun.EndsWith("s", StringComparison.Ordinal) || noun.EndsWith("ch", StringComparison.Ordinal)) return noun + "es";
+        return noun + "s";
+    }
 }
 
 /// <summary>Reads PostgreSQL DDL (pg_dump output, hand-written scripts, psql scripts with data) into a
@@ -33,7 +59,7 @@ public static class PgDdlReader
     {
         ArgumentNullException.ThrowIfNull(paths);
         var builder = new PgSchemaBuilder();
-        foreach (var path in paths) builder.ReadText(ReadFileText(path), path);
+        foreach (var path in paths) builder.ReadText(ReadFileText(path), path, strictUtf8: true);
         return builder.Finish();
     }
 

@@ -44,19 +44,29 @@ internal sealed class Statement(List<Token> tokens, string source, string file)
 /// lines of a <c>COPY … FROM stdin</c> are skipped up to the <c>\.</c> line.</summary>
 internal sealed partial class PgLexer
 {
-    private readonly string _text;
+    private string _text;
     private readonly string _file;
     private int _pos;
     private int _line = 1;
     private int _lineStart;
-    private readonly Action<string, string, SourcePosition>? _skipped;
+    private readonly Action<string, string, SourcePosition, string>? _skipped;
+    private readonly PsqlSession? _psql;
+    // Variable values pasted into _text on the current line: columns after one are those of the file as written.
+    private readonly List<(int Start, int ValueEnd, int Delta, int RefCol)> _pasted = [];
+    private int _brackets;
 
-    public PgLexer(string text, string file, Action<string, string, SourcePosition>? skipped = null)
+    /// <param name="skipped">Counts a skipped meta-command: (kind, message, position, summary noun).</param>
+    /// <param name="psql">When given, meta-commands run against it and psql variables are substituted.</param>
+    /// <param name="strictUtf8">The text was decoded from strict UTF-8, so a U+FFFD in it is a real character (e.g. in
+    /// COPY data), not the mark of an undecodable byte.</param>
+    public PgLexer(string text, string file, Action<string, string, SourcePosition, string>? skipped = null,
+        PsqlSession? psql = null, bool strictUtf8 = false)
     {
         _text = text;
         _file = file;
         _skipped = skipped;
-        CheckText(text, file);
+        _psql = psql;
+        CheckText(text, file, strictUtf8);
         if (_text.Length > 0 && _text[0] == '\uFEFF') { _pos = 1; _lineStart = 1; }
     }
 
@@ -68,11 +78,26 @@ internal sealed partial class PgLexer
     [GeneratedRegex(@"^\\copy\b.*\bfrom\s+stdin\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CopyFromStdin();
 
-    private SourcePosition Here => new(_file, _line, _pos - _lineStart + 1);
+    private SourcePosition Here => new(_file, _line, Col(_pos));
+
+    /// <summary>The 1-based column of an offset on the current line, as in the file: a token pasted from a psql
+    /// variable stands at the reference's column, and what follows it keeps its original column.</summary>
+    private int Col(int pos)
+    {
+        if (_pasted.Count > 0 && _pasted[0].Start < _lineStart) _pasted.RemoveAll(p => p.Start < _lineStart);
+        int col = pos - _lineStart + 1;
+        foreach (var (start, valueEnd, delta, refCol) in _pasted)
+        {
+            if (start < _lineStart) continue;
+            if (pos >= valueEnd) col -= delta;
+            else if (pos >= start) return refCol;
+        }
+        return col;
+    }
 
     /// <summary>Rejects text that is not SQL: control characters other than tab, CR, LF, FF, and U+FFFD
     /// (what invalid UTF-8 decodes to).</summary>
-    public static void CheckText(string text, string file)
+    public static void CheckText(string text, string file, bool strictUtf8 = false)
     {
         int line = 1, lineStart = 0;
         for (int i = 0; i < text.Length; i++)
@@ -82,7 +107,7 @@ internal sealed partial class PgLexer
             if (c is '\t' or '\r' or '\f') continue;
             if (c < 0x20 || c is >= '\u007f' and <= '\u009f')
                 throw new SchemaException($"not a SQL text file: byte 0x{(int)c:X2}", new SourcePosition(file, line, i - lineStart + 1));
-            if (c == '\uFFFD')
+            if (c == '\uFFFD' && !strictUtf8)
                 throw new SchemaException("not a SQL text file: byte 0xFFFD (invalid UTF-8)", new SourcePosition(file, line, i - lineStart + 1));
         }
     }
@@ -92,7 +117,7 @@ internal sealed partial class PgLexer
     {
         var list = new List<Token>();
         while (NextToken() is { } t) list.Add(t.Kind == TokKind.End ? t with { Kind = TokKind.Op } : t);
-        list.Add(new Token(TokKind.End, "", _text.Length, _text.Length, _line, _pos - _lineStart + 1));
+        list.Add(new Token(TokKind.End, "", _text.Length, _text.Length, _line, Col(_pos)));
         return list;
     }
 
@@ -108,7 +133,7 @@ internal sealed partial class PgLexer
             if (t is null)
             {
                 if (tokens.Count == 0) return null;
-                tokens.Add(new Token(TokKind.End, "", _text.Length, _text.Length, _line, _pos - _lineStart + 1));
+                tokens.Add(new Token(TokKind.End, "", _text.Length, _text.Length, _line, Col(_pos)));
                 return new Statement(tokens, _text, _file);
             }
             var tok = t.Value;
@@ -146,6 +171,55 @@ internal sealed partial class PgLexer
     private static bool IsRoutineStart(List<Token> tokens, Token next) =>
         tokens[0].IsWord("create") && next.Text is "function" or "procedure" &&
         (tokens.Count == 1 || (tokens[1].IsWord("or") && tokens[2].IsWord("replace")));
+
+    /// <summary>One meta-command line (from its backslash to the end of the line): \copy data and commands without an
+    /// offline effect are skipped and counted; the rest run against the psql session.</summary>
+    private MetaAction MetaCommand(string cmd, SourcePosition at)
+    {
+        int n = 1;
+        while (n < cmd.Length && (char.IsAsciiLetterOrDigit(cmd[n]) || cmd[n] == '_')) n++;
+        if (n == 1 && cmd.Length > 1) n = 2; // \! \? \. …
+        var name = cmd[1..n];
+        var args = cmd[n..].Trim();
+        var shown = cmd.Length > 60 ? cmd[..60] + "…" : cmd;
+        // psql matches \copy in any case (the loaders of MIMIC write \COPY).
+        if (name.Equals("copy", StringComparison.OrdinalIgnoreCase))
+        {
+            bool stdin = CopyFromStdin().IsMatch(cmd);
+            _skipped?.Invoke("psql-command", stdin ? shown : $"{shown} (the file is not read offline)", at, stdin ? "\\copy data block" : "\\copy command");
+            // \copy … from stdin reads its data from the following lines, up to "\.".
+            if (stdin) SkipCopyData(new Token(TokKind.Op, "\\", 0, 0, at.Line, at.Column));
+            return MetaAction.None;
+        }
+        if (_psql is null)
+        {
+            _skipped?.Invoke("psql-command", shown, at, $"\\{name} command");
+            return MetaAction.None;
+        }
+        return _psql.Run(name, args, at);
+    }
+
+    /// <summary>Skips an \if … \endif block (nested blocks included): its condition cannot be evaluated offline.</summary>
+    private void SkipConditional(string cmd, SourcePosition at)
+    {
+        int depth = 1;
+        while (_pos < _text.Length)
+        {
+            int eol = _text.IndexOf('\n', _pos);
+            var line = _text.AsSpan(_pos, (eol < 0 ? _text.Length : eol) - _pos).Trim();
+            SkipToEndOfLine();
+            if (IsMeta(line, "\\if")) depth++;
+            else if (IsMeta(line, "\\endif") && --depth == 0)
+            {
+                _skipped?.Invoke("psql-command", $"{cmd} … \\endif (lines {at.Line}-{_line - 1}; the condition is not evaluated offline)", at, "\\if block");
+                return;
+            }
+        }
+        throw new SchemaException("\\if without a matching \\endif", at);
+    }
+
+    private static bool IsMeta(ReadOnlySpan<char> line, string command) =>
+        line.StartsWith(command, StringComparison.Ordinal) && (line.Length == command.Length || char.IsWhiteSpace(line[command.Length]));
 
     private static bool IsCopyFromStdin(List<Token> tokens)
     {
@@ -199,19 +273,40 @@ internal sealed partial class PgLexer
             if (_pos >= _text.Length) return null;
             if (_text[_pos] == '\\')
             {
-                // psql meta-command: skipped with the rest of its line.
                 var at = Here;
                 int eol = _text.IndexOf('\n', _pos);
                 var cmd = _text[_pos..(eol < 0 ? _text.Length : eol)].TrimEnd();
-                _skipped?.Invoke("psql-command", cmd.Length > 40 ? cmd[..40] : cmd, at);
                 SkipToEndOfLine();
-                // \copy … from stdin reads its data from the following lines, up to "\.".
-                if (CopyFromStdin().IsMatch(cmd)) SkipCopyData(new Token(TokKind.Op, "\\", 0, 0, at.Line, at.Column));
+                switch (MetaCommand(cmd, at))
+                {
+                    case MetaAction.Quit: _pos = _text.Length; return null;
+                    case MetaAction.EndStatement: return new Token(TokKind.End, ";", _pos, _pos, at.Line, at.Column);
+                    case MetaAction.SkipConditional: SkipConditional(cmd, at); break;
+                }
                 continue;
+            }
+            // A value pasted from a variable is not searched for variables again (psql does not recurse either).
+            if (_psql is not null && _text[_pos] == ':' && At(_pos + 1) != ':' && (_pos == 0 || _text[_pos - 1] != ':')
+                && !_pasted.Exists(p => _pos >= p.Start && _pos < p.ValueEnd) && _psql.Reference(_text, _pos) is { } r)
+            {
+                var at = Here;
+                if (r.Value is not null)
+                {
+                    // psql pastes the value into the query text and lexes on, so clauses kept "as written" hold the
+                    // value too. Its line breaks become spaces: the lines after it keep their numbers.
+                    var value = r.Value.Replace('\n', ' ');
+                    _text = string.Concat(_text.AsSpan(0, _pos), value, _text.AsSpan(r.End));
+                    _pasted.Add((_pos, _pos + value.Length, value.Length - (r.End - _pos), at.Column));
+                    continue;
+                }
+                // An array slice a[lo:hi] is not a variable; elsewhere an unset variable is a mistake in the script.
+                bool quoted = At(_pos + 1) is '\'' or '"';
+                if (_brackets == 0 && (quoted || IsIdentStart(r.Name[0])))
+                    throw new SchemaException($"psql variable \"{r.Name}\" is not set (set it with \\set {r.Name} VALUE in the script)", at);
             }
             break;
         }
-        int start = _pos, line = _line, col = _pos - _lineStart + 1;
+        int start = _pos, line = _line, col = Col(_pos);
         char c = _text[_pos];
         Token Make(TokKind k, string text) => new(k, text, start, _pos, line, col);
 
@@ -273,6 +368,8 @@ internal sealed partial class PgLexer
         {
             case ';': _pos++; return Make(TokKind.End, ";");
             case '(' or ')' or '[' or ']' or ',' or '.':
+                if (c == '[') _brackets++;
+                else if (c == ']' && _brackets > 0) _brackets--;
                 _pos++;
                 return Make(TokKind.Op, c.ToString());
             case ':':

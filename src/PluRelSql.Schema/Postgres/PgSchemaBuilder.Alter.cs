@@ -30,6 +30,9 @@ internal sealed partial class PgSchemaBuilder
         SkipStatement(c, HasOwnerTo(c) ? "owner" : "alter-" + w.Text);
     }
 
+    // ENABLE ROW LEVEL SECURITY, ENABLE TRIGGER, REPLICA IDENTITY …: counted as "ALTER TABLE … action"s.
+    private static string AlterTableAction(Token t) => $"ALTER TABLE {t.Text.ToUpperInvariant()} action";
+
     private static bool HasOwnerTo(Cursor c)
     {
         var toks = c.Statement.Tokens;
@@ -104,13 +107,13 @@ internal sealed partial class PgSchemaBuilder
             else if (c.TryWords("owner", "to"))
             {
                 c.Ident("a role");
-                Skip("owner", "skipped " + c.Head(), c.Pos(c.Statement.Tokens[0]));
+                Skip("owner", "skipped " + c.Head(), c.Pos(c.Statement.Tokens[0]), "owner change");
             }
             else if (t.Kind == TokKind.Word && t.Text is "replica" or "cluster" or "enable" or "disable" or "set" or "reset"
                          or "inherit" or "no" or "validate" or "force" or "of" or "not" or "detach" or "owner")
             {
                 c.SkipUntil(x => x.IsOp(","));
-                Skip("alter-table", "skipped " + c.Head(), c.Pos(t));
+                Skip("alter-table", "skipped " + c.Head(), c.Pos(t), AlterTableAction(t));
             }
             else throw c.Unexpected(t);
         }
@@ -181,7 +184,7 @@ internal sealed partial class PgSchemaBuilder
             var t = c.Peek();
             if (!(t.IsWord("set") || t.IsWord("reset") || t.IsWord("restart"))) throw c.Unexpected(t);
             c.SkipUntil(x => x.IsOp(","));
-            Skip("alter-table", "skipped " + c.Head(), c.Pos(t));
+            Skip("alter-table", "skipped " + c.Head(), c.Pos(t), AlterTableAction(t));
         }
     }
 

@@ -69,7 +69,7 @@ internal sealed partial class PgSchemaBuilder
             var table = LookupTable(tableName, explicitSchema, path);
             if (table is null)
             {
-                if (_views.Contains(tableName)) { Skip("index", $"skipped index {index.Name} on materialized view {tableName}", pos); continue; }
+                if (_views.Contains(tableName)) { Skip("index", $"skipped index {index.Name} on materialized view {tableName}", pos, "index on a materialized view"); continue; }
                 throw Error($"index {index.Name} on missing table {tableName}", pos);
             }
             var cols = _indexKeys[index].Columns;
@@ -133,7 +133,13 @@ internal sealed partial class PgSchemaBuilder
             .OrderBy(x => _files.IndexOf(x.Item2.Position.File)).ThenBy(x => x.Item2.Position.Line)
             .ThenBy(x => x.Item2.Position.Column).ThenBy(x => x.Seq)
             .Select(x => x.Item2).ToList();
-        return new SchemaReadResult { Graph = _graph, Notices = notices };
+        return new SchemaReadResult
+        {
+            Graph = _graph, Notices = notices,
+            Skipped = _skippedAll, // in reading order: an included file's statements stand where it was included
+            Notes = [.. _notices.OrderBy(n => _files.IndexOf(n.Notice.Position.File)).ThenBy(n => n.Notice.Position.Line)
+                .ThenBy(n => n.Notice.Position.Column).ThenBy(n => n.Seq).Select(n => n.Notice)],
+        };
     }
 
     private TableDef? Parent(TableDef t) => t.PartitionOf is { } p ? FindTable(p) : null;
@@ -199,11 +205,10 @@ internal sealed partial class PgSchemaBuilder
             return (bt with { Domain = domain.Name, ArrayDims = bt.ArrayDims + spec.ArrayDims }, domain.EffectiveNotNull && spec.ArrayDims == 0);
         }
         if (en is not null) return (new SqlType { Kind = TypeKind.Enum, UserType = en.Name, ArrayDims = spec.ArrayDims }, false);
-        if (opaque || _graph.Extensions.Count > 0)
-        {
-            Note("type", $"type {spec.Text} is read as an unknown type (no generator)", spec.Pos);
-            return (new SqlType { Kind = TypeKind.Other, UserType = name, ArrayDims = spec.ArrayDims }, false);
-        }
-        throw Error($"unknown type '{spec.Text}'", spec.Pos);
+        // An extension's type (cube, geometry(Point,4326), ltree …) or one the reader does not know: kept by name and
+        // modifiers; populate loads NULL into a nullable column of it and refuses a NOT NULL one before loading.
+        var why = opaque || _graph.Extensions.Count > 0 ? "no generator" : "no generator; no CREATE EXTENSION or CREATE TYPE declares it";
+        Note("type", $"type {spec.Text} is read as an unknown type ({why})", spec.Pos);
+        return (new SqlType { Kind = TypeKind.Other, UserType = name, ArrayDims = spec.ArrayDims, Modifiers = spec.Modifiers }, false);
     }
 }

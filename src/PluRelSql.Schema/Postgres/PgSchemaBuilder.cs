@@ -7,6 +7,7 @@ internal sealed partial class PgSchemaBuilder
     private readonly SchemaGraph _graph = new();
     private readonly List<(int Seq, ReaderNotice Notice)> _notices = [];
     private readonly Dictionary<string, (int Seq, string Message, SourcePosition Pos, int Count)> _skipped = new(StringComparer.Ordinal);
+    private readonly List<SkippedStatement> _skippedAll = [];
     private int _seq;
     private readonly List<string> _files = [];
     private readonly Dictionary<QualifiedName, TableDef> _tables = [];
@@ -52,25 +53,131 @@ internal sealed partial class PgSchemaBuilder
 
     // ───────────────────────────── driver ─────────────────────────────
 
-    public void ReadText(string text, string file)
+    /// <summary>\i nesting deeper than this is refused (a runaway include chain, not a real script).</summary>
+    private const int MaxIncludeDepth = 16;
+
+    private PsqlSession? _psql;
+    private PgLexer? _lexer;
+    // Full paths of the files being read, the outermost first: a file that includes one of them is a cycle.
+    private readonly List<string> _including = [];
+
+    /// <param name="strictUtf8">The text was decoded from a file as strict UTF-8 (see <see cref="PgLexer"/>).</param>
+    public void ReadText(string text, string file, bool strictUtf8 = false)
     {
-        _files.Add(file);
-        var lexer = new PgLexer(text, file, Skip);
-        while (lexer.NextStatement() is { } st)
+        // One psql session for all files of a read: variables set in one file are seen by the next, as with psql -f a -f b.
+        _psql ??= new PsqlSession
         {
-            var c = new Cursor(st) { SearchPath = _searchPath };
-            Dispatch(c);
-            if (c.Statement.Tokens[0].IsWord("set")) StandardConformingStrings(c, lexer);
+            Include = IncludeFile,
+            Skipped = (name, message, at) => Skip("psql-command", message, at, $"\\{name} command"),
+        };
+        _files.Add(file);
+        var outer = _lexer;
+        var lexer = new PgLexer(text, file, Skip, _psql, strictUtf8) { BackslashInStrings = outer?.BackslashInStrings ?? false };
+        _lexer = lexer;
+        _including.Add(file.Length == 0 ? "" : Path.GetFullPath(file));
+        try
+        {
+            while (lexer.NextStatement() is { } st)
+            {
+                var c = new Cursor(st) { SearchPath = _searchPath };
+                Dispatch(c);
+                if (c.Statement.Tokens[0].IsWord("set")) StandardConformingStrings(c, lexer);
+            }
         }
+        finally
+        {
+            _including.RemoveAt(_including.Count - 1);
+            _lexer = outer;
+        }
+        // SET standard_conforming_strings in an included file holds for the rest of the including one (one session).
+        if (outer is not null) outer.BackslashInStrings = lexer.BackslashInStrings;
     }
 
-    private void Skip(string kind, string message, SourcePosition pos)
+    /// <summary>\i FILE and \ir FILE: the file is read where the command stands, its positions naming it. A relative
+    /// name is taken from the including file's directory (\i falls back to the working directory, as psql does).</summary>
+    private void IncludeFile(string name, bool relative, SourcePosition at)
+    {
+        var command = relative ? "\\ir" : "\\i";
+        var dir = Path.GetDirectoryName(at.File);
+        var path = Path.IsPathRooted(name) || string.IsNullOrEmpty(dir) ? name : Path.Combine(dir, name);
+        if (!relative && !File.Exists(path) && File.Exists(name)) path = name;
+        var full = Path.GetFullPath(path);
+        var cycle = _including.IndexOf(full);
+        if (cycle >= 0)
+            throw Error($"{command} {name}: include cycle ({string.Join(" → ", _including.Skip(cycle).Append(full).Select(Path.GetFileName))})", at);
+        if (_including.Count > MaxIncludeDepth)
+            throw Error($"{command} {name}: files are included more than {MaxIncludeDepth} deep", at);
+        if (!File.Exists(path))
+            throw Error(Directory.Exists(path) ? $"{command} {name}: {path} is a directory, not a file" : $"{command} {name}: no such file {path}", at);
+        ReadText(PgDdlReader.ReadFileText(path), path, strictUtf8: true);
+    }
+
+    /// <summary>Counts a skipped statement in its kind's notice and keeps it for the summary (<paramref name="what"/>:
+    /// the singular noun it is counted under, e.g. "function").</summary>
+    private void Skip(string kind, string message, SourcePosition pos, string what)
     {
         if (_skipped.TryGetValue(kind, out var s)) _skipped[kind] = s with { Count = s.Count + 1 };
         else _skipped[kind] = (_seq++, message, pos, 1);
+        _skippedAll.Add(new SkippedStatement(what, message.StartsWith("skipped ", StringComparison.Ordinal) ? message[8..] : message, pos));
     }
 
-    private void SkipStatement(Cursor c, string kind) => Skip(kind, "skipped " + c.Head(), c.Pos(c.Statement.Tokens[0]));
+    private void SkipStatement(Cursor c, string kind) =>
+        Skip(kind, "skipped " + c.Head(), c.Pos(c.Statement.Tokens[0]), SkipLabel(c.Statement, kind));
+
+    /// <summary>What a skipped statement is called in the summary: the object a CREATE/ALTER makes ("event trigger",
+    /// "materialized view"), set_config/setval calls, the data statement, and so on.</summary>
+    private static string SkipLabel(Statement st, string kind)
+    {
+        var toks = st.Tokens;
+        string W(int i) => i < toks.Count && toks[i].Kind == TokKind.Word ? toks[i].Text : "";
+        switch (kind)
+        {
+            case "owner": return "owner change";
+            case "grant": return W(0) == "revoke" ? "revoke" : W(0) == "alter" ? "default privilege" : "grant";
+            case "comment": return "comment";
+            case "security-label": return "security label";
+            case "transaction": return "transaction statement";
+            case "drop": return "DROP statement";
+            case "data": return W(0) == "copy" && toks.Exists(t => t.IsWord("stdin")) ? "COPY data block" : W(0).ToUpperInvariant();
+            case "set": return W(0) == "reset" ? "RESET" : "SET";
+            case "select":
+                if (toks.Exists(t => t.IsWord("set_config"))) return "set_config call";
+                if (toks.Exists(t => t.IsWord("setval"))) return "setval call";
+                return W(0).ToUpperInvariant();
+            case "refresh": return "materialized view refresh";
+            case "maintenance": return W(0).ToUpperInvariant();
+            case "existing-table" or "existing-sequence": return "CREATE … IF NOT EXISTS of an existing object";
+            case "table-as": return "CREATE TABLE AS";
+        }
+        if (W(0) == "do") return "DO block";
+        if (W(0) == "call") return "CALL";
+        if (W(0) == "connect") return "CONNECT";
+        int i = 1;
+        if (W(0) == "alter")
+        {
+            var obj = W(1) is "materialized" or "event" or "foreign" or "default" or "large" or "operator" or "text" or "user"
+                ? W(1) + " " + W(2) : W(1);
+            return $"ALTER {obj.ToUpperInvariant()} statement";
+        }
+        if (W(0) != "create") return kind;
+        if (W(i) == "or" && W(i + 1) == "replace") i += 2;
+        while (W(i) is "temp" or "temporary" or "global" or "local" or "unlogged" or "trusted" or "procedural" or "recursive" or "default" or "constraint")
+            i++;
+        return W(i) switch
+        {
+            "foreign" when W(i + 1) == "data" => "foreign data wrapper",
+            "event" or "materialized" or "foreign" when W(i + 1) is "trigger" or "view" or "table" => W(i) + " " + W(i + 1),
+            "user" when W(i + 1) == "mapping" => "user mapping",
+            "access" => "access method",
+            "text" => "text search " + (W(i + 2) == "configuration" ? "config" : W(i + 2)),
+            "operator" when W(i + 1) is "class" or "family" => "operator " + W(i + 1),
+            "server" => "foreign server",
+            "statistics" => "statistics object",
+            "user" or "group" => "role",
+            "" => kind,
+            var w => w,
+        };
+    }
 
     private void Note(string kind, string message, SourcePosition pos) =>
         _notices.Add((_seq++, new ReaderNotice(kind, message, pos)));

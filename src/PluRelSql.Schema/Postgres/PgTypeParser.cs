@@ -16,6 +16,8 @@ internal sealed class TypeSpec
     /// <summary>Where an unqualified user type is looked for.</summary>
     public IReadOnlyList<string> SearchPath { get; init; } = ["public"];
     public int ArrayDims { get; init; }
+    /// <summary>A user type's modifiers as written, without spaces: "(Point,4326)" of geometry(Point, 4326).</summary>
+    public string? Modifiers { get; init; }
     public required SourcePosition Pos { get; init; }
     public required string Text { get; init; }
 }
@@ -78,6 +80,7 @@ internal static class PgTypeParser
             SearchPath = c.SearchPath,
             OtherBuiltin = spec.OtherBuiltin,
             ArrayDims = dims,
+            Modifiers = spec.Modifiers,
             Pos = pos,
             Text = spec.UserName is not null && !spec.OtherBuiltin ? spec.Text : text,
         };
@@ -218,9 +221,9 @@ internal static class PgTypeParser
                 return new TypeSpec { OtherBuiltin = true, UserName = new QualifiedName("pg_catalog", n), Pos = pos, Text = n };
             }
         }
-        // A user type: modifiers such as vector(20) or geometry(Point, 4326) are kept only in the text.
-        SkipModifiers(c);
-        return new TypeSpec { UserName = name, ExplicitSchema = explicitSchema, Pos = pos, Text = nameText };
+        // A user type: modifiers such as vector(20) or geometry(Point, 4326) are kept as written for an extension type.
+        string? modifiers = c.Peek().IsOp("(") ? "(" + string.Join(",", c.ParenthesizedList().Select(m => string.Concat(m.Where(ch => !char.IsWhiteSpace(ch))))) + ")" : null;
+        return new TypeSpec { UserName = name, ExplicitSchema = explicitSchema, Pos = pos, Text = nameText + modifiers, Modifiers = modifiers };
     }
 
     private static TypeSpec Builtin(SqlType t, SourcePosition pos) => new() { Builtin = t, Pos = pos, Text = t.ToPgSql() };
