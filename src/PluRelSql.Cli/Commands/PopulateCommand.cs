@@ -74,7 +74,6 @@ public static class PopulateCommand
         if (graph.Tables.Count == 0)
             throw new UsageException($"{string.Join(", ", a.Schema)}: no CREATE TABLE found, so there is nothing to populate " +
                                      "(is this a data-loading or migration script? pass the file that creates the tables)");
-        RefuseUngeneratableColumns(graph);
         var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale, FitRows = a.FitRows, MaxTotalRows = a.MaxRows };
         // Row counts are settled (or refused) before any server is contacted or anything is created.
         var plan = PlanRows(graph, options, provider);
@@ -220,7 +219,7 @@ public static class PopulateCommand
     }
 
     /// <summary>Extension types without a value generator (cube, geometry …): NULL where allowed, said once per column;
-    /// a NOT NULL one is refused before any server is contacted.</summary>
+    /// a NOT NULL one is refused.</summary>
     private static void RefuseUngeneratableColumns(SchemaGraph graph)
     {
         foreach (var (table, col) in graph.LoadableTables.SelectMany(t => t.Columns.Where(c => c.IsLoaded && c.Type.Kind == TypeKind.Other).Select(c => (t, c))))
@@ -233,6 +232,9 @@ public static class PopulateCommand
     /// NOT NULL foreign keys, as it is checked at commit.</param>
     private static IRowGenerator Generator(Args a, SchemaGraph graph, GenerationPlan plan, bool deferrableHelps)
     {
+        // After the server's compatibility report (which names every missing extension type and feature at once), before
+        // any database is made or touched.
+        RefuseUngeneratableColumns(graph);
         if (!a.Create && plan.Order.AheadForeignKeys.FirstOrDefault(x => !(deferrableHelps && x.Key.InitiallyDeferred)) is { Key: not null } ahead)
             throw new UsageException(
                 $"{ahead.Table.Name}: foreign key {ahead.Key.Name ?? string.Join(", ", ahead.Key.Columns)} closes a cycle of NOT NULL foreign keys, " +
