@@ -5,9 +5,9 @@ namespace PluRelSql.Schema;
 public enum FileKind { Missing, Regular, Directory, SymbolicLink, CharacterDevice, BlockDevice, Fifo, Socket, Other }
 
 /// <summary>What a path is, asked of the file system without opening it (opening a FIFO blocks, reading /dev/zero never
-/// ends): its kind, size and identity. On Linux through statx(2); elsewhere from .NET's view, which knows files,
-/// directories and links only and no identity.</summary>
-public readonly record struct FileFacts(FileKind Kind, long Size, ulong Device, ulong Inode)
+/// ends): its kind, size, identity, owner and permission bits. On Linux through statx(2); elsewhere from .NET's view,
+/// which knows files, directories and links only, and no identity or owner (<see cref="Uid"/> -1).</summary>
+public readonly record struct FileFacts(FileKind Kind, long Size, ulong Device, ulong Inode, int Uid = -1, int Mode = 0)
 {
     /// <summary>The facts of <paramref name="path"/>; of the link itself when <paramref name="followLinks"/> is false.
     /// A path that does not exist (or runs through a non-directory) is <see cref="FileKind.Missing"/>.</summary>
@@ -48,7 +48,8 @@ public readonly record struct FileFacts(FileKind Kind, long Size, ulong Device, 
     private const uint StatxBasicStats = 0x7ff;
     private const int ENOENT = 2, ENOTDIR = 20;
 
-    // struct statx has one layout on every Linux architecture: mode at 28, inode at 32, size at 40, device at 136/140.
+    // struct statx has one layout on every Linux architecture: uid at 20, mode at 28, inode at 32, size at 40, device at
+    // 136/140.
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
     private static extern int NativeStatx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
 
@@ -63,7 +64,8 @@ public readonly record struct FileFacts(FileKind Kind, long Size, ulong Device, 
         }
         // Fields are in the machine's byte order.
         var span = buffer.AsSpan();
-        var kind = (MemoryMarshal.Read<ushort>(span[28..]) & 0xF000) switch
+        var mode = MemoryMarshal.Read<ushort>(span[28..]);
+        var kind = (mode & 0xF000) switch
         {
             0x8000 => FileKind.Regular,
             0x4000 => FileKind.Directory,
@@ -75,7 +77,8 @@ public readonly record struct FileFacts(FileKind Kind, long Size, ulong Device, 
             _ => FileKind.Other,
         };
         var device = (ulong)MemoryMarshal.Read<uint>(span[136..]) << 32 | MemoryMarshal.Read<uint>(span[140..]);
-        return new FileFacts(kind, (long)MemoryMarshal.Read<ulong>(span[40..]), device, MemoryMarshal.Read<ulong>(span[32..]));
+        return new FileFacts(kind, (long)MemoryMarshal.Read<ulong>(span[40..]), device, MemoryMarshal.Read<ulong>(span[32..]),
+            (int)MemoryMarshal.Read<uint>(span[20..]), mode & 0xFFF);
     }
 
     private static FileFacts Portable(string path, bool followLinks)
