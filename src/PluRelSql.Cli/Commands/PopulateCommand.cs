@@ -222,7 +222,7 @@ public static class PopulateCommand
     /// a NOT NULL one is refused.</summary>
     private static void RefuseUngeneratableColumns(SchemaGraph graph)
     {
-        foreach (var (table, col) in graph.LoadableTables.SelectMany(t => t.Columns.Where(c => c.IsLoaded && c.Type.Kind == TypeKind.Other).Select(c => (t, c))))
+        foreach (var (table, col) in graph.LoadableTables.SelectMany(t => t.Columns.Where(c => c.IsLoaded && !PluRelSql.Generation.Values.ExtensionValues.CanGenerate(c.Type)).Select(c => (t, c))))
             if (col.Nullable) Console.Error.WriteLine($"warning: {table.Name}.{col.Name}: type {col.Type} has no value generator; the column is loaded as NULL");
             else throw new SchemaException($"{table.Name}.{col.Name} is NOT NULL of type {col.Type}, which has no value generator: " +
                                            "nothing can be loaded into it (make the column nullable to load NULLs)", col.Position);

@@ -54,7 +54,7 @@ internal enum SlotMode { Free, Keyed, Sequence, Foreign, Null }
 
 internal static class ColumnFactory
 {
-    public static bool CanGenerate(SqlType type) => type.Kind != TypeKind.Other;
+    public static bool CanGenerate(SqlType type) => ExtensionValues.CanGenerate(type);
 
     public static ColumnSlot Free(ColumnContext ctx) => Build(ctx, SlotMode.Free, null, 0, null, null);
 
@@ -178,7 +178,10 @@ internal static class ColumnFactory
             TypeKind.TimeTz => Ordinal(ctx, new TimeTzCodec(), 0, 86399),
             TypeKind.Interval => Ordinal(ctx, new IntervalCodec(), -100.0 * 365 * 86400, 100.0 * 365 * 86400),
             TypeKind.Boolean => BoolSpec(ctx),
-            TypeKind.Uuid => new KindSpec<Guid>(new GuidCodec(), () => new GuidGen(ctx.Rng), () => new GuidIndexed(ctx.Rng)),
+            TypeKind.Uuid => Uuids.IsV7Default(ctx.Column.Default)
+                ? new KindSpec<Guid>(new GuidCodec(), () => new GuidV7Gen(ctx.Rng), () => new GuidV7Indexed(ctx.Rng))
+                : new KindSpec<Guid>(new GuidCodec(), () => new GuidGen(ctx.Rng), () => new GuidIndexed(ctx.Rng)),
+            TypeKind.Other => ExtensionSpec(ctx),
             TypeKind.Bytea => new KindSpec<byte[]>(new OpaqueCodec<byte[]>(), () => new PoolGen<byte[]>(ctx.Rng, 1024, i =>
             {
                 var n = 4 + (int)ctx.Rng.Derive(9).Below(i, 13);
@@ -347,6 +350,24 @@ internal static class ColumnFactory
         }
 
         return new KindSpec<T>(codec, Free, Indexed, Space);
+    }
+
+    /// <summary>An extension type: citext is text (its unique values are lower-case, so they stay unique without case);
+    /// the others are their text input forms, drawn per row (free) or as the k-th value (unique).</summary>
+    private static KindSpec ExtensionSpec(ColumnContext ctx)
+    {
+        var name = ExtensionValues.TypeName(ctx.Type.ElementType) ?? throw new NotSupportedException($"{ctx.Where}: type {ctx.Type} cannot be generated");
+        if (name == "citext") return TextSpec(ctx, SqlType.Of(TypeKind.Text));
+        var type = ctx.Type.ElementType;
+        var free = ExtensionValues.Free(name, type, ctx.Rng);
+        var poolRng = ctx.Rng.Derive(0x9003);
+        return new KindSpec<string>(new StringCodec(),
+            () => new DrawGen<string>(poolRng, free),
+            () =>
+            {
+                var (domain, at) = ExtensionValues.Unique(name, type, ctx.Rng);
+                return new TextIndexed(domain, at);
+            });
     }
 
     private static KindSpec BoolSpec(ColumnContext ctx)

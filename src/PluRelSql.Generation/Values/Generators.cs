@@ -79,6 +79,62 @@ internal sealed class GuidGen(CounterRng rng) : ValueGen<Guid>
         Guids.Make(rng.Bits(row, Sub(attempt, 5)), rng.Bits(row, Sub(attempt, 6)));
 }
 
+/// <summary>A value built from independent draws of its row: r(j) is the j-th 64-bit draw of (row, attempt).</summary>
+internal sealed class DrawGen<T>(CounterRng rng, Func<Func<int, ulong>, T> make) : ValueGen<T>
+{
+    public override T Get(long row, int attempt)
+    {
+        var h = rng.Bits(row, Sub(attempt, 8));
+        return make(j => CounterRng.SubBits(h, (ulong)j));
+    }
+}
+
+/// <summary>A version-7 UUID (for a column whose default is uuidv7() or uuid_generate_v7()): the 48-bit Unix
+/// millisecond timestamp grows with the row, so values are time-ordered as the server's own would be.</summary>
+internal sealed class GuidV7Gen(CounterRng rng) : ValueGen<Guid>
+{
+    public override Guid Get(long row, int attempt) =>
+        Uuids.V7(Uuids.V7Epoch + row * 1000 + rng.Below(row, 1000, Sub(attempt, 5)), rng.Bits(row, Sub(attempt, 6)));
+}
+
+internal sealed class GuidV7Indexed(CounterRng rng) : IndexedGen<Guid>
+{
+    // The timestamp alone (one millisecond per k) is injective.
+    public override long Domain => 1L << 40;
+    public override Guid At(long k) => Uuids.V7(Uuids.V7Epoch + k, rng.Bits((ulong)k));
+}
+
+internal static class Uuids
+{
+    /// <summary>2024-01-01T00:00:00Z in Unix milliseconds: where generated v7 timestamps start.</summary>
+    public const long V7Epoch = 1_704_067_200_000;
+
+    /// <summary>True when the column's default makes v7 UUIDs: uuidv7() (PostgreSQL 18), uuid_generate_v7() (pg_uuidv7)
+    /// or any function whose name ends in _v7 / v7. gen_random_uuid(), uuid_generate_v4() and no default give v4.</summary>
+    public static bool IsV7Default(string? defaultExpr)
+    {
+        if (defaultExpr is null) return false;
+        var open = defaultExpr.IndexOf('(', StringComparison.Ordinal);
+        if (open <= 0) return false;
+        var fn = defaultExpr[..open].Trim().Trim('"');
+        var dot = fn.LastIndexOf('.');
+        if (dot >= 0) fn = fn[(dot + 1)..].Trim('"');
+        return fn.EndsWith("v7", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>RFC 9562 layout: 48-bit big-endian milliseconds, version 7, 12 random bits, variant 10, 62 random bits.</summary>
+    public static Guid V7(long unixMs, ulong random)
+    {
+        Span<byte> b = stackalloc byte[16];
+        for (var i = 0; i < 6; i++) b[i] = (byte)(unixMs >> (40 - 8 * i));
+        b[6] = (byte)(0x70 | (int)(random & 0x0F));
+        b[7] = (byte)(random >> 4);
+        b[8] = (byte)(0x80 | (int)((random >> 12) & 0x3F));
+        for (var i = 9; i < 16; i++) b[i] = (byte)(random >> (18 + 6 * (i - 9)));
+        return new Guid(b, bigEndian: true);
+    }
+}
+
 internal static class Guids
 {
     /// <summary>A version-4 UUID holding all 64 bits of <paramref name="x"/> (so an injective x gives unique UUIDs).</summary>

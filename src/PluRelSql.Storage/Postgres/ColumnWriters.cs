@@ -270,6 +270,34 @@ internal abstract class ColumnWriter
         }
     }
 
+    /// <summary>The writer of a column staged as text (see <see cref="StagedCopy"/>).</summary>
+    internal static ColumnWriter StagedText(TableDef table, ColumnDef column) => new StagedTextWriter(table, column);
+
+    /// <summary>Text forms into a staging table's text or text[] column; a column without a generator brings only NULLs
+    /// (as a string vector, whatever its array dimensions).</summary>
+    private sealed class StagedTextWriter(TableDef table, ColumnDef column) : ColumnWriter(table, column)
+    {
+        private string[]? _values;
+        private string[][]? _arrays;
+        private bool[]? _nulls;
+
+        public override void Bind(ColumnVector vector)
+        {
+            _values = (vector as ColumnVector<string>)?.Values;
+            _arrays = (vector as ColumnVector<string[]>)?.Values;
+            if (_values is null && _arrays is null) throw WrongType(vector, typeof(string));
+            _nulls = vector.Nulls;
+        }
+
+        public override void Write(NpgsqlBinaryImporter importer, int row)
+        {
+            if (_nulls is { } n && n[row]) importer.WriteNull();
+            else if (_arrays is { } a) importer.Write(a[row], NpgsqlDbType.Array | NpgsqlDbType.Text);
+            else if (Column.Type.IsArray) throw new NotSupportedException($"values of type {Column.Type} cannot be generated (only NULLs)");
+            else importer.Write(_values![row], NpgsqlDbType.Text);
+        }
+    }
+
     /// <summary>A type binary COPY cannot produce from a text form (PostGIS geometry, pgvector, …): NULLs only.</summary>
     private sealed class NullsOnly(TableDef table, ColumnDef column) : ColumnWriter(table, column)
     {

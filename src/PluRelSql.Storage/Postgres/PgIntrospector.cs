@@ -242,7 +242,7 @@ public static class PgIntrospector
         {
             if (t.Type == 'e') return new SqlType { Kind = TypeKind.Enum, UserType = new QualifiedName(t.Schema, t.Name) };
             if (t.Schema != "pg_catalog")
-                return new SqlType { Kind = TypeKind.Other, UserType = new QualifiedName(t.Schema, t.Name) };
+                return new SqlType { Kind = TypeKind.Other, UserType = new QualifiedName(t.Schema, t.Name), Modifiers = ExtensionTypmods.Text(t.Name, typmod) };
             int? mod = typmod >= 0 ? typmod : null;
             return t.Name switch
             {

@@ -182,9 +182,12 @@ public sealed class PgLoader
         if (total == 0) return 0;
 
         var columns = table.Columns.Where(c => c.IsLoaded).ToList();
-        var writers = columns.Select(c => ColumnWriter.For(table, c)).ToArray();
-        var copy = $"COPY {table.Name.ToSql()} ({string.Join(", ", columns.Select(c => SqlIdent.Quote(c.Name)))}) " +
+        // Extension types go through a text staging table (StagedCopy); everything else straight into the table.
+        var stage = StagedCopy.For(table, columns);
+        var writers = columns.Select(c => stage?.Writer(c) ?? ColumnWriter.For(table, c)).ToArray();
+        var copy = stage?.CopySql ?? $"COPY {table.Name.ToSql()} ({string.Join(", ", columns.Select(c => SqlIdent.Quote(c.Name)))}) " +
                    $"FROM STDIN (FORMAT BINARY{(freeze ? ", FREEZE" : "")})";
+        if (stage is not null) await stage.CreateAsync(conn, ct).ConfigureAwait(false);
 
         await using var pipeline = BatchPipeline.Start(generator, table, total, batchSize, generateThreads, timing, ct);
 
@@ -213,6 +216,11 @@ public sealed class PgLoader
         if (done != total)
             throw new InvalidOperationException($"the generator produced {done} rows, the plan says {total}");
         await importer.CompleteAsync(ct).ConfigureAwait(false);
+        if (stage is not null)
+        {
+            await importer.DisposeAsync().ConfigureAwait(false);
+            await stage.FinishAsync(conn, ct).ConfigureAwait(false);
+        }
         return done;
     }
 
