@@ -75,7 +75,7 @@ internal sealed partial class TSqlSchemaBuilder
                 return;
             case UseStatement use:
                 Count(TSqlNoticeKind.SkippedStatements,
-                    $"USE {use.DatabaseName.Value} (ignored: the tables go into the database the command names)", use);
+                    "USE (ignored: the tables go into the database the command names)", use);
                 return;
             case ExecuteStatement exec when DynamicSql(exec):
                 return;

@@ -31,6 +31,8 @@ internal sealed partial class TSqlSchemaBuilder
 
     private void If(IfStatement ifs)
     {
+        Count(TSqlNoticeKind.SkippedStatements,
+            "IF (decided for a fresh database from the script's variables and the objects it created so far)", ifs);
         var truth = Condition(ifs.Predicate);
         if (truth == Truth.Unknown)
         {
@@ -227,7 +229,8 @@ internal sealed partial class TSqlSchemaBuilder
                 return name is null ? Truth.Unknown
                     : Known(_graph.Indexes.Any(i => i.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) ||
                             _graph.Tables.Any(t => ConstraintNamed(t, name)));
-            default:
+            case "tables" or "objects" or "all_objects" or "views" or "procedures" or "foreign_keys" or "key_constraints"
+                or "check_constraints" or "default_constraints" or "sequences" or "triggers" or "table_constraints" or "routines":
             {
                 var objectName = Str("table_name") ?? Str("routine_name") ?? Str("constraint_name") ?? Str("sequence_name") ?? name;
                 if (objectName is null) return eq.ContainsKey("object_id") ? Truth.True : Truth.Unknown;
@@ -235,6 +238,9 @@ internal sealed partial class TSqlSchemaBuilder
                 var schemas = inSchema is not null ? [inSchema] : _graph.Tables.Select(t => t.Name.Schema).Append(TSqlNames.DefaultSchema).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
                 return Known(schemas.Any(s => ObjectExists(new QualifiedName(s, objectName))));
             }
+            default:
+                // Databases, logins, files…: nothing a fresh database's script decides.
+                return Truth.Unknown;
         }
     }
 
