@@ -67,3 +67,29 @@ public sealed class WildTSqlPopulateTests(ClusterFixture pg)
         Console.WriteLine($"| {file} | {names.Count} | {count} | {rows} | {clock.Elapsed.TotalSeconds:0.0} | ok |");
     }
 }
+
+/// <summary>A computed column PostgreSQL cannot compute (CONVERT with a style) is loaded as a plain column of the
+/// CONVERT's sized type, never a server error or a lost column; sized CAST/CONVERT targets stay generated.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class TSqlComputedColumnPopulateTests(ClusterFixture pg)
+{
+    [Fact]
+    public async Task Untranslatable_computed_column_is_loaded_as_a_plain_column_of_its_declared_type()
+    {
+        var dir = Directory.CreateTempSubdirectory("plurel-computed-");
+        var file = Path.Combine(dir.FullName, "computed.sql");
+        await File.WriteAllTextAsync(file, """
+            CREATE TABLE [dbo].[t] ([id] int PRIMARY KEY, [d] datetime2(7) NOT NULL, [p] decimal(10,2) NOT NULL,
+              [s] AS CONVERT(nvarchar(23), [d], 121), [q] AS CAST([p] AS decimal(12,3)));
+            GO
+            """);
+        var run = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--schema", file, "--recreate", "--database", "computed_pg", "--rows", "20");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("loaded as a plain character varying(23) column", run.StdErr);
+        Assert.Equal("character varying(23)", await pg.Scalar<string>("computed_pg",
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 's'"));
+        Assert.Equal(20L, await pg.Scalar<long>("computed_pg", "SELECT count(*) FROM t WHERE s IS NOT NULL OR s IS NULL"));
+        Assert.Equal(20L, await pg.Scalar<long>("computed_pg", "SELECT count(*) FROM t WHERE q = p"));
+        dir.Delete(true);
+    }
+}
