@@ -21,17 +21,44 @@ public static partial class SchemaFiles
         Description = "List every statement the schema reader skipped (functions, grants, data …) with its file:line:col.",
     };
 
+    /// <summary><c>--var NAME=VALUE</c>: a sqlcmd variable (<c>$(NAME)</c>, over the script's <c>:setvar</c>) or a
+    /// template placeholder (SqlRender <c>@NAME</c>) of T-SQL scripts.</summary>
+    public static Option<string[]> VarOption() => new("--var")
+    {
+        Description = "NAME=VALUE for a T-SQL script's sqlcmd variable $(NAME) (over its :setvar) or template placeholder @NAME (repeatable).",
+    };
+
+    /// <summary>The <c>--var</c> values by name (case-insensitive, as sqlcmd's); a malformed one is a usage error.</summary>
+    public static IReadOnlyDictionary<string, string>? Variables(string[]? given)
+    {
+        if (given is null || given.Length == 0) return null;
+        var vars = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var g in given)
+        {
+            var eq = g.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || !VarName().IsMatch(g[..eq]))
+                throw new UsageException($"--var {g}: expected NAME=VALUE, NAME being letters, digits, _ or - (not starting with a digit)");
+            vars[g[..eq]] = g[(eq + 1)..];
+        }
+        return vars;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z_][\w\-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex VarName();
+
     /// <summary>Reads the files and converts the graph to <paramref name="dialect"/> (expressions translated, see
     /// docs/type-mapping.md), printing one warning line per thing the conversion approximated or left out.</summary>
-    public static SchemaGraph Read(IReadOnlyList<string> paths, TextWriter notices, SqlDialect dialect, bool verbose = false)
+    public static SchemaGraph Read(IReadOnlyList<string> paths, TextWriter notices, SqlDialect dialect, bool verbose = false,
+        IReadOnlyDictionary<string, string>? variables = null)
     {
-        var graph = Read(paths, notices, verbose);
+        var graph = Read(paths, notices, verbose, variables);
         var conversion = DialectConverter.Convert(graph, dialect);
         foreach (var w in conversion.Warnings) notices.WriteLine($"warning: {w}");
         return conversion.Graph;
     }
 
-    public static SchemaGraph Read(IReadOnlyList<string> arguments, TextWriter notices, bool verbose = false)
+    public static SchemaGraph Read(IReadOnlyList<string> arguments, TextWriter notices, bool verbose = false,
+        IReadOnlyDictionary<string, string>? variables = null)
     {
         if (arguments.Count == 0) throw new UsageException("--schema FILE is required");
         var paths = Expand(arguments);
@@ -47,7 +74,7 @@ public static partial class SchemaFiles
                                      string.Join(", ", paths.Select((p, i) => $"{p} ({(tsql[i] ? "T-SQL" : "PostgreSQL")})")));
         if (tsql[0])
         {
-            var t = TSqlDdlReader.ReadFiles(paths);
+            var t = TSqlDdlReader.ReadFiles(paths, variables);
             foreach (var group in t.Notices.GroupBy(n => n.Kind))
                 notices.WriteLine($"note: {group.First()}{(group.Count() > 1 ? $" (and {group.Count() - 1} more)" : "")}");
             return t.Graph;
@@ -153,7 +180,8 @@ public static partial class SchemaFiles
         return sb.Append('$').ToString();
     }
 
-    /// <summary>A script is T-SQL when a line holds only GO, or names are bracketed like [dbo].[t] — unless it is a
+    /// <summary>A script is T-SQL when a line holds only GO, names are bracketed like [dbo].[t], or tables are named
+    /// through a SqlRender placeholder (<c>CREATE TABLE @schema.t</c>) — unless it is a
     /// psql script (a line starting with a backslash meta-command such as \pset or \connect, COPY … FROM stdin, or
     /// pg_dump's pg_catalog calls): T-SQL has none of these, and a psql script may well hold a [x].[y] in its data.</summary>
     internal static bool IsTSql(string path)
@@ -162,8 +190,13 @@ public static partial class SchemaFiles
         var buffer = new char[256 * 1024];
         var text = new string(buffer, 0, reader.ReadBlock(buffer, 0, buffer.Length));
         if (PsqlMarker().IsMatch(text)) return false;
-        return GoLine().IsMatch(text) || BracketedName().IsMatch(text);
+        return GoLine().IsMatch(text) || BracketedName().IsMatch(text) || TemplateSchema().IsMatch(text);
     }
+
+    /// <summary>OHDSI's SqlRender scripts for SQL Server (no GO, no brackets) name tables <c>@cdmDatabaseSchema.person</c>:
+    /// PostgreSQL has no <c>@</c> there, T-SQL reads it as a template placeholder.</summary>
+    [GeneratedRegex(@"\bCREATE\s+TABLE\s+@[A-Za-z_]\w*\s*\.", RegexOptions.IgnoreCase)]
+    private static partial Regex TemplateSchema();
 
     [GeneratedRegex(@"^\s*GO\s*;?\s*$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
     private static partial Regex GoLine();

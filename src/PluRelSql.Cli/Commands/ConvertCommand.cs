@@ -15,7 +15,8 @@ public static class ConvertCommand
         to.AcceptOnlyFromAmong("postgres", "tsql");
         var output = new Option<string>("--out", "-o") { Description = "Write the DDL to this file instead of stdout." };
         var verbose = SchemaFiles.VerboseOption();
-        var cmd = new Command("convert", "Write a schema as PostgreSQL or T-SQL DDL (defaults, CHECKs and indexes translated).") { schema, to, output, verbose };
+        var vars = SchemaFiles.VarOption();
+        var cmd = new Command("convert", "Write a schema as PostgreSQL or T-SQL DDL (defaults, CHECKs and indexes translated).") { schema, to, output, verbose, vars };
         cmd.SetAction((pr, _) => ExitCodes.Run(() =>
         {
             var dialect = pr.GetValue(to) == "tsql" ? SqlDialect.TSql : SqlDialect.PostgreSql;
@@ -24,7 +25,7 @@ public static class ConvertCommand
             var file = pr.GetValue(output) is { } path
                 ? OutputFile.Prepare("--out", "the DDL", path, SchemaFiles.Expand(inputs).Select(i => ("--schema", i)))
                 : null;
-            var graph = SchemaFiles.Read(inputs, Console.Error, dialect, pr.GetValue(verbose));
+            var graph = SchemaFiles.Read(inputs, Console.Error, dialect, pr.GetValue(verbose), SchemaFiles.Variables(pr.GetValue(vars)));
             var ddl = dialect == SqlDialect.TSql ? TSqlDdlWriter.Script(graph) : PgDdlWriter.Script(graph);
             if (file is not null)
             {

@@ -16,7 +16,8 @@ public static class InspectCommand
         var format = new Option<string>("--format", "-f") { Description = "text, json or mermaid.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "mermaid");
         var verbose = SchemaFiles.VerboseOption();
-        var cmd = new Command("inspect", "Show the table graph of a schema file or a live database.") { schema, db, provider, database, format, verbose };
+        var vars = SchemaFiles.VarOption();
+        var cmd = new Command("inspect", "Show the table graph of a schema file or a live database.") { schema, db, provider, database, format, verbose, vars };
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
             var files = pr.GetValue(schema) ?? [];
@@ -24,7 +25,7 @@ public static class InspectCommand
             if (files.Length > 0 && conn is not null) throw new UsageException("give either --schema or --db, not both");
             SchemaGraph graph;
             if (files.Length > 0)
-                graph = SchemaFiles.Read(files, Console.Error, pr.GetValue(verbose));
+                graph = SchemaFiles.Read(files, Console.Error, pr.GetValue(verbose), SchemaFiles.Variables(pr.GetValue(vars)));
             else
             {
                 var target = await Target.Resolve(conn, pr.GetValue(database), ct, pr.GetValue(provider));

@@ -33,15 +33,16 @@ public static class PopulateCommand
         var fitRows = new Option<bool>("--fit-rows") { Description = "Give a table whose keys cannot hold the asked-for rows as many as they can (listed in the summary) instead of failing." };
         var maxRows = CommonOptions.MaxRows();
         var verbose = SchemaFiles.VerboseOption();
+        var vars = SchemaFiles.VarOption();
         var cmd = new Command("populate", "Fill a database from a schema file with generated, constraint-valid rows (one transaction).")
         {
-            schema, db, provider, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads, fitRows, maxRows, verbose,
+            schema, db, provider, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads, fitRows, maxRows, verbose, vars,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(() => Run(new Args(
             pr.GetValue(schema) ?? [], pr.GetValue(db), pr.GetValue(database), pr.GetValue(create) || pr.GetValue(recreate),
             pr.GetValue(recreate), pr.GetValue(seed), pr.GetValue(rows) ?? [], pr.GetValue(scale), pr.GetValue(truncate),
             pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel", pr.GetValue(threads), pr.GetValue(provider),
-            pr.GetValue(fitRows), pr.GetValue(maxRows), pr.GetValue(verbose)), ct)));
+            pr.GetValue(fitRows), pr.GetValue(maxRows), pr.GetValue(verbose), SchemaFiles.Variables(pr.GetValue(vars))), ct)));
         return cmd;
     }
 
@@ -55,7 +56,8 @@ public static class PopulateCommand
 
     private sealed record Args(string[] Schema, string? Db, string? Database, bool Create, bool Recreate, ulong Seed,
         string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine, int Threads, string? Provider,
-        bool FitRows = false, long MaxRows = GenerationOptions.DefaultMaxTotalRows, bool Verbose = false);
+        bool FitRows = false, long MaxRows = GenerationOptions.DefaultMaxTotalRows, bool Verbose = false,
+        IReadOnlyDictionary<string, string>? Vars = null);
 
     private static async Task<int> Run(Args a, CancellationToken ct)
     {
@@ -69,7 +71,7 @@ public static class PopulateCommand
         // PostgreSQL schema as its T-SQL translation for SQL Server (defaults, CHECKs and indexes rewritten).
         var provider = Target.Choose(a.Db, a.Provider);
         var graph = SchemaFiles.Read(a.Schema, Console.Error,
-            provider == DatabaseProvider.SqlServer ? SqlDialect.TSql : SqlDialect.PostgreSql, a.Verbose);
+            provider == DatabaseProvider.SqlServer ? SqlDialect.TSql : SqlDialect.PostgreSql, a.Verbose, a.Vars);
         // A file with no table (a psql loader script, a file of functions) would "succeed" with an empty database.
         if (graph.Tables.Count == 0)
             throw new UsageException($"{string.Join(", ", a.Schema)}: no CREATE TABLE found, so there is nothing to populate " +

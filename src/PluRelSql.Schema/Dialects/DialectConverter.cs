@@ -435,9 +435,12 @@ public static class DialectConverter
                 }
                 catch (UntranslatableException ex)
                 {
-                    Warn(c.Position, subject, $"computed column ({computed}) cannot be written for PostgreSQL ({ex.Message}): the column is left out");
-                    DropColumn(t, c);
-                    return;
+                    // Never a server error and never a lost column: a plain column of the expression's declared type
+                    // (CONVERT/CAST's target, else text) that the generator fills like any other.
+                    c.Type = ComputedResultType(computed);
+                    c.GeneratedExpression = null;
+                    Warn(c.Position, subject, $"computed column ({computed}) cannot be written for PostgreSQL ({ex.Message}): " +
+                                              $"loaded as a plain {c.Type.ToPgSql()} column with generated values");
                 }
             }
             if (c.Type.Kind == TypeKind.Other && c.GeneratedExpression is null)
@@ -470,7 +473,26 @@ public static class DialectConverter
 
         private static bool Mentions(string text, string column) => text.Contains(column, StringComparison.OrdinalIgnoreCase);
 
-        private static bool Volatile(SqlExpr e) => e switch
+        /// <summary>The type a computed column's expression declares at its top (CONVERT/TRY_CONVERT/CAST/TRY_CAST), else text.</summary>
+    private static SqlType ComputedResultType(string expression)
+    {
+        using var reader = new StringReader(expression);
+        var e = new TSql170Parser(initialQuotedIdentifiers: true).ParseExpression(reader, out var errors);
+        while (e is ParenthesisExpression p) e = p.Expression;
+        var type = e switch
+        {
+            ConvertCall convert => convert.DataType,
+            TryConvertCall convert => convert.DataType,
+            CastCall cast => cast.DataType,
+            TryCastCall cast => cast.DataType,
+            _ => null,
+        };
+        return errors.Count == 0 && type is not null && TSqlTypeMapper.Map(type, _ => null) is { Unknown: false } mapped
+            ? mapped.Type with { Domain = null }
+            : SqlType.Of(TypeKind.Text);
+    }
+
+    private static bool Volatile(SqlExpr e) => e switch
         {
             Call { Name: Fn.Now or Fn.UtcNow or Fn.CurrentDate or Fn.Uuid or Fn.Random or Fn.CurrentUser or Fn.CurrentDatabase } => true,
             NextValue => true,

@@ -11,15 +11,17 @@ namespace PluRelSql.Schema.TSql;
 /// <see cref="SchemaException"/>: a partial parse is never taken as the schema.</summary>
 public static class TSqlDdlReader
 {
-    public static TSqlReadResult Read(string text, string fileName)
+    public static TSqlReadResult Read(string text, string fileName, IReadOnlyDictionary<string, string>? variables = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(fileName);
-        return ReadSources([(text, fileName)]);
+        return ReadSources([(text, fileName)], variables);
     }
 
     /// <summary>Reads the files in the given order, as one script (a later file may alter an earlier file's tables).</summary>
-    public static TSqlReadResult ReadFiles(IEnumerable<string> paths)
+    /// <param name="paths">The files.</param>
+    /// <param name="variables"><c>--var NAME=VALUE</c>: sqlcmd variables (over the script's :setvar) and template placeholders.</param>
+    public static TSqlReadResult ReadFiles(IEnumerable<string> paths, IReadOnlyDictionary<string, string>? variables = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var sources = new List<(string, string)>();
@@ -29,21 +31,21 @@ public static class TSqlDdlReader
             using var reader = new StreamReader(new MemoryStream(SchemaSource.ReadAllBytes(path)), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             sources.Add((reader.ReadToEnd(), path));
         }
-        return ReadSources(sources);
+        return ReadSources(sources, variables);
     }
 
     /// <summary>ScriptDom recurses per level of nesting: it runs on a large stack, and nesting beyond
     /// <see cref="TSqlNesting.MaxDepth"/> is refused before it sees it.</summary>
-    private static TSqlReadResult ReadSources(IReadOnlyList<(string Text, string File)> sources) =>
-        LargeStack.Run(() => ReadSourcesOnThisThread(sources));
+    private static TSqlReadResult ReadSources(IReadOnlyList<(string Text, string File)> sources, IReadOnlyDictionary<string, string>? variables) =>
+        LargeStack.Run(() => ReadSourcesOnThisThread(sources, variables));
 
-    private static TSqlReadResult ReadSourcesOnThisThread(IReadOnlyList<(string Text, string File)> sources)
+    private static TSqlReadResult ReadSourcesOnThisThread(IReadOnlyList<(string Text, string File)> sources, IReadOnlyDictionary<string, string>? variables)
     {
         var parsed = new List<TSqlSource>();
         var errors = new List<(SourcePosition Position, string Message)>();
         foreach (var (text, file) in sources)
         {
-            var script = SqlcmdScript.Preprocess(text);
+            var script = SqlcmdScript.Preprocess(text, file, variables);
             if (TSqlNesting.TooDeep(script.Text) is { } deep)
             {
                 var (l, c) = script.ToOriginal(deep.Line, deep.Column);
@@ -73,12 +75,61 @@ public static class TSqlDdlReader
     }
 }
 
-/// <summary>One parsed script with what is needed to point back into the original file.</summary>
-internal sealed class TSqlSource(string file, SqlcmdScript script, TSqlScript tree)
+/// <summary>One parsed script with what is needed to point back into the original file. A dynamic-SQL literal
+/// (<c>EXEC(N'…')</c>) is a source of its own whose offsets map back into the script that holds it.</summary>
+internal sealed class TSqlSource
 {
-    public string File { get; } = file;
-    public SqlcmdScript Script { get; } = script;
-    public TSqlScript Tree { get; } = tree;
+    private readonly string _text;
+    private readonly TSqlSource? _outer;
+    private readonly int[]? _toOuter;
+
+    public TSqlSource(string file, SqlcmdScript script, TSqlScript tree)
+    {
+        File = file;
+        Script = script;
+        Tree = tree;
+        _text = script.Text;
+    }
+
+    private TSqlSource(TSqlSource outer, string text, int[] toOuter, TSqlScript tree)
+    {
+        File = outer.File;
+        Script = outer.Script;
+        Tree = tree;
+        _text = text;
+        _outer = outer;
+        _toOuter = toOuter;
+    }
+
+    /// <summary>The T-SQL inside string literals written one after the other (<c>''</c> read as one quote), parsed;
+    /// null with the parser's first error when it does not parse.</summary>
+    public (TSqlSource? Source, string? Error) Inner(IReadOnlyList<StringLiteral> literals)
+    {
+        var text = new StringBuilder();
+        var map = new List<int>();
+        foreach (var literal in literals)
+        {
+            var at = literal.StartOffset;
+            var end = at + literal.FragmentLength;
+            while (at < end && _text[at] != '\'') at++;
+            for (int i = at + 1; i < end - 1; i++)
+            {
+                map.Add(i);
+                text.Append(_text[i]);
+                if (_text[i] == '\'' && i + 1 < end - 1 && _text[i + 1] == '\'') i++;
+            }
+        }
+        map.Add(literals.Count > 0 ? literals[^1].StartOffset + literals[^1].FragmentLength - 1 : 0);
+        var parser = new TSql170Parser(initialQuotedIdentifiers: true);
+        using var reader = new StringReader(text.ToString());
+        var tree = parser.Parse(reader, out var errors);
+        var inner = new TSqlSource(this, text.ToString(), [.. map], (TSqlScript)tree);
+        return errors.Count > 0 ? (null, $"{inner.Position(errors[0].Offset)}: {errors[0].Message}") : (inner, null);
+    }
+
+    public string File { get; }
+    public SqlcmdScript Script { get; }
+    public TSqlScript Tree { get; }
 
     public SourcePosition Position(int line, int column)
     {
@@ -90,13 +141,15 @@ internal sealed class TSqlSource(string file, SqlcmdScript script, TSqlScript tr
     /// reader do, so they are taken from the offset.</summary>
     public SourcePosition Position(int offset)
     {
+        if (_outer is not null)
+            return _outer.Position(_toOuter![Math.Clamp(offset, 0, _toOuter.Length - 1)]);
         if (_lineStarts is null)
         {
             var starts = new List<int> { 0 };
-            for (int i = Script.Text.IndexOf('\n'); i >= 0; i = Script.Text.IndexOf('\n', i + 1)) starts.Add(i + 1);
+            for (int i = _text.IndexOf('\n'); i >= 0; i = _text.IndexOf('\n', i + 1)) starts.Add(i + 1);
             _lineStarts = [.. starts];
         }
-        offset = Math.Clamp(offset, 0, Script.Text.Length);
+        offset = Math.Clamp(offset, 0, _text.Length);
         int line = Array.BinarySearch(_lineStarts, offset);
         if (line < 0) line = ~line - 1;
         return Position(line + 1, offset - _lineStarts[line] + 1);
@@ -107,7 +160,7 @@ internal sealed class TSqlSource(string file, SqlcmdScript script, TSqlScript tr
     public SourcePosition Position(TSqlFragment f) => Position(f.StartOffset);
 
     /// <summary>The fragment's text as written (after sqlcmd substitution).</summary>
-    public string Text(TSqlFragment f) => Script.Text.Substring(f.StartOffset, f.FragmentLength);
+    public string Text(TSqlFragment f) => _text.Substring(f.StartOffset, f.FragmentLength);
 }
 
 /// <summary>Finds where parentheses or nested block comments go deeper than ScriptDom can safely recurse.</summary>

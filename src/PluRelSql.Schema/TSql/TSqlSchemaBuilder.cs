@@ -29,8 +29,11 @@ internal sealed partial class TSqlSchemaBuilder
         foreach (var (line, column, message) in source.Script.Problems)
             Count(TSqlNoticeKind.Sqlcmd, message, new SourcePosition(source.File, line, column));
         foreach (var batch in source.Tree.Batches)
+        {
+            StartBatch();
             foreach (var statement in batch.Statements)
                 Statement(statement);
+        }
     }
 
     public TSqlReadResult Finish()
@@ -50,15 +53,53 @@ internal sealed partial class TSqlSchemaBuilder
 
     private void Statement(TSqlStatement? s)
     {
+        if (_returned) return;
         switch (s)
         {
             case null:
+                return;
+            case DeclareVariableStatement declare:
+                Declare(declare);
+                Skip("DECLARE", declare);
+                return;
+            case SetVariableStatement set:
+                SetVariable(set);
+                Skip("SET", set);
+                return;
+            case SelectStatement select when SelectIntoVariables(select):
+                return;
+            case ReturnStatement ret:
+                // Only a RETURN on a path the script decidedly takes ends the batch.
+                if (_undecided == 0) _returned = true;
+                Skip("RETURN", ret);
+                return;
+            case UseStatement use:
+                Count(TSqlNoticeKind.SkippedStatements,
+                    "USE (ignored: the tables go into the database the command names)", use);
+                return;
+            case ExecuteStatement exec when DynamicSql(exec):
+                return;
+            case CreateSchemaStatement schema:
+                _schemas.Add(schema.Name.Value);
+                Skip("CREATE SCHEMA", schema);
+                return;
+            case CreateViewStatement or CreateProcedureStatement or CreateFunctionStatement or CreateTriggerStatement
+                or CreateOrAlterViewStatement or CreateOrAlterProcedureStatement or CreateOrAlterFunctionStatement or CreateOrAlterTriggerStatement:
+                if (ObjectNameOf(s) is { } created) _otherObjects.Add(TSqlNames.Key(TSqlNames.Of(created)));
+                Skip(StatementKind(s), s);
+                return;
+            case DropIndexStatement dropIndex:
+                DropIndex(dropIndex);
                 return;
             case CreateTableStatement ct:
                 CreateTable(ct);
                 return;
             case AlterTableStatement temp when temp.SchemaObjectName.BaseIdentifier.Value.StartsWith('#'):
                 Skip("ALTER TABLE of a temporary table", temp);
+                return;
+            case AlterTableStatement missing when _undecided > 0 && !_tables.ContainsKey(TSqlNames.Key(TSqlNames.Of(missing.SchemaObjectName))):
+                Count(TSqlNoticeKind.SkippedStatements,
+                    "ALTER TABLE of a table not created so far, in a branch taken without deciding its condition (skipped)", missing);
                 return;
             case AlterTableAddTableElementStatement add:
                 AlterTableAdd(add);
@@ -99,9 +140,7 @@ internal sealed partial class TSqlSchemaBuilder
                     }
                 return;
             case IfStatement ifs:
-                Count(TSqlNoticeKind.SkippedStatements, "IF (its condition is not evaluated: the DDL in both branches is read)", ifs);
-                Statement(ifs.ThenStatement);
-                Statement(ifs.ElseStatement);
+                If(ifs);
                 return;
             case BeginEndBlockStatement block:
                 foreach (var inner in block.StatementList.Statements) Statement(inner);
@@ -113,6 +152,34 @@ internal sealed partial class TSqlSchemaBuilder
                 Skip(StatementKind(s), s);
                 return;
         }
+    }
+
+    private static SchemaObjectName? ObjectNameOf(TSqlStatement s) => s switch
+    {
+        ViewStatementBody v => v.SchemaObjectName,
+        ProcedureStatementBody p => p.ProcedureReference?.Name,
+        FunctionStatementBody f => f.Name,
+        TriggerStatementBody t => t.Name,
+        _ => null,
+    };
+
+    /// <summary>DROP INDEX ix ON t / DROP INDEX t.ix: the index is no longer created (scripts drop and re-create indexes).</summary>
+    private void DropIndex(DropIndexStatement drop)
+    {
+        foreach (var clause in drop.DropIndexClauses)
+        {
+            var (index, on) = clause switch
+            {
+                DropIndexClause c => (c.Index?.Value, c.Object is null ? null : (QualifiedName?)TSqlNames.Of(c.Object)),
+                BackwardsCompatibleDropIndexClause b => (b.Index?.ChildIdentifier?.Value,
+                    b.Index?.BaseIdentifier is { } t ? new QualifiedName(b.Index.SchemaIdentifier?.Value ?? TSqlNames.DefaultSchema, t.Value) : null),
+                _ => (null, null),
+            };
+            if (index is null) continue;
+            _graph.Indexes.RemoveAll(i => i.Name.Equals(index, StringComparison.OrdinalIgnoreCase) &&
+                                          (on is not { } q || TSqlNames.Key(i.Table) == TSqlNames.Key(q)));
+        }
+        Skip("DROP INDEX", drop);
     }
 
     private void Skip(string what, TSqlFragment at) => Count(TSqlNoticeKind.SkippedStatements, what + " (not part of the table schema)", at);
