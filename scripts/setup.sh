@@ -15,28 +15,29 @@ command -v python3 >/dev/null || missing+=(python3)   # make bench parses its fi
 compgen -G "/usr/share/fonts/truetype/*/*.ttf" >/dev/null || missing+=(fonts-dejavu-core)
 # The CLI runs with ICU (SqlClient refuses .NET's invariant-globalization mode); Debian 12 ships it as libicu72.
 ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so' || missing+=(libicu72)
-# PostGIS (and pgvector where the distribution has it) for every installed PostgreSQL major version: schemas that
-# CREATE EXTENSION postgis / vector then load; without them those tests skip and populate names the missing package.
+updated=0
+install() {
+  [ $# -gt 0 ] || return 0
+  echo "setup: installing $* with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  if [ $updated = 0 ]; then sudo_ apt-get update -qq; updated=1; fi
+  sudo_ apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+install "${missing[@]}"
+
+# PostGIS for every installed PostgreSQL major version (after the server itself, so a fresh machine needs one run), and
+# pgvector where the distribution carries it (Debian 12 does not: looked up in apt's lists, so its absence costs no
+# `apt-get update` on every run). Schemas that CREATE EXTENSION postgis / vector then load; without them those tests
+# skip and populate names the missing package.
+extensions=()
 for bindir in /usr/lib/postgresql/*/bin; do
   [ -x "$bindir/initdb" ] || continue
   v=$(basename "$(dirname "$bindir")")
-  [ -f "/usr/share/postgresql/$v/extension/postgis.control" ] || missing+=("postgresql-$v-postgis-3")
-  [ -f "/usr/share/postgresql/$v/extension/vector.control" ] || missing+=("postgresql-$v-pgvector")
+  [ -f "/usr/share/postgresql/$v/extension/postgis.control" ] || extensions+=("postgresql-$v-postgis-3")
+  if [ ! -f "/usr/share/postgresql/$v/extension/vector.control" ] && apt-cache show "postgresql-$v-pgvector" >/dev/null 2>&1; then
+    extensions+=("postgresql-$v-pgvector")
+  fi
 done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]} with apt-get"
-  export DEBIAN_FRONTEND=noninteractive
-  sudo_ apt-get update -qq
-  # Extension packages the distribution does not carry (Debian 12 has no pgvector) are left out with a note.
-  available=()
-  for p in "${missing[@]}"; do
-    case $p in
-      postgresql-*-postgis-3|postgresql-*-pgvector)
-        if apt-cache show "$p" >/dev/null 2>&1; then available+=("$p"); else echo "setup: $p is not available here; tests that need it are skipped"; fi ;;
-      *) available+=("$p") ;;
-    esac
-  done
-  [ ${#available[@]} -eq 0 ] || sudo_ apt-get install -y -qq --no-install-recommends "${available[@]}" >/dev/null
-fi
+install "${extensions[@]}"
 # apt's postgresql package starts a system cluster on 5432; we never use it (the embedded one lives in ./.plurel).
 id postgres >/dev/null 2>&1 || { echo "setup: no 'postgres' user after installing postgresql" >&2; exit 1; }
