@@ -41,7 +41,7 @@ public sealed class SchemaFilesCliTests : IDisposable
         Assert.Equal("note: skipped 2 SETs, 1 set_config call, 1 language, 2 functions, 1 trigger, 2 grants, 1 comment " +
                      "(they do not shape tables; --verbose lists each)", summary);
         // The unknown type is a note of its own (read in part, not skipped).
-        Assert.Contains(notes, l => l.Contains($"{file}:5:49: type public.geometry(Point,4326) is read as an unknown type", StringComparison.Ordinal));
+        Assert.Contains(notes, l => l.Contains($"{file}:5:49: type public.geometry(Point,4326) is read as an extension type", StringComparison.Ordinal));
 
         var verbose = Cli.Plurel("inspect", "--schema", file, "--verbose");
         Assert.True(verbose.ExitCode == 0, verbose.ToString());

@@ -38,7 +38,7 @@ public sealed class BadInputTests
         Assert.Equal((TypeKind.Other, "foo(3)", false), (x.Type.Kind, x.Type.ToPgSql(), x.Nullable));
         var note = Assert.Single(r.Notes);
         Assert.Equal(new SourcePosition("bad.sql", 3, 7), note.Position);
-        Assert.Equal("type foo(3) is read as an unknown type (no generator; no CREATE EXTENSION or CREATE TYPE declares it)", note.Message);
+        Assert.Equal("type foo(3) is read as an extension type (kept by name; no CREATE EXTENSION or CREATE TYPE declares it)", note.Message);
     }
 
     [Fact]

@@ -176,7 +176,7 @@ internal sealed partial class PgSchemaBuilder
         var name = spec.UserName!.Value;
         if (spec.OtherBuiltin)
         {
-            Note("type", $"type {name.Name} is read as an unknown type (no generator)", spec.Pos);
+            Note("type", $"type {name.Name} is read as an extension type (kept by name)", spec.Pos);
             return (new SqlType { Kind = TypeKind.Other, UserType = name, ArrayDims = spec.ArrayDims }, false);
         }
         var domain = _domains.Find(x => x.Name == name);
@@ -206,9 +206,10 @@ internal sealed partial class PgSchemaBuilder
         }
         if (en is not null) return (new SqlType { Kind = TypeKind.Enum, UserType = en.Name, ArrayDims = spec.ArrayDims }, false);
         // An extension's type (cube, geometry(Point,4326), ltree …) or one the reader does not know: kept by name and
-        // modifiers; populate loads NULL into a nullable column of it and refuses a NOT NULL one before loading.
-        var why = opaque || _graph.Extensions.Count > 0 ? "no generator" : "no generator; no CREATE EXTENSION or CREATE TYPE declares it";
-        Note("type", $"type {spec.Text} is read as an unknown type ({why})", spec.Pos);
+        // modifiers; populate generates the extension types it knows and loads NULL into a nullable column of any other
+        // (refusing a NOT NULL one before loading), saying so per column.
+        var why = opaque || _graph.Extensions.Count > 0 ? "kept by name" : "kept by name; no CREATE EXTENSION or CREATE TYPE declares it";
+        Note("type", $"type {spec.Text} is read as an extension type ({why})", spec.Pos);
         return (new SqlType { Kind = TypeKind.Other, UserType = name, ArrayDims = spec.ArrayDims, Modifiers = spec.Modifiers }, false);
     }
 }
