@@ -63,6 +63,8 @@ public sealed class ServerOracleTests(ClusterFixture pg, ITestOutputHelper outpu
     private async Task<string> Reference(string[] files)
     {
         var db = "ref_w_" + Key(files);
+        // Databases are dropped WITH (FORCE) here and by --recreate: this process's pooled connections to them are dead.
+        NpgsqlConnection.ClearAllPools();
         await pg.RecreateDatabase(db);
         var args = new List<string>();
         foreach (var f in files) args.AddRange(["-f", Repo.Corpus("wild/" + f)]);

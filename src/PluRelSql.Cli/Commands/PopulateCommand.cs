@@ -94,7 +94,9 @@ public static class PopulateCommand
             throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
         var build = a.Recreate || (a.Create && !await session.ExistsAsync(ct));
         var paths = SchemaFiles.Expand(a.Schema);
-        var script = build && !paths.Any(SchemaFiles.IsTSql) ? PgScript.Statements(paths) : null;
+        // Only .sql files: other DDL files (.ddl, .ri …) are often another product's dialect that the reader tolerates.
+        var script = build && paths.All(p => Path.GetExtension(p).Equals(".sql", StringComparison.OrdinalIgnoreCase)) &&
+                     !paths.Any(SchemaFiles.IsTSql) ? PgScript.Statements(paths) : null;
 
         // What the server cannot hold is reported before anything is planned or written.
         PgCompatibility.Report compat;
@@ -116,7 +118,9 @@ public static class PopulateCommand
 
         // A script run by the server has its refusals (a NOT NULL column without a generator …) after the run, from
         // the catalog's graph, in the temporary database that is then dropped.
-        var generator = script is null ? Generator(a, graph, plan, deferrableHelps: true) : null;
+        // From our reading first, even when the server runs the script: what the generator refuses (an unsatisfiable
+        // CHECK, a NOT NULL column without a generator) is said at its file:line:col before anything is made.
+        var generator = Generator(a, graph, plan, deferrableHelps: true, quiet: script is not null);
 
         // A database --create makes (and the new one of --recreate) is built under a temporary name and takes its
         // name only after the load committed: a killed run or a crashed server leaves no half-made database behind,
@@ -170,7 +174,7 @@ public static class PopulateCommand
             post = a.Create ? PgDdlWriter.PostData(graph) : [];
         }
         var loadPlan = plan;
-        var loadGenerator = generator!;
+        var loadGenerator = generator;
         return await LoadAndReport(a, target, loadPlan, pre, post, report,
             (options, progress) => new PgLoader().LoadAsync(loadInto, loadPlan, loadGenerator, options with { TargetDatabase = target.Database },
                 progress, ct),
@@ -279,27 +283,28 @@ public static class PopulateCommand
 
     /// <summary>Extension types without a value generator (cube, geometry …): NULL where allowed, said once per column;
     /// a NOT NULL one is refused.</summary>
-    private static void RefuseUngeneratableColumns(SchemaGraph graph)
+    private static void RefuseUngeneratableColumns(SchemaGraph graph, bool warn = true)
     {
         foreach (var (table, col) in graph.LoadableTables.SelectMany(t => t.Columns.Where(c => c.IsLoaded && c.Type.Kind == TypeKind.Other).Select(c => (t, c))))
-            if (col.Nullable) Console.Error.WriteLine($"warning: {table.Name}.{col.Name}: type {col.Type} has no value generator; the column is loaded as NULL");
+            if (col.Nullable) { if (warn) Console.Error.WriteLine($"warning: {table.Name}.{col.Name}: type {col.Type} has no value generator; the column is loaded as NULL"); }
             else throw new SchemaException($"{table.Name}.{col.Name} is NOT NULL of type {col.Type}, which has no value generator: " +
                                            "nothing can be loaded into it (make the column nullable to load NULLs)", col.Position);
     }
 
     /// <param name="deferrableHelps">PostgreSQL: an existing DEFERRABLE INITIALLY DEFERRED key may close a cycle of
     /// NOT NULL foreign keys, as it is checked at commit.</param>
-    private static IRowGenerator Generator(Args a, SchemaGraph graph, GenerationPlan plan, bool deferrableHelps)
+    /// <param name="quiet">No warnings (they come with the graph the load uses).</param>
+    private static IRowGenerator Generator(Args a, SchemaGraph graph, GenerationPlan plan, bool deferrableHelps, bool quiet = false)
     {
         // After the server's compatibility report (which names every missing extension type and feature at once), before
         // any database is made or touched.
-        RefuseUngeneratableColumns(graph);
+        RefuseUngeneratableColumns(graph, warn: !quiet);
         if (!a.Create && plan.Order.AheadForeignKeys.FirstOrDefault(x => !(deferrableHelps && x.Key.InitiallyDeferred)) is { Key: not null } ahead)
             throw new UsageException(
                 $"{ahead.Table.Name}: foreign key {ahead.Key.Name ?? string.Join(", ", ahead.Key.Columns)} closes a cycle of NOT NULL foreign keys, " +
                 "so its rows are loaded before those of " + ahead.Key.RefTable + ": that needs the key added after the data (use --create)" +
                 (deferrableHelps ? " or declared DEFERRABLE INITIALLY DEFERRED" : ""));
-        foreach (var (table, check) in graph.Tables.SelectMany(t => t.Checks.Where(c => c.Predicate is null).Select(c => (t, c))))
+        foreach (var (table, check) in quiet ? [] : graph.Tables.SelectMany(t => t.Checks.Where(c => c.Predicate is null).Select(c => (t, c))))
             Console.Error.WriteLine($"warning: {table.Name}: CHECK ({check.Expression}) is beyond what the generator understands; " +
                                     "rows may violate it, and then the load fails as a whole");
         IRowGenerator generator = a.PluRelEngine

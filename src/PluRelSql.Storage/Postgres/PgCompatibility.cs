@@ -14,8 +14,8 @@ public static partial class PgCompatibility
     public sealed record Report(int ServerMajorVersion, IReadOnlyList<string> Problems, IReadOnlyList<string> Adaptations);
 
     /// <param name="scriptRuns">The server runs the schema script itself: the functions its DEFAULTs call may be the
-    /// script's own or its extensions', and the server names a missing one at its statement; only extensions are checked
-    /// beforehand (and VIRTUAL columns, which the server cannot run before 18).</param>
+    /// script's own or its extensions', and the server names a missing one at its statement; only extensions and types are
+    /// checked beforehand (and VIRTUAL columns, which the server cannot run before 18).</param>
     public static async Task<Report> CheckAsync(NpgsqlConnection conn, SchemaGraph graph, CancellationToken ct = default,
         bool scriptRuns = false)
     {
@@ -56,7 +56,7 @@ public static partial class PgCompatibility
                     var typeKnown = await cmd.ExecuteScalarAsync(ct) is true;
                     // The maintenance database lacks the schema's extensions: a type they provide (cube, geometry …) is
                     // unknown there, so a type is a problem only when the schema creates no extension at all.
-                    if (!typeKnown && graph.Extensions.Count == 0 && !scriptRuns)
+                    if (!typeKnown && graph.Extensions.Count == 0)
                         problems.Add($"{where}{table.Name}.{column.Name} has type {ut} that the server does not know");
                 }
                 foreach (var expr in scriptRuns ? [] : new[] { column.Default, column.GeneratedExpression })
