@@ -50,7 +50,7 @@ public sealed class ConstrainedPluRelGenerator : IRowGenerator
         if (t.PrimaryKey is { } pk) set.UnionWith(pk.Columns);
         foreach (var u in t.Uniques) set.UnionWith(u.Columns);
         foreach (var fk in graph.ForeignKeysOf(t)) set.UnionWith(fk.Columns);
-        foreach (var ix in graph.Indexes.Where(i => i.Unique && i.Table == t.Name)) set.UnionWith(ix.PlainColumns() ?? []);
+        foreach (var ix in graph.Indexes.Where(i => i.Unique && i.Table == t.Name)) set.UnionWith(ix.KeyColumns() ?? []);
         if (t.Partitioning is { } p) set.UnionWith(p.Columns);
         foreach (var ck in t.Checks)
         {

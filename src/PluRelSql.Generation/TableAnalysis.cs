@@ -38,8 +38,9 @@ internal sealed class TableAnalysis
         if (table.PrimaryKey is { } pk) Keys.Add(pk);
         Keys.AddRange(table.Uniques);
         // A UNIQUE INDEX on plain columns constrains rows exactly like a UNIQUE constraint (pagila's store.manager_staff_id).
+        // One on lower(col) is kept by distinct values of col when the generator does not vary their case.
         foreach (var ix in graph.Indexes.Where(ix => ix.Unique && ix.Table == table.Name))
-            if (ix.PlainColumns() is { } cols && cols.All(c => table.FindColumn(c) is not null))
+            if (ix.KeyColumns() is { } cols && cols.All(c => table.FindColumn(c) is not null))
                 Keys.Add(new KeyConstraint { Name = ix.Name, Columns = [.. cols] });
         // An EXCLUDE holds when no two rows have every operator true. Rows whose "=" columns are all distinct never
         // conflict, so those columns become a key: exactly the constraint when "=" is its only operator, stronger

@@ -4,6 +4,7 @@ using Npgsql;
 using PluRelSql.Generation;
 using PluRelSql.Schema;
 using PluRelSql.Schema.Output;
+using PluRelSql.Schema.Postgres;
 using PluRelSql.Storage;
 using PluRelSql.Storage.Postgres;
 using PluRelSql.Storage.SqlServer;
@@ -88,34 +89,96 @@ public static class PopulateCommand
         await using var session = await target.OpenSessionAsync("populate", ct);
         await session.DropStaleBuildsAsync(Console.Error, ct);
 
+        // With --create into a new database, the server runs the script's own statements (as psql would) and we
+        // generate for the tables its catalog then holds: the server, not our reader, is the oracle. A T-SQL script
+        // (converted) or a database that already exists is made from our reading by the DDL writer, as before.
+        if (a.Recreate && target.Database is "postgres" or "template0" or "template1")
+            throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
+        var build = a.Recreate || (a.Create && !await session.ExistsAsync(ct));
+        var paths = SchemaFiles.Expand(a.Schema);
+        // Only .sql files: other DDL files (.ddl, .ri …) are often another product's dialect that the reader tolerates.
+        var script = build && paths.All(p => Path.GetExtension(p).Equals(".sql", StringComparison.OrdinalIgnoreCase)) &&
+                     !paths.Any(SchemaFiles.IsTSql) ? PgScript.Statements(paths) : null;
+
         // What the server cannot hold is reported before anything is planned or written.
         PgCompatibility.Report compat;
         await using (var maintenance = new NpgsqlConnection(target.ConnectionStringFor("postgres")))
         {
             await maintenance.OpenAsync(ct);
-            compat = await PgCompatibility.CheckAsync(maintenance, graph, ct);
+            compat = await PgCompatibility.CheckAsync(maintenance, graph, ct, scriptRuns: script is not null);
+            if (script is not null && compat.Adaptations.Count > 0)
+            {
+                // The server cannot run the script as written (a VIRTUAL column before 18): it gets our reading, adapted.
+                script = null;
+                compat = await PgCompatibility.CheckAsync(maintenance, graph, ct);
+            }
         }
         foreach (var adaptation in compat.Adaptations) Console.Error.WriteLine($"note: {adaptation}");
         if (compat.Problems.Count > 0)
             throw new UsageException("the target server cannot hold this schema:" + Environment.NewLine + "  " +
                                      string.Join(Environment.NewLine + "  ", compat.Problems));
 
-        var generator = Generator(a, graph, plan, deferrableHelps: true);
+        // A script run by the server has its refusals (a NOT NULL column without a generator …) after the run, from
+        // the catalog's graph, in the temporary database that is then dropped.
+        // From our reading first, even when the server runs the script: what the generator refuses (an unsatisfiable
+        // CHECK, a NOT NULL column without a generator) is said at its file:line:col before anything is made.
+        var generator = Generator(a, graph, plan, deferrableHelps: true, quiet: script is not null);
 
         // A database --create makes (and the new one of --recreate) is built under a temporary name and takes its
         // name only after the load committed: a killed run or a crashed server leaves no half-made database behind,
         // and --recreate drops the old one only then.
-        if (a.Recreate && target.Database is "postgres" or "template0" or "template1")
-            throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
-        var build = a.Recreate || (a.Create && !await session.ExistsAsync(ct));
         var loadInto = target.ConnectionString;
         if (build) loadInto = session.ConnectionStringFor(await session.CreateBuildAsync(ct));
         else if (a.Create) await RefuseExistingTables(target, graph, ct);
 
-        var pre = a.Create ? PgDdlWriter.PreData(graph, compat.ServerMajorVersion) : [];
-        var post = a.Create ? PgDdlWriter.PostData(graph) : [];
-        return await LoadAndReport(a, target, plan, pre, post, report,
-            (options, progress) => new PgLoader().LoadAsync(loadInto, plan, generator, options with { TargetDatabase = target.Database },
+        IReadOnlyList<string> pre, post;
+        if (script is not null)
+        {
+            try
+            {
+                var ran = await PgScriptRunner.RunAsync(loadInto, script, ct);
+                var skipped = script.Count(s => s.Kind != ScriptStatementKind.Schema);
+                Console.Error.WriteLine($"note: the server ran the script's {ran} schema statements" +
+                                        (skipped > 0 ? $" ({skipped} data and database statements not run: the rows are generated)" : "") +
+                                        "; rows are generated for the tables its catalog holds");
+                PgIntrospector.CheckParser = CheckExpressionParser.TryParse;
+                PgIntrospector.TableCheckParser = CheckExpressionParser.TryParseTableCheck;
+                SchemaGraph live;
+                await using (var conn = new NpgsqlConnection(loadInto + ";Pooling=false"))
+                {
+                    await conn.OpenAsync(ct);
+                    live = await PgIntrospector.ReadAsync(conn, ct: ct);
+                }
+                if (live.Tables.Count == 0)
+                    throw new UsageException($"{string.Join(", ", paths)}: the script created no table, so there is nothing to populate");
+                graph = live;
+                plan = PlanRows(graph, options, provider, describe: false);
+                generator = Generator(a, graph, plan, deferrableHelps: true);
+                var guards = await PgScriptRunner.GuardsAsync(loadInto, ct);
+                if (guards.Triggers > 0 || guards.Rules > 0)
+                    Console.Error.WriteLine("note: " + string.Join(" and ", new[]
+                    {
+                        guards.Triggers > 0 ? $"{guards.Triggers} trigger{(guards.Triggers == 1 ? "" : "s")} on {guards.TriggerTables} table{(guards.TriggerTables == 1 ? "" : "s")}" : null,
+                        guards.Rules > 0 ? $"{guards.Rules} rule{(guards.Rules == 1 ? "" : "s")}" : null,
+                    }.OfType<string>()) + $" {(guards.Triggers + guards.Rules == 1 ? "was" : "were")} disabled during the load (as pg_restore --disable-triggers), and enabled again");
+                pre = guards.Before;
+                post = guards.After;
+            }
+            catch
+            {
+                await session.DropBuildQuietlyAsync(Console.Error);
+                throw;
+            }
+        }
+        else
+        {
+            pre = a.Create ? PgDdlWriter.PreData(graph, compat.ServerMajorVersion) : [];
+            post = a.Create ? PgDdlWriter.PostData(graph) : [];
+        }
+        var loadPlan = plan;
+        var loadGenerator = generator;
+        return await LoadAndReport(a, target, loadPlan, pre, post, report,
+            (options, progress) => new PgLoader().LoadAsync(loadInto, loadPlan, loadGenerator, options with { TargetDatabase = target.Database },
                 progress, ct),
             build, () => session.DropBuildQuietlyAsync(Console.Error), ct,
             publish: build ? () => session.PublishAsync(replace: a.Recreate, ct) : null);
@@ -186,7 +249,7 @@ public static class PopulateCommand
 
     /// <summary>The row count of every table, refused (exit 2) when a key cannot number it (unless --fit-rows), when
     /// it overflows, passes --max-rows or what one table of the target can hold. Large plans are described on stderr.</summary>
-    internal static GenerationPlan PlanRows(SchemaGraph graph, GenerationOptions options, DatabaseProvider provider)
+    internal static GenerationPlan PlanRows(SchemaGraph graph, GenerationOptions options, DatabaseProvider provider, bool describe = true)
     {
         GenerationPlan plan;
         try { plan = GenerationPlanner.Create(graph, options); }
@@ -200,7 +263,7 @@ public static class PopulateCommand
         if (provider == DatabaseProvider.Postgres && plan.Order.Tables.FirstOrDefault(t => plan.Rows(t) > PostgresMaxTableRows) is { } big)
             throw new UsageException(string.Create(CultureInfo.InvariantCulture,
                 $"{big.Name}: {plan.Rows(big):N0} rows are more than one PostgreSQL table can hold (32 TB, at most {PostgresMaxTableRows:N0} rows)"));
-        DescribeLargePlan(plan, Console.Error);
+        if (describe) DescribeLargePlan(plan, Console.Error);
         return plan;
     }
 
@@ -222,27 +285,28 @@ public static class PopulateCommand
 
     /// <summary>Extension types without a value generator (cube, geometry …): NULL where allowed, said once per column;
     /// a NOT NULL one is refused.</summary>
-    private static void RefuseUngeneratableColumns(SchemaGraph graph)
+    private static void RefuseUngeneratableColumns(SchemaGraph graph, bool warn = true)
     {
         foreach (var (table, col) in graph.LoadableTables.SelectMany(t => t.Columns.Where(c => c.IsLoaded && !PluRelSql.Generation.Values.ExtensionValues.CanGenerate(c.Type)).Select(c => (t, c))))
-            if (col.Nullable) Console.Error.WriteLine($"warning: {table.Name}.{col.Name}: type {col.Type} has no value generator; the column is loaded as NULL");
+            if (col.Nullable) { if (warn) Console.Error.WriteLine($"warning: {table.Name}.{col.Name}: type {col.Type} has no value generator; the column is loaded as NULL"); }
             else throw new SchemaException($"{table.Name}.{col.Name} is NOT NULL of type {col.Type}, which has no value generator: " +
                                            "nothing can be loaded into it (make the column nullable to load NULLs)", col.Position);
     }
 
     /// <param name="deferrableHelps">PostgreSQL: an existing DEFERRABLE INITIALLY DEFERRED key may close a cycle of
     /// NOT NULL foreign keys, as it is checked at commit.</param>
-    private static IRowGenerator Generator(Args a, SchemaGraph graph, GenerationPlan plan, bool deferrableHelps)
+    /// <param name="quiet">No warnings (they come with the graph the load uses).</param>
+    private static IRowGenerator Generator(Args a, SchemaGraph graph, GenerationPlan plan, bool deferrableHelps, bool quiet = false)
     {
         // After the server's compatibility report (which names every missing extension type and feature at once), before
         // any database is made or touched.
-        RefuseUngeneratableColumns(graph);
+        RefuseUngeneratableColumns(graph, warn: !quiet);
         if (!a.Create && plan.Order.AheadForeignKeys.FirstOrDefault(x => !(deferrableHelps && x.Key.InitiallyDeferred)) is { Key: not null } ahead)
             throw new UsageException(
                 $"{ahead.Table.Name}: foreign key {ahead.Key.Name ?? string.Join(", ", ahead.Key.Columns)} closes a cycle of NOT NULL foreign keys, " +
                 "so its rows are loaded before those of " + ahead.Key.RefTable + ": that needs the key added after the data (use --create)" +
                 (deferrableHelps ? " or declared DEFERRABLE INITIALLY DEFERRED" : ""));
-        foreach (var (table, check) in graph.Tables.SelectMany(t => t.Checks.Where(c => c.Predicate is null).Select(c => (t, c))))
+        foreach (var (table, check) in quiet ? [] : graph.Tables.SelectMany(t => t.Checks.Where(c => c.Predicate is null).Select(c => (t, c))))
             Console.Error.WriteLine($"warning: {table.Name}: CHECK ({check.Expression}) is beyond what the generator understands; " +
                                     "rows may violate it, and then the load fails as a whole");
         IRowGenerator generator = a.PluRelEngine

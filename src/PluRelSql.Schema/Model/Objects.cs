@@ -116,7 +116,7 @@ public sealed class SequenceDef
 }
 
 /// <summary>A secondary index (CREATE INDEX), kept so that DDL emission can rebuild it after a load.</summary>
-public sealed class IndexDef
+public sealed partial class IndexDef
 {
     public required string Name { get; init; }
     public required QualifiedName Table { get; init; }
@@ -177,4 +177,18 @@ public sealed class IndexDef
         }
         return columns.Count > 0 ? columns : null;
     }
+
+    /// <summary>The columns a unique index keeps distinct: <see cref="PlainColumns"/>, or, when its items are
+    /// <c>lower(col)</c>/<c>upper(col)</c> (as the catalog prints them: <c>lower((col)::text)</c>), those columns: rows
+    /// whose values differ after case folding differ in the column too.</summary>
+    public IReadOnlyList<string>? KeyColumns()
+    {
+        if (PlainColumns() is { } plain) return plain;
+        var unfolded = CaseFold().Replace(Sql, m => m.Groups["c"].Value);
+        return unfolded == Sql ? null : new IndexDef { Name = Name, Table = Table, Sql = unfolded }.PlainColumns();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""\b(?:lower|upper)\s*\(\s*(?:\(\s*(?<c>"(?:[^"]|"")+"|[A-Za-z_][\w$]*)\s*\)|(?<c>"(?:[^"]|"")+"|[A-Za-z_][\w$]*))\s*(?:::\s*(?:text|character varying|varchar|citext))?\s*\)""",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex CaseFold();
 }

@@ -13,6 +13,9 @@ public static class CheckExpressionParser
     /// pseudo-column and comes back as the column <c>VALUE</c>.</summary>
     public static CheckPredicate? TryParse(string expression) => TryParse(expression, domain: true);
 
+    /// <summary>Parses a table CHECK expression, where an unquoted <c>value</c> is an ordinary column.</summary>
+    public static CheckPredicate? TryParseTableCheck(string expression) => TryParse(expression, domain: false);
+
     /// <param name="domain">True for a domain CHECK, where an unquoted <c>value</c> is the pseudo-column <c>VALUE</c>.</param>
     internal static CheckPredicate? TryParse(string? expression, bool domain)
     {

@@ -81,7 +81,7 @@ internal sealed partial class PgSchemaBuilder
             {
                 var c = new Cursor(st) { SearchPath = _searchPath };
                 Dispatch(c);
-                if (c.Statement.Tokens[0].IsWord("set")) StandardConformingStrings(c, lexer);
+                if (c.Statement.Tokens[0].IsWord("set")) StandardConformingStrings(c.Statement, lexer);
             }
         }
         finally
@@ -240,9 +240,9 @@ internal sealed partial class PgSchemaBuilder
     }
 
     /// <summary>SET standard_conforming_strings = off makes backslashes escapes in the '…' strings that follow.</summary>
-    private static void StandardConformingStrings(Cursor c, PgLexer lexer)
+    internal static void StandardConformingStrings(Statement st, PgLexer lexer)
     {
-        var toks = c.Statement.Tokens;
+        var toks = st.Tokens;
         int i = 1;
         if (toks[i].IsWord("session") || toks[i].IsWord("local")) i++;
         if (!toks[i].IsWord("standard_conforming_strings") || !(toks[i + 1].IsWord("to") || toks[i + 1].IsOp("="))) return;

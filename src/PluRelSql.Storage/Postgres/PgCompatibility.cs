@@ -13,7 +13,11 @@ public static partial class PgCompatibility
     /// (e.g. a VIRTUAL generated column written as STORED before PostgreSQL 18, which loads the same data).</summary>
     public sealed record Report(int ServerMajorVersion, IReadOnlyList<string> Problems, IReadOnlyList<string> Adaptations);
 
-    public static async Task<Report> CheckAsync(NpgsqlConnection conn, SchemaGraph graph, CancellationToken ct = default)
+    /// <param name="scriptRuns">The server runs the schema script itself: the functions its DEFAULTs call may be the
+    /// script's own or its extensions', and the server names a missing one at its statement; only extensions and types are
+    /// checked beforehand (and VIRTUAL columns, which the server cannot run before 18).</param>
+    public static async Task<Report> CheckAsync(NpgsqlConnection conn, SchemaGraph graph, CancellationToken ct = default,
+        bool scriptRuns = false)
     {
         var problems = new List<string>();
         var adaptations = new List<string>();
@@ -28,13 +32,14 @@ public static partial class PgCompatibility
         }
         var server = $"PostgreSQL {versionText}";
 
+        var missing = new List<string>();
         foreach (var ext in graph.Extensions)
         {
             await using var cmd = new NpgsqlCommand("SELECT 1 FROM pg_available_extensions WHERE name = $1", conn);
             cmd.Parameters.AddWithValue(ext);
-            if (await cmd.ExecuteScalarAsync(ct) is null)
-                problems.Add($"extension \"{ext}\" is not installed on the server ({server}); install its package (e.g. postgresql-{version / 10000}-{ext}) or remove the tables that use it");
+            if (await cmd.ExecuteScalarAsync(ct) is null) missing.Add(ext);
         }
+        problems.AddRange(MissingExtensions(missing, graph, server, version / 10000));
 
         var functionCache = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var table in graph.Tables)
@@ -54,7 +59,7 @@ public static partial class PgCompatibility
                     if (!typeKnown && graph.Extensions.Count == 0)
                         problems.Add($"{where}{table.Name}.{column.Name} has type {ut} that the server does not know");
                 }
-                foreach (var expr in new[] { column.Default, column.GeneratedExpression })
+                foreach (var expr in scriptRuns ? [] : new[] { column.Default, column.GeneratedExpression })
                 {
                     if (expr is null) continue;
                     foreach (Match m in FunctionCall().Matches(StringLiteral().Replace(expr, "''")))
@@ -75,6 +80,79 @@ public static partial class PgCompatibility
             }
         return new Report(version / 10000, problems, adaptations);
     }
+
+    /// <summary>One line per missing extension: where to get it, and the tables that use its types; the extensions
+    /// whose tables cannot be told from the column types share one last line naming every table.</summary>
+    internal static List<string> MissingExtensions(IReadOnlyList<string> missing, SchemaGraph graph, string server, int major)
+    {
+        var lines = new List<string>();
+        var untold = new List<string>();
+        foreach (var ext in missing)
+        {
+            var line = $"extension \"{ext}\" is not available on the server ({server}); {Package(ext, major)}";
+            var types = ExtensionTypes.GetValueOrDefault(ext);
+            var users = types is null ? [] : graph.Tables
+                .SelectMany(t => t.Columns.Where(c => TypeName(c.Type) is { } n && types.Contains(n)).Select(c => (t.Name, c)))
+                .GroupBy(x => x.Name).Select(g => $"{g.Key} ({string.Join(", ", g.Select(x => $"{x.c.Name} {x.c.Type}"))})").ToList();
+            if (users.Count > 0) line += "; tables that need it: " + Listing(users);
+            else untold.Add(ext);
+            lines.Add(line);
+        }
+        if (untold.Count > 0 && graph.Tables.Count > 0)
+            lines.Add($"tables that need {string.Join(", ", untold)}: all {graph.Tables.Count} (which ones cannot be told from their column types): " +
+                      Listing(graph.Tables.Select(t => t.Name.ToString()).ToList()));
+        return lines;
+    }
+
+    private static string Package(string ext, int major) => ext switch
+    {
+        "postgis" or "postgis_raster" or "postgis_topology" or "postgis_sfcgal" or "postgis_tiger_geocoder" or "address_standardizer"
+            or "address_standardizer_data_us" => $"the Debian package postgresql-{major}-postgis-3 provides it",
+        "vector" => $"the Debian package postgresql-{major}-pgvector provides it",
+        "pg_cron" => $"the Debian package postgresql-{major}-cron provides it",
+        "pgrouting" => $"the Debian package postgresql-{major}-pgrouting provides it",
+        "http" => $"the Debian package postgresql-{major}-http provides it",
+        _ when ContribExtensions.Contains(ext) => "it is one of PostgreSQL's contrib modules (Debian package postgresql-contrib)",
+        _ when SupabaseExtensions.Contains(ext) => "only Supabase's own PostgreSQL builds have it: no stock package does",
+        _ => $"no package is known for it here (Debian names extension packages postgresql-{major}-NAME)",
+    };
+
+    private static string Listing(List<string> items) =>
+        items.Count <= 12 ? string.Join(", ", items) : string.Join(", ", items.Take(12)) + $" and {items.Count - 12} more";
+
+    private static string? TypeName(SqlType type) =>
+        type.UserType is { } u ? u.Name.ToLowerInvariant() : null;
+
+    private static readonly HashSet<string> ContribExtensions = new(StringComparer.Ordinal)
+    {
+        "adminpack", "amcheck", "autoinc", "bloom", "btree_gin", "btree_gist", "citext", "cube", "dblink", "dict_int", "dict_xsyn",
+        "earthdistance", "file_fdw", "fuzzystrmatch", "hstore", "insert_username", "intagg", "intarray", "isn", "lo", "ltree",
+        "moddatetime", "old_snapshot", "pageinspect", "pg_buffercache", "pg_freespacemap", "pg_prewarm", "pg_stat_statements",
+        "pg_surgery", "pg_trgm", "pg_visibility", "pg_walinspect", "pgcrypto", "pgrowlocks", "pgstattuple", "postgres_fdw",
+        "refint", "seg", "sslinfo", "tablefunc", "tcn", "tsm_system_rows", "tsm_system_time", "unaccent", "uuid-ossp", "xml2",
+    };
+
+    private static readonly HashSet<string> SupabaseExtensions = new(StringComparer.Ordinal)
+    {
+        "pgsodium", "pg_graphql", "pgjwt", "supabase_vault", "pg_net", "supautils",
+    };
+
+    // The column types an extension brings, to tell which tables need it.
+    private static readonly Dictionary<string, HashSet<string>> ExtensionTypes = new(StringComparer.Ordinal)
+    {
+        ["postgis"] = ["geometry", "geography", "box2d", "box3d"],
+        ["postgis_raster"] = ["raster"],
+        ["postgis_topology"] = ["topogeometry"],
+        ["vector"] = ["vector", "halfvec", "sparsevec"],
+        ["citext"] = ["citext"],
+        ["hstore"] = ["hstore"],
+        ["ltree"] = ["ltree", "lquery", "ltxtquery"],
+        ["cube"] = ["cube"],
+        ["earthdistance"] = ["earth"],
+        ["isn"] = ["ean13", "isbn", "isbn13", "ismn", "ismn13", "issn", "issn13", "upc"],
+        ["lo"] = ["lo"],
+        ["seg"] = ["seg"],
+    };
 
     // Calls that are syntax, not functions in pg_proc.
     private static bool IsSqlKeywordCall(string name) => name is "cast" or "coalesce" or "nullif" or "greatest" or "least"

@@ -15,6 +15,10 @@ public static class PgIntrospector
     /// forms; when set, every table and domain CHECK read gets its <see cref="CheckConstraint.Predicate"/> from it.</summary>
     public static Func<string, CheckPredicate?>? CheckParser { get; set; }
 
+    /// <summary>As <see cref="CheckParser"/> for table CHECKs (where <c>value</c> is a column, not the domain's
+    /// pseudo-column); table CHECKs use <see cref="CheckParser"/> when unset.</summary>
+    public static Func<string, CheckPredicate?>? TableCheckParser { get; set; }
+
     public static async Task<SchemaGraph> ReadAsync(
         NpgsqlConnection conn, IReadOnlyCollection<string>? schemas = null, CancellationToken ct = default)
     {
@@ -337,7 +341,7 @@ public static class PgIntrospector
                 r =>
                 {
                     if (!_domains.TryGetValue(r.GetFieldValue<uint>(0), out var d)) return;
-                    d.Checks.Add(MakeCheck(r.GetString(1), r.GetString(2)));
+                    d.Checks.Add(MakeCheck(r.GetString(1), r.GetString(2), domain: true));
                 }).ConfigureAwait(false);
         }
 
@@ -386,10 +390,11 @@ public static class PgIntrospector
             return cols;
         }
 
-        private static CheckConstraint MakeCheck(string name, string def)
+        private static CheckConstraint MakeCheck(string name, string def, bool domain)
         {
             var body = CheckBody(def);
-            return new CheckConstraint { Name = name, Expression = body, Predicate = CheckParser?.Invoke(body) };
+            var parse = domain ? CheckParser : TableCheckParser ?? CheckParser;
+            return new CheckConstraint { Name = name, Expression = body, Predicate = parse?.Invoke(body) };
         }
 
         // ---- tables and columns ---------------------------------------------------------------------------------
@@ -572,7 +577,7 @@ public static class PgIntrospector
                             table.Uniques.Add(MakeKey(name, cols, r.GetBoolean(8), r.GetBoolean(9), r.GetString(10)));
                             break;
                         case 'c':
-                            var check = MakeCheck(name, r.GetString(10));
+                            var check = MakeCheck(name, r.GetString(10), domain: false);
                             check.NoInherit = r.GetBoolean(11);
                             table.Checks.Add(check);
                             break;
