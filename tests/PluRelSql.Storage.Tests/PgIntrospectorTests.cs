@@ -48,6 +48,31 @@ public sealed class PgIntrospectorTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task Reads_exclusion_constraints_so_generation_from_the_catalog_honours_them()
+    {
+        var (g, _) = await ReadAsync("""
+            CREATE EXTENSION IF NOT EXISTS btree_gist;
+            CREATE TABLE booking (id int PRIMARY KEY, room int NOT NULL, slot int NOT NULL, during tsrange, note text,
+              CONSTRAINT one_per_slot EXCLUDE USING gist (room WITH =, slot WITH =),
+              CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&) INCLUDE (note) WHERE (id > 0) DEFERRABLE);
+            """);
+        var t = g.Table(P("booking"));
+        Assert.Equal(2, t.Exclusions.Count);
+        var slot = t.Exclusions.Single(x => x.Name == "one_per_slot");
+        Assert.Equal("gist", slot.Method);
+        Assert.Equal(["room", "slot"], slot.EqualityColumns());
+        var overlap = t.Exclusions.Single(x => x.Name == "no_overlap");
+        Assert.Equal(["=", "&&"], overlap.Elements.Select(e => e.Operator));
+        Assert.Equal(["room", "during"], overlap.Elements.Select(e => e.Column));
+        Assert.Null(overlap.EqualityColumns());
+        Assert.Equal(["note"], overlap.Include);
+        Assert.Equal("id > 0", overlap.Where);
+        Assert.True(overlap.Deferrable && !overlap.InitiallyDeferred);
+        Assert.Equal("EXCLUDE USING gist (room WITH =, during WITH &&) INCLUDE (note) WHERE (id > 0) DEFERRABLE",
+            Schema.Output.PgDdlWriter.ExclusionClause(overlap));
+    }
+
+    [Fact]
     public async Task Reads_tables_columns_and_types()
     {
         var (g, _) = await ReadAsync(TestSchema.Shop);

@@ -601,6 +601,46 @@ public static class PgIntrospector
                     }
                 }, ("oids", oids)).ConfigureAwait(false);
 
+            // EXCLUDE: elements as the index prints them, operators by name, so "=" elements become a key for the generator
+            // exactly as when the reader saw the DDL (generation from the catalog must honour them too).
+            await ForEachRowAsync(
+                """
+                SELECT c.conrelid, c.conname, c.conkey, am.amname,
+                       array(SELECT pg_get_indexdef(c.conindid, k, true) FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
+                       array(SELECT o.oprname FROM unnest(c.conexclop) WITH ORDINALITY u(op, n)
+                             JOIN pg_operator o ON o.oid = u.op ORDER BY u.n),
+                       array(SELECT pg_get_indexdef(c.conindid, k, true) FROM generate_series(i.indnkeyatts + 1, i.indnatts) k ORDER BY k),
+                       pg_get_expr(i.indpred, i.indrelid), c.condeferrable, c.condeferred
+                FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid
+                JOIN pg_index i ON i.indexrelid = c.conindid JOIN pg_class ic ON ic.oid = c.conindid
+                JOIN pg_am am ON am.oid = ic.relam
+                WHERE c.conrelid = ANY(@oids) AND c.contype = 'x'
+                  AND c.conparentid = 0 AND (c.conislocal OR NOT r.relispartition)
+                ORDER BY c.conrelid, c.oid
+                """,
+                r =>
+                {
+                    var rel = r.GetFieldValue<uint>(0);
+                    var keys = r.GetFieldValue<short[]>(2);
+                    var texts = r.GetFieldValue<string[]>(4);
+                    var ops = r.GetFieldValue<string[]>(5);
+                    _tables[rel].Exclusions.Add(new ExclusionConstraint
+                    {
+                        Name = r.GetString(1),
+                        Method = r.GetString(3),
+                        Elements = texts.Select((text, i) => new ExclusionElement
+                        {
+                            Text = text,
+                            Column = i < keys.Length && keys[i] != 0 ? _attNames[(rel, keys[i])] : null,
+                            Operator = ops[i],
+                        }).ToList(),
+                        Include = [.. r.GetFieldValue<string[]>(6)],
+                        Where = r.IsDBNull(7) ? null : CheckBody(r.GetString(7)), // an expression: only its outer parentheses go
+                        Deferrable = r.GetBoolean(8),
+                        InitiallyDeferred = r.GetBoolean(9),
+                    });
+                }, ("oids", oids)).ConfigureAwait(false);
+
             // A referenced table may live outside the schemas we read: resolve its name and columns separately.
             var missing = fkTargets.Select(f => f.RefRel).Where(o => !_tables.ContainsKey(o)).Distinct().ToArray();
             var outside = new Dictionary<uint, QualifiedName>();
