@@ -221,6 +221,9 @@ internal sealed class RunningCli : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The child's process id (SQL Server shows it as a session's host_process_id).</summary>
+    public int Id => _process.Id;
+
     public string StdErr { get { lock (_stderr) return _stderr.ToString(); } }
 
     public void Kill()

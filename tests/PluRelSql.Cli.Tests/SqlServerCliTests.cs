@@ -109,6 +109,7 @@ public sealed class SqlServerCliTests
             Assert.True(run.ExitCode == 3, run.ToString());
             Assert.Contains("check constraint", run.StdErr);
             Assert.Equal(0, await SqlServerTarget.ScalarAsync<int>("master", $"SELECT COUNT(*) FROM sys.databases WHERE name = N'{name}'"));
+            Assert.Equal(0, await BuildsOf(name));
         }
         finally
         {
@@ -166,6 +167,148 @@ public sealed class SqlServerCliTests
                 await Task.Delay(200);
             foreach (var t in new[] { "branch", "teller", "account", "transfer" })
                 Assert.Equal(0L, await SqlServerTarget.ScalarAsync<long>(name, $"SELECT COUNT_BIG(*) FROM dbo.{t}"));
+        }
+        finally { await SqlServerTarget.DropAsync(name); }
+    }
+
+    /// <summary>Temporary databases a run builds for <paramref name="name"/> (NAME__plurel_xxxxxxxx).</summary>
+    private static Task<int> BuildsOf(string name) => SqlServerTarget.ScalarAsync<int>("master",
+        $"SELECT COUNT(*) FROM sys.databases WHERE name LIKE N'{name.Replace("_", "[_]")}[_][_]plurel[_]%'");
+
+    /// <summary>Waits until the bulk copy of the run into a temporary database of <paramref name="name"/> has sent rows.</summary>
+    private static async Task WaitForBulkCopy(string name, RunningCli run)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            Assert.False(run.HasExited, "populate ended before it could be interrupted: " + run.StdErr);
+            var build = await SqlServerTarget.ScalarAsync<string>("master",
+                $"SELECT COALESCE(MIN(name), N'') FROM sys.databases WHERE name LIKE N'{name.Replace("_", "[_]")}[_][_]plurel[_]%'");
+            if (build.Length > 0 && await SqlServerTarget.ScalarAsync<int>("master",
+                    $"SELECT COUNT(*) FROM sys.dm_exec_requests WHERE command LIKE N'BULK%' AND database_id = DB_ID(N'{build}')") > 0 &&
+                await SqlServerTarget.ScalarAsync<long>(build,
+                    "SELECT COALESCE(SUM(row_count), 0) FROM sys.dm_db_partition_stats WHERE index_id IN (0, 1) AND OBJECTPROPERTY(object_id, 'IsUserTable') = 1") > 10_000)
+                return;
+            await Task.Delay(100);
+        }
+        Assert.Fail("never saw the bulk copy in progress: " + run.StdErr);
+    }
+
+    /// <summary>Waits until the server has noticed that the killed client <paramref name="pid"/> is gone (its sessions,
+    /// and with them its application locks, end).</summary>
+    private static async Task WaitForSessionsToEnd(int pid)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(60) &&
+               await SqlServerTarget.ScalarAsync<int>("master", $"SELECT COUNT(*) FROM sys.dm_exec_sessions WHERE host_process_id = {pid}") > 0)
+            await Task.Delay(200);
+    }
+
+    [MssqlFact]
+    public async Task Kill_9_of_plurel_mid_load_leaves_no_database_and_the_next_run_drops_the_temporary_one()
+    {
+        var name = SqlServerTarget.Name("killed_create");
+        await SqlServerTarget.DropAsync(name);
+        var bench = Path.Combine(Repo.Root, "schemas", "bench.sql");
+        try
+        {
+            int pid;
+            await using (var run = RunningCli.Start("populate", "--db", SqlServerTarget.ConnectionString!, "--database", name, "--create",
+                             "--schema", bench, "--rows", "account=20000000", "--threads", "1"))
+            {
+                await WaitForBulkCopy(name, run);
+                pid = run.Id;
+                run.Kill();
+            }
+            await WaitForSessionsToEnd(pid);
+            Assert.Equal(0, await SqlServerTarget.ScalarAsync<int>("master", $"SELECT COUNT(*) FROM sys.databases WHERE name = N'{name}'"));
+            Assert.Equal(1, await BuildsOf(name));
+
+            var next = Cli.Plurel("populate", "--db", SqlServerTarget.ConnectionString!, "--database", name, "--create",
+                "--schema", bench, "--rows", "100");
+            Assert.True(next.ExitCode == 0, next.ToString());
+            Assert.Contains($"note: dropped database {name}__plurel_", next.StdErr);
+            Assert.Equal(0, await BuildsOf(name));
+            Assert.Equal(100L, await SqlServerTarget.ScalarAsync<long>(name, "SELECT COUNT_BIG(*) FROM dbo.account"));
+        }
+        finally { await SqlServerTarget.DropAsync(name); }
+    }
+
+    [MssqlFact]
+    public async Task Two_concurrent_populates_one_loads_the_other_is_told_another_run_holds_the_database()
+    {
+        var name = SqlServerTarget.Name("concurrent");
+        await SqlServerTarget.DropAsync(name);
+        var bench = Path.Combine(Repo.Root, "schemas", "bench.sql");
+        string[] Args(string rows) =>
+            ["populate", "--db", SqlServerTarget.ConnectionString!, "--database", name, "--create", "--schema", bench, "--rows", rows, "--threads", "1"];
+        try
+        {
+            await using var first = RunningCli.Start(Args("account=1000000"));
+            await WaitForBulkCopy(name, first);
+
+            var second = Cli.Plurel(Args("account=1000"));
+            Assert.True(second.ExitCode == 3, second.ToString());
+            Assert.Contains("another plurel populate", second.StdErr);
+            Assert.Contains($"database {name}", second.StdErr);
+
+            var done = await first.WaitAsync(TimeSpan.FromMinutes(5));
+            Assert.True(done.ExitCode == 0, done.ToString());
+            Assert.Equal(1_000_000L, await SqlServerTarget.ScalarAsync<long>(name, "SELECT COUNT_BIG(*) FROM dbo.account"));
+            Assert.Equal(1000L, await SqlServerTarget.ScalarAsync<long>(name, "SELECT COUNT_BIG(*) FROM dbo.branch"));
+            Assert.Equal(0, await BuildsOf(name));
+        }
+        finally { await SqlServerTarget.DropAsync(name); }
+    }
+
+    [MssqlFact]
+    public async Task Recreate_that_fails_leaves_the_old_database_with_its_rows()
+    {
+        var name = SqlServerTarget.Name("recreate_keep");
+        await SqlServerTarget.DropAsync(name);
+        var dir = Directory.CreateTempSubdirectory("plurel-mssql-recreate-");
+        try
+        {
+            var good = Path.Combine(dir.FullName, "good.sql");
+            var bad = Path.Combine(dir.FullName, "bad.sql");
+            await File.WriteAllTextAsync(good, "CREATE TABLE item (id int PRIMARY KEY, v int NOT NULL);");
+            // A CHECK the generator does not understand: its rows violate it, and the server refuses them.
+            await File.WriteAllTextAsync(bad, "CREATE TABLE item (id int PRIMARY KEY, v int NOT NULL CHECK (v % 7 = 3));");
+            var made = Cli.Plurel("populate", "--db", SqlServerTarget.ConnectionString!, "--database", name, "--recreate",
+                "--schema", good, "--rows", "50");
+            Assert.True(made.ExitCode == 0, made.ToString());
+
+            var failed = Cli.Plurel("populate", "--db", SqlServerTarget.ConnectionString!, "--database", name, "--recreate",
+                "--schema", bad, "--rows", "70");
+            Assert.True(failed.ExitCode == 3, failed.ToString());
+            Assert.Equal(50L, await SqlServerTarget.ScalarAsync<long>(name, "SELECT COUNT_BIG(*) FROM dbo.item"));
+            Assert.Equal(0, await BuildsOf(name));
+
+            // And a --recreate that succeeds replaces it.
+            var again = Cli.Plurel("populate", "--db", SqlServerTarget.ConnectionString!, "--database", name, "--recreate",
+                "--schema", good, "--rows", "30");
+            Assert.True(again.ExitCode == 0, again.ToString());
+            Assert.Equal(30L, await SqlServerTarget.ScalarAsync<long>(name, "SELECT COUNT_BIG(*) FROM dbo.item"));
+            Assert.Equal(0, await BuildsOf(name));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+            await SqlServerTarget.DropAsync(name);
+        }
+    }
+
+    [MssqlFact]
+    public async Task A_128_character_database_name_is_built_under_a_temporary_name_that_fits()
+    {
+        var name = SqlServerTarget.Name("long").PadRight(128, 'n');
+        await SqlServerTarget.DropAsync(name);
+        try
+        {
+            var run = Cli.Plurel("populate", "--db", SqlServerTarget.ConnectionString!, "--database", name, "--create",
+                "--schema", Path.Combine(Repo.Root, "schemas", "bench.sql"), "--rows", "10");
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Equal(10L, await SqlServerTarget.ScalarAsync<long>(name, "SELECT COUNT_BIG(*) FROM dbo.teller"));
         }
         finally { await SqlServerTarget.DropAsync(name); }
     }

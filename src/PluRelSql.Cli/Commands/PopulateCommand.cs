@@ -193,26 +193,25 @@ public static class PopulateCommand
         // SQL Server has no deferrable constraints: a key of a NOT NULL cycle must be added after the data.
         var generator = Generator(a, graph, plan, deferrableHelps: false);
 
-        var created = false;
-        if (a.Create)
-        {
-            created = await target.EnsureDatabase(a.Recreate, ct);
-            if (!created &&
-                await SqlServerDatabases.FirstExistingTableAsync(target.ConnectionString, graph.Tables.Select(t => t.Name), ct) is { } existing)
-                throw ExistingTable(target, existing);
-        }
+        // As on PostgreSQL: a lock on the database's name for the whole run (on master), temporary databases of runs
+        // that are gone dropped, and a database --create makes (the new one of --recreate) built under a temporary name
+        // that takes the real name only after the load committed.
+        if (a.Recreate && SqlServerDatabases.IsSystem(target.Database))
+            throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
+        await using var session = await SqlServerTargetSession.OpenAsync(target.ConnectionString, target.Database, "populate", ct);
+        await session.DropStaleBuildsAsync(Console.Error, ct);
+        var build = a.Recreate || (a.Create && !await session.ExistsAsync(ct));
+        var loadInto = target.ConnectionString;
+        if (build) loadInto = session.ConnectionStringFor(await session.CreateBuildAsync(ct));
+        else if (a.Create &&
+                 await SqlServerDatabases.FirstExistingTableAsync(target.ConnectionString, graph.Tables.Select(t => t.Name), ct) is { } existing)
+            throw ExistingTable(target, existing);
         var pre = a.Create ? TSqlDdlWriter.PreData(graph) : [];
         var post = a.Create ? TSqlDdlWriter.PostData(graph) : [];
         return await LoadAndReport(a, target, plan, pre, post, report,
-            (options, progress) => new SqlServerLoader().LoadAsync(target.ConnectionString, plan, generator, options, progress, ct),
-            created, async () =>
-            {
-                try { await SqlServerDatabases.DropAsync(target.ConnectionString, CancellationToken.None); }
-                catch (System.Data.Common.DbException e)
-                {
-                    Console.Error.WriteLine($"warning: could not drop the half-made database \"{target.Database}\": {e.Message}");
-                }
-            }, ct);
+            (options, progress) => new SqlServerLoader().LoadAsync(loadInto, plan, generator, options, progress, ct),
+            build, () => session.DropBuildQuietlyAsync(Console.Error), ct,
+            publish: build ? () => session.PublishAsync(replace: a.Recreate, ct) : null);
     }
 
     /// <summary>The part both servers share: load with per-table progress, drop a database this run created when the

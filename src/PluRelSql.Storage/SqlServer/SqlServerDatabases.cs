@@ -9,6 +9,9 @@ public static class SqlServerDatabases
 {
     private static readonly HashSet<string> SystemDatabases = new(StringComparer.OrdinalIgnoreCase) { "master", "model", "msdb", "tempdb" };
 
+    /// <summary>master, model, msdb or tempdb (never dropped).</summary>
+    public static bool IsSystem(string name) => SystemDatabases.Contains(name);
+
     /// <summary>The database the connection string names (Initial Catalog / Database), master when it names none.</summary>
     public static string DatabaseOf(string connectionString)
     {
@@ -32,18 +35,6 @@ public static class SqlServerDatabases
         await using var create = new SqlCommand($"CREATE DATABASE {SqlServerNames.Quote(name)}", conn);
         await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         return true;
-    }
-
-    /// <summary>Drops the database the connection string names (used to undo a database created by a failed run).</summary>
-    public static async Task DropAsync(string connectionString, CancellationToken ct)
-    {
-        var name = DatabaseOf(connectionString);
-        if (SystemDatabases.Contains(name)) throw new FormatException($"refusing to drop the system database \"{name}\"");
-        // Pooled connections into the database would keep it in use.
-        SqlConnection.ClearAllPools();
-        await using var conn = new SqlConnection(MasterOf(connectionString));
-        await conn.OpenAsync(ct).ConfigureAwait(false);
-        await DropAsync(conn, name, ct).ConfigureAwait(false);
     }
 
     private static async Task DropAsync(SqlConnection master, string name, CancellationToken ct)
