@@ -121,7 +121,7 @@ internal sealed partial class SqlcmdScript
                         // No default is written: a schema placeholder stands for dbo, any other name for itself.
                         value = given.TryGetValue(name, out var g) ? g
                             : name.Contains("schema", StringComparison.OrdinalIgnoreCase) ? TSqlNames.DefaultSchema : name;
-                        if (placeholdersNoted.Add("{" + name))
+                        if (placeholdersNoted.Add(braces))
                             problems.Add((lineNo, v.Index + 1, given.ContainsKey(name)
                                 ? $"template placeholder {braces} read as {value} (--var)"
                                 : $"template placeholder {braces} is not filled in: read as {value}; give another with --var {name}=VALUE"));
