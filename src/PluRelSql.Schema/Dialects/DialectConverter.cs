@@ -443,6 +443,12 @@ public static class DialectConverter
                                               $"loaded as a plain {c.Type.ToPgSql()} column with generated values");
                 }
             }
+            if (c.Type is { Kind: TypeKind.Other, UserType: { Schema: "sys", Name: "hierarchyid" } } && c.GeneratedExpression is null)
+            {
+                // hierarchyid's text form (/1/3/2/) is at most 4000 characters long, as ToString() returns nvarchar(4000).
+                Warn(c.Position, subject, "hierarchyid has no PostgreSQL counterpart: stored as its text form in varchar(4000)");
+                c.Type = new SqlType { Kind = TypeKind.Varchar, Length = 4000 };
+            }
             if (c.Type.Kind == TypeKind.Other && c.GeneratedExpression is null)
             {
                 Warn(c.Position, subject, $"type {c.Type.UserType?.ToString() ?? c.Type.ToPgSql()} has no PostgreSQL counterpart: stored as text");

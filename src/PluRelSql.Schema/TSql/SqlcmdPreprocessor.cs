@@ -41,7 +41,11 @@ internal sealed partial class SqlcmdScript
 
     /// <summary>A sqlcmd reference <c>$(Name)</c>, or a SqlRender placeholder <c>@name</c> standing where a schema
     /// name goes (followed by <c>.identifier</c> but not by a method call such as <c>@xml.value(</c>).</summary>
-    [GeneratedRegex(@"\$\(([A-Za-z_][\w\-]*)\)|(?<![\w@#$])@([A-Za-z_]\w*)(?=[ \t]*\.[ \t]*(?:\[|[A-Za-z_])(?![\w]*\())", RegexOptions.CultureInvariant)]
+    /// <para>Also SSMS template parameters <c>&lt;name, type, default&gt;</c> (group 3 name, 4 default) and brace
+    /// placeholders <c>{name}</c> / <c>{{name}}</c> (group 5) that scaffolding tools leave for a schema name.</para>
+    [GeneratedRegex(@"\$\(([A-Za-z_][\w\-]*)\)|(?<![\w@#$])@([A-Za-z_]\w*)(?=[ \t]*\.[ \t]*(?:\[|[A-Za-z_])(?![\w]*\())" +
+                    @"|<[ \t]*([A-Za-z_][\w ]*?)[ \t]*,[ \t]*[A-Za-z_][\w ().]*?[ \t]*,[ \t]*([^<>,\r\n]*?)[ \t]*>" +
+                    @"|\{\{([A-Za-z_]\w*)\}\}|\{([A-Za-z_]\w*)\}", RegexOptions.CultureInvariant)]
     private static partial Regex VarRef();
 
     [GeneratedRegex(@"\bDECLARE\s+@([A-Za-z_]\w*)|@([A-Za-z_]\w*)\s+(?:AS\s+)?(?:\[?\w+\]?\.)?\[?(?:int|bigint|smallint|tinyint|bit|n?varchar|n?char|n?text|sysname|xml|uniqueidentifier|datetime2?|date|time|decimal|numeric|float|real|money|varbinary|binary|table)\b",
@@ -98,7 +102,31 @@ internal sealed partial class SqlcmdScript
                     var name = sqlcmd ? v.Groups[1].Value : v.Groups[2].Value;
                     var inComment = InSpan(comments, start + v.Index);
                     string? value;
-                    if (sqlcmd)
+                    if (v.Groups[3].Success)
+                    {
+                        // SSMS's "Specify Values for Template Parameters" puts the default in everywhere, strings and comments too.
+                        name = v.Groups[3].Value;
+                        var fallback = v.Groups[4].Value;
+                        value = given.TryGetValue(name, out var g) ? g : fallback;
+                        if (placeholdersNoted.Add("<" + name))
+                            problems.Add((lineNo, v.Index + 1, given.ContainsKey(name)
+                                ? $"template parameter <{name}, …> (SSMS) read as {value} (--var)"
+                                : $"template parameter <{name}, …> (SSMS) read as its default {value}; give another with --var {name}=VALUE"));
+                    }
+                    else if (v.Groups[5].Success || v.Groups[6].Success)
+                    {
+                        name = v.Groups[5].Success ? v.Groups[5].Value : v.Groups[6].Value;
+                        if (inComment || InString(body, v.Index)) continue;
+                        var braces = v.Groups[5].Success ? "{{" + name + "}}" : "{" + name + "}";
+                        // No default is written: a schema placeholder stands for dbo, any other name for itself.
+                        value = given.TryGetValue(name, out var g) ? g
+                            : name.Contains("schema", StringComparison.OrdinalIgnoreCase) ? TSqlNames.DefaultSchema : name;
+                        if (placeholdersNoted.Add(braces))
+                            problems.Add((lineNo, v.Index + 1, given.ContainsKey(name)
+                                ? $"template placeholder {braces} read as {value} (--var)"
+                                : $"template placeholder {braces} is not filled in: read as {value}; give another with --var {name}=VALUE"));
+                    }
+                    else if (sqlcmd)
                     {
                         value = given.TryGetValue(name, out var g) ? g : vars.GetValueOrDefault(name);
                         // sqlcmd refuses an undefined variable; one inside a comment changes nothing.

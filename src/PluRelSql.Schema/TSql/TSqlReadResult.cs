@@ -23,6 +23,10 @@ public enum TSqlNoticeKind
     Sqlcmd,
     /// <summary>A table the reader leaves out (temporary tables, CREATE TABLE AS SELECT, graph tables…).</summary>
     SkippedTable,
+    /// <summary>Storage choices that do not shape rows (filegroups, partition schemes, compression, SPARSE, FILESTREAM, ROWGUIDCOL, column sets): ignored.</summary>
+    Storage,
+    /// <summary>System-versioned temporal tables: the history table and the period CHECKs.</summary>
+    Temporal,
 }
 
 /// <summary>Something a person should know about the read: a skipped statement kind, an approximation.</summary>

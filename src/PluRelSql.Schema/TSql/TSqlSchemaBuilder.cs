@@ -38,6 +38,7 @@ internal sealed partial class TSqlSchemaBuilder
 
     public TSqlReadResult Finish()
     {
+        Histories();
         foreach (var pending in _foreignKeys) Resolve(pending);
         foreach (var ((kind, what), (count, first)) in _counted)
             _notices.Add(new TSqlNotice(kind, kind switch
@@ -236,6 +237,101 @@ internal sealed partial class TSqlSchemaBuilder
         AddElements(table, ct.Definition);
         _tables[TSqlNames.Key(name)] = table;
         _graph.Tables.Add(table);
+        StorageOptions(ct);
+        Temporal(table, ct);
+    }
+
+    /// <summary>Where and how SQL Server stores a table (filegroups, partition schemes, compression) does not shape
+    /// its rows: ignored with one note per kind.</summary>
+    private void StorageOptions(CreateTableStatement ct)
+    {
+        var where = ct.OnFileGroupOrPartitionScheme;
+        if (where is { PartitionSchemeColumns.Count: > 0 })
+            Count(TSqlNoticeKind.Storage, "ON partition_scheme(column) ignored: the table is one ordinary table", where);
+        else if (where is not null)
+            Count(TSqlNoticeKind.Storage, "ON [filegroup] ignored (filegroups are SQL Server storage)", where);
+        if (ct.TextImageOn is { } textImage)
+            Count(TSqlNoticeKind.Storage, "TEXTIMAGE_ON [filegroup] ignored (filegroups are SQL Server storage)", textImage);
+        if (ct.FileStreamOn is { } fileStream)
+            Count(TSqlNoticeKind.Storage, "FILESTREAM_ON [filegroup] ignored (filegroups are SQL Server storage)", fileStream);
+        foreach (var option in ct.Options)
+            if (option is not SystemVersioningTableOption)
+                Count(TSqlNoticeKind.Storage, $"table option {option.OptionKind} ignored (SQL Server storage)", option);
+        foreach (var constraint in ct.Definition.TableConstraints.Concat(ct.Definition.ColumnDefinitions.SelectMany(c => c.Constraints)))
+            if (constraint is UniqueConstraintDefinition { } key)
+            {
+                if (key.OnFileGroupOrPartitionScheme is { } on)
+                    Count(TSqlNoticeKind.Storage, "ON [filegroup] ignored (filegroups are SQL Server storage)", on);
+                foreach (var option in key.IndexOptions)
+                    Count(TSqlNoticeKind.Storage, $"index option {option.OptionKind} of a key ignored (SQL Server storage)", option);
+            }
+    }
+
+    /// <summary>System-versioned temporal tables: both tables are part of the schema. SQL Server creates the history
+    /// table itself when the script does not; it has the same columns, no keys. Every period is ValidFrom ≤ ValidTo
+    /// (closed periods in the history: ValidFrom &lt; ValidTo), written as CHECKs the generator meets by construction.</summary>
+    private void Temporal(TableDef table, CreateTableStatement ct)
+    {
+        if (ct.Definition.SystemTimePeriod is not { } period) return;
+        var from = RequireColumn(table, period.StartTimeColumn).Name;
+        var to = RequireColumn(table, period.EndTimeColumn).Name;
+        table.Checks.Add(PeriodCheck(table, from, to, "<=", period));
+        var versioning = ct.Options.OfType<SystemVersioningTableOption>().FirstOrDefault(o => o.OptionState == OptionState.On);
+        if (versioning is null) return;
+        var history = versioning.HistoryTable is { } h
+            ? TSqlNames.Of(h)
+            : new QualifiedName(table.Name.Schema, $"MSSQL_TemporalHistoryFor_{table.Name.Name}");
+        _histories.Add((table, history, from, to, _source.Position(versioning)));
+        Count(TSqlNoticeKind.Temporal, "system-versioned temporal table: the table and its history table are both loaded; " +
+            "every row has ValidFrom <= ValidTo (CHECKs added), history periods are closed (ValidFrom < ValidTo)", versioning);
+    }
+
+    private readonly List<(TableDef Current, QualifiedName History, string From, string To, SourcePosition At)> _histories = [];
+
+    private CheckConstraint PeriodCheck(TableDef table, string from, string to, string op, TSqlFragment at)
+    {
+        var text = $"[{from}] {op} [{to}]";
+        var condition = Condition(text);
+        return new CheckConstraint
+        {
+            Name = $"CK_{table.Name.Name}_period",
+            Expression = text,
+            Predicate = TSqlCheckConverter.Convert(condition, n => FindColumn(table, n)),
+            Position = _source.Position(at),
+        };
+    }
+
+    /// <summary>The history tables the script did not create: same columns (plain, nullable as in the current
+    /// table), no keys; a history table the script created gets the closed-period CHECK.</summary>
+    private void Histories()
+    {
+        foreach (var (current, name, from, to, at) in _histories)
+        {
+            if (!_tables.TryGetValue(TSqlNames.Key(name), out var history))
+            {
+                history = new TableDef { Name = name, Position = at };
+                foreach (var c in current.Columns.Where(c => c.GeneratedExpression is null || c.Name == from || c.Name == to))
+                    history.Columns.Add(new ColumnDef { Name = c.Name, Type = c.Type, Nullable = c.Nullable, Position = c.Position });
+                _tables[TSqlNames.Key(name)] = history;
+                _graph.Tables.Insert(_graph.Tables.IndexOf(current) + 1, history);
+                _notices.Add(new TSqlNotice(TSqlNoticeKind.Temporal,
+                    $"history table {name} of {current.Name} is not created by the script: created with the same columns, no keys", at));
+            }
+            if (FindColumn(history, from) is { } f && FindColumn(history, to) is { } t)
+                history.Checks.Add(new CheckConstraint
+                {
+                    Name = $"CK_{history.Name.Name}_period",
+                    Expression = $"[{f.Name}] < [{t.Name}]",
+                    Predicate = TSqlCheckConverter.Convert(Condition($"[{f.Name}] < [{t.Name}]"), n => FindColumn(history, n)),
+                    Position = at,
+                });
+        }
+    }
+
+    private static BooleanExpression Condition(string text)
+    {
+        using var reader = new StringReader(text);
+        return new TSql170Parser(initialQuotedIdentifiers: true).ParseBooleanExpression(reader, out _);
     }
 
     private void AlterTableAdd(AlterTableAddTableElementStatement add)
@@ -289,6 +385,12 @@ internal sealed partial class TSqlSchemaBuilder
         var added = new List<(ColumnDefinition Def, ColumnDef Column)>();
         foreach (var def in definition.ColumnDefinitions)
         {
+            if (def.StorageOptions is { SparseOption: SparseColumnOption.ColumnSetForAllSparseColumns })
+            {
+                // An XML view over the sparse columns, never stored: the sparse columns themselves are loaded.
+                Notice(TSqlNoticeKind.Storage, $"{table.Name}.{def.ColumnIdentifier.Value} is a column set (XML COLUMN_SET FOR ALL_SPARSE_COLUMNS): skipped", def);
+                continue;
+            }
             if (FindColumn(table, def.ColumnIdentifier.Value) is { } dup)
                 throw Error($"column \"{def.ColumnIdentifier.Value}\" is defined twice in table {table.Name} (first at {dup.Position})", def);
             var column = Column(table, def);
@@ -384,6 +486,12 @@ internal sealed partial class TSqlSchemaBuilder
                 $"{table.Name}.{name} is a system-versioning column: the server fills it, it is never loaded", def);
         }
         if (def.Collation is not null) column.Collation = def.Collation.Value;
+        if (def.StorageOptions is { SparseOption: SparseColumnOption.Sparse })
+            Count(TSqlNoticeKind.Storage, "SPARSE ignored (a storage choice for mostly-NULL columns): the column is an ordinary nullable column", def);
+        if (def.StorageOptions is { IsFileStream: true })
+            Count(TSqlNoticeKind.Storage, "FILESTREAM ignored: the column holds its bytes in the table", def);
+        if (def.IsRowGuidCol)
+            Count(TSqlNoticeKind.Storage, "ROWGUIDCOL ignored (it only marks the row's GUID column for $ROWGUID)", def);
         if (def.IdentityOptions is { } identity)
         {
             // IDENTITY refuses explicit values unless IDENTITY_INSERT is on: the same contract as GENERATED ALWAYS.
