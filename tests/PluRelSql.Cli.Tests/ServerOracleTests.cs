@@ -21,7 +21,7 @@ public sealed class WildFileFactAttribute : FactAttribute
         var graph = PgDdlReader.ReadFiles(paths).Graph;
         var missing = graph.Extensions.Where(e => !File.Exists($"/usr/share/postgresql/15/extension/{e}.control")).ToList();
         if (missing.Count > 0) { Skip = $"needs extension {string.Join(", ", missing)} (no /usr/share/postgresql/15/extension/{missing[0]}.control on this machine)"; return; }
-        var ungeneratable = graph.Tables.SelectMany(t => t.Columns.Where(c => !c.Nullable && c.IsLoaded && c.Type.Kind == TypeKind.Other)
+        var ungeneratable = graph.Tables.SelectMany(t => t.Columns.Where(c => !c.Nullable && c.IsLoaded && !PluRelSql.Generation.Values.ExtensionValues.CanGenerate(c.Type))
             .Select(c => $"{t.Name}.{c.Name} {c.Type}")).ToList();
         if (ungeneratable.Count > 0)
             Skip = $"NOT NULL columns of types without a value generator: {string.Join(", ", ungeneratable.Take(3))}" +
