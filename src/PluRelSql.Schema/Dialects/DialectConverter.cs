@@ -427,11 +427,25 @@ public static class DialectConverter
             {
                 try
                 {
-                    var e = TSqlExpressions.ReadScalar(computed, Columns(t));
-                    if (Volatile(e)) throw new UntranslatableException("it reads the clock, a random number or the session, which PostgreSQL does not allow in a generated column");
-                    c.Type = TypeOf(e, Columns(t)) ?? SqlType.Of(TypeKind.Text);
-                    c.GeneratedExpression = PgExpressions.Write(TypeOf(e, Columns(t)) is null ? new CastExpr(e, SqlType.Of(TypeKind.Text)) : e);
-                    c.GeneratedKind = "STORED";
+                    var e = TSqlExpressions.ReadScalar(computed, Columns(t), styles: true);
+                    if (!Immutable(e) && !HasNextValue(e))
+                    {
+                        // PostgreSQL refuses it in GENERATED ALWAYS AS: an ordinary column the load overwrites with the
+                        // expression over the same row once the rows are in, cast so the UPDATE cannot fail on its type.
+                        c.Type = TypeOf(e, Columns(t)) ?? ComputedResultType(computed);
+                        c.FillExpression = PgExpressions.Write(e is CastExpr top && top.Type == c.Type ? e : new CastExpr(e, c.Type));
+                        c.GeneratedExpression = null;
+                        Warn(c.Position, subject, $"computed column ({computed}) is not immutable in PostgreSQL (it formats dates or reads the clock, " +
+                                                  $"a random number or the session): loaded as a plain {c.Type.ToPgSql()} column whose values are " +
+                                                  $"computed from the row after the load ({c.FillExpression})");
+                    }
+                    else
+                    {
+                        if (Volatile(e)) throw new UntranslatableException("it reads the clock, a random number or the session, which PostgreSQL does not allow in a generated column");
+                        c.Type = TypeOf(e, Columns(t)) ?? SqlType.Of(TypeKind.Text);
+                        c.GeneratedExpression = PgExpressions.Write(TypeOf(e, Columns(t)) is null ? new CastExpr(e, SqlType.Of(TypeKind.Text)) : e);
+                        c.GeneratedKind = "STORED";
+                    }
                 }
                 catch (UntranslatableException ex)
                 {
@@ -497,6 +511,26 @@ public static class DialectConverter
             ? mapped.Type with { Domain = null }
             : SqlType.Of(TypeKind.Text);
     }
+
+    /// <summary>False when PostgreSQL would refuse the expression in a generated column: it reads the clock, a
+    /// random number or the session (<see cref="Volatile"/>) or formats a date (to_char is STABLE).</summary>
+    private static bool Immutable(SqlExpr e) => !Volatile(e) && !Any(e, x => x is Call { Name: Fn.ToChar });
+
+    private static bool HasNextValue(SqlExpr e) => Any(e, x => x is NextValue);
+
+    private static bool Any(SqlExpr e, Func<SqlExpr, bool> test) => test(e) || e switch
+        {
+            Call c => c.Args.Any(a => Any(a, test)),
+            Unary u => Any(u.Operand, test),
+            Binary b => Any(b.Left, test) || Any(b.Right, test),
+            CastExpr c => Any(c.Operand, test),
+            IsNullExpr i => Any(i.Operand, test),
+            BetweenExpr b => Any(b.Operand, test) || Any(b.Low, test) || Any(b.High, test),
+            InExpr i => Any(i.Operand, test) || i.Values.Any(v => Any(v, test)),
+            LikeExpr l => Any(l.Operand, test),
+            CaseExpr c => (c.Operand is { } o && Any(o, test)) || c.Whens.Any(w => Any(w.When, test) || Any(w.Then, test)) || (c.Else is { } x && Any(x, test)),
+            _ => false,
+        };
 
     private static bool Volatile(SqlExpr e) => e switch
         {
@@ -685,7 +719,7 @@ internal static class GraphCopy
                     Name = c.Name, Type = T(c.Type), Nullable = c.Nullable, Default = c.Default, Identity = c.Identity,
                     Sequence = R(c.Sequence), IdentitySeed = c.IdentitySeed, IdentityIncrement = c.IdentityIncrement,
                     GeneratedExpression = c.GeneratedExpression, GeneratedKind = c.GeneratedKind, Collation = c.Collation,
-                    Position = c.Position,
+                    FillExpression = c.FillExpression, Position = c.Position,
                 });
             nt.Uniques.AddRange(t.Uniques.Select(Key));
             nt.ForeignKeys.AddRange(t.ForeignKeys.Select(fk => new ForeignKey

@@ -44,6 +44,8 @@ internal static class Fn
     public const string Ln = "ln", Log10 = "log10";
     /// <summary>dateadd(part as a string literal, number, date).</summary>
     public const string DateAdd = "dateadd";
+    /// <summary>to_char(timestamp, PostgreSQL format): CONVERT(varchar, date, style). STABLE, so never in a generated column.</summary>
+    public const string ToChar = "to_char";
 
     /// <summary>Functions spelled and behaving the same in both dialects (arity checked by the servers).</summary>
     public static readonly HashSet<string> Shared = new(StringComparer.Ordinal)

@@ -12,17 +12,29 @@ namespace PluRelSql.Schema.Dialects;
 internal static class TSqlExpressions
 {
     /// <summary>Reads a scalar expression (a DEFAULT, a computed column). <paramref name="target"/> is the column type a
-    /// DEFAULT is for, so that 0/1 become booleans for bit columns.</summary>
-    public static SqlExpr ReadScalar(string text, Func<string, ColumnDef?> column, SqlType? target = null) =>
-        LargeStack.Run(() => ExprDepth.Check(ReadScalarHere(text, column, target)));
+    /// DEFAULT is for, so that 0/1 become booleans for bit columns. With <paramref name="styles"/>, CONVERT(char type,
+    /// date, style) becomes to_char with the style's format (see <see cref="StyleFormat"/>), which is not immutable.</summary>
+    public static SqlExpr ReadScalar(string text, Func<string, ColumnDef?> column, SqlType? target = null, bool styles = false) =>
+        LargeStack.Run(() => ExprDepth.Check(ReadScalarHere(text, column, target, styles)));
 
-    private static SqlExpr ReadScalarHere(string text, Func<string, ColumnDef?> column, SqlType? target)
+    /// <summary>The to_char format of a CONVERT date style to character types; null when the style is not mapped.</summary>
+    internal static string? StyleFormat(int style) => style switch
+    {
+        23 => "YYYY-MM-DD",
+        112 => "YYYYMMDD",
+        120 => "YYYY-MM-DD HH24:MI:SS",
+        121 => "YYYY-MM-DD HH24:MI:SS.MS",
+        126 => "YYYY-MM-DD\"T\"HH24:MI:SS.MS",
+        _ => null,
+    };
+
+    private static SqlExpr ReadScalarHere(string text, Func<string, ColumnDef?> column, SqlType? target, bool styles = false)
     {
         var parser = new TSql170Parser(initialQuotedIdentifiers: true);
         using var reader = new StringReader(text);
         var e = parser.ParseExpression(reader, out var errors);
         if (errors.Count > 0 || e is null) throw new UntranslatableException($"cannot read the expression: {errors.FirstOrDefault()?.Message}");
-        var read = new Reader(column).Scalar(e);
+        var read = new Reader(column) { Styles = styles }.Scalar(e);
         return target?.Kind == TypeKind.Boolean && !target.IsArray ? AsBool(read) : read;
     }
 
@@ -49,6 +61,17 @@ internal static class TSqlExpressions
 
     private sealed class Reader(Func<string, ColumnDef?> column)
     {
+        /// <summary>CONVERT with a date style becomes to_char (only where a non-immutable expression is acceptable).</summary>
+        public bool Styles { get; init; }
+
+        private bool IsDateTime(SqlExpr e) => e switch
+        {
+            ColumnRef c => column(c.Name)?.Type is { Kind: TypeKind.Date or TypeKind.Timestamp or TypeKind.TimestampTz, IsArray: false },
+            CastExpr c => c.Type is { Kind: TypeKind.Date or TypeKind.Timestamp or TypeKind.TimestampTz, IsArray: false },
+            Call { Name: Fn.Now or Fn.UtcNow or Fn.CurrentDate } => true,
+            _ => false,
+        };
+
         private bool IsBoolColumn(SqlExpr e) => e is ColumnRef c && column(c.Name)?.Type is { Kind: TypeKind.Boolean, IsArray: false };
 
         private bool IsText(SqlExpr e) => e switch
@@ -197,6 +220,16 @@ internal static class TSqlExpressions
                     return CastTo(Scalar(c.Parameter), c.DataType);
                 case ConvertCall c when c.Style is null:
                     return CastTo(Scalar(c.Parameter), c.DataType);
+                case ConvertCall c when Styles:
+                {
+                    var operand = Scalar(c.Parameter);
+                    var cast = CastTo(operand, c.DataType);
+                    // A date style to a character type is to_char's format; any other style is a plain cast.
+                    return c.Style is IntegerLiteral { Value: var v } && int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var style) && StyleFormat(style) is { } format
+                           && cast is CastExpr { Type.Kind: TypeKind.Text or TypeKind.Varchar or TypeKind.Char } text && IsDateTime(operand)
+                        ? text with { Operand = new Call(Fn.ToChar, [operand, new StringLit(format)]) }
+                        : cast;
+                }
                 case ConvertCall:
                     throw new UntranslatableException("CONVERT with a style has no counterpart");
                 case NextValueForExpression next:

@@ -29,6 +29,10 @@ public sealed class ColumnDef
     public string? GeneratedExpression { get; set; }
     /// <summary>"STORED" or "VIRTUAL" for PostgreSQL generated columns; null otherwise.</summary>
     public string? GeneratedKind { get; set; }
+    /// <summary>A PostgreSQL expression over the same row that the load writes into this (ordinary, loaded) column
+    /// after the rows are in: a T-SQL computed column PostgreSQL cannot hold as a generated column (its expression is
+    /// not immutable). Null otherwise.</summary>
+    public string? FillExpression { get; set; }
     public string? Collation { get; set; }
     public SourcePosition? Position { get; set; }
 

@@ -54,13 +54,19 @@ public static class PgDdlWriter
         return output;
     }
 
-    /// <summary>Primary keys, then UNIQUEs, then CHECKs, then foreign keys (every key they reference exists by then),
+    /// <summary>The UPDATE that fills computed columns PostgreSQL cannot generate (<see cref="ColumnDef.FillExpression"/>),
+    /// then primary keys, then UNIQUEs, then CHECKs, then foreign keys (every key they reference exists by then),
     /// then the secondary indexes as written. Constraints a partition inherits from its parent are left to PostgreSQL.</summary>
     public static IReadOnlyList<string> PostData(SchemaGraph g)
     {
         g = InPostgres(g);
         var tables = TablesParentFirst(g);
         var output = new List<string>();
+        // Computed columns PostgreSQL cannot generate get their values from the row first, so every key and CHECK
+        // below is added over the final values.
+        foreach (var t in tables)
+            if (t.Columns.Where(c => c.FillExpression is not null).ToList() is { Count: > 0 } fill)
+                output.Add($"UPDATE {t.Name.ToSql()} SET {string.Join(", ", fill.Select(c => $"{SqlIdent.Quote(c.Name)} = ({c.FillExpression})"))}");
         foreach (var t in tables)
             if (t.PrimaryKey is { } pk && !Inherited(g, t, p => p.PrimaryKey is { } ppk && SameColumns(ppk, pk)))
                 output.Add($"ALTER TABLE {t.Name.ToSql()} ADD {ConstraintName(pk.Name)}PRIMARY KEY ({Columns(pk.Columns)}){KeyTail(pk)}");

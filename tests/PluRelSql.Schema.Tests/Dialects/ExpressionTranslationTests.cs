@@ -129,6 +129,52 @@ public sealed class ExpressionTranslationTests
         Assert.Empty(SchemaDiff.Compare(g, back));
     }
 
+    /// <summary>A computed column that translates but is not immutable in PostgreSQL (CONVERT with a date style is
+    /// to_char, STABLE; GETDATE() is volatile) is a plain column with the expression kept for the post-data UPDATE,
+    /// which runs before the keys and CHECKs; an unmapped style is a plain cast; one that does not translate stays a
+    /// plain column without one.</summary>
+    [Fact]
+    public void Non_immutable_computed_columns_are_filled_from_the_row_after_the_load()
+    {
+        const string script = """
+            CREATE TABLE [dbo].[c] ([id] int NOT NULL, [d] datetime2(7) NOT NULL, [n] int NOT NULL,
+              [s121] AS (CONVERT(nvarchar(23), [d], 121)), [s120] AS CONVERT(varchar(19), [d], 120),
+              [s126] AS CONVERT(varchar(30), [d], 126), [s112] AS CONVERT(char(8), [d], 112), [s23] AS CONVERT(varchar(10), [d], 23),
+              [s1] AS CONVERT(varchar(12), [n], 1), [at] AS (getdate()), [x] AS (@@SPID),
+              CONSTRAINT [PK_c] PRIMARY KEY ([id]), CONSTRAINT [UQ_s] UNIQUE ([s121]))
+            GO
+            """;
+        var conversion = DialectConverter.Convert(TSqlDdlReader.Read(script, "c.sql").Graph, SqlDialect.PostgreSql);
+        var t = conversion.Graph.Table("public", "c");
+        Assert.Equal("CAST(to_char(d, 'YYYY-MM-DD HH24:MI:SS.MS') AS character varying(23))", t.Column("s121").FillExpression);
+        Assert.Equal("CAST(to_char(d, 'YYYY-MM-DD HH24:MI:SS') AS character varying(19))", t.Column("s120").FillExpression);
+        Assert.Equal("CAST(to_char(d, 'YYYY-MM-DD\"T\"HH24:MI:SS.MS') AS character varying(30))", t.Column("s126").FillExpression);
+        Assert.Equal("CAST(to_char(d, 'YYYYMMDD') AS character(8))", t.Column("s112").FillExpression);
+        Assert.Equal("CAST(to_char(d, 'YYYY-MM-DD') AS character varying(10))", t.Column("s23").FillExpression);
+        Assert.Equal("CAST(CURRENT_TIMESTAMP AS text)", t.Column("at").FillExpression);
+        foreach (var name in new[] { "s121", "s120", "s126", "s112", "s23", "at" })
+        {
+            Assert.Null(t.Column(name).GeneratedExpression);
+            Assert.True(t.Column(name).IsLoaded);
+        }
+        Assert.Equal(new SqlType { Kind = TypeKind.Varchar, Length = 23 }, t.Column("s121").Type);
+        // A style that is not a date style on a date: the plain cast, immutable, so a generated column.
+        Assert.Null(t.Column("s1").FillExpression);
+        Assert.Equal("STORED", t.Column("s1").GeneratedKind);
+        Assert.Null(t.Column("x").FillExpression);
+        Assert.Null(t.Column("x").GeneratedExpression);
+        Assert.Contains(conversion.Warnings, w => w.ToString().Contains("computed from the row after the load", StringComparison.Ordinal));
+
+        var post = PgDdlWriter.PostData(conversion.Graph);
+        Assert.StartsWith("UPDATE public.c SET s121 = (CAST(to_char(d, 'YYYY-MM-DD HH24:MI:SS.MS') AS character varying(23))), s120 = (", post[0], StringComparison.Ordinal);
+        Assert.Contains("PRIMARY KEY", post[1], StringComparison.Ordinal);
+        Assert.True(post.ToList().FindIndex(s => s.Contains("UNIQUE (s121)", StringComparison.Ordinal)) > 0);
+        // The DDL script says the same: the column is plain, the UPDATE comes before its keys.
+        var ddl = PgDdlWriter.Script(conversion.Graph);
+        Assert.Contains("s121 character varying(23),", ddl, StringComparison.Ordinal);
+        Assert.DoesNotContain("to_char", ddl[..ddl.IndexOf("UPDATE", StringComparison.Ordinal)], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_converter_leaves_its_input_alone()
     {
