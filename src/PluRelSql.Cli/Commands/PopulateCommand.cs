@@ -178,8 +178,10 @@ public static class PopulateCommand
         var loadPlan = plan;
         var loadGenerator = generator;
         return await LoadAndReport(a, target, loadPlan, pre, post, report,
-            (options, progress) => new PgLoader().LoadAsync(loadInto, loadPlan, loadGenerator, options with { TargetDatabase = target.Database },
-                progress, ct),
+            // The script's tables are new and empty: truncated in the load's transaction, they are copied with FREEZE and,
+            // at wal_level = minimal (the embedded cluster), without WAL, as tables our own DDL creates there are.
+            (options, progress) => new PgLoader().LoadAsync(loadInto, loadPlan, loadGenerator,
+                options with { TargetDatabase = target.Database, Truncate = options.Truncate || script is not null }, progress, ct),
             build, () => session.DropBuildQuietlyAsync(Console.Error), ct,
             publish: build ? () => session.PublishAsync(replace: a.Recreate, ct) : null);
     }

@@ -47,7 +47,8 @@ public static class PgScriptRunner
 
     /// <summary>What the load runs around its COPYs, inside its transaction, as pg_restore does: foreign keys dropped
     /// and added back after the data (so neither table order nor NOT NULL cycles matter, and adding them validates every
-    /// row), and user triggers and rules disabled, then enabled again as they were, so none fires on generated rows.</summary>
+    /// row), keys and indexes of ordinary tables built after the data, and user triggers and rules disabled, then enabled
+    /// again as they were, so none fires on generated rows.</summary>
     public sealed record LoadGuards(IReadOnlyList<string> Before, IReadOnlyList<string> After, int Triggers, int TriggerTables, int Rules);
 
     public static async Task<LoadGuards> GuardsAsync(string connectionString, CancellationToken ct)
@@ -75,6 +76,46 @@ public static class PgScriptRunner
                 before.Add($"ALTER TABLE {r.GetString(0)} DROP CONSTRAINT {r.GetString(1)}");
                 after.Add($"ALTER TABLE {r.GetString(0)} ADD CONSTRAINT {r.GetString(1)} {r.GetString(2)}");
             }
+
+        // Keys, exclusions and plain indexes of ordinary tables, dropped after the foreign keys and built again before
+        // them, as pg_restore builds them after the data: one sort per index instead of one insertion per row. Those of
+        // partitioned tables and partitions stay (rebuilt from the parent, their partitions' copies would get new names).
+        var indexesAfter = new List<string>();
+        await using (var cmd = new NpgsqlCommand($"""
+            SELECT format('%I.%I', n.nspname, c.relname), quote_ident(k.conname), pg_get_constraintdef(k.oid),
+                   i.indisclustered, format('%I', ic.relname)
+            FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_index i ON i.indexrelid = k.conindid JOIN pg_class ic ON ic.oid = k.conindid
+            WHERE k.contype IN ('p', 'u', 'x') AND c.relkind = 'r' AND NOT c.relispartition AND NOT i.indisreplident
+              AND {userRelation}
+            ORDER BY 1, 2
+            """, conn))
+        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var table = r.GetString(0);
+                before.Add($"ALTER TABLE {table} DROP CONSTRAINT {r.GetString(1)}");
+                indexesAfter.Add($"ALTER TABLE {table} ADD CONSTRAINT {r.GetString(1)} {r.GetString(2)}");
+                if (r.GetBoolean(3)) indexesAfter.Add($"ALTER TABLE {table} CLUSTER ON {r.GetString(4)}");
+            }
+        await using (var cmd = new NpgsqlCommand($"""
+            SELECT format('%I.%I', n.nspname, ic.relname), pg_get_indexdef(i.indexrelid), i.indisclustered,
+                   format('%I.%I', n.nspname, c.relname), format('%I', ic.relname)
+            FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r' AND NOT c.relispartition AND NOT i.indisreplident
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+              AND {userRelation}
+            ORDER BY 1
+            """, conn))
+        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                before.Add($"DROP INDEX {r.GetString(0)}");
+                indexesAfter.Add(r.GetString(1));
+                if (r.GetBoolean(2)) indexesAfter.Add($"ALTER TABLE {r.GetString(3)} CLUSTER ON {r.GetString(4)}");
+            }
+        after.InsertRange(0, indexesAfter);
 
         // Enabled user triggers (constraint triggers included; foreign key triggers are internal and go with their
         // keys), each on its own table, partitions' clones too, then back in the mode they had.
