@@ -68,6 +68,44 @@ public sealed class WildTSqlPopulateTests(ClusterFixture pg)
     }
 }
 
+/// <summary>The same files into SQL Server itself (PLUREL_MSSQL): the tables the script leaves, every one non-empty,
+/// every key and CHECK trusted (checked by the server, not merely declared).</summary>
+public sealed class WildTSqlSqlServerTests
+{
+    [MssqlTheory]
+    [MemberData(nameof(WildTSqlPopulateTests.Files), MemberType = typeof(WildTSqlPopulateTests))]
+    public async Task Every_wild_tsql_file_populates_sql_server_with_every_table_filled_and_every_constraint_trusted(
+        string file, int tables, int expectedConstraints, string[] extra)
+    {
+        if (!Directory.Exists(Repo.Corpus("wild"))) Assert.Fail($"the wild corpus is not here ({Repo.Corpus("wild")})");
+        var database = SqlServerTarget.Name("wild_" + Path.GetFileNameWithoutExtension(file).Replace('-', '_'));
+        try
+        {
+            var run = Cli.Plurel(["populate", "--db", SqlServerTarget.ConnectionString!, "--database", database, "--recreate",
+                "--schema", Repo.Corpus("wild/" + file), "--rows", "100", "--fit-rows", .. extra]);
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Equal(tables, await SqlServerTarget.ScalarAsync<int>(database,
+                "SELECT count(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_TYPE = 'BASE TABLE'"));
+            Assert.Equal(0, await SqlServerTarget.ScalarAsync<int>(database, """
+                DECLARE @empty int = 0, @sql nvarchar(max) = N'';
+                SELECT @sql += N'IF NOT EXISTS (SELECT 1 FROM ' + QUOTENAME(s.name) + N'.' + QUOTENAME(t.name) + N') SET @empty += 1;'
+                FROM sys.tables t JOIN sys.schemas s ON s.schema_id = t.schema_id WHERE t.is_ms_shipped = 0;
+                EXEC sp_executesql @sql, N'@empty int OUTPUT', @empty OUTPUT;
+                SELECT @empty;
+                """));
+            Assert.Equal(expectedConstraints, await SqlServerTarget.ScalarAsync<int>(database,
+                "SELECT count(*) FROM sys.objects WHERE type IN ('PK', 'F', 'UQ', 'C') AND is_ms_shipped = 0"));
+            Assert.Equal(0, await SqlServerTarget.ScalarAsync<int>(database,
+                "SELECT (SELECT count(*) FROM sys.foreign_keys WHERE is_not_trusted = 1 OR is_disabled = 1) + " +
+                "(SELECT count(*) FROM sys.check_constraints WHERE is_not_trusted = 1 OR is_disabled = 1)"));
+        }
+        finally
+        {
+            await SqlServerTarget.DropAsync(database);
+        }
+    }
+}
+
 /// <summary>A computed column PostgreSQL cannot hold as a generated column (CONVERT with a date style is to_char,
 /// STABLE) is loaded as a plain column of its declared type whose values the load computes from the same row; one
 /// that does not translate at all (@@SPID) is a plain column of generated values. Both with a warning, exit 0.</summary>

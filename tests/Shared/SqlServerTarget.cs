@@ -14,6 +14,16 @@ public sealed class MssqlFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs a live SQL Server, skipped with the same reason as <see cref="MssqlFactAttribute"/>.</summary>
+public sealed class MssqlTheoryAttribute : TheoryAttribute
+{
+    public MssqlTheoryAttribute()
+    {
+        if (string.IsNullOrWhiteSpace(SqlServerTarget.ConnectionString))
+            Skip = $"needs a live SQL Server: set {SqlServerTarget.Variable} to a SqlClient connection string (docker compose -f docker/compose.yml up -d sqlserver)";
+    }
+}
+
 /// <summary>The server named by <c>PLUREL_MSSQL</c>: scratch databases, scalars and statements for assertions.</summary>
 public static class SqlServerTarget
 {
