@@ -118,10 +118,9 @@ public static class PopulateCommand
             throw new UsageException("the target server cannot hold this schema:" + Environment.NewLine + "  " +
                                      string.Join(Environment.NewLine + "  ", compat.Problems));
 
-        // A script run by the server has its refusals (a NOT NULL column without a generator …) after the run, from
-        // the catalog's graph, in the temporary database that is then dropped.
         // From our reading first, even when the server runs the script: what the generator refuses (an unsatisfiable
-        // CHECK, a NOT NULL column without a generator) is said at its file:line:col before anything is made.
+        // CHECK, a NOT NULL column without a generator) is said at its file:line:col before anything is made. The
+        // catalog's graph is checked again after the server ran the script (in the temporary database, dropped on refusal).
         var generator = Generator(a, graph, plan, deferrableHelps: true, quiet: script is not null);
 
         // A database --create makes (and the new one of --recreate) is built under a temporary name and takes its
