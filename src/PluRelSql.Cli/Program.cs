@@ -18,6 +18,7 @@ public static class Program
             DbCommands.Create(),
             PopulateCommand.Create(),
             InspectCommand.Create(),
+            ProfileCommand.Create(),
             ConvertCommand.Create(),
             SampleCommands.Sample(),
             SampleCommands.Corpus(),
