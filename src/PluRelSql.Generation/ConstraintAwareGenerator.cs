@@ -186,9 +186,14 @@ internal sealed class TableProgram
         _checks = checks.ToArray();
         CheckPartitionKeyCoverage();
         var cols = checks.SelectMany(c => c.Predicate.Columns()).Distinct().Select(n => _a.Positions[n]).Order().ToArray();
-        _checkColumns = cols;
         _retryColumns = cols.Where(p => _slots[p]!.Retryable).ToArray();
-        _dependents = CompileDependents(checks);
+        // Orders the names imply are drawn like CHECKs but never judged (not in _checks): a row that cannot keep one passes.
+        var implied = new List<CompiledCheck>();
+        foreach (var pred in _a.ImplicitChecks)
+            if (compiler.Compile(pred) is { } node) implied.Add(new CompiledCheck("implied by the column names", pred.ToString() ?? "", pred, node, null));
+        _dependents = CompileDependents([.. checks, .. implied]);
+        _checkColumns = cols.Concat(_dependents.SelectMany(d => d.Bounds.Select(b => b.Other).Where(o => o >= 0).Append(d.Position)))
+            .Distinct().Order().ToArray();
     }
 
     private Dependent[] CompileDependents(List<CompiledCheck> checks)
@@ -470,7 +475,7 @@ internal sealed class TableProgram
             _slots[i]!.Fill(v, firstRow, count);
             vectors[i] = v;
         }
-        if (_checks.Length > 0 && count > 0) ApplyChecks(vectors, firstRow, count);
+        if ((_checks.Length > 0 || _dependents.Length > 0) && count > 0) ApplyChecks(vectors, firstRow, count);
         return new RowBatch { Table = Table, FirstRow = firstRow, Count = count, Columns = vectors };
     }
 

@@ -96,6 +96,9 @@ internal sealed class TableAnalysis
     /// <summary>CHECK comparisons between columns that rows satisfy by construction, in draw order (a bound's other
     /// column is final before its column is drawn).</summary>
     public IReadOnlyList<ColumnBound> Bounds { get; }
+    /// <summary>Comparisons no CHECK makes but the column names imply (TemporalPairs), each the Check of its bound:
+    /// drawn like a CHECK's but never enforced, so a row that cannot keep one is still loaded.</summary>
+    public HashSet<CheckPredicate> ImplicitChecks { get; } = new(ReferenceEqualityComparer.Instance);
 
     /// <summary><c>Column Op Other</c> from CHECK <paramref name="Check"/>: Column is drawn from the interval Other leaves.
     /// Other is another column, or a constant when the comparison sits inside an OR (top-level constants are rules).</summary>
@@ -190,6 +193,17 @@ internal sealed class TableAnalysis
             Positions.ContainsKey(a) && Positions.ContainsKey(b) && a != b
             && Family(Table.Column(a).Type.Kind) is var fa && fa >= 0 && fa == Family(Table.Column(b).Type.Kind)
             && !Table.Column(a).Type.IsArray && !Table.Column(b).Type.IsArray;
+        bool AddBound((string D, CompareOp Op, string O)[] options, CheckPredicate predicate)
+        {
+            foreach (var (d, dop, o) in options)
+            {
+                if (!Constructible(d) || Reaches(o, d)) continue;
+                (deps.TryGetValue(d, out var set) ? set : deps[d] = new HashSet<string>(StringComparer.Ordinal)).Add(o);
+                bounds.Add(new ColumnBound(d, dop, new ColumnOperand(o), predicate));
+                return true;
+            }
+            return false;
+        }
 
         foreach (var (_, _, predicate, _) in Checks)
         {
@@ -221,15 +235,21 @@ internal sealed class TableAnalysis
                 if (!Compatible(l, r)) continue;
                 // The greater side first (a > b, a >= b: a is drawn from b), then the other.
                 var greaterLeft = op is CompareOp.Gt or CompareOp.Ge or CompareOp.Eq;
-                var options = greaterLeft ? new[] { (l, op, r), (r, Flip(op), l) } : [(r, Flip(op), l), (l, op, r)];
-                foreach (var (d, dop, o) in options)
-                {
-                    if (!Constructible(d) || Reaches(o, d)) continue;
-                    (deps.TryGetValue(d, out var set) ? set : deps[d] = new HashSet<string>(StringComparer.Ordinal)).Add(o);
-                    bounds.Add(new ColumnBound(d, dop, new ColumnOperand(o), predicate));
-                    break;
-                }
+                AddBound(greaterLeft ? [(l, op, r), (r, Flip(op), l)] : [(r, Flip(op), l), (l, op, r)], predicate);
             }
+        }
+
+        // Orders the column names imply (created_at <= updated_at), drawn after the CHECKs' own so a CHECK's choice
+        // wins; only between plain columns no CHECK already relates, and never a key or a foreign key.
+        bool Plain(string c) => !FkOf.ContainsKey(c) && !IsKeyColumn(c);
+        foreach (var (lower, upper, strict) in TemporalPairs.Find(Loaded.Select(c => c.Name).ToList(),
+                     c => Table.Column(c).Type.IsArray ? -1 : Family(Table.Column(c).Type.Kind)))
+        {
+            if (!Compatible(lower, upper) || !Plain(lower) || !Plain(upper)) continue;
+            if (Checks.Any(ck => ck.Predicate.Columns().Contains(lower) && ck.Predicate.Columns().Contains(upper))) continue;
+            var op = strict ? CompareOp.Gt : CompareOp.Ge;
+            var implicitCheck = new ComparePredicate(new ColumnOperand(upper), op, new ColumnOperand(lower));
+            if (AddBound([(upper, op, lower), (lower, Flip(op), upper)], implicitCheck)) ImplicitChecks.Add(implicitCheck);
         }
         if (bounds.Count == 0) return bounds;
 
@@ -252,7 +272,8 @@ internal sealed class TableAnalysis
             var changed = false;
             foreach (var b in sorted)
             {
-                if (b.Other is not ColumnOperand { Column: var o } || CanBeNull(b.Column)) continue;
+                // An implied order is a preference, not a constraint: it never narrows what the schema allows.
+                if (b.Other is not ColumnOperand { Column: var o } || CanBeNull(b.Column) || ImplicitChecks.Contains(b.Check)) continue;
                 if (ColumnFactory.Space(Context(b.Column, 0, 0)) is not { } space) continue;
                 var lo = space.Lo * space.Step;
                 var hi = space.Hi * space.Step;
