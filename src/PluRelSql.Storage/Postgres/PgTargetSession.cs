@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 using Npgsql;
 using PluRelSql.Schema;
 
@@ -13,12 +12,11 @@ namespace PluRelSql.Storage.Postgres;
 /// (<c>NAME__plurel_1a2b3c4d</c>) and renamed to NAME only after the load committed, so a killed run or a crashed
 /// server never leaves a database called NAME behind. Its creator also holds an advisory lock keyed on the temporary
 /// name: a temporary database whose lock is free belongs to a run that is gone, and the next run drops it.</summary>
-public sealed partial class PgTargetSession : IAsyncDisposable
+public sealed class PgTargetSession : IAsyncDisposable
 {
     // Two-key advisory locks (class, hash of the name): one class for targets, one for temporary databases.
     private const int TargetLockClass = 0x706C7274; // "plrt"
     private const int BuildLockClass = 0x706C7262;  // "plrb"
-    private const string BuildMarker = "__plurel_";
     private const int MaxIdentifierBytes = 63;
 
     private readonly NpgsqlConnection _conn;
@@ -88,10 +86,10 @@ public sealed partial class PgTargetSession : IAsyncDisposable
         var names = new List<string>();
         await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE strpos(datname, $1) > 0 ORDER BY datname", _conn))
         {
-            list.Parameters.AddWithValue(BuildMarker);
+            list.Parameters.AddWithValue(BuildDatabaseName.Marker);
             await using var r = await list.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await r.ReadAsync(ct).ConfigureAwait(false))
-                if (BuildName().Match(r.GetString(0)) is { Success: true }) names.Add(r.GetString(0));
+                if (BuildDatabaseName.Is(r.GetString(0))) names.Add(r.GetString(0));
         }
         foreach (var name in names)
         {
@@ -170,17 +168,9 @@ public sealed partial class PgTargetSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _conn.DisposeAsync().ConfigureAwait(false);
 
-    /// <summary><c>NAME__plurel_HEX8</c>, NAME cut (on a character boundary) so the whole fits PostgreSQL's 63 bytes.</summary>
-    internal static string BuildNameFor(string database, string hex8)
-    {
-        var room = MaxIdentifierBytes - BuildMarker.Length - hex8.Length;
-        var prefix = database;
-        while (Encoding.UTF8.GetByteCount(prefix) > room) prefix = prefix[..^(char.IsLowSurrogate(prefix[^1]) ? 2 : 1)];
-        return prefix + BuildMarker + hex8;
-    }
-
-    [GeneratedRegex("__plurel_[0-9a-f]{8}$", RegexOptions.CultureInvariant)]
-    private static partial Regex BuildName();
+    /// <summary><c>NAME__plurel_HEX8</c>, NAME cut so the whole fits PostgreSQL's 63 bytes.</summary>
+    internal static string BuildNameFor(string database, string hex8) =>
+        BuildDatabaseName.For(database, hex8, MaxIdentifierBytes, Encoding.UTF8.GetByteCount);
 
     private static int Key(string name) =>
         BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes(name)), 0) & int.MaxValue;

@@ -1,6 +1,5 @@
 using System.Data;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Microsoft.Data.SqlClient;
 using PluRelSql.Storage.Postgres;
 
@@ -13,10 +12,8 @@ namespace PluRelSql.Storage.SqlServer;
 /// (<c>NAME__plurel_1a2b3c4d</c>) and renamed to NAME only after the load committed, so a killed run or a crashed
 /// server never leaves a database called NAME behind. Its creator also holds a lock on the temporary name: a temporary
 /// database whose lock is free belongs to a run that is gone, and the next run drops it.</summary>
-public sealed partial class SqlServerTargetSession : IAsyncDisposable
+public sealed class SqlServerTargetSession : IAsyncDisposable
 {
-    private const string BuildMarker = "__plurel_";
-
     /// <summary>CREATE DATABASE without a file list names the log file NAME_log, so NAME may have at most 123 of
     /// sysname's 128 characters.</summary>
     internal const int MaxCreatableName = 123;
@@ -108,7 +105,7 @@ public sealed partial class SqlServerTargetSession : IAsyncDisposable
         var names = new List<string>();
         await using (var list = new SqlCommand("SELECT name FROM sys.databases WHERE CHARINDEX(@marker, name) > 0 ORDER BY name", _conn))
         {
-            list.Parameters.Add(Name("@marker", BuildMarker));
+            list.Parameters.Add(Name("@marker", BuildDatabaseName.Marker));
             await using var r = await list.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await r.ReadAsync(ct).ConfigureAwait(false))
                 if (IsBuildName(r.GetString(0))) names.Add(r.GetString(0));
@@ -189,22 +186,13 @@ public sealed partial class SqlServerTargetSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _conn.DisposeAsync().ConfigureAwait(false);
 
-    /// <summary><c>NAME__plurel_HEX8</c>, NAME cut (never inside a surrogate pair) so the whole is a name CREATE
-    /// DATABASE accepts (<see cref="MaxCreatableName"/>).</summary>
-    internal static string BuildNameFor(string database, string hex8)
-    {
-        var room = MaxCreatableName - BuildMarker.Length - hex8.Length;
-        var prefix = database;
-        while (prefix.Length > room) prefix = prefix[..^(char.IsLowSurrogate(prefix[^1]) ? 2 : 1)];
-        return prefix + BuildMarker + hex8;
-    }
+    /// <summary><c>NAME__plurel_HEX8</c>, NAME cut so the whole is a name CREATE DATABASE accepts
+    /// (<see cref="MaxCreatableName"/> characters).</summary>
+    internal static string BuildNameFor(string database, string hex8) =>
+        BuildDatabaseName.For(database, hex8, MaxCreatableName, s => s.Length);
 
-    /// <summary>True for names <see cref="BuildNameFor"/> makes: ending in <c>__plurel_</c> and exactly eight
-    /// lower-case hex digits (a user's <c>shop__plurel_notes</c> is not one).</summary>
-    internal static bool IsBuildName(string name) => BuildName().IsMatch(name);
-
-    [GeneratedRegex(@"^.+__plurel_[0-9a-f]{8}\z", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
-    private static partial Regex BuildName();
+    /// <summary>True for names <see cref="BuildNameFor"/> makes (a user's <c>shop__plurel_notes</c> is not one).</summary>
+    internal static bool IsBuildName(string name) => BuildDatabaseName.Is(name);
 
     /// <summary>The lock of a target database. Application lock names compare in binary, while SQL Server's usual
     /// collations make Shop and shop one database: the name is upper-cased so both spellings take one lock.</summary>
