@@ -67,7 +67,8 @@ public static class PopulateCommand
         if (a.BatchSize is < 1 or > 1_000_000) throw new UsageException("--batch-size must be between 1 and 1000000");
         CommonOptions.CheckThreads(a.Threads);
         // Checked before anything is read or loaded: a bad --report path must not surface after a committed load.
-        var report = a.Report is { } r ? OutputFile.Prepare("--report", "the report", r, SchemaFiles.Expand(a.Schema).Select(s => ("--schema", s))) : null;
+        var paths = SchemaFiles.Expand(a.Schema); // directories and globs, as the readers take them
+        var report = a.Report is { } r ? OutputFile.Prepare("--report", "the report", r, paths.Select(s => ("--schema", s))) : null;
         // The schema is loaded in the target's dialect: a T-SQL script as its PostgreSQL translation for PostgreSQL, a
         // PostgreSQL schema as its T-SQL translation for SQL Server (defaults, CHECKs and indexes rewritten).
         var provider = Target.Choose(a.Db, a.Provider);
@@ -95,7 +96,6 @@ public static class PopulateCommand
         if (a.Recreate && target.Database is "postgres" or "template0" or "template1")
             throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
         var build = a.Recreate || (a.Create && !await session.ExistsAsync(ct));
-        var paths = SchemaFiles.Expand(a.Schema);
         // Only .sql files: other DDL files (.ddl, .ri …) are often another product's dialect that the reader tolerates.
         var script = build && paths.All(p => Path.GetExtension(p).Equals(".sql", StringComparison.OrdinalIgnoreCase)) &&
                      !paths.Any(SchemaFiles.IsTSql) ? PgScript.Statements(paths) : null;
