@@ -10,10 +10,10 @@ public class ConstructiveCheckTests
 {
     private static SchemaGraph Read(string sql) => PgDdlReader.Read(sql, "t.sql").Graph;
 
-    private static (ConstraintAwareGenerator Gen, TableDef Table) Make(string sql, string table, long rows, ulong seed)
+    private static (IndependentValueGenerator Gen, TableDef Table) Make(string sql, string table, long rows, ulong seed)
     {
         var g = Read(sql);
-        var gen = new ConstraintAwareGenerator(GenerationPlanner.Create(g, new GenerationOptions { DefaultRows = rows, Seed = seed }));
+        var gen = new IndependentValueGenerator(GenerationPlanner.Create(g, new GenerationOptions { DefaultRows = rows, Seed = seed }));
         return (gen, g.Tables.Single(t => t.Name.Name == table));
     }
 

@@ -11,7 +11,7 @@ public sealed class ExclusionAndClauseTests
 {
     private static SchemaGraph Pg(string ddl) => PgDdlReader.Read(ddl, "x.sql").Graph;
 
-    private static ConstraintAwareGenerator Gen(SchemaGraph g, long rows, double nullRate = 0.2) => S.Gen(g, rows, nullRate: nullRate);
+    private static IndependentValueGenerator Gen(SchemaGraph g, long rows, double nullRate = 0.2) => S.Gen(g, rows, nullRate: nullRate);
 
     [Fact]
     public void An_equality_exclusion_is_a_unique_key()

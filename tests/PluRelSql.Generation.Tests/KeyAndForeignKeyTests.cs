@@ -108,7 +108,7 @@ public class KeyAndForeignKeyTests
         Assert.Equal(50_000, cap.Requested);
         Assert.Contains("actor_id, film_id", cap.Reason);
 
-        var gen = new ConstraintAwareGenerator(plan);
+        var gen = new IndependentValueGenerator(plan);
         var rows = All(gen, fa, 3333);
         var pairs = Tuples(rows, "actor_id", "film_id");
         Assert.Equal(10_000, pairs.ToHashSet().Count);
@@ -150,7 +150,7 @@ public class KeyAndForeignKeyTests
         var shortCode = Table("codes", Col("c", TypeKind.Char, length: 1)).Pk("c");
         var p = GenerationPlanner.Create(Graph(shortCode), new GenerationOptions { DefaultRows = 100, FitRows = true });
         Assert.Equal(36, p.Rows(shortCode));
-        Assert.Equal(36, All(new ConstraintAwareGenerator(p), shortCode)["c"].Distinct().Count());
+        Assert.Equal(36, All(new IndependentValueGenerator(p), shortCode)["c"].Distinct().Count());
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public class KeyAndForeignKeyTests
         var p = Table("p", Col("id", TypeKind.Integer)).Pk("id");
         var c = Table("c", Col("id", TypeKind.Integer), Col("p_id", TypeKind.Integer, nullable: false)).Pk("id").Fk("p_id", "p");
         var plan = GenerationPlanner.Create(Graph(p, c), new GenerationOptions { DefaultRows = 100 });
-        var gen = new ConstraintAwareGenerator(plan, new FirstParentLinker());
+        var gen = new IndependentValueGenerator(plan, new FirstParentLinker());
         Assert.All(All(gen, c)["p_id"], v => Assert.Equal(1, v));
     }
 

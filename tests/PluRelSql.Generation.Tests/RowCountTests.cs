@@ -40,13 +40,13 @@ public class RowCountTests
     {
         const string sql = "CREATE TABLE t (n smallint PRIMARY KEY);";
         var plan = Plan(sql, 65_536);
-        var gen = new ConstraintAwareGenerator(plan);
+        var gen = new IndependentValueGenerator(plan);
         var t = plan.Graph.Tables[0];
         Assert.Equal(65_536, All(gen, t, 10_000)["n"].Distinct().Count());
         Assert.Equal("public.t: PRIMARY KEY (n) can hold at most 65,536 distinct values (smallint), but 65,537 rows were asked for",
             Refused(sql, 65_537));
         // Within 1..32767 nothing changes: keys still count from 1.
-        Assert.Equal(Enumerable.Range(1, 100).Select(i => (object?)(short)i), All(new ConstraintAwareGenerator(Plan(sql, 100)), t)["n"]);
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (object?)(short)i), All(new IndependentValueGenerator(Plan(sql, 100)), t)["n"]);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public class RowCountTests
             plan.Caps.Select(c => (c.Table.ToString(), c.Requested, c.Rows)));
         Assert.Contains("UNIQUE (code) can hold at most 36 distinct values", plan.Caps[1].Reason);
         Assert.Equal(1000, plan.RowCounts[new QualifiedName("public", "free")]);
-        var gen = new ConstraintAwareGenerator(plan);
+        var gen = new IndependentValueGenerator(plan);
         var codes = plan.Graph.Tables.Single(t => t.Name.Name == "codes");
         Assert.Equal(36, All(gen, codes)["code"].Distinct().Count());
     }

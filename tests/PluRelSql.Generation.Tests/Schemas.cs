@@ -58,7 +58,7 @@ internal static class S
         return g;
     }
 
-    public static ConstraintAwareGenerator Gen(SchemaGraph g, long rows = 1000, ulong seed = 1, double nullRate = 0.05,
+    public static IndependentValueGenerator Gen(SchemaGraph g, long rows = 1000, ulong seed = 1, double nullRate = 0.05,
         IReadOnlyDictionary<string, long>? tableRows = null, bool fitRows = false) =>
         new(GenerationPlanner.Create(g, new GenerationOptions
         {

@@ -8,11 +8,11 @@ namespace PluRelSql.Generation.Tests;
 /// order a real database has, drawn by construction like a CHECK comparison, without any CHECK in the schema.</summary>
 public class TemporalPairTests
 {
-    private static (ConstraintAwareGenerator Gen, TableDef Table, GenerationPlan Plan) Make(string sql, string table, long rows, ulong seed = 1)
+    private static (IndependentValueGenerator Gen, TableDef Table, GenerationPlan Plan) Make(string sql, string table, long rows, ulong seed = 1)
     {
         var g = PgDdlReader.Read(sql, "t.sql").Graph;
         var plan = GenerationPlanner.Create(g, new GenerationOptions { DefaultRows = rows, Seed = seed });
-        return (new ConstraintAwareGenerator(plan), g.Tables.Single(t => t.Name.Name == table), plan);
+        return (new IndependentValueGenerator(plan), g.Tables.Single(t => t.Name.Name == table), plan);
     }
 
     private static HashSet<(string, string)> Implied(GenerationPlan plan, TableDef t) =>

@@ -310,9 +310,9 @@ public static class PopulateCommand
             Console.Error.WriteLine($"warning: {table.Name}: CHECK ({check.Expression}) is beyond what the generator understands; " +
                                     "rows may violate it, and then the load fails as a whole");
         IRowGenerator generator = a.PluRelEngine
-            ? new ConstrainedPluRelGenerator(plan, new PluRelSql.Generation.PluRel.PluRelDatabase(graph, plan.RowCounts, a.Seed,
+            ? new RealSchemaPluRelGenerator(plan, new PluRelSql.Generation.PluRel.PluRelDatabase(graph, plan.RowCounts, a.Seed,
                 options: new PluRelSql.Generation.PluRel.PluRelRuntimeOptions { Threads = a.Threads }))
-            : new ConstraintAwareGenerator(plan);
+            : new IndependentValueGenerator(plan);
         return generator;
     }
 

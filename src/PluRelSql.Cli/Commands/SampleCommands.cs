@@ -297,7 +297,7 @@ public static class SampleCommands
     private static async Task<(LoadReport Report, double MlpFmas)> Load(string connectionString, string database, SampledSchema sampled,
         SchemaGraph graph, int threads, CancellationToken ct, bool showProgress = false)
     {
-        var generator = new PluRelRowGenerator(sampled, options: new PluRelRuntimeOptions { Threads = threads });
+        var generator = new SampledSchemaPluRelGenerator(sampled, options: new PluRelRuntimeOptions { Threads = threads });
         var options = new LoadOptions
         {
             PreDataSql = PgDdlWriter.PreData(graph), PostDataSql = PgDdlWriter.PostData(graph), GenerateThreads = threads,

@@ -48,6 +48,6 @@ internal static class TSqlTestSchema
 
     public static SchemaGraph Read() => TSqlDdlReader.Read(Script, "test.sql").Graph;
 
-    public static ConstraintAwareGenerator Generator(SchemaGraph graph, long rows = 100, double nullRate = 0.2) =>
+    public static IndependentValueGenerator Generator(SchemaGraph graph, long rows = 100, double nullRate = 0.2) =>
         new(GenerationPlanner.Create(graph, new GenerationOptions { DefaultRows = rows, Seed = 7, NullRate = nullRate }));
 }

@@ -3,7 +3,7 @@ using PluRelSql.Schema;
 
 namespace PluRelSql.Generation.Tests.PluRel;
 
-public sealed class PluRelRowGeneratorTests
+public sealed class SampledSchemaPluRelGeneratorTests
 {
     [Theory]
     [InlineData(CategoricalOutput.Boolean)]
@@ -11,7 +11,7 @@ public sealed class PluRelRowGeneratorTests
     public void Batches_follow_the_row_batch_contract_for_every_column(CategoricalOutput output)
     {
         var schema = SchemaSampler.Sample(31, PluRelDatabaseTests.Small with { ForceTables = 4, CategoricalOutput = output });
-        var gen = new PluRelRowGenerator(schema);
+        var gen = new SampledSchemaPluRelGenerator(schema);
         foreach (var t in gen.Plan.Order.Tables)
         {
             var n = gen.Plan.Rows(t);

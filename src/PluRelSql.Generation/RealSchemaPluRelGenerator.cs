@@ -3,20 +3,21 @@ using PluRelSql.Schema;
 
 namespace PluRelSql.Generation;
 
-/// <summary>The PluRel engine over a real schema (sampled schemas need no constraints: see PluRel.PluRelRowGenerator): foreign keys follow the HSBM, and the columns the engine
+/// <summary>PluRel where the constraints allow (<c>populate --engine plurel</c>): the PluRel engine over a real schema
+/// (sampled schemas need no constraints: see PluRel.SampledSchemaPluRelGenerator): foreign keys follow the HSBM, and the columns the engine
 /// drives (numeric, boolean, enum, activity timestamps) come from the per-table causal models; every other column,
-/// and every key, comes from <see cref="ConstraintAwareGenerator"/>, so constraints hold as in v1. A driven column
+/// and every key, comes from <see cref="IndependentValueGenerator"/>, so constraints hold as in v1. A driven column
 /// that a CHECK, a key, a domain or the partitioning constrains stays with v1 — the engine knows nothing of them.</summary>
-public sealed class ConstrainedPluRelGenerator : IRowGenerator
+public sealed class RealSchemaPluRelGenerator : IRowGenerator
 {
-    private readonly ConstraintAwareGenerator _base;
+    private readonly IndependentValueGenerator _base;
     private readonly PluRelDatabase _engine;
     private readonly Dictionary<QualifiedName, HashSet<string>> _driven = [];
 
-    public ConstrainedPluRelGenerator(GenerationPlan plan, PluRelDatabase engine)
+    public RealSchemaPluRelGenerator(GenerationPlan plan, PluRelDatabase engine)
     {
         _engine = engine;
-        _base = new ConstraintAwareGenerator(plan, new EngineLinker(engine, plan.Options.Seed));
+        _base = new IndependentValueGenerator(plan, new EngineLinker(engine, plan.Options.Seed));
         foreach (var t in plan.Order.Tables)
         {
             var blocked = ConstrainedColumns(plan.Graph, t);

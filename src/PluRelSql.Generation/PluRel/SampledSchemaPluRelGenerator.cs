@@ -2,14 +2,15 @@ using PluRelSql.Schema;
 
 namespace PluRelSql.Generation.PluRel;
 
-/// <summary>An <see cref="IRowGenerator"/> over a sampled PluRel database: primary keys are row indices (0..n−1, the
+/// <summary>Pure PluRel (<c>plurel sample</c>): an <see cref="IRowGenerator"/> over a sampled PluRel database, every column
+/// from the prior: primary keys are row indices (0..n−1, the
 /// reference's <c>row_idx</c>), foreign keys are parent row indices, features and dates come from
 /// <see cref="PluRelDatabase.ComputeChunk"/>. Pure like the database: any batch on any thread.</summary>
-public sealed class PluRelRowGenerator : IRowGenerator
+public sealed class SampledSchemaPluRelGenerator : IRowGenerator
 {
     private readonly PluRelDatabase _db;
 
-    public PluRelRowGenerator(SampledSchema schema, PluRelConfig? config = null, PluRelRuntimeOptions? options = null)
+    public SampledSchemaPluRelGenerator(SampledSchema schema, PluRelConfig? config = null, PluRelRuntimeOptions? options = null)
     {
         _db = PluRelDatabase.FromSampled(schema, config, options);
         var graph = _db.Graph;

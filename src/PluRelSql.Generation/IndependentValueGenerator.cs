@@ -4,16 +4,17 @@ using PluRelSql.Schema;
 
 namespace PluRelSql.Generation;
 
-/// <summary>Rows that satisfy the schema's keys, foreign keys, NOT NULLs, CHECKs, domains, enums and partition
+/// <summary>The "v1" engine (<c>populate --engine v1</c>): every value drawn on its own, with no model of how columns
+/// or tables relate beyond what the constraints demand. Rows that satisfy the schema's keys, foreign keys, NOT NULLs, CHECKs, domains, enums and partition
 /// bounds, computed column by column from counter-based random streams. A child never stores its parents: it picks
 /// a parent row index (through an <see cref="IForeignKeyLinker"/>, or a key bijection) and recomputes the
 /// referenced values with the parent's own value functions. Everything is compiled once at construction (where
 /// unsupported types and impossible constraints are reported); <see cref="Generate"/> is then thread-safe.</summary>
-public sealed class ConstraintAwareGenerator : IRowGenerator
+public sealed class IndependentValueGenerator : IRowGenerator
 {
     private readonly Dictionary<QualifiedName, TableProgram> _programs = [];
 
-    public ConstraintAwareGenerator(GenerationPlan plan, IForeignKeyLinker? linker = null)
+    public IndependentValueGenerator(GenerationPlan plan, IForeignKeyLinker? linker = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         Plan = plan;
@@ -63,7 +64,7 @@ internal sealed class TableProgram
     private const int MaxAttempts = 20;
     private const double FkNullRate = 0.1;
 
-    private readonly ConstraintAwareGenerator _gen;
+    private readonly IndependentValueGenerator _gen;
     private readonly TableAnalysis _a;
     private readonly long _rows;
     private readonly ulong _seed;
@@ -92,7 +93,7 @@ internal sealed class TableProgram
     /// <summary>Rows that needed the last-resort retry loop (a test hook: constructive CHECKs never do).</summary>
     public long RetriedRows => Interlocked.Read(ref _retried);
 
-    public TableProgram(ConstraintAwareGenerator gen, TableAnalysis analysis, long rows)
+    public TableProgram(IndependentValueGenerator gen, TableAnalysis analysis, long rows)
     {
         _gen = gen;
         _a = analysis;
