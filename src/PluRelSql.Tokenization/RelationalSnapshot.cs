@@ -8,9 +8,10 @@ namespace PluRelSql.Tokenization;
 /// <summary>Value type of a cell as the Relational Transformer sees it (RT spec §1.2).</summary>
 public enum SemanticType : byte { Number = 0, Text = 1, DateTime = 2, Boolean = 3 }
 
-/// <summary>A feature column: one token per non-null cell. Its id is global within the snapshot, and its phrase
+/// <summary>A feature column of a snapshot (the values themselves live in the snapshot's cell arrays; the generator's
+/// per-chunk values are <c>Generation.PluRel.FeatureColumn</c>): one token per non-null cell. Its id is global within the snapshot, and its phrase
 /// ("price of product") is what the model sees of its identity.</summary>
-public sealed class FeatureColumn
+public sealed class SnapshotColumn
 {
     public required int Id { get; init; }
     public required int TableId { get; init; }
@@ -30,7 +31,7 @@ public sealed class SnapshotTable
     public required QualifiedName Name { get; init; }
     public required int FirstNode { get; init; }
     public int RowCount { get; internal set; }
-    public required IReadOnlyList<FeatureColumn> Columns { get; init; }
+    public required IReadOnlyList<SnapshotColumn> Columns { get; init; }
     /// <summary>The column that stamps each row in time (the first date/timestamp column that is not a key), or null.</summary>
     public string? TimeColumn { get; init; }
 }
@@ -44,7 +45,7 @@ public sealed class RelationalSnapshot
 
     public required string Name { get; init; }
     public required IReadOnlyList<SnapshotTable> Tables { get; init; }
-    public required IReadOnlyList<FeatureColumn> Columns { get; init; }
+    public required IReadOnlyList<SnapshotColumn> Columns { get; init; }
     public required int NodeCount { get; init; }
     public required int[] NodeTable { get; init; }
     /// <summary>Row time in epoch seconds, <see cref="NoTime"/> when the table has none or the value is NULL.</summary>

@@ -14,7 +14,7 @@ internal static class SnapshotLoader
     {
         public required TableDef Def { get; init; }
         public required SnapshotTable Info { get; init; }
-        public required List<(ColumnDef Column, FeatureColumn Feature)> Features { get; init; }
+        public required List<(ColumnDef Column, SnapshotColumn Feature)> Features { get; init; }
         public required List<ForeignKey> ForeignKeys { get; init; }
         /// <summary>Column sets of this table that foreign keys point at: key text → node.</summary>
         public Dictionary<string, Dictionary<string, int>> KeyIndex { get; } = [];
@@ -26,17 +26,17 @@ internal static class SnapshotLoader
     {
         var tables = graph.LoadableTables.Where(t => t.Name.Schema == schema).OrderBy(t => t.Name.Name, StringComparer.Ordinal).ToList();
         var plans = new List<TablePlan>();
-        var columns = new List<FeatureColumn>();
+        var columns = new List<SnapshotColumn>();
         foreach (var t in tables)
         {
             var keyCols = new HashSet<string>(t.PrimaryKey?.Columns ?? []);
             foreach (var fk in t.ForeignKeys) keyCols.UnionWith(fk.Columns);
             var time = t.Columns.FirstOrDefault(c => !keyCols.Contains(c.Name) && c.Type is { IsArray: false, Kind: TypeKind.Timestamp or TypeKind.TimestampTz or TypeKind.Date });
-            var features = new List<(ColumnDef, FeatureColumn)>();
+            var features = new List<(ColumnDef, SnapshotColumn)>();
             foreach (var c in t.Columns)
             {
                 if (keyCols.Contains(c.Name) || c == time || RelationalSnapshot.Classify(c.Type) is not { } type) continue;
-                var f = new FeatureColumn
+                var f = new SnapshotColumn
                 {
                     Id = columns.Count, TableId = plans.Count, Name = c.Name, Phrase = $"{Humanize(c.Name)} of {Humanize(t.Name.Name)}", Type = type,
                 };

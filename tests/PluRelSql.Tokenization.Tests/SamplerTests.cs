@@ -19,7 +19,7 @@ public sealed class SamplerTests
             cellStart[i + 1] = cols.Count;
         }
         var parentStart = Enumerable.Range(0, n + 1).Select(i => Math.Max(0, i - 1)).ToArray();
-        var columns = new List<FeatureColumn>
+        var columns = new List<SnapshotColumn>
         {
             new() { Id = 0, TableId = 0, Name = "age", Phrase = "age of customer", Type = SemanticType.Number },
             new() { Id = 1, TableId = 1, Name = "quantity", Phrase = "quantity of order", Type = SemanticType.Number },
