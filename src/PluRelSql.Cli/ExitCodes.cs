@@ -6,13 +6,15 @@ using PluRelSql.Storage.Postgres;
 
 namespace PluRelSql.Cli;
 
-/// <summary>Failure classes the CLI reports: 2 for bad input (schema files, options), 3 for the database.</summary>
+/// <summary>Failure classes the CLI reports: 2 for bad input (schema files, options), 3 for the database, 130 for an interrupted train.</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;
     public const int Failure = 1;
     public const int BadInput = 2;
     public const int Database = 3;
+    /// <summary>Stopped by Ctrl-C (SIGINT) after saving its state (<c>plurel train</c>): 128 + SIGINT, as shells report it.</summary>
+    public const int Interrupted = 130;
 
     /// <summary>Runs a command body, printing failures for people and mapping them to exit codes.</summary>
     public static async Task<int> Run(Func<Task<int>> body)

@@ -35,7 +35,10 @@ public static class Program
             return ExitCodes.BadInput;
         }
         using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-        return await parsed.InvokeAsync(cancellationToken: cts.Token);
+        // The first Ctrl-C asks the command to stop (train finishes its step and saves a checkpoint); a second one
+        // ends the process at once.
+        Console.CancelKeyPress += (_, e) => { e.Cancel = !cts.IsCancellationRequested; cts.Cancel(); };
+        // No System.CommandLine signal handler: its forced exit after a timeout could cut a checkpoint write short.
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cts.Token);
     }
 }

@@ -231,11 +231,14 @@ public sealed class Trainer : IDisposable
 
     /// <summary>Trains until <see cref="Step"/> == <paramref name="untilStep"/>, taking batch <c>source.Next(Step)</c> each step.
     /// Saves a checkpoint to <paramref name="checkpointDirectory"/> every <paramref name="checkpointEvery"/> steps and at the end
-    /// (when a directory is given).</summary>
-    public void Train(IBatchSource source, int untilStep, Action<StepReport>? onStep = null, string? checkpointDirectory = null, int checkpointEvery = 0)
+    /// (when a directory is given). A cancelled <paramref name="cancellationToken"/> ends training at the next step
+    /// boundary, never inside a step, and the end-of-training checkpoint is still written: the caller tells a stop from a
+    /// finish by <see cref="Step"/> or the token.</summary>
+    public void Train(IBatchSource source, int untilStep, Action<StepReport>? onStep = null, string? checkpointDirectory = null, int checkpointEvery = 0,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        while (Step < untilStep)
+        while (Step < untilStep && !cancellationToken.IsCancellationRequested)
         {
             var report = TrainStep(source.Next(Step));
             onStep?.Invoke(report);

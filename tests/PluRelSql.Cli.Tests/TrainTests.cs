@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using PluRelSql.TestSupport;
+using PluRelSql.Training;
 
 namespace PluRelSql.Cli.Tests;
 
@@ -39,6 +41,54 @@ public sealed class TrainTests(ClusterFixture pg)
             Assert.Equal(200, numeric.GetProperty("cells").GetInt32() + boolean.GetProperty("cells").GetInt32());
             foreach (var name in new[] { "r2", "baselineR2", "mae", "baselineMae" }) Assert.True(numeric.TryGetProperty(name, out _), name);
             foreach (var name in new[] { "accuracy", "baselineAccuracy", "auroc" }) Assert.True(boolean.TryGetProperty(name, out _), name);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Ctrl_c_stops_train_at_a_step_boundary_with_a_checkpoint_and_exit_130()
+    {
+        await pg.Execute("postgres", "DROP DATABASE IF EXISTS train_sigint WITH (FORCE)");
+        var corpus = Cli.Plurel("corpus", "--db", pg.Url("postgres"), "--database", "train_sigint", "--count", "1", "--seed", "9",
+            "--tables-range", "3-4", "--scale", "0.3");
+        Assert.True(corpus.ExitCode == 0, corpus.ToString());
+        var dir = Path.Combine(Path.GetTempPath(), $"plurel-train-sigint-{Environment.ProcessId}");
+        try
+        {
+            var psi = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+                WorkingDirectory = Path.GetTempPath(),
+            };
+            foreach (var a in new[] { Repo.PlurelDll, "train", "--db", pg.Url("train_sigint"), "--schemas", "plurel_00000", "--steps", "100000",
+                         "--out", dir, "--d-model", "16", "--layers", "1", "--heads", "2", "--tokens-per-batch", "256", "--context", "64" })
+                psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            p.StandardInput.Close();
+            var stderr = p.StandardError.ReadToEndAsync();
+            var stdout = new System.Text.StringBuilder();
+            // "step      1" is printed after the first step: interrupt there, as a person pressing Ctrl-C would.
+            while (await p.StandardOutput.ReadLineAsync() is { } line)
+            {
+                stdout.AppendLine(line);
+                if (!line.StartsWith("step      1 ", StringComparison.Ordinal)) continue;
+                using var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                await kill.WaitForExitAsync();
+                break;
+            }
+            stdout.Append(await p.StandardOutput.ReadToEndAsync());
+            if (!p.WaitForExit(TimeSpan.FromMinutes(2))) p.Kill(entireProcessTree: true);
+            var result = new ProcessResult(p.HasExited ? p.ExitCode : -1, stdout.ToString(), await stderr);
+            Assert.True(result.ExitCode == 130, result.ToString());
+            Assert.Contains("interrupted; checkpoint saved", result.StdErr);
+            var info = Trainer.ReadCheckpointInfo(dir);
+            Assert.InRange(info.Step, 1, 99_999);
+            Assert.Contains($"at step {info.Step} of 100000", result.StdErr);
+            using var model = Trainer.LoadModel(dir);
+            Assert.Equal(16, model.Config.DModel);
         }
         finally
         {

@@ -71,7 +71,12 @@ public static class ModelCommands
                     if (window.Count > 20) window.Dequeue();
                     if (r.Step % 10 == 0 || r.Step == stepsTotal || r.Step == 1)
                         Console.WriteLine(string.Create(Inv, $"step {r.Step,6}  loss {r.Loss,8:F4}  avg20 {window.Average(),8:F4}  lr {r.LearningRate:E2}  {r.TokensPerSecond,8:N0} tokens/s"));
-                }, outDir, checkpointEvery: 50);
+                }, outDir, checkpointEvery: 50, cancellationToken: ct);
+                if (ct.IsCancellationRequested && trainer.Step < stepsTotal)
+                {
+                    Console.Error.WriteLine($"plurel: interrupted; checkpoint saved in {outDir} at step {trainer.Step} of {stepsTotal}; run the same command again to continue");
+                    return ExitCodes.Interrupted;
+                }
                 Console.WriteLine(string.Create(Inv, $"saved {outDir} at step {trainer.Step}; loss {first:F4} → {window.Average():F4} (mean of the last {window.Count} steps)"));
             }
             return ExitCodes.Ok;
