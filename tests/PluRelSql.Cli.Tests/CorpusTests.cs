@@ -66,7 +66,7 @@ public sealed class CorpusTests(ClusterFixture pg)
         return d;
     }
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(Keys))]
     public async Task Populate_fills_every_table_with_every_constraint_validated(string key)
     {
@@ -109,7 +109,7 @@ public sealed class CorpusTests(ClusterFixture pg)
         Assert.Empty(SchemaDiff.Compare(fileGraph, live));
     }
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(Keys))]
     public async Task Populate_through_the_plurel_engine_keeps_every_constraint(string key)
     {
@@ -123,7 +123,7 @@ public sealed class CorpusTests(ClusterFixture pg)
         Assert.True(await pg.Scalar<long>(db, "SELECT count(*) FROM pg_constraint WHERE contype = 'f'") > 0);
     }
 
-    [Theory]
+    [CorpusTheory]
     [InlineData("chinook")]
     [InlineData("northwind")]
     [InlineData("pagila")]
@@ -139,7 +139,7 @@ public sealed class CorpusTests(ClusterFixture pg)
         Assert.True(diff.Count == 0, string.Join(Environment.NewLine, diff));
     }
 
-    [Fact]
+    [CorpusFact("generic/tpch-dss.ddl")]
     public async Task Tpch_ddl_alone_equals_what_psql_loads()
     {
         await pg.RecreateDatabase("ref_tpch_ddl");
@@ -152,7 +152,7 @@ public sealed class CorpusTests(ClusterFixture pg)
         Assert.True(diff.Count == 0, string.Join(Environment.NewLine, diff));
     }
 
-    [Fact]
+    [CorpusFact("postgres/pagila-pg18-schema.sql")]
     public void Pagila_pg18_is_read_and_populating_it_on_postgres_15_names_the_missing_features()
     {
         var file = Repo.Corpus("postgres/pagila-pg18-schema.sql");

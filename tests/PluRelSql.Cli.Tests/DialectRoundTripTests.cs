@@ -74,7 +74,7 @@ public sealed class DialectRoundTripTests(ClusterFixture pg)
 
     /// <summary>pagila-pg18-schema.sql is left out of (b): it needs PostgreSQL 18 (uuidv7(), VIRTUAL columns) and
     /// pgvector, which the cluster (PostgreSQL 15) lacks; CorpusTests checks that populating it says so.</summary>
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(CorpusSchemas))]
     public Task Corpus_schema_written_as_postgres_loads_with_psql_to_an_equal_graph(string key) =>
         AssertPostgresRoundTrip(ReadCorpus(key), "rt_" + string.Concat(key.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')));
@@ -85,7 +85,7 @@ public sealed class DialectRoundTripTests(ClusterFixture pg)
         for (var i = 0; i < SampledSchemas; i++) await AssertPostgresRoundTrip(Sampled(i), $"rt_sampled_{i}");
     }
 
-    [Fact]
+    [CorpusFact("postgres/pagila-schema.sql")]
     public void Emitted_tsql_of_a_postgres_schema_translates_its_expressions()
     {
         var converted = DialectConverter.Convert(ReadCorpus("postgres/pagila-schema.sql"), SqlDialect.TSql);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PluRelSql.TestSupport;
 
 namespace PluRelSql.Cli.Tests;
 
@@ -25,7 +26,7 @@ public sealed class DialectTests
         return (tables, fks);
     }
 
-    [Fact]
+    [CorpusFact("tsql/chinook.sql", "postgres/chinook.sql")]
     public void Chinook_in_tsql_and_postgres_gives_the_same_tables_and_foreign_keys()
     {
         var tsql = Inspect("tsql/chinook.sql");
@@ -36,7 +37,7 @@ public sealed class DialectTests
         Assert.True(pg.ForeignKeys.SetEquals(tsql.ForeignKeys), $"{string.Join(";", pg.ForeignKeys)} vs {string.Join(";", tsql.ForeignKeys)}");
     }
 
-    [Fact]
+    [CorpusFact("tsql/pubs.sql", "postgres/northwind.sql")]
     public void Mixed_dialects_are_refused()
     {
         var run = Cli.Plurel("inspect", "--schema", Repo.Corpus("tsql/pubs.sql"), "--schema", Repo.Corpus("postgres/northwind.sql"));

@@ -1,3 +1,4 @@
+using PluRelSql.TestSupport;
 namespace PluRelSql.Cli.Tests;
 
 /// <summary>Issue 14 at the front door: one summary line of skipped statements (--verbose lists each), psql scripts
@@ -57,7 +58,7 @@ public sealed class SchemaFilesCliTests : IDisposable
         Assert.Contains("--verbose", populate.StdOut);
     }
 
-    [Fact]
+    [CorpusFact("tsql/pubs.sql")]
     public void A_psql_script_with_bracketed_names_in_its_data_is_read_as_postgresql()
     {
         // Bracketed [a].[b] and a GO line made this a T-SQL script before; its \pset and COPY say psql.

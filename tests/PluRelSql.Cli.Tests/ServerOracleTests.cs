@@ -190,7 +190,7 @@ public sealed class ServerOracleTests(ClusterFixture pg, ITestOutputHelper outpu
         (await pg.Scalar<string>("postgres", $"SELECT coalesce(string_agg(datname, ','), '') FROM pg_database WHERE datname LIKE '{like}'"))
             .Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
 
-    [Fact]
+    [CorpusFact("wild/pg-supabase.sql")]
     public async Task Supabase_fails_with_one_clear_extension_error_and_leaves_no_database()
     {
         var file = Repo.Corpus("wild/pg-supabase.sql");

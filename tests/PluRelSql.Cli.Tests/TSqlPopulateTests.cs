@@ -12,7 +12,7 @@ namespace PluRelSql.Cli.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class TSqlPopulateTests(ClusterFixture pg)
 {
-    [Theory]
+    [CorpusTheory("tsql")]
     [InlineData("tsql/pubs.sql", "pubs_pg")]
     [InlineData("tsql/chinook.sql", "chinook_pg")]
     [InlineData("tsql/sakila-schema.sql", "sakila_pg")]
@@ -46,7 +46,7 @@ public sealed class TSqlPopulateTests(ClusterFixture pg)
             .ExecuteScalarAsync())!);
     }
 
-    [Fact]
+    [CorpusFact("tsql/pubs.sql")]
     public async Task Pubs_like_checks_hold_on_the_generated_keys()
     {
         var run = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--schema", Repo.Corpus("tsql/pubs.sql"), "--recreate",
@@ -65,7 +65,7 @@ public sealed class TSqlPopulateTests(ClusterFixture pg)
             "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'titles'::regclass AND adnum = (SELECT attnum FROM pg_attribute WHERE attrelid = 'titles'::regclass AND attname = 'pubdate')"));
     }
 
-    [Fact]
+    [CorpusFact("tsql/sakila-schema.sql")]
     public async Task Sakila_cycle_without_create_is_refused_before_anything_is_written()
     {
         await pg.RecreateDatabase("sakila_nocreate");
@@ -76,7 +76,7 @@ public sealed class TSqlPopulateTests(ClusterFixture pg)
         Assert.Equal(0L, await pg.Scalar<long>("sakila_nocreate", "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"));
     }
 
-    [Fact]
+    [CorpusFact("postgres/pagila-schema.sql", "tsql/pubs.sql")]
     public void Convert_writes_either_dialect_with_warnings_that_carry_positions()
     {
         var output = Path.Combine(Path.GetTempPath(), $"plurel-convert-{Environment.ProcessId}.sql");

@@ -2,13 +2,12 @@ using PluRelSql.TestSupport;
 
 namespace PluRelSql.Cli.Tests;
 
-/// <summary>Paths of the checkout and of the shared corpus beside it.</summary>
+/// <summary>Paths of the checkout and of the shared corpus beside it (<see cref="SharedCorpus"/>).</summary>
 public static class Repo
 {
     public static string Root { get; } = FindRoot();
 
-    public static string Corpus(string relative) =>
-        Path.GetFullPath(Path.Combine(Root, "..", "shared", "corpus", relative));
+    public static string Corpus(string relative) => SharedCorpus.Path(relative);
 
     public static string PlurelDll => Path.Combine(AppContext.BaseDirectory, "plurel.dll");
 

@@ -1,4 +1,5 @@
 using PluRelSql.Schema.Postgres;
+using PluRelSql.TestSupport;
 
 namespace PluRelSql.Schema.Tests;
 
@@ -9,7 +10,7 @@ public sealed class CorpusReaderTests
 
     private static QualifiedName P(string name) => new("public", name);
 
-    [Fact]
+    [CorpusFact("postgres/chinook.sql")]
     public void Chinook_reads_tables_keys_and_self_reference()
     {
         var r = ReadPg("chinook.sql");
@@ -47,7 +48,7 @@ public sealed class CorpusReaderTests
         Assert.Equal(1, psql.Position.Column);
     }
 
-    [Fact]
+    [CorpusFact("postgres/northwind.sql")]
     public void Northwind_reads_keys_and_resolves_fks_without_columns_to_primary_keys()
     {
         var r = ReadPg("northwind.sql");
@@ -75,7 +76,7 @@ public sealed class CorpusReaderTests
         Assert.Contains("drop", kinds);
     }
 
-    [Fact]
+    [CorpusFact("postgres/pagila-schema.sql")]
     public void Pagila_reads_enum_domain_partitions_sequences_and_indexes()
     {
         var r = ReadPg("pagila-schema.sql");
@@ -145,7 +146,7 @@ public sealed class CorpusReaderTests
         Assert.Equal(15, g.ComputeLoadOrder().Tables.Count);
     }
 
-    [Fact]
+    [CorpusFact("postgres/pagila-pg18-schema.sql")]
     public void Pagila_pg18_reads_virtual_generated_column_uuidv7_and_pgvector()
     {
         var r = ReadPg("pagila-pg18-schema.sql");
@@ -173,7 +174,7 @@ public sealed class CorpusReaderTests
         Assert.Equal(ReferentialAction.Cascade, embFk.OnDelete);
     }
 
-    [Fact]
+    [CorpusFact("generic/tpch-dss.ddl", "generic/tpch-dss.ri")]
     public void Tpch_ddl_and_db2_ri_read_together_into_one_graph()
     {
         var ddl = Corpus.Generic("tpch-dss.ddl");

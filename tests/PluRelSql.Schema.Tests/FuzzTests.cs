@@ -4,19 +4,10 @@ using PluRelSql.Schema.Dialects;
 using PluRelSql.Schema.Output;
 using PluRelSql.Schema.Postgres;
 using PluRelSql.Schema.TSql;
+using PluRelSql.TestSupport;
 using Xunit.Abstractions;
 
 namespace PluRelSql.Schema.Tests;
-
-/// <summary>Runs only when the shared corpus is beside the checkout (it is never copied into the repository).</summary>
-public sealed class CorpusFactAttribute : FactAttribute
-{
-    public CorpusFactAttribute()
-    {
-        if (!Directory.Exists(Fuzz.CorpusRoot))
-            Skip = $"needs the shared third-party corpus at {Fuzz.CorpusRoot} (../shared/corpus beside the checkout)";
-    }
-}
 
 /// <summary>A long fuzz run: only when PLUREL_FUZZ holds the number of inputs (make fuzz).</summary>
 public sealed class LongFuzzFactAttribute : FactAttribute
@@ -92,7 +83,7 @@ internal static class Fuzz
         throw new InvalidOperationException("PluRelSql.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static string FindCorpus() => Path.GetFullPath(Path.Combine(RepoRoot(), "..", "shared", "corpus"));
+    private static string FindCorpus() => SharedCorpus.Root;
 
     /// <summary>schemas/*.sql, and each also as T-SQL (through the converter and writer), so both readers have inputs
     /// without the corpus.</summary>

@@ -1,5 +1,6 @@
 using CsCheck;
 using PluRelSql.Schema.Postgres;
+using PluRelSql.TestSupport;
 
 namespace PluRelSql.Schema.Tests;
 
@@ -32,7 +33,7 @@ public sealed class MutationPropertyTests
         ];
     }
 
-    [Fact]
+    [CorpusFact("postgres/pagila-schema.sql", "postgres/chinook.sql", "generic/tpch-dss.ddl", "generic/tpch-dss.ri")]
     public void Unmutated_sources_read_except_where_a_piece_needs_an_earlier_one()
     {
         PgDdlReader.Read(Sources[0], "m.sql");
@@ -81,7 +82,7 @@ public sealed class MutationPropertyTests
         }
     }
 
-    [Fact]
+    [CorpusFact("postgres/pagila-schema.sql", "postgres/chinook.sql", "generic/tpch-dss.ddl", "generic/tpch-dss.ri")]
     public void Mutated_corpus_reads_or_fails_with_a_positioned_SchemaException()
     {
         Mutation.Sample(m =>
@@ -91,7 +92,7 @@ public sealed class MutationPropertyTests
         }, iter: 10_000, threads: 2);
     }
 
-    [Fact]
+    [CorpusFact("postgres/pagila-schema.sql", "postgres/chinook.sql", "generic/tpch-dss.ddl", "generic/tpch-dss.ri")]
     public void Several_mutations_at_once_still_fail_cleanly()
     {
         var gen = Gen.Select(Mutation.Array[2, 6], Gen.Int[0, Sources.Length - 1]);

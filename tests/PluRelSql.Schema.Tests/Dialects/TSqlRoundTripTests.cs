@@ -3,6 +3,7 @@ using PluRelSql.Schema.Output;
 using PluRelSql.Schema.Postgres;
 using PluRelSql.Schema.TSql;
 using PluRelSql.Schema.Tests.TSql;
+using PluRelSql.TestSupport;
 
 namespace PluRelSql.Schema.Tests.Dialects;
 
@@ -32,7 +33,7 @@ public sealed class TSqlRoundTripTests
             : PgDdlReader.ReadFiles(paths).Graph;
     }
 
-    [Theory]
+    [CorpusTheory]
     [MemberData(nameof(Schemas))]
     public void Emitted_TSql_reads_back_to_the_converted_graph(string[] files)
     {

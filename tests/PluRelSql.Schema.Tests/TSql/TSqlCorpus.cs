@@ -1,17 +1,7 @@
 namespace PluRelSql.Schema.Tests.TSql;
 
-/// <summary>Finds /work/shared/corpus next to the repository (never copied into it).</summary>
+/// <summary>Files of the shared corpus (<see cref="PluRelSql.TestSupport.SharedCorpus"/>; never copied into the repository).</summary>
 internal static class TSqlCorpus
 {
-    public static string RepoRoot { get; } = FindRoot();
-
-    public static string Path(params string[] parts) =>
-        System.IO.Path.GetFullPath(System.IO.Path.Combine([RepoRoot, "..", "shared", "corpus", .. parts]));
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "PluRelSql.sln"))) return dir.FullName;
-        throw new InvalidOperationException("PluRelSql.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static string Path(params string[] parts) => PluRelSql.TestSupport.SharedCorpus.Path(parts);
 }

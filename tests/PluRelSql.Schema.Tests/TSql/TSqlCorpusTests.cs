@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using PluRelSql.Schema.TSql;
+using PluRelSql.TestSupport;
 
 namespace PluRelSql.Schema.Tests.TSql;
 
@@ -16,7 +17,7 @@ public sealed class TSqlCorpusTests
     private static TSqlReadResult ReadCorpus(string file) =>
         Cache.GetOrAdd(file, f => new Lazy<TSqlReadResult>(() => TSqlDdlReader.ReadFiles([TSqlCorpus.Path("tsql", f)]))).Value;
 
-    [Theory]
+    [CorpusTheory("tsql")]
     [InlineData("chinook.sql", 11, 11, 11, 0, 0)]
     [InlineData("pubs.sql", 11, 9, 10, 0, 6)]
     [InlineData("sakila-schema.sql", 16, 16, 22, 0, 2)]
@@ -42,7 +43,7 @@ public sealed class TSqlCorpusTests
             t => Assert.All(t.PrimaryKey!.Columns, c => Assert.False(t.Column(c).Nullable)));
     }
 
-    [Fact]
+    [CorpusFact("tsql/pubs.sql")]
     public void Pubs_alias_types_from_sp_addtype_become_not_null_domains()
     {
         var graph = ReadCorpus("pubs.sql").Graph;
@@ -70,7 +71,7 @@ public sealed class TSqlCorpusTests
         Assert.Contains(skipped, m => m.StartsWith("skipped 255 × INSERT", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [CorpusFact("tsql/sakila-schema.sql")]
     public void Sakila_identity_columns_unique_indexes_and_late_foreign_keys()
     {
         var graph = ReadCorpus("sakila-schema.sql").Graph;
@@ -89,7 +90,7 @@ public sealed class TSqlCorpusTests
     /// script declares. The PostgreSQL side is taken from its CREATE TABLE and ALTER TABLE … FOREIGN KEY lines with a
     /// regex (to be replaced by the PostgreSQL reader); names are compared case-insensitively and without underscores
     /// (the scripts spell them InvoiceLine / invoice_line).</summary>
-    [Fact]
+    [CorpusFact("tsql/chinook.sql", "postgres/chinook.sql")]
     public void Chinook_tsql_and_postgres_have_the_same_tables_and_foreign_keys()
     {
         static string Norm(string s) => s.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
