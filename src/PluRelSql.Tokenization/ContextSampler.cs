@@ -26,7 +26,7 @@ public sealed class SampledContext
     public required IReadOnlyList<int> Rows { get; init; }
 }
 
-/// <summary>Builds contexts by the RT-v2 traversal (spec §2.2): parents depth-first from a stack, children
+/// <summary>Builds contexts by the RT-v2 traversal (docs/model.md §2): parents depth-first from a stack, children
 /// breadth-first by depth with random subsets of at most <see cref="SamplerOptions.MaxBfsWidth"/>, whole rows until
 /// the cell budget. No row later than the seed's time enters (children and — stricter than the reference —
 /// parents too). Deterministic: the same (seed, item) gives the same context.</summary>

@@ -5,7 +5,7 @@ using PluRelSql.Storage;
 
 namespace PluRelSql.Tokenization;
 
-/// <summary>Value type of a cell as the Relational Transformer sees it (RT spec §1.2).</summary>
+/// <summary>Value type of a cell as the Relational Transformer sees it (docs/model.md §1.2).</summary>
 public enum SemanticType : byte { Number = 0, Text = 1, DateTime = 2, Boolean = 3 }
 
 /// <summary>A feature column of a snapshot (the values themselves live in the snapshot's cell arrays; the generator's

@@ -206,7 +206,7 @@ internal static class SnapshotLoader
     }
 
     /// <summary>Column statistics by the server: count/avg/stddev_samp per number and boolean column (std 1 when 0 or
-    /// undefined), and one pooled mean/population std over every datetime cell of the schema (RT spec §1.3).</summary>
+    /// undefined), and one pooled mean/population std over every datetime cell of the schema (docs/model.md §1.3).</summary>
     private static DbCommand Command(DbConnection conn, string text)
     {
         var cmd = conn.CreateCommand();

@@ -3,7 +3,7 @@ using System.Text;
 namespace PluRelSql.Tokenization;
 
 /// <summary>A frozen, deterministic text embedding with no download: word unigrams and character 3-grams hashed
-/// into <see cref="Dimension"/> signed buckets, L2-normalised (RT spec §1.4, alternative 3). Column phrases
+/// into <see cref="Dimension"/> signed buckets, L2-normalised (docs/model.md §1.4). Column phrases
 /// ("price of product") and text cell values go through it, so an unseen schema still gets meaningful,
 /// comparable name vectors.</summary>
 public sealed class TextEmbedder(int dimension = 64)

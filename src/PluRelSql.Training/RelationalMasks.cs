@@ -14,7 +14,7 @@ public enum AttentionKind
 }
 
 /// <summary>
-/// The four relational attention masks of a batch (spec §3), as plain arrays: <c>mask[b, q, k]</c> is true iff query token q
+/// The four relational attention masks of a batch (docs/model.md §3), as plain arrays: <c>mask[b, q, k]</c> is true iff query token q
 /// may attend to key token k of sequence b. Flat row-major storage of length B × S × S (<see cref="Index"/>).
 /// Pure C#: testable without torch. Sequences never attend to each other; padding tokens are false in every row and column.
 /// </summary>
@@ -60,7 +60,7 @@ public sealed class RelationalMasks
     /// <summary>True iff mask <paramref name="kind"/> lets (b, q) attend to (b, k).</summary>
     public bool Allows(AttentionKind kind, int b, int q, int k) => Of(kind)[Index(b, q, k)];
 
-    /// <summary>Builds the masks of §3 from the batch's row/table/column ids, FK links and padding flags.</summary>
+    /// <summary>Builds the masks of docs/model.md §3 from the batch's row/table/column ids, FK links and padding flags.</summary>
     public static RelationalMasks Build(ContextBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);

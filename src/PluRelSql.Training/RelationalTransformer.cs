@@ -1,4 +1,4 @@
-// The Relational Transformer (RT) in one file, nanoGPT style. Spec: shared/docs/relational-transformer.md §3–§4.
+// The Relational Transformer (RT) in one file, nanoGPT style. Design notes: docs/model.md §3–§4.
 //
 //   h0  = RMSNorm_col(Linear_col(colPhraseEmb))                       column name of every cell (also masked ones)
 //       + RMSNorm_t(Linear_t(value))        if type t and not masked  value encoder per type
@@ -147,7 +147,7 @@ public sealed class RtHeadOutputs
     internal Tensor?[] Outputs { get; init; } = null!;   // number/datetime [M] value, boolean [M] logit, categorical [M,C] logits
 }
 
-/// <summary>The Relational Transformer model (spec §4). The initialisation draws from a private generator seeded with the
+/// <summary>The Relational Transformer model (docs/model.md §4). The initialisation draws from a private generator seeded with the
 /// constructor's seed, so it is reproducible whatever else uses torch's process-wide generator (e.g. parallel tests).</summary>
 public sealed class RelationalTransformer : nn.Module
 {

@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 namespace PluRelSql.Training;
 
 /// <summary>
-/// Hyper-parameters of a <see cref="RelationalTransformer"/> (spec §4, §8.1). Saved with every checkpoint (config.json).
-/// Defaults = the spec's "minimal" CPU size in RT-v2 style (column/feature/neighbour attention, QK-norm).
+/// Hyper-parameters of a <see cref="RelationalTransformer"/> (docs/model.md §4.5). Saved with every checkpoint (config.json).
+/// Defaults = the "minimal" CPU size of docs/model.md §4.5, in RT-v2 style (column/feature/neighbour attention, QK-norm).
 /// </summary>
 public sealed record RtConfig
 {
@@ -21,7 +21,7 @@ public sealed record RtConfig
     public int TextDim { get; init; } = 64;
     /// <summary>Largest sequence length (token slots) the model accepts.</summary>
     public int MaxTokens { get; init; } = 256;
-    /// <summary>Logits of the categorical head (class ids 0..MaxClasses-1). 0 disables the categorical type (exact spec parameter count).</summary>
+    /// <summary>Logits of the categorical head (class ids 0..MaxClasses-1). 0 disables the categorical type (the reference's exact parameter count).</summary>
     public int MaxClasses { get; init; } = 32;
     /// <summary>Dropout probability; the reference uses none and only 0 is supported (keeps training bit-deterministic).</summary>
     public double Dropout { get; init; }
@@ -46,9 +46,9 @@ public sealed record RtConfig
     /// <summary>Token types the model encodes: the four reference types, plus Categorical when MaxClasses &gt; 0.</summary>
     [JsonIgnore] public int TypeCount => MaxClasses > 0 ? 5 : 4;
 
-    /// <summary>Spec §8.1 "minimal": 2 blocks, d 64, 4 heads, d_ff 256, E 64, 256 tokens.</summary>
+    /// <summary>docs/model.md §4.5, "minimal": 2 blocks, d 64, 4 heads, d_ff 256, E 64, 256 tokens.</summary>
     public static RtConfig Minimal => new();
-    /// <summary>Spec §8.1 "small": 4 blocks, d 128, 4 heads, d_ff 512, E 64, 256 tokens.</summary>
+    /// <summary>docs/model.md §4.5, "small": 4 blocks, d 128, 4 heads, d_ff 512, E 64, 256 tokens.</summary>
     public static RtConfig Small => new() { DModel = 128, Layers = 4 };
 
     /// <summary>Throws <see cref="ArgumentException"/> describing the first invalid setting.</summary>
@@ -62,7 +62,7 @@ public sealed record RtConfig
         if (!(NormEps > 0)) throw new ArgumentException($"RtConfig: NormEps {NormEps} must be positive");
     }
 
-    /// <summary>Exact number of trainable parameters of a model with this configuration (spec §4.6 formulas, extended by the categorical type).</summary>
+    /// <summary>Exact number of trainable parameters of a model with this configuration (docs/model.md §4.4: the reference's formulas, extended by the categorical type).</summary>
     public long ParameterCount()
     {
         long d = DModel, e = TextDim, ff = FfnDim, hd = HeadDim, a = AttentionKinds.Count;

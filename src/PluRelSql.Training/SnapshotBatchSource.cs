@@ -82,7 +82,7 @@ public sealed class SnapshotBatchSource : IBatchSource
                     builder.AddCell(rowOf[cell.Node], cell.Column, phrase, TokenType.Datetime, value, masked: cell.IsTarget);
                     break;
                 case SemanticType.Boolean:
-                    // z > 0 ⇔ true whenever the column is not constant (RT spec §1.3).
+                    // z > 0 ⇔ true whenever the column is not constant (docs/model.md §1.3).
                     builder.AddCell(rowOf[cell.Node], cell.Column, phrase, TokenType.Boolean, value, value > 0 ? 1 : 0, masked: cell.IsTarget);
                     break;
                 default:

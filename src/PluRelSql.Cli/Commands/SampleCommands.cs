@@ -112,7 +112,7 @@ public static class SampleCommands
         return cmd;
     }
 
-    /// <summary>The engine's irreducible work (§11.2's cost model, counted): multiply-adds in the frozen MLPs per row
+    /// <summary>The engine's irreducible work (docs/generator.md §8's cost model, counted): multiply-adds in the frozen MLPs per row
     /// and the rate the generator threads sustained, activations, aggregation and noise included.</summary>
     private static string MlpWork(double fmas, long rows, double generatorSeconds) => string.Create(CultureInfo.InvariantCulture,
         $"frozen MLPs: {fmas / Math.Max(1, rows):N0} multiply-adds per row, {fmas / 1e9:F1} G in all; " +

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 
 namespace PluRelSql.Generation.PluRel;
 
-/// <summary>SIMD versions of the activations of §4.5, fused with the layer's scale and the ±1e6 clamp. Spans are
+/// <summary>SIMD versions of the activations (docs/generator.md §4.3), fused with the layer's scale and the ±1e6 clamp. Spans are
 /// always a whole number of vectors (rows × 32), so every element goes through the same vector code whatever the
 /// block size: chunking cannot change a bit.</summary>
 internal static class ActivationKernels

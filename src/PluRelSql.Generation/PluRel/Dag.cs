@@ -88,7 +88,7 @@ public sealed class Dag
     }
 }
 
-/// <summary>The random graph families of §2 and §4.1. All produce a weakly connected DAG on n nodes.</summary>
+/// <summary>The random graph families of docs/generator.md §2.1 and §4.1. All produce a weakly connected DAG on n nodes.</summary>
 internal static class GraphFamilies
 {
     /// <summary>Undirected simple graph as a set of (min, max) pairs, kept in insertion order.</summary>
@@ -113,7 +113,7 @@ internal static class GraphFamilies
         private static (int, int) Key(int a, int b) => a < b ? (a, b) : (b, a);
     }
 
-    /// <summary>§2.1: bridge consecutive components, orient low → high, draw one weight law and the weights.</summary>
+    /// <summary>docs/generator.md §2.1: bridge consecutive components, orient low → high, draw one weight law and the weights.</summary>
     private static Dag Finish(UGraph g, ref Draws d, GraphConfig cfg)
     {
         Connect(g, ref d);
@@ -139,7 +139,7 @@ internal static class GraphFamilies
 
     public static Dag Empty(int n) => new(n, [], []);
 
-    /// <summary>§2.2: preferential attachment, orient old → new, relabel, sink-edge dropout.</summary>
+    /// <summary>docs/generator.md §2.1: preferential attachment, orient old → new, relabel, sink-edge dropout.</summary>
     public static Dag BarabasiAlbert(int n, ref Draws d, GraphConfig cfg)
     {
         if (n < 2) return Empty(n);
@@ -212,7 +212,7 @@ internal static class GraphFamilies
         return edges;
     }
 
-    /// <summary>§2.3 / §4.1: a uniform tree with a uniform root; towards=true orients every edge toward the root.</summary>
+    /// <summary>docs/generator.md §2.1 / §4.1: a uniform tree with a uniform root; towards=true orients every edge toward the root.</summary>
     public static Dag Tree(int n, bool towardRoot, ref Draws d, GraphConfig cfg)
     {
         if (n < 2) return Empty(n);
@@ -239,7 +239,7 @@ internal static class GraphFamilies
         return WithWeights(n, edges, ref d, cfg);
     }
 
-    /// <summary>§2.4: ring lattice with k/2 neighbours per side, each lattice edge rewired with probability p.</summary>
+    /// <summary>docs/generator.md §2.1: ring lattice with k/2 neighbours per side, each lattice edge rewired with probability p.</summary>
     public static Dag WattsStrogatz(int n, ref Draws d, GraphConfig cfg)
     {
         if (n < 2) return Empty(n);
@@ -270,7 +270,7 @@ internal static class GraphFamilies
         return Finish(g, ref d, cfg);
     }
 
-    /// <summary>§4.1 Erdős–Rényi: directed G(n, p) with directions forgotten (v1.0.0: low→high pairs only).</summary>
+    /// <summary>docs/generator.md §4.1, Erdős–Rényi: directed G(n, p) with directions forgotten (v1.0.0: low→high pairs only).</summary>
     public static Dag ErdosRenyi(int n, ref Draws d, GraphConfig cfg)
     {
         if (n < 2) return Empty(n);
@@ -286,7 +286,7 @@ internal static class GraphFamilies
         return Finish(g, ref d, cfg);
     }
 
-    /// <summary>§4.1 layered: nodes spread over d layers, edges only between adjacent layers.</summary>
+    /// <summary>docs/generator.md §4.1, layered: nodes spread over d layers, edges only between adjacent layers.</summary>
     public static Dag Layered(int n, ref Draws d, GraphConfig cfg)
     {
         if (n < 2) return Empty(n);
@@ -311,7 +311,7 @@ internal static class GraphFamilies
         return Finish(g, ref d, cfg);
     }
 
-    /// <summary>§4.1 random-Cauchy: edge i → j with probability σ(A + B_i + C_j).</summary>
+    /// <summary>docs/generator.md §4.1, random-Cauchy: edge i → j with probability σ(A + B_i + C_j).</summary>
     public static Dag RandomCauchy(int n, ref Draws d, GraphConfig cfg)
     {
         if (n < 2) return Empty(n);

@@ -98,7 +98,7 @@ internal struct Draws
         }
     }
 
-    /// <summary>The §4.4 density mask: each weight kept with probability <paramref name="density"/> and scaled by
+    /// <summary>The density mask (docs/generator.md §4.3): each weight kept with probability <paramref name="density"/> and scaled by
     /// 1/density, else zeroed; two 32-bit Bernoulli draws per 64-bit hash.</summary>
     public void DensityMask(Span<float> w, double density)
     {

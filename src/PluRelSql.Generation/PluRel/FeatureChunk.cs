@@ -6,11 +6,11 @@ public enum FeatureValueKind
 {
     /// <summary>A real (numeric SQL types); NULL where <see cref="FeatureColumn.Nulls"/> is set.</summary>
     Double,
-    /// <summary>A categorical column emitted as <c>code &gt; 0</c> (§5.11); <see cref="FeatureColumn.Codes"/> holds the codes.</summary>
+    /// <summary>A categorical column emitted as <c>code &gt; 0</c> (docs/generator.md §5.5); <see cref="FeatureColumn.Codes"/> holds the codes.</summary>
     Boolean,
     /// <summary>A categorical column emitted as a label: <see cref="FeatureColumn.Labels"/>[code].</summary>
     Category,
-    /// <summary>The activity timestamp of §5.10 (evenly spaced over the database window).</summary>
+    /// <summary>The activity timestamp (docs/generator.md §5.6) (evenly spaced over the database window).</summary>
     Timestamp,
 }
 

@@ -1,6 +1,6 @@
 namespace PluRelSql.Generation.PluRel;
 
-/// <summary>Stage 2 (§3): foreign keys from a hierarchical stochastic block model. Both sides are cut into contiguous
+/// <summary>Stage 2 (docs/generator.md §3): foreign keys from a hierarchical stochastic block model. Both sides are cut into contiguous
 /// row blocks indexed in the mixed radix of the per-level cluster counts; child row b picks parent row a with
 /// P(a | b) ∝ Π_l Q_l[cluster_l(block a), cluster_l(block b)]. Within a block every parent is equally likely, so the
 /// law is a distribution over parent blocks (precomputed per child block, O(blocks²)) followed by a uniform row in

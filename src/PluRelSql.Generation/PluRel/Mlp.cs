@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 
 namespace PluRelSql.Generation.PluRel;
 
-/// <summary>The 29 activations of §4.5 (clip is the same function as hardtanh, listed twice so it has double weight).</summary>
+/// <summary>The 29 activations (docs/generator.md §4.3) (clip is the same function as hardtanh, listed twice so it has double weight).</summary>
 public enum Activation
 {
     Relu, Elu, Selu, Silu, Softsign, Tanh, Sigmoid, Hardswish, Mish, LeakyRelu, Gelu, Softplus, Hardsigmoid,
@@ -88,7 +88,7 @@ internal sealed class MlpLayer
     public float[]? SinePhase { get; init; }
 }
 
-/// <summary>A frozen random bias-free MLP (§4.4) evaluated over a block of rows at once, in float32 with fused
+/// <summary>A frozen random bias-free MLP (docs/generator.md §4.3) evaluated over a block of rows at once, in float32 with fused
 /// multiply-adds (the reference runs float32 too). Every output element is accumulated in the same order whatever the
 /// block size, so results never depend on chunking.</summary>
 internal sealed class Mlp
@@ -151,7 +151,7 @@ internal sealed class Mlp
         return f;
     }
 
-    /// <summary>One of the six schemes of §4.4 for an r × c matrix (fan_in = c, fan_out = r, as the reference), in
+    /// <summary>One of the six schemes of docs/generator.md §4.3 for an r × c matrix (fan_in = c, fan_out = r, as the reference), in
     /// float32 like the reference's torch parameters.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float[] InitWeights(int r, int c, ref Draws d)

@@ -29,7 +29,7 @@ public enum ColumnTransform { Identity, RankUniform, Log, Sqrt, Standardize }
 /// <summary>Fixed node-noise laws (v1.0.0 draws one of these; main draws α, β from ranges).</summary>
 public readonly record struct BetaLaw(double Alpha, double Beta);
 
-/// <summary>Parameters shared by schema graphs and SCM graphs (spec §7.3).</summary>
+/// <summary>Parameters shared by schema graphs and SCM graphs (docs/generator.md §8).</summary>
 public sealed record GraphConfig
 {
     public int BaAttachments { get; init; } = 2;
@@ -45,7 +45,7 @@ public sealed record GraphConfig
     public bool ErSingleDirection { get; init; }
 }
 
-/// <summary>Database-level parameters (spec §7.1): schema families, table/row/column counts, time window, NaN rate.</summary>
+/// <summary>Database-level parameters (docs/generator.md §8): schema families, table/row/column counts, time window, NaN rate.</summary>
 public sealed record SamplerConfig
 {
     public IReadOnlyList<SchemaFamily> Families { get; init; } =
@@ -73,20 +73,20 @@ public enum KeyNaming
 {
     /// <summary>PK <c>table_3_id</c>; FK to table_1 named <c>table_1_id</c>.</summary>
     TableId,
-    /// <summary>The reference names: PK <c>row_idx</c>, FKs <c>foreign_row_j</c> (§2.6).</summary>
+    /// <summary>The reference names: PK <c>row_idx</c>, FKs <c>foreign_row_j</c> (docs/generator.md §2.3).</summary>
     Reference,
 }
 
 /// <summary>How a sampled categorical column is emitted.</summary>
 public enum CategoricalOutput
 {
-    /// <summary>The reference's random mode: boolean <c>code &gt; 0</c> (§5.11).</summary>
+    /// <summary>The reference's random mode: boolean <c>code &gt; 0</c> (docs/generator.md §5.5).</summary>
     Boolean,
     /// <summary>A PostgreSQL enum with labels <c>c0..c{K-1}</c>.</summary>
     Enum,
 }
 
-/// <summary>Per-table SCM parameters (spec §7.2).</summary>
+/// <summary>Per-table SCM parameters (docs/generator.md §8).</summary>
 public sealed record ScmConfig
 {
     public IReadOnlyList<ScmFamily> Families { get; init; } =
@@ -116,7 +116,7 @@ public sealed record ScmConfig
     public RealRange MlpDensity { get; init; } = new(0.3, 1.0);
     /// <summary>False: no density mask (v1.0.0).</summary>
     public bool UseDensityMask { get; init; } = true;
-    /// <summary>How many of the 29 activations of §4.5 may be drawn: all, or the 6 of v1.0.0.</summary>
+    /// <summary>How many of the 29 activations (docs/generator.md §4.3) may be drawn: all, or the 6 of v1.0.0.</summary>
     public IReadOnlyList<Activation> Activations { get; init; } = ActivationInfo.All;
     /// <summary>False: no per-layer scale e^U(−1,1) (v1.0.0).</summary>
     public bool ActivationScale { get; init; } = true;
@@ -136,7 +136,7 @@ public sealed record ScmConfig
     public int StatisticsSampleRows { get; init; } = 8192;
 }
 
-/// <summary>The whole PluRel configuration. <see cref="Main"/> is the repository's main-branch default (§7).</summary>
+/// <summary>The whole PluRel configuration. <see cref="Main"/> is the repository's main-branch default (docs/generator.md §8).</summary>
 public sealed record PluRelConfig
 {
     public SamplerConfig Sampler { get; init; } = new();
@@ -145,7 +145,7 @@ public sealed record PluRelConfig
 
     public static PluRelConfig Main { get; } = new();
 
-    /// <summary>The paper-era v1.0.0 preset (§9) as far as this engine models it. Differences kept from main: the
+    /// <summary>The paper-era v1.0.0 preset (docs/generator.md §8) as far as this engine models it. Differences kept from main: the
     /// activation is drawn once per layer (v1.0.0 re-drew it per row), and disconnected ER graphs are bridged
     /// (v1.0.0 resampled them with a fresh p).</summary>
     public static PluRelConfig V1 { get; } = new()

@@ -6,7 +6,7 @@ namespace PluRelSql.Generation.PluRel;
 public sealed partial class PluRelDatabase
 {
     /// <summary>The categorical columns whose boolean form (<c>code &gt; 0</c>) is constant over the whole table: the
-    /// reference drops them (§5.11). Evaluates every row of the table once; callers that want the reference's
+    /// reference drops them (docs/generator.md §5.5). Evaluates every row of the table once; callers that want the reference's
     /// output remove these columns before creating tables.</summary>
     public IReadOnlyList<ColumnDef> ConstantBooleanColumns(TableDef table)
     {

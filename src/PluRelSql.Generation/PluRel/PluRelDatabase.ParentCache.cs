@@ -5,7 +5,7 @@ namespace PluRelSql.Generation.PluRel;
 /// <summary>The values children read from their parents: whole-table raw caches and recomputation of the rows asked for.</summary>
 public sealed partial class PluRelDatabase
 {
-    /// <summary>The values a child reads from table <paramref name="t"/> (§5.6): raw reals for numeric columns and
+    /// <summary>The values a child reads from table <paramref name="t"/> (docs/generator.md §5.4): raw reals for numeric columns and
     /// class codes (quantised and relabelled if lazy) for categorical ones, never transformed or missing.</summary>
     internal double[][] ExportValues(TableState t, ReadOnlySpan<long> rows)
     {

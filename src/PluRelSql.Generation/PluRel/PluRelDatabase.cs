@@ -2,7 +2,7 @@ using PluRelSql.Schema;
 
 namespace PluRelSql.Generation.PluRel;
 
-/// <summary>The PluRel prior over a whole database (§3–§5): per-table SCMs, HSBM foreign keys, temporal sources and
+/// <summary>The PluRel prior over a whole database (docs/generator.md §3–§5): per-table SCMs, HSBM foreign keys, temporal sources and
 /// per-row post-processing, all pure functions of (seed, table, node, row). Works for sampled schemas and for real
 /// schemas: numeric, boolean, enum (and text IN-list) and timestamp columns are driven by the prior, FKs by HSBM;
 /// other columns are left to the caller.</summary>
@@ -113,7 +113,7 @@ public sealed partial class PluRelDatabase
             case TypeKind.Enum when c.Type.UserType is { } u && graph.FindEnum(u) is { Labels.Count: > 0 } e:
                 return new FeatureSpec { Column = c, Categories = e.Labels.Count, Output = FeatureValueKind.Category, Labels = e.Labels };
             case TypeKind.Text or TypeKind.Varchar or TypeKind.Char:
-                // §10: a CHECK (col IN ('a', 'b', …)) makes a text column categorical with those labels.
+                // docs/generator.md §9: a CHECK (col IN ('a', 'b', …)) makes a text column categorical with those labels.
                 foreach (var check in t.Checks)
                     if (check.Predicate is InPredicate { Negated: false, Operand: ColumnOperand op } inp && op.Column == c.Name
                         && inp.Values.Count > 0 && inp.Values.All(v => v is StringValue))
@@ -178,7 +178,7 @@ public sealed partial class PluRelDatabase
 
     public TableRole Role(TableDef table) => State(table).Role;
 
-    /// <summary>§6's default view: activity tables keep only the rows dated up to the test cutoff (a prefix, since dates
+    /// <summary>The default view (docs/generator.md §5.6): activity tables keep only the rows dated up to the test cutoff (a prefix, since dates
     /// grow with the row index); entity tables keep every row, so FKs stay valid.</summary>
     public long RowsUpToTestCutoff(TableDef table)
     {

@@ -13,10 +13,10 @@ public sealed record SampledFeature(string Name, FeatureKind Kind, int Categorie
 public sealed record SampledTable(
     int Id, string Name, TableRole Role, long Rows, IReadOnlyList<int> Parents, IReadOnlyList<SampledFeature> Features);
 
-/// <summary>The database time window and the two cutoffs (§5.10).</summary>
+/// <summary>The database time window and the two cutoffs (docs/generator.md §2.4).</summary>
 public sealed record TimeWindow(DateTime Start, DateTime End, DateTime ValidationCutoff, DateTime TestCutoff)
 {
-    /// <summary>§5.10: two distinct day offsets in [0, days) of [bounds], sorted; cutoffs at floor(f·(D+1)) of the calendar.</summary>
+    /// <summary>docs/generator.md §2.4: two distinct day offsets in [0, days) of [bounds], sorted; cutoffs at floor(f·(D+1)) of the calendar.</summary>
     internal static TimeWindow Draw(ulong seed, SamplerConfig cfg)
     {
         var d = Draws.For(seed, Purpose.Window);
@@ -113,7 +113,7 @@ public sealed class SampledSchema
     }
 }
 
-/// <summary>Stage 1 (§2): samples a random relational schema from a seed.</summary>
+/// <summary>Stage 1 (docs/generator.md §2): samples a random relational schema from a seed.</summary>
 public static class SchemaSampler
 {
     public static SampledSchema Sample(ulong seed, SamplerConfig? cfg = null, GraphConfig? graph = null)

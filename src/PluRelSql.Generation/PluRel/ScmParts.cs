@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 namespace PluRelSql.Generation.PluRel;
 
-/// <summary>Value → R^32 (§4.6): numeric MLP 1 → 32, or embedding lookup (K × 32) followed by an MLP 32 → 32.</summary>
+/// <summary>Value → R^32 (docs/generator.md §4.4): numeric MLP 1 → 32, or embedding lookup (K × 32) followed by an MLP 32 → 32.</summary>
 internal sealed class Encoder
 {
     private readonly Mlp _mlp;
@@ -52,7 +52,7 @@ internal sealed class Encoder
     }
 }
 
-/// <summary>R^32 → value (§4.6): numeric MLP 32 → 1, or argmax_k ⟨E_k, MLP 32 → 32 (h)⟩.</summary>
+/// <summary>R^32 → value (docs/generator.md §4.4): numeric MLP 32 → 1, or argmax_k ⟨E_k, MLP 32 → 32 (h)⟩.</summary>
 internal sealed class Decoder
 {
     private readonly Mlp _mlp;
@@ -144,7 +144,7 @@ internal sealed class Scratch(int rows)
     public readonly float[] Out = new float[rows];
 }
 
-/// <summary>Node noise ε_v(r) ∈ R^32 with i.i.d. Beta(α, β)/32 components (§5.3), a pure function of (node, row).
+/// <summary>Node noise ε_v(r) ∈ R^32 with i.i.d. Beta(α, β)/32 components (docs/generator.md §4.5), a pure function of (node, row).
 /// Draws invert a tabulated Beta quantile function (1024 cells, linear interpolation, grid dense at both ends). The
 /// row is hashed once; its 32 components come from 16 steps of a wyrand-style generator seeded by that hash, two 32-bit
 /// uniforms per step (32 bits are ample for a 1024-cell table).</summary>
@@ -322,7 +322,7 @@ internal static class BetaQuantiles
 /// <summary>One SCM edge u → v: the encoder typed by u and the edge weight.</summary>
 internal sealed record ScmEdge(int From, Encoder Encoder, double Weight);
 
-/// <summary>One SCM node (§4.2–4.3).</summary>
+/// <summary>One SCM node (docs/generator.md §4.2).</summary>
 internal sealed class ScmNode
 {
     public required int Id { get; init; }

@@ -1,6 +1,6 @@
 namespace PluRelSql.Generation.PluRel;
 
-/// <summary>An exogenous generator of a source node (§5.1): the value at row r is a pure function of (stream, r).</summary>
+/// <summary>An exogenous generator of a source node (docs/generator.md §5.1): the value at row r is a pure function of (stream, r).</summary>
 public abstract class SourceGenerator
 {
     private protected SourceGenerator() { }
@@ -94,7 +94,7 @@ internal sealed class MixedSource(IidSource[] parts, CounterRng rows) : SourceGe
     }
 }
 
-/// <summary>§5.2: value(r) = (trend(r) + cycle(r) + fluc(r)) / 3 with an AR(1) fluctuation. The AR state is
+/// <summary>docs/generator.md §5.2: value(r) = (trend(r) + cycle(r) + fluc(r)) / 3 with an AR(1) fluctuation. The AR state is
 /// recomputed per block of <see cref="Block"/> rows from a warm-up long enough that ρ^warm-up &lt; 1e−18, so any row
 /// range gives the same bits whatever the chunking.</summary>
 public sealed class TemporalSource : SourceGenerator

@@ -4,13 +4,13 @@ using System.Runtime.InteropServices;
 
 namespace PluRelSql.Generation.PluRel;
 
-/// <summary>One table's SCM (§4) plus its per-row post-processing parameters (§5.8, §5.11). Everything is drawn from
+/// <summary>One table's SCM (docs/generator.md §4) plus its per-row post-processing parameters (docs/generator.md §5.5). Everything is drawn from
 /// named streams of (seed, table): the structure stream for the graph and node parameters, one stream per MLP, one
 /// per source, one per node's noise, so every value is a pure function of (seed, table, node, row).</summary>
 internal sealed class TableModel
 {
     private const float InputClamp = 1e4f;
-    /// <summary>Hidden states and running products stay finite in float32 (the spec asks for a guard; the reference
+    /// <summary>Hidden states and running products stay finite in float32 (docs/generator.md §5.3 asks for a guard; the reference
     /// only clamps inputs).</summary>
     private const float HiddenClamp = 1e38f;
 
@@ -112,7 +112,7 @@ internal sealed class TableModel
             nodes[to].Inputs.Add(new ScmEdge(from, enc, graph.Weights[e]));
         }
 
-        // Post-processing parameters (§5.8, §5.11).
+        // Post-processing parameters (docs/generator.md §5.5).
         var pd = Draws.For(seed, t.Key, Purpose.Post);
         var nanRate = pd.Real(cfg.NanRate);
         var transforms = new ColumnTransform[c];
@@ -154,13 +154,13 @@ internal sealed class TableModel
     }
 
     /// <summary>The multiply-adds of one row's forward pass through the frozen MLPs: edge encoders, decoders and the
-    /// export encoders of every parent column. The cost model of §11.2, counted exactly; everything else the engine
+    /// export encoders of every parent column. The cost model of docs/generator.md §8, counted exactly; everything else the engine
     /// does per row (activations, aggregation, noise) comes on top.</summary>
     public long MlpFmasPerRow =>
         _nodes.Sum(n => (n.Decoder?.FmasPerRow ?? 0) + n.Inputs.Sum(e => e.Encoder.FmasPerRow))
         + _feeds.Sum(f => f.Exports.Sum(e => e.FmasPerRow));
 
-    /// <summary>§5.11 transform of one numeric value (rank-uniform and standardise use the calibration statistics).</summary>
+    /// <summary>The transform (docs/generator.md §5.5) of one numeric value (rank-uniform and standardise use the calibration statistics).</summary>
     public double Transform(int j, double x, long row, Calibration cal) => Transforms[j] switch
     {
         ColumnTransform.Log => Math.Sign(x) * Math.Log(1 + Math.Abs(x)),
@@ -200,7 +200,7 @@ internal sealed class TableModel
     /// instead of streaming 1024 × 32 blocks through the caches for every layer of every MLP.</summary>
     private const int Tile = 32;
 
-    /// <summary>The SCM forward pass (§5.4) for a block of rows: returns one value array per node. Hidden vectors are
+    /// <summary>The SCM forward pass (docs/generator.md §5.3) for a block of rows: returns one value array per node. Hidden vectors are
     /// float32, node values double. Sources and parent values are computed for the whole block, then the non-source
     /// nodes tile by tile; every value is a per-row computation, so the tiling changes no bit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -268,7 +268,7 @@ internal sealed class TableModel
     }
 
     /// <summary>Folds one input list entry into the running aggregate (the first entry initialises it). Inputs are
-    /// weighted and clamped to ±1e4 first (§5.4); products are kept within ±1e38 so they never overflow. Logsumexp runs
+    /// weighted and clamped to ±1e4 first (docs/generator.md §5.3); products are kept within ±1e38 so they never overflow. Logsumexp runs
     /// online: <paramref name="acc"/> holds the running maximum and <paramref name="lseSum"/> Σ exp(input − maximum), one
     /// exponential per input; <see cref="FinishLogSumExp"/> turns them into the aggregate.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -325,7 +325,7 @@ internal sealed class TableModel
         for (var i = 0; i < av.Length; i++) av[i] += FastMath.Log(sv[i]);
     }
 
-    /// <summary>§5.6: the values each feeding FK's parent row exports, for every row of the block (one array per
+    /// <summary>docs/generator.md §5.4: the values each feeding FK's parent row exports, for every row of the block (one array per
     /// parent column, per feed).</summary>
     private double[][][]? ParentValues(ReadOnlySpan<long> rows)
     {
