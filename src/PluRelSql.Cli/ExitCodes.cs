@@ -2,6 +2,7 @@ using System.CommandLine;
 using Npgsql;
 using PluRelSql.Analysis;
 using PluRelSql.Schema;
+using PluRelSql.Storage;
 using PluRelSql.Storage.Postgres;
 
 namespace PluRelSql.Cli;
@@ -28,7 +29,7 @@ public static class ExitCodes
         catch (DirectoryNotFoundException e) { return Fail(BadInput, e.Message); }
         catch (FormatException e) { return Fail(BadInput, e.Message); }
         catch (NotSupportedException e) { return Fail(BadInput, e.Message); }
-        catch (LoadException e) { return Fail(Database, e.Message); }
+        catch (LoadException e) { return Fail(Database, e.TableNotEmpty ? e.Message + " with --truncate" : e.Message); }
         catch (DatabaseBusyException e) { return Fail(Database, e.Message); }
         // Host not found, connection refused, server gone: named with the target's host and database.
         catch (Exception e) when (Target.Current?.DescribeServerError(e) is { } message) { return Fail(Database, message); }

@@ -102,11 +102,30 @@ public sealed class Target
             }
             return ProviderDetection.Detect(db, provider);
         }
+        catch (ProviderDetectionException e)
+        {
+            throw new UsageException(Words(e));
+        }
         catch (FormatException e)
         {
             throw new UsageException(e.Message);
         }
     }
+
+    /// <summary>A refused connection string in the CLI's words: the text is --db, the stated provider --provider.</summary>
+    internal static string Words(ProviderDetectionException e) => e.Problem switch
+    {
+        ProviderProblem.Contradiction =>
+            $"--provider {ProviderDetection.Name(e.Stated!.Value)} contradicts --db, which is a {ProviderDetection.Describe(e.Found!.Value)} connection string ({e.Evidence})",
+        ProviderProblem.Empty => "--db is empty: give a connection string, or --provider postgres|sqlserver",
+        ProviderProblem.Undecided =>
+            $"cannot tell which server --db is for ({e.Evidence}): use {ProviderDetection.Forms}, or add --provider postgres|sqlserver",
+        ProviderProblem.UnknownScheme =>
+            $"--db: {e.Evidence}:// URIs are not understood; for SQL Server use {ProviderDetection.SqlClientForm}",
+        ProviderProblem.NoKeyValue => $"--db '{e.Evidence}' is not a connection string (no key=value)",
+        ProviderProblem.Invalid => $"--db is not a valid connection string: {e.Evidence}",
+        _ => e.Message,
+    };
 
     /// <summary>For commands that only work against PostgreSQL.</summary>
     public void RequirePostgres(string command)

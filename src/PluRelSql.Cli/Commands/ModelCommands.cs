@@ -84,7 +84,7 @@ public static class ModelCommands
     internal static (Trainer Trainer, bool Resumed) OpenTrainer(string dir, string device, Func<(RtConfig Model, TrainerOptions Options)> fresh)
     {
         try { Trainer.ResolveDevice(device); }
-        catch (InvalidOperationException e) { throw new UsageException(e.Message); }
+        catch (DeviceUnavailableException e) { throw new UsageException(DeviceMessage(e)); }
         if (File.Exists(Path.Combine(dir, Trainer.ConfigFile))) return (Trainer.Resume(dir, device), true);
         var (config, options) = fresh();
         try
@@ -95,6 +95,9 @@ public static class ModelCommands
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         return (Trainer.Create(config, options), false);
     }
+
+    /// <summary>The trainer's unusable-device message in the CLI's words (its --device option).</summary>
+    internal static string DeviceMessage(DeviceUnavailableException e) => $"--device {e.Device}: {e.Reason}. Use --device cpu.";
 
     /// <summary>One context sampler per database, sized to the model's context.</summary>
     internal static List<ContextSampler> Samplers(IEnumerable<RelationalSnapshot> snapshots, RtConfig config) =>
@@ -118,8 +121,13 @@ public static class ModelCommands
         cmd.SetAction((pr, _) => ExitCodes.Run(() =>
         {
             var config = new RtConfig { DModel = pr.GetValue(dModel), Layers = pr.GetValue(layers), Heads = pr.GetValue(heads), MaxTokens = pr.GetValue(context) };
-            var r = TrainingBench.Run(config, pr.GetValue(batch), pr.GetValue(context), warmupSteps: 2, measuredSteps: 6,
-                device: pr.GetValue(device)!, threads: pr.GetValue(threads));
+            TrainingBenchResult r;
+            try
+            {
+                r = TrainingBench.Run(config, pr.GetValue(batch), pr.GetValue(context), warmupSteps: 2, measuredSteps: 6,
+                    device: pr.GetValue(device)!, threads: pr.GetValue(threads));
+            }
+            catch (DeviceUnavailableException e) { throw new InvalidOperationException(DeviceMessage(e), e); }
             Console.WriteLine(string.Create(Inv, $"trainer: {r.TokensPerSecond:N0} tokens/s, {r.TrainingFlopsPerSecond / 1e9:F2} GFLOP/s = {r.MatmulShare:P0} of matmul ({r.MatmulFlopsPerSecondBest / 1e9:F1} GFLOP/s); per CPU-second {r.MatmulShareCpu:P0} (goal >= 50%)"));
             Console.WriteLine(r.ToString());
             return Task.FromResult(ExitCodes.Ok);

@@ -6,6 +6,7 @@ using PluRelSql.Generation;
 using PluRelSql.Generation.PluRel;
 using PluRelSql.Schema;
 using PluRelSql.Schema.Output;
+using PluRelSql.Storage;
 using PluRelSql.Storage.Postgres;
 
 namespace PluRelSql.Cli.Commands;

@@ -27,8 +27,8 @@ public sealed class ProviderDetectionTests
     [InlineData("")]
     public void Ambiguous_or_invalid_text_is_refused_with_a_hint(string text)
     {
-        var e = Assert.Throws<FormatException>(() => ProviderDetection.Detect(text));
-        Assert.True(e.Message.Contains("--provider", StringComparison.Ordinal) || e.Message.Contains("not a connection string", StringComparison.Ordinal),
+        var e = Assert.Throws<ProviderDetectionException>(() => ProviderDetection.Detect(text));
+        Assert.True(e.Message.Contains("state the provider", StringComparison.Ordinal) || e.Message.Contains("not a connection string", StringComparison.Ordinal),
             e.Message);
     }
 
