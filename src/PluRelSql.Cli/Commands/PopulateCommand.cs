@@ -71,16 +71,15 @@ public static class PopulateCommand
         var report = a.Report is { } r ? OutputFile.Prepare("--report", "the report", r, paths.Select(s => ("--schema", s))) : null;
         // The schema is loaded in the target's dialect: a T-SQL script as its PostgreSQL translation for PostgreSQL, a
         // PostgreSQL schema as its T-SQL translation for SQL Server (defaults, CHECKs and indexes rewritten).
-        var provider = Target.Choose(a.Db, a.Provider);
-        var graph = SchemaFiles.Read(a.Schema, Console.Error,
-            provider == DatabaseProvider.SqlServer ? SqlDialect.TSql : SqlDialect.PostgreSql, a.Verbose, a.Vars);
+        var server = DatabaseTargets.For(Target.Choose(a.Db, a.Provider));
+        var graph = SchemaFiles.Read(a.Schema, Console.Error, server.Dialect, a.Verbose, a.Vars);
         // A file with no table (a psql loader script, a file of functions) would "succeed" with an empty database.
         if (graph.Tables.Count == 0)
             throw new UsageException($"{string.Join(", ", a.Schema)}: no CREATE TABLE found, so there is nothing to populate " +
                                      "(is this a data-loading or migration script? pass the file that creates the tables)");
         var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale, FitRows = a.FitRows, MaxTotalRows = a.MaxRows };
         // Row counts are settled (or refused) before any server is contacted or anything is created.
-        var plan = PlanRows(graph, options, provider);
+        var plan = PlanRows(graph, options, server);
         var databaseName = a.Database ?? (a.Db is null ? DefaultDatabaseName(a.Schema[0]) : null);
         var target = await Target.Resolve(a.Db, databaseName, ct, a.Provider);
         if (target.Provider == DatabaseProvider.SqlServer) return await RunSqlServer(a, graph, plan, target, report, ct);
@@ -93,7 +92,7 @@ public static class PopulateCommand
         // With --create into a new database, the server runs the script's own statements (as psql would) and we
         // generate for the tables its catalog then holds: the server, not our reader, is the oracle. A T-SQL script
         // (converted) or a database that already exists is made from our reading by the DDL writer, as before.
-        if (a.Recreate && target.Database is "postgres" or "template0" or "template1")
+        if (a.Recreate && target.Server.IsSystemDatabase(target.Database))
             throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
         var build = a.Recreate || (a.Create && !await session.ExistsAsync(ct));
         // Only .sql files: other DDL files (.ddl, .ri …) are often another product's dialect that the reader tolerates.
@@ -101,17 +100,13 @@ public static class PopulateCommand
                      !paths.Any(SchemaFiles.IsTSql) ? PgScript.Statements(paths) : null;
 
         // What the server cannot hold is reported before anything is planned or written.
-        PgCompatibility.Report compat;
-        await using (var maintenance = new NpgsqlConnection(target.ConnectionStringFor("postgres")))
+        var maintenance = target.ConnectionStringFor("postgres");
+        var compat = await target.Server.CheckCompatibilityAsync(maintenance, graph, scriptRuns: script is not null, ct);
+        if (script is not null && compat.Adaptations.Count > 0)
         {
-            await maintenance.OpenAsync(ct);
-            compat = await PgCompatibility.CheckAsync(maintenance, graph, ct, scriptRuns: script is not null);
-            if (script is not null && compat.Adaptations.Count > 0)
-            {
-                // The server cannot run the script as written (a VIRTUAL column before 18): it gets our reading, adapted.
-                script = null;
-                compat = await PgCompatibility.CheckAsync(maintenance, graph, ct);
-            }
+            // The server cannot run the script as written (a VIRTUAL column before 18): it gets our reading, adapted.
+            script = null;
+            compat = await target.Server.CheckCompatibilityAsync(maintenance, graph, scriptRuns: false, ct);
         }
         foreach (var adaptation in compat.Adaptations) Console.Error.WriteLine($"note: {adaptation}");
         if (compat.Problems.Count > 0)
@@ -151,7 +146,7 @@ public static class PopulateCommand
                 if (live.Tables.Count == 0)
                     throw new UsageException($"{string.Join(", ", paths)}: the script created no table, so there is nothing to populate");
                 graph = live;
-                plan = PlanRows(graph, options, provider, describe: false);
+                plan = PlanRows(graph, options, server, describe: false);
                 generator = Generator(a, graph, plan, deferrableHelps: true);
                 var guards = await PgScriptRunner.GuardsAsync(loadInto, ct);
                 if (guards.Triggers > 0 || guards.Rules > 0)
@@ -171,15 +166,15 @@ public static class PopulateCommand
         }
         else
         {
-            pre = a.Create ? PgDdlWriter.PreData(graph, compat.ServerMajorVersion) : [];
-            post = a.Create ? PgDdlWriter.PostData(graph) : [];
+            pre = a.Create ? target.Server.PreData(graph, compat) : [];
+            post = a.Create ? target.Server.PostData(graph) : [];
         }
         var loadPlan = plan;
         var loadGenerator = generator;
         return await LoadAndReport(a, target, loadPlan, pre, post, report,
             // The script's tables are new and empty: truncated in the load's transaction, they are copied with FREEZE and,
             // at wal_level = minimal (the embedded cluster), without WAL, as tables our own DDL creates there are.
-            (options, progress) => new PgLoader().LoadAsync(loadInto, loadPlan, loadGenerator,
+            (options, progress) => target.Server.LoadAsync(loadInto, loadPlan, loadGenerator,
                 options with { TargetDatabase = target.Database, Truncate = options.Truncate || script is not null }, progress, ct),
             build, () => session.DropBuildQuietlyAsync(Console.Error), ct,
             publish: build ? () => session.PublishAsync(replace: a.Recreate, ct) : null);
@@ -197,20 +192,18 @@ public static class PopulateCommand
         // As on PostgreSQL: a lock on the database's name for the whole run (on master), temporary databases of runs
         // that are gone dropped, and a database --create makes (the new one of --recreate) built under a temporary name
         // that takes the real name only after the load committed.
-        if (a.Recreate && SqlServerDatabases.IsSystem(target.Database))
+        if (a.Recreate && target.Server.IsSystemDatabase(target.Database))
             throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
-        await using var session = await SqlServerTargetSession.OpenAsync(target.ConnectionString, target.Database, "populate", ct);
+        await using var session = await target.OpenSessionAsync("populate", ct);
         await session.DropStaleBuildsAsync(Console.Error, ct);
         var build = a.Recreate || (a.Create && !await session.ExistsAsync(ct));
         var loadInto = target.ConnectionString;
         if (build) loadInto = session.ConnectionStringFor(await session.CreateBuildAsync(ct));
-        else if (a.Create &&
-                 await SqlServerDatabases.FirstExistingTableAsync(target.ConnectionString, graph.Tables.Select(t => t.Name), ct) is { } existing)
-            throw ExistingTable(target, existing);
-        var pre = a.Create ? TSqlDdlWriter.PreData(graph) : [];
-        var post = a.Create ? TSqlDdlWriter.PostData(graph) : [];
+        else if (a.Create) await RefuseExistingTables(target, graph, ct);
+        var pre = a.Create ? target.Server.PreData(graph) : [];
+        var post = a.Create ? target.Server.PostData(graph) : [];
         return await LoadAndReport(a, target, plan, pre, post, report,
-            (options, progress) => new SqlServerLoader().LoadAsync(loadInto, plan, generator, options, progress, ct),
+            (options, progress) => target.Server.LoadAsync(loadInto, plan, generator, options, progress, ct),
             build, () => session.DropBuildQuietlyAsync(Console.Error), ct,
             publish: build ? () => session.PublishAsync(replace: a.Recreate, ct) : null);
     }
@@ -244,12 +237,9 @@ public static class PopulateCommand
         return report?.WriteAfterCommit(Summary.Json(result), target.Describe(), Console.Error) ?? ExitCodes.Ok;
     }
 
-    /// <summary>PostgreSQL's most rows in one table: 2³² pages of 8 kB (32 TB) with at most 291 tuples each.</summary>
-    internal const long PostgresMaxTableRows = 4_294_967_296L * 291;
-
     /// <summary>The row count of every table, refused (exit 2) when a key cannot number it (unless --fit-rows), when
     /// it overflows, passes --max-rows or what one table of the target can hold. Large plans are described on stderr.</summary>
-    internal static GenerationPlan PlanRows(SchemaGraph graph, GenerationOptions options, DatabaseProvider provider, bool describe = true)
+    internal static GenerationPlan PlanRows(SchemaGraph graph, GenerationOptions options, IDatabaseTarget server, bool describe = true)
     {
         GenerationPlan plan;
         try { plan = GenerationPlanner.Create(graph, options); }
@@ -260,9 +250,9 @@ public static class PopulateCommand
                 : "; lower --rows or --scale, or raise --max-rows (0: no limit)"));
         }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
-        if (provider == DatabaseProvider.Postgres && plan.Order.Tables.FirstOrDefault(t => plan.Rows(t) > PostgresMaxTableRows) is { } big)
+        if (plan.Order.Tables.FirstOrDefault(t => server.TableRowLimit(plan.Rows(t)) is not null) is { } big)
             throw new UsageException(string.Create(CultureInfo.InvariantCulture,
-                $"{big.Name}: {plan.Rows(big):N0} rows are more than one PostgreSQL table can hold (32 TB, at most {PostgresMaxTableRows:N0} rows)"));
+                $"{big.Name}: {plan.Rows(big):N0} rows are {server.TableRowLimit(plan.Rows(big))}"));
         if (describe) DescribeLargePlan(plan, Console.Error);
         return plan;
     }
@@ -346,13 +336,7 @@ public static class PopulateCommand
 
     private static async Task RefuseExistingTables(Target target, SchemaGraph graph, CancellationToken ct)
     {
-        await using var conn = new NpgsqlConnection(target.ConnectionString);
-        await conn.OpenAsync(ct);
-        foreach (var t in graph.Tables)
-        {
-            await using var cmd = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", conn);
-            cmd.Parameters.AddWithValue(t.Name.ToSql());
-            if (await cmd.ExecuteScalarAsync(ct) is true) throw ExistingTable(target, t.Name);
-        }
+        if (await target.Server.FirstExistingTableAsync(target.ConnectionString, graph.Tables.Select(t => t.Name), ct) is { } existing)
+            throw ExistingTable(target, existing);
     }
 }

@@ -263,7 +263,7 @@ public static class SampleCommands
         foreach (var t in s.Tables)
         {
             var rows = Math.Round(t.Rows * scale);
-            if (!(rows <= Math.Min(GenerationPlanner.MaxTableRows, PopulateCommand.PostgresMaxTableRows)))
+            if (!(rows <= Math.Min(GenerationPlanner.MaxTableRows, PostgresDatabaseTarget.MaxTableRows)))
                 throw new UsageException(string.Create(CultureInfo.InvariantCulture,
                     $"{t.Name}: {t.Rows:N0} rows × --scale {scale:G6} = {rows:G4} rows, more than one PostgreSQL table can hold; lower --scale"));
             tables.Add(t with { Rows = Math.Max(1, (long)rows) });
