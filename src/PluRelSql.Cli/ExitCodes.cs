@@ -4,6 +4,7 @@ using PluRelSql.Analysis;
 using PluRelSql.Schema;
 using PluRelSql.Storage;
 using PluRelSql.Storage.Postgres;
+using PluRelSql.Training;
 
 namespace PluRelSql.Cli;
 
@@ -24,6 +25,7 @@ public static class ExitCodes
         }
         catch (SchemaException e) { return Fail(BadInput, e.Message); }
         catch (UsageException e) { return Fail(BadInput, e.Message); }
+        catch (DeviceUnavailableException e) { return Fail(BadInput, Commands.ModelCommands.DeviceMessage(e)); }
         catch (FitException e) { return Fail(BadInput, e.Message); }
         catch (FileNotFoundException e) { return Fail(BadInput, e.Message); }
         catch (DirectoryNotFoundException e) { return Fail(BadInput, e.Message); }
@@ -47,9 +49,6 @@ public static class ExitCodes
         return code;
     }
 }
-
-/// <summary>Options that make no sense together, bad values: exit code 2.</summary>
-public sealed class UsageException(string message) : Exception(message);
 
 /// <summary>Options shared by the commands that generate.</summary>
 public static class CommonOptions

@@ -33,6 +33,9 @@ public sealed class Target
     /// <summary>What differs per server: sessions, DDL writer, loader, introspection.</summary>
     public IDatabaseTarget Server => DatabaseTargets.For(Provider);
 
+    /// <summary>This target as the workflows take it.</summary>
+    public DatabaseEndpoint Endpoint => new(Server, ConnectionString, Database, Describe());
+
     public string Database => _pg is not null
         ? _pg.Database ?? "postgres"
         : string.IsNullOrEmpty(_ms!.InitialCatalog) ? "master" : _ms.InitialCatalog;

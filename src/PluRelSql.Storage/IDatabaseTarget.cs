@@ -33,8 +33,8 @@ public interface IDatabaseTarget
     /// <summary>The SQL the snapshot reader sends to this server.</summary>
     ISnapshotSql SnapshotSql { get; }
 
-    /// <summary>What the server (any database of it, reached through <paramref name="connectionString"/>) cannot hold
-    /// of <paramref name="graph"/>, and what the DDL writer adapts.</summary>
+    /// <summary>What the server of <paramref name="connectionString"/> cannot hold of <paramref name="graph"/>, and what
+    /// the DDL writer adapts (the target database itself need not exist yet).</summary>
     /// <param name="scriptRuns">The server runs the schema script itself (see <see cref="PgCompatibility.CheckAsync"/>).</param>
     Task<CompatibilityReport> CheckCompatibilityAsync(string connectionString, SchemaGraph graph, bool scriptRuns, CancellationToken ct);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PluRelSql.TestSupport;
+using PluRelSql.Workflows;
 
 namespace PluRelSql.Cli.Tests;
 

@@ -39,7 +39,8 @@ public sealed class PostgresDatabaseTarget : IDatabaseTarget
     public async Task<CompatibilityReport> CheckCompatibilityAsync(string connectionString, SchemaGraph graph, bool scriptRuns,
         CancellationToken ct)
     {
-        await using var conn = new NpgsqlConnection(connectionString);
+        // Through the maintenance database: the target database may not exist yet.
+        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString);
         await conn.OpenAsync(ct).ConfigureAwait(false);
         return await PgCompatibility.CheckAsync(conn, graph, ct, scriptRuns).ConfigureAwait(false);
     }
