@@ -1,5 +1,4 @@
 using Npgsql;
-using PluRelSql.Schema;
 using PluRelSql.Storage;
 using PluRelSql.Storage.Postgres;
 using PluRelSql.Storage.SqlServer;

@@ -1,13 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Npgsql;
 using PluRelSql.Generation;
 using PluRelSql.Schema;
-using PluRelSql.Schema.Output;
-using PluRelSql.Schema.Postgres;
 using PluRelSql.Storage;
-using PluRelSql.Storage.Postgres;
-using PluRelSql.Storage.SqlServer;
 
 namespace PluRelSql.Cli.Commands;
 

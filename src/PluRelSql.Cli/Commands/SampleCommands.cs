@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using Npgsql;
 using PluRelSql.Generation;
 using PluRelSql.Generation.PluRel;
 using PluRelSql.Schema;
