@@ -2,7 +2,9 @@ using System.CommandLine;
 using Npgsql;
 using PluRelSql.Analysis;
 using PluRelSql.Schema;
+using PluRelSql.Storage;
 using PluRelSql.Storage.Postgres;
+using PluRelSql.Training;
 
 namespace PluRelSql.Cli;
 
@@ -25,12 +27,13 @@ public static class ExitCodes
         }
         catch (SchemaException e) { return Fail(BadInput, e.Message); }
         catch (UsageException e) { return Fail(BadInput, e.Message); }
+        catch (DeviceUnavailableException e) { return Fail(BadInput, Commands.ModelCommands.DeviceMessage(e)); }
         catch (FitException e) { return Fail(BadInput, e.Message); }
         catch (FileNotFoundException e) { return Fail(BadInput, e.Message); }
         catch (DirectoryNotFoundException e) { return Fail(BadInput, e.Message); }
         catch (FormatException e) { return Fail(BadInput, e.Message); }
         catch (NotSupportedException e) { return Fail(BadInput, e.Message); }
-        catch (LoadException e) { return Fail(Database, e.Message); }
+        catch (LoadException e) { return Fail(Database, e.TableNotEmpty ? e.Message + " with --truncate" : e.Message); }
         catch (DatabaseBusyException e) { return Fail(Database, e.Message); }
         // Host not found, connection refused, server gone: named with the target's host and database.
         catch (Exception e) when (Target.Current?.DescribeServerError(e) is { } message) { return Fail(Database, message); }
@@ -48,9 +51,6 @@ public static class ExitCodes
         return code;
     }
 }
-
-/// <summary>Options that make no sense together, bad values: exit code 2.</summary>
-public sealed class UsageException(string message) : Exception(message);
 
 /// <summary>Options shared by the commands that generate.</summary>
 public static class CommonOptions

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using PluRelSql.Generation;
-using PluRelSql.Storage.Postgres;
+using PluRelSql.Storage;
 using Spectre.Console;
 
 namespace PluRelSql.Cli;

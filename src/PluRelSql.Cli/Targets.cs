@@ -1,5 +1,4 @@
 using Npgsql;
-using PluRelSql.Schema;
 using PluRelSql.Storage;
 using PluRelSql.Storage.Postgres;
 using PluRelSql.Storage.SqlServer;
@@ -30,6 +29,12 @@ public sealed class Target
     public DatabaseProvider Provider { get; }
     public bool Embedded { get; }
 
+    /// <summary>What differs per server: sessions, DDL writer, loader, introspection.</summary>
+    public IDatabaseTarget Server => DatabaseTargets.For(Provider);
+
+    /// <summary>This target as the workflows take it.</summary>
+    public DatabaseEndpoint Endpoint => new(Server, ConnectionString, Database, Describe());
+
     public string Database => _pg is not null
         ? _pg.Database ?? "postgres"
         : string.IsNullOrEmpty(_ms!.InitialCatalog) ? "master" : _ms.InitialCatalog;
@@ -57,10 +62,10 @@ public sealed class Target
     internal string? DescribeServerError(Exception e) =>
         _pg is null ? null : PgServerErrors.Describe(e, _pg.Host ?? "localhost", _pg.Port, Database);
 
-    /// <summary>Takes the lock on the target database for a run of <paramref name="command"/> (PostgreSQL only):
-    /// a second run into the same database is refused, see <see cref="PgTargetSession"/>.</summary>
-    public Task<PgTargetSession> OpenSessionAsync(string command, CancellationToken ct) =>
-        PgTargetSession.OpenAsync(ConnectionString, Database, command, ct);
+    /// <summary>Takes the lock on the target database for a run of <paramref name="command"/>: a second run into the
+    /// same database is refused, see <see cref="ITargetSession"/>.</summary>
+    public Task<ITargetSession> OpenSessionAsync(string command, CancellationToken ct) =>
+        Server.OpenSessionAsync(ConnectionString, Database, command, ct);
 
     /// <param name="provider">What <c>--provider</c> said (postgres | sqlserver), or null to tell from <paramref name="db"/>.</param>
     public static async Task<Target> Resolve(string? db, string? database, CancellationToken ct, string? provider = null) =>
@@ -102,11 +107,30 @@ public sealed class Target
             }
             return ProviderDetection.Detect(db, provider);
         }
+        catch (ProviderDetectionException e)
+        {
+            throw new UsageException(Words(e));
+        }
         catch (FormatException e)
         {
             throw new UsageException(e.Message);
         }
     }
+
+    /// <summary>A refused connection string in the CLI's words: the text is --db, the stated provider --provider.</summary>
+    internal static string Words(ProviderDetectionException e) => e.Problem switch
+    {
+        ProviderProblem.Contradiction =>
+            $"--provider {ProviderDetection.Name(e.Stated!.Value)} contradicts --db, which is a {ProviderDetection.Describe(e.Found!.Value)} connection string ({e.Evidence})",
+        ProviderProblem.Empty => "--db is empty: give a connection string, or --provider postgres|sqlserver",
+        ProviderProblem.Undecided =>
+            $"cannot tell which server --db is for ({e.Evidence}): use {ProviderDetection.Forms}, or add --provider postgres|sqlserver",
+        ProviderProblem.UnknownScheme =>
+            $"--db: {e.Evidence}:// URIs are not understood; for SQL Server use {ProviderDetection.SqlClientForm}",
+        ProviderProblem.NoKeyValue => $"--db '{e.Evidence}' is not a connection string (no key=value)",
+        ProviderProblem.Invalid => $"--db is not a valid connection string: {e.Evidence}",
+        _ => e.Message,
+    };
 
     /// <summary>For commands that only work against PostgreSQL.</summary>
     public void RequirePostgres(string command)
@@ -121,26 +145,7 @@ public sealed class Target
     /// <summary>CREATE DATABASE when it does not exist (optionally dropping it first). Returns true when it was created.</summary>
     public async Task<bool> EnsureDatabase(bool recreate, CancellationToken ct)
     {
-        if (Provider == DatabaseProvider.SqlServer)
-        {
-            try { return await SqlServerDatabases.EnsureAsync(ConnectionString, recreate, ct); }
-            catch (FormatException e) { throw new UsageException(e.Message); }
-        }
-        var name = Database;
-        await using var conn = new NpgsqlConnection(ConnectionStringFor(name == "postgres" ? "template1" : "postgres"));
-        await conn.OpenAsync(ct);
-        if (recreate)
-        {
-            if (name is "postgres" or "template0" or "template1")
-                throw new UsageException($"refusing to drop the system database \"{name}\"");
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {SqlIdent.Quote(name)} WITH (FORCE)", conn);
-            await drop.ExecuteNonQueryAsync(ct);
-        }
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn);
-        exists.Parameters.AddWithValue(name);
-        if (await exists.ExecuteScalarAsync(ct) is not null) return false;
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {SqlIdent.Quote(name)}", conn);
-        await create.ExecuteNonQueryAsync(ct);
-        return true;
+        try { return await Server.EnsureDatabaseAsync(ConnectionString, recreate, ct); }
+        catch (FormatException e) { throw new UsageException(e.Message); }
     }
 }

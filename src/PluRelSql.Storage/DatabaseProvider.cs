@@ -13,8 +13,8 @@ public enum DatabaseProvider
 /// <summary>Picks the provider for what users type after <c>--db</c>: a libpq URI or libpq keywords or an Npgsql
 /// string mean PostgreSQL; SqlClient keywords (<c>Server=</c>, <c>Data Source=</c>, <c>Initial Catalog=</c>, …)
 /// mean SQL Server. An explicit provider wins when the text does not contradict it. Text that names keywords of both,
-/// or of neither, is refused with a <see cref="FormatException"/> that says which words decided (the CLI maps it to
-/// exit code 2).</summary>
+/// or of neither, is refused with a <see cref="ProviderDetectionException"/> that says which words decided (the CLI
+/// words it with its option names and maps it to exit code 2).</summary>
 public static partial class ProviderDetection
 {
     // Keys only one of the two drivers knows, compared lower-case without spaces or underscores. Keys both accept
@@ -39,8 +39,8 @@ public static partial class ProviderDetection
     // Npgsql takes Server as a synonym of Host: next to PostgreSQL-only keys (Server=h;Port=5432) it means PostgreSQL.
     private const string SharedServerKey = "server";
 
-    /// <summary>The provider for <paramref name="connection"/>; <paramref name="explicitProvider"/> is what
-    /// <c>--provider</c> said (postgres | sqlserver), or null.</summary>
+    /// <summary>The provider for <paramref name="connection"/>; <paramref name="explicitProvider"/> is the provider
+    /// the caller stated (postgres | sqlserver), or null.</summary>
     public static DatabaseProvider Detect(string connection, string? explicitProvider = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -50,16 +50,17 @@ public static partial class ProviderDetection
         if (stated is { } s)
         {
             if (found is { } f && f != s)
-                throw new FormatException(
-                    $"--provider {Name(s)} contradicts --db, which is a {Describe(f)} connection string ({evidence})");
+                throw new ProviderDetectionException(ProviderProblem.Contradiction,
+                    $"the stated provider {Name(s)} contradicts the connection string, which is a {Describe(f)} connection string ({evidence})")
+                { Stated = s, Found = f, Evidence = evidence };
             return s;
         }
-        return found ?? throw new FormatException(
-            text.Length == 0
-                ? "--db is empty: give a connection string, or --provider postgres|sqlserver"
-                : $"cannot tell which server --db is for ({evidence}): use a libpq URI (postgresql://…), " +
-                  "Npgsql keywords (Host=…;Database=…), SqlClient keywords (Server=host,1433;Database=…), " +
-                  "or add --provider postgres|sqlserver");
+        return found ?? throw (text.Length == 0
+            ? new ProviderDetectionException(ProviderProblem.Empty,
+                "the connection string is empty: give one, or state the provider (postgres or sqlserver)")
+            : new ProviderDetectionException(ProviderProblem.Undecided,
+                $"cannot tell which server the connection string is for ({evidence}): use {Forms}, or state the provider (postgres or sqlserver)")
+            { Evidence = evidence });
     }
 
     /// <summary>"postgres" / "sqlserver" (and the usual other spellings) → the provider.</summary>
@@ -70,9 +71,15 @@ public static partial class ProviderDetection
         _ => throw new FormatException($"unknown provider '{name}': expected postgres or sqlserver"),
     };
 
+    /// <summary>The connection-string forms that say which server they are for.</summary>
+    public const string Forms = "a libpq URI (postgresql://…), Npgsql keywords (Host=…;Database=…), SqlClient keywords (Server=host,1433;Database=…)";
+
+    /// <summary>How to write a SQL Server connection string.</summary>
+    public const string SqlClientForm = "SqlClient keywords (Server=host,1433;Database=…;User Id=…;Password=…;TrustServerCertificate=true)";
+
     public static string Name(DatabaseProvider p) => p == DatabaseProvider.Postgres ? "postgres" : "sqlserver";
 
-    private static string Describe(DatabaseProvider p) => p == DatabaseProvider.Postgres ? "PostgreSQL" : "SQL Server";
+    public static string Describe(DatabaseProvider p) => p == DatabaseProvider.Postgres ? "PostgreSQL" : "SQL Server";
 
     /// <summary>The provider the text shows (null when it shows none or both) and the words that say so.</summary>
     private static (DatabaseProvider? Provider, string Evidence) FromText(string text)
@@ -81,9 +88,9 @@ public static partial class ProviderDetection
         {
             var scheme = uri.Groups[1].Value.ToLowerInvariant();
             if (scheme is "postgresql" or "postgres") return (DatabaseProvider.Postgres, $"{scheme}:// URI");
-            throw new FormatException(
-                $"--db: {scheme}:// URIs are not understood; for SQL Server use SqlClient keywords " +
-                "(Server=host,1433;Database=…;User Id=…;Password=…;TrustServerCertificate=true)");
+            throw new ProviderDetectionException(ProviderProblem.UnknownScheme,
+                $"{scheme}:// URIs are not understood as connection strings; for SQL Server use {SqlClientForm}")
+            { Evidence = scheme };
         }
         if (text.Length == 0) return (null, "empty");
         var keys = Keys(text);
@@ -103,13 +110,19 @@ public static partial class ProviderDetection
     {
         var raw = new List<string>();
         var first = text.IndexOf('=', StringComparison.Ordinal);
-        if (first < 0) throw new FormatException($"--db '{text}' is not a connection string (no key=value)");
+        if (first < 0)
+            throw new ProviderDetectionException(ProviderProblem.NoKeyValue, $"'{text}' is not a connection string (no key=value)")
+            { Evidence = text };
         var firstKey = Normalize(text[..first]);
         if (text.Contains(';', StringComparison.Ordinal) || SqlServerKeys.Contains(firstKey))
         {
             var builder = new DbConnectionStringBuilder();
             try { builder.ConnectionString = text; }
-            catch (ArgumentException e) { throw new FormatException($"--db is not a valid connection string: {e.Message}"); }
+            catch (ArgumentException e)
+            {
+                throw new ProviderDetectionException(ProviderProblem.Invalid, $"not a valid connection string: {e.Message}")
+                { Evidence = e.Message };
+            }
             raw.AddRange(builder.Keys.Cast<string>());
         }
         else
@@ -128,4 +141,33 @@ public static partial class ProviderDetection
     // libpq: key = value, value optionally single-quoted; keys start a word.
     [GeneratedRegex(@"(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:'(?:\\.|[^'])*'|\S*)", RegexOptions.CultureInvariant)]
     private static partial Regex LibpqKey();
+}
+
+/// <summary>Why <see cref="ProviderDetection.Detect"/> refused a connection string.</summary>
+public enum ProviderProblem
+{
+    /// <summary>The stated provider is not the one the text shows.</summary>
+    Contradiction,
+    /// <summary>No text and no stated provider.</summary>
+    Empty,
+    /// <summary>The text shows neither server, or both.</summary>
+    Undecided,
+    /// <summary>A URI of a scheme other than postgresql://.</summary>
+    UnknownScheme,
+    /// <summary>No key=value pair at all.</summary>
+    NoKeyValue,
+    /// <summary>The keyword syntax is broken.</summary>
+    Invalid,
+}
+
+/// <summary>A connection string that names no server, or not the stated one. The message is in domain words; the
+/// properties let a caller say it in its own (the CLI names --db and --provider).</summary>
+public sealed class ProviderDetectionException(ProviderProblem problem, string message) : FormatException(message)
+{
+    public ProviderProblem Problem { get; } = problem;
+    public DatabaseProvider? Stated { get; init; }
+    public DatabaseProvider? Found { get; init; }
+    /// <summary>The words that decided (Contradiction, Undecided), the URI scheme (UnknownScheme), the text
+    /// (NoKeyValue) or the parser's complaint (Invalid).</summary>
+    public string Evidence { get; init; } = "";
 }

@@ -2,8 +2,6 @@ using System.Data.Common;
 using Microsoft.Data.SqlClient;
 using Npgsql;
 using PluRelSql.Schema;
-using PluRelSql.Storage.Postgres;
-using PluRelSql.Storage.SqlServer;
 
 namespace PluRelSql.Storage;
 
@@ -19,14 +17,15 @@ public sealed class DatabaseSession : IAsyncDisposable
     }
 
     public DatabaseProvider Provider { get; }
+
+    /// <summary>What differs per server (introspection, schema listing, snapshot SQL).</summary>
+    public IDatabaseTarget Target => DatabaseTargets.For(Provider);
     public DbConnection Connection { get; }
 
     /// <summary>Opens <paramref name="connectionString"/> (an Npgsql or SqlClient connection string, as the provider says).</summary>
     public static async Task<DatabaseSession> OpenAsync(DatabaseProvider provider, string connectionString, CancellationToken ct = default)
     {
-        DbConnection conn = provider == DatabaseProvider.Postgres
-            ? new NpgsqlConnection(connectionString)
-            : new SqlConnection(connectionString);
+        var conn = DatabaseTargets.For(provider).CreateConnection(connectionString);
         try
         {
             await conn.OpenAsync(ct).ConfigureAwait(false);
@@ -47,26 +46,13 @@ public sealed class DatabaseSession : IAsyncDisposable
 
     /// <summary>The graph of the given schemas (all user schemas when null).</summary>
     public Task<SchemaGraph> ReadSchemaAsync(IReadOnlyCollection<string>? schemas = null, CancellationToken ct = default) =>
-        Provider == DatabaseProvider.Postgres
-            ? PgIntrospector.ReadAsync((NpgsqlConnection)Connection, schemas, ct)
-            : SqlServerIntrospector.ReadAsync((SqlConnection)Connection, schemas, ct);
+        Target.ReadSchemaAsync(Connection, schemas, ct);
 
     /// <summary>User schemas that hold at least one table, in name order.</summary>
     public async Task<IReadOnlyList<string>> ListSchemasAsync(CancellationToken ct = default)
     {
         await using var cmd = Connection.CreateCommand();
-        cmd.CommandText = Provider == DatabaseProvider.Postgres
-            ? """
-              SELECT n.nspname FROM pg_namespace n
-              WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
-                AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p'))
-              ORDER BY 1
-              """
-            : """
-              SELECT DISTINCT s.name FROM sys.tables t JOIN sys.schemas s ON s.schema_id = t.schema_id
-              WHERE t.is_ms_shipped = 0 AND t.temporal_type <> 1
-              ORDER BY 1
-              """;
+        cmd.CommandText = Target.ListSchemasSql;
         var result = new List<string>();
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false)) result.Add(r.GetString(0));

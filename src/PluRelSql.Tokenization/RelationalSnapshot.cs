@@ -81,7 +81,7 @@ public sealed class RelationalSnapshot
     {
         ArgumentNullException.ThrowIfNull(session);
         var graph = await session.ReadSchemaAsync([schema], ct);
-        return await SnapshotLoader.LoadAsync(session.Connection, SnapshotSql.For(session.Provider), schema, graph, ct);
+        return await SnapshotLoader.LoadAsync(session.Connection, session.Target.SnapshotSql, schema, graph, ct);
     }
 
     internal static SemanticType? Classify(SqlType t) => t.IsArray ? null : t.Kind switch

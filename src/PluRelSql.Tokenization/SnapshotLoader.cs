@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using PluRelSql.Schema;
+using PluRelSql.Storage;
 
 namespace PluRelSql.Tokenization;
 

@@ -127,9 +127,9 @@ public sealed class Trainer : IDisposable
     {
         "cpu" => torch.CPU,
         "cuda" when torch.cuda.is_available() => torch.CUDA,
-        "cuda" => throw new InvalidOperationException(
-            "--device cuda: no CUDA device is usable by this TorchSharp runtime (the project ships TorchSharp-cpu; " +
-            "a CUDA build needs the TorchSharp-cuda-linux package and an NVIDIA driver). Use --device cpu."),
+        "cuda" => throw new DeviceUnavailableException(device,
+            "no CUDA device is usable by this TorchSharp runtime (the project ships TorchSharp-cpu; " +
+            "a CUDA build needs the TorchSharp-cuda-linux package and an NVIDIA driver)"),
         _ => throw new ArgumentException($"unknown device '{device}' (use cpu or cuda)"),
     };
 
@@ -264,4 +264,13 @@ public sealed class Trainer : IDisposable
         _optimizer.Dispose();
         Model.Dispose();
     }
+}
+
+/// <summary>The asked-for device exists by name but this runtime cannot use it. <see cref="Reason"/> says why; callers
+/// name their own switch for the device (the CLI: --device).</summary>
+public sealed class DeviceUnavailableException(string device, string reason)
+    : InvalidOperationException($"device {device}: {reason}; use the cpu device")
+{
+    public string Device { get; } = device;
+    public string Reason { get; } = reason;
 }

@@ -1,5 +1,6 @@
 using PluRelSql.Cli.Commands;
 using PluRelSql.Storage.Postgres;
+using PluRelSql.Workflows;
 
 namespace PluRelSql.Cli.Tests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using PluRelSql.Cli.Commands;
-using PluRelSql.Cli.Scaling;
+using PluRelSql.Workflows.Scaling;
 using PluRelSql.Generation.PluRel;
 using PluRelSql.TestSupport;
 
@@ -88,7 +88,7 @@ public sealed class ScalingTests(ClusterFixture pg) : IDisposable
     [Fact]
     public async Task An_interrupted_run_continues_from_its_checkpoint_as_if_never_stopped()
     {
-        var target = await Target.Resolve(pg.Url("postgres"), "scaling_resume", CancellationToken.None);
+        var target = (await Target.Resolve(pg.Url("postgres"), "scaling_resume", CancellationToken.None)).Endpoint;
         var settings = Tiny("scaling_resume");
         var whole = Path.Combine(_root, "whole");
         var cut = Path.Combine(_root, "cut");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using PluRelSql.Storage;
 using PluRelSql.TestSupport;
+using PluRelSql.Workflows;
 
 namespace PluRelSql.Cli.Tests;
 

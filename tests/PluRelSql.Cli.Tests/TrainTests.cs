@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using PluRelSql.TestSupport;
 using PluRelSql.Training;
+using PluRelSql.Workflows;
 
 namespace PluRelSql.Cli.Tests;
 

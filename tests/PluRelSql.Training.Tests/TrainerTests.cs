@@ -79,8 +79,9 @@ public sealed class TrainerTests : IDisposable
     public void Asking_for_cuda_without_a_cuda_runtime_fails_clearly()
     {
         if (TorchSharp.torch.cuda.is_available()) return;   // only meaningful where CUDA is absent (the TorchSharp-cpu package)
-        var ex = Assert.Throws<InvalidOperationException>(() => Trainer.Create(ModelTests.Tiny, Options with { Device = "cuda" }));
-        Assert.Contains("--device cuda", ex.Message);
+        var ex = Assert.Throws<DeviceUnavailableException>(() => Trainer.Create(ModelTests.Tiny, Options with { Device = "cuda" }));
+        Assert.Contains("device cuda: no CUDA device is usable", ex.Message);
+        Assert.Equal("cuda", ex.Device);
         Assert.Throws<ArgumentException>(() => Trainer.Create(ModelTests.Tiny, Options with { Device = "tpu" }));
     }
 

@@ -43,9 +43,9 @@ public static class ModelCommands
             var stepsTotal = pr.GetValue(steps);
             if (stepsTotal < 1) throw new UsageException("--steps must be at least 1");
             Console.Error.WriteLine($"reading {target.Describe()} schemas '{pr.GetValue(schemas)}'");
-            var snaps = await Snapshots.LoadAsync(target, pr.GetValue(schemas)!, Console.Error, ct);
+            var snaps = await Snapshots.LoadAsync(target.Endpoint, pr.GetValue(schemas)!, Console.Error, ct);
 
-            var (trainer, resumed) = OpenTrainer(outDir, pr.GetValue(device)!, () => (
+            var (trainer, resumed) = TrainerSetup.Open(outDir, pr.GetValue(device)!, () => (
                 new RtConfig { DModel = pr.GetValue(dModel), Layers = pr.GetValue(layers), Heads = pr.GetValue(heads), MaxTokens = ctxLen },
                 new TrainerOptions
                 {
@@ -56,7 +56,7 @@ public static class ModelCommands
             using (trainer)
             {
                 var cfg = trainer.Model.Config;
-                var samplers = Samplers(snaps, cfg);
+                var samplers = TrainerSetup.Samplers(snaps, cfg);
                 // Contexts of the next steps are sampled on other threads while this one trains (batches are pure per step).
                 var snapshotSource = new SnapshotBatchSource(samplers, batch, cfg.MaxTokens, cfg.TextDim, (ulong)trainer.Options.Seed);
                 var source = new PrefetchingBatchSource(snapshotSource);
@@ -84,26 +84,8 @@ public static class ModelCommands
         return cmd;
     }
 
-    /// <summary>The trainer of checkpoint folder <paramref name="dir"/>: resumed when it holds a checkpoint (on
-    /// <paramref name="device"/>), else made from <paramref name="fresh"/>. Bad settings and an unusable device are bad input.</summary>
-    internal static (Trainer Trainer, bool Resumed) OpenTrainer(string dir, string device, Func<(RtConfig Model, TrainerOptions Options)> fresh)
-    {
-        try { Trainer.ResolveDevice(device); }
-        catch (InvalidOperationException e) { throw new UsageException(e.Message); }
-        if (File.Exists(Path.Combine(dir, Trainer.ConfigFile))) return (Trainer.Resume(dir, device), true);
-        var (config, options) = fresh();
-        try
-        {
-            config.Validate();
-            options.Validate();
-        }
-        catch (ArgumentException e) { throw new UsageException(e.Message); }
-        return (Trainer.Create(config, options), false);
-    }
-
-    /// <summary>One context sampler per database, sized to the model's context.</summary>
-    internal static List<ContextSampler> Samplers(IEnumerable<RelationalSnapshot> snapshots, RtConfig config) =>
-        snapshots.Select(s => new ContextSampler(s, new SamplerOptions { ContextCells = config.MaxTokens, MaxBfsWidth = 16 })).ToList();
+    /// <summary>The trainer's unusable-device message in the CLI's words (its --device option).</summary>
+    internal static string DeviceMessage(DeviceUnavailableException e) => $"--device {e.Device}: {e.Reason}. Use --device cpu.";
 
     /// <summary><c>plurel bench-train</c>: training-step throughput and its share of plain matmul FLOP/s (make bench).</summary>
     public static Command BenchTrain()
@@ -123,8 +105,13 @@ public static class ModelCommands
         cmd.SetAction((pr, _) => ExitCodes.Run(() =>
         {
             var config = new RtConfig { DModel = pr.GetValue(dModel), Layers = pr.GetValue(layers), Heads = pr.GetValue(heads), MaxTokens = pr.GetValue(context) };
-            var r = TrainingBench.Run(config, pr.GetValue(batch), pr.GetValue(context), warmupSteps: 2, measuredSteps: 6,
-                device: pr.GetValue(device)!, threads: pr.GetValue(threads));
+            TrainingBenchResult r;
+            try
+            {
+                r = TrainingBench.Run(config, pr.GetValue(batch), pr.GetValue(context), warmupSteps: 2, measuredSteps: 6,
+                    device: pr.GetValue(device)!, threads: pr.GetValue(threads));
+            }
+            catch (DeviceUnavailableException e) { throw new InvalidOperationException(DeviceMessage(e), e); }
             Console.WriteLine(string.Create(Inv, $"trainer: {r.TokensPerSecond:N0} tokens/s, {r.TrainingFlopsPerSecond / 1e9:F2} GFLOP/s = {r.MatmulShare:P0} of matmul ({r.MatmulFlopsPerSecondBest / 1e9:F1} GFLOP/s); per CPU-second {r.MatmulShareCpu:P0} (goal >= 50%)"));
             Console.WriteLine(r.ToString());
             return Task.FromResult(ExitCodes.Ok);
@@ -152,10 +139,10 @@ public static class ModelCommands
             var dir = pr.GetValue(checkpoint)!;
             if (!File.Exists(Path.Combine(dir, Trainer.ConfigFile))) throw new UsageException($"{dir}: no checkpoint ({Trainer.ConfigFile} missing)");
             var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct, pr.GetValue(provider));
-            var snaps = await Snapshots.LoadAsync(target, pr.GetValue(schemas)!, Console.Error, ct);
+            var snaps = await Snapshots.LoadAsync(target.Endpoint, pr.GetValue(schemas)!, Console.Error, ct);
             using var model = Trainer.LoadModel(dir);
             var cfg = model.Config;
-            var samplers = Samplers(snaps, cfg);
+            var samplers = TrainerSetup.Samplers(snaps, cfg);
             var source = new SnapshotBatchSource(samplers, 16, cfg.MaxTokens, cfg.TextDim, (ulong)pr.GetValue(seed));
             var result = ModelEvaluation.Run(model, source, samplers, pr.GetValue(cells));
             Console.WriteLine(pr.GetValue(format) == "json" ? result.ToJson() : result.ToText());

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using PluRelSql.Analysis;
-using PluRelSql.Cli.Scaling;
+using PluRelSql.Workflows.Scaling;
 
 namespace PluRelSql.Cli.Commands;
 
@@ -77,7 +77,7 @@ public static class ScalingCommand
             var outDir = Path.GetFullPath(pr.GetValue(output)!);
             var target = await Target.Resolve(pr.GetValue(db), settings.Database, ct);
             target.RequirePostgres("scaling");
-            var outcome = await new ScalingStudy(settings, outDir, Console.Error).RunAsync(target, ct);
+            var outcome = await new ScalingStudy(settings, outDir, Console.Error).RunAsync(target.Endpoint, ct);
             Console.WriteLine($"runs: {outcome.Runs.Count} ({outcome.Skipped.Count} skipped as finished)");
             Console.WriteLine(Line("N", outcome.Fits.Databases));
             Console.WriteLine(Line("tokens", outcome.Fits.Tokens));

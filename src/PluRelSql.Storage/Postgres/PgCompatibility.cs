@@ -9,14 +9,10 @@ namespace PluRelSql.Storage.Postgres;
 /// place in the file instead of surfacing as a server error halfway through.</summary>
 public static partial class PgCompatibility
 {
-    /// <summary>What the server can do with the schema: blocking problems, and adaptations the DDL writer makes
-    /// (e.g. a VIRTUAL generated column written as STORED before PostgreSQL 18, which loads the same data).</summary>
-    public sealed record Report(int ServerMajorVersion, IReadOnlyList<string> Problems, IReadOnlyList<string> Adaptations);
-
     /// <param name="scriptRuns">The server runs the schema script itself: the functions its DEFAULTs call may be the
     /// script's own or its extensions', and the server names a missing one at its statement; only extensions and types are
     /// checked beforehand (and VIRTUAL columns, which the server cannot run before 18).</param>
-    public static async Task<Report> CheckAsync(NpgsqlConnection conn, SchemaGraph graph, CancellationToken ct = default,
+    public static async Task<CompatibilityReport> CheckAsync(NpgsqlConnection conn, SchemaGraph graph, CancellationToken ct = default,
         bool scriptRuns = false)
     {
         var problems = new List<string>();
@@ -78,7 +74,7 @@ public static partial class PgCompatibility
                     }
                 }
             }
-        return new Report(version / 10000, problems, adaptations);
+        return new CompatibilityReport(version / 10000, problems, adaptations);
     }
 
     /// <summary>One line per missing extension: where to get it, and the tables that use its types; the extensions

@@ -52,7 +52,7 @@ public sealed class PgLoader
         }
         catch (PostgresException e)
         {
-            throw LoadException.FromPostgres(e, run.Current ?? FindTable(plan, e), run.Phase);
+            throw PgLoadErrors.From(e, run.Current ?? FindTable(plan, e), run.Phase);
         }
         catch (InvalidOperationException e) when (run.Current is { } current)
         {
@@ -131,8 +131,8 @@ public sealed class PgLoader
             await using var cmd = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {table.Name.ToSql()})", conn);
             if ((bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!)
                 throw new LoadException(
-                    $"{LoadException.DisplayName(table.Name)}: the target table is not empty; load into empty tables, or replace their rows with --truncate",
-                    table.Name);
+                    $"{LoadException.DisplayName(table.Name)}: the target table is not empty; load into empty tables, or replace their rows",
+                    table.Name) { TableNotEmpty = true };
         }
         return fresh;
     }

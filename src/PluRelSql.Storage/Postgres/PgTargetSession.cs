@@ -12,7 +12,7 @@ namespace PluRelSql.Storage.Postgres;
 /// (<c>NAME__plurel_1a2b3c4d</c>) and renamed to NAME only after the load committed, so a killed run or a crashed
 /// server never leaves a database called NAME behind. Its creator also holds an advisory lock keyed on the temporary
 /// name: a temporary database whose lock is free belongs to a run that is gone, and the next run drops it.</summary>
-public sealed class PgTargetSession : IAsyncDisposable
+public sealed class PgTargetSession : ITargetSession
 {
     // Two-key advisory locks (class, hash of the name): one class for targets, one for temporary databases.
     private const int TargetLockClass = 0x706C7274; // "plrt"

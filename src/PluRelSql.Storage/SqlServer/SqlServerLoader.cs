@@ -145,8 +145,8 @@ public sealed class SqlServerLoader
             await using var cmd = new SqlCommand($"SELECT CASE WHEN EXISTS (SELECT 1 FROM {SqlServerNames.Quote(table.Name)}) THEN 1 ELSE 0 END", conn, tx);
             if ((int)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))! == 1)
                 throw new LoadException(
-                    $"{LoadException.DisplayName(table.Name)}: the target table is not empty; load into empty tables, or replace their rows with --truncate",
-                    table.Name);
+                    $"{LoadException.DisplayName(table.Name)}: the target table is not empty; load into empty tables, or replace their rows",
+                    table.Name) { TableNotEmpty = true };
         }
         return existing;
     }

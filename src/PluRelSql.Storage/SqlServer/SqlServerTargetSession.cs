@@ -12,7 +12,7 @@ namespace PluRelSql.Storage.SqlServer;
 /// (<c>NAME__plurel_1a2b3c4d</c>) and renamed to NAME only after the load committed, so a killed run or a crashed
 /// server never leaves a database called NAME behind. Its creator also holds a lock on the temporary name: a temporary
 /// database whose lock is free belongs to a run that is gone, and the next run drops it.</summary>
-public sealed class SqlServerTargetSession : IAsyncDisposable
+public sealed class SqlServerTargetSession : ITargetSession
 {
     /// <summary>CREATE DATABASE without a file list names the log file NAME_log, so NAME may have at most 123 of
     /// sysname's 128 characters.</summary>

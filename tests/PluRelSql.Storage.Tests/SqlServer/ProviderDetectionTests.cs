@@ -27,8 +27,8 @@ public sealed class ProviderDetectionTests
     [InlineData("")]
     public void Ambiguous_or_invalid_text_is_refused_with_a_hint(string text)
     {
-        var e = Assert.Throws<FormatException>(() => ProviderDetection.Detect(text));
-        Assert.True(e.Message.Contains("--provider", StringComparison.Ordinal) || e.Message.Contains("not a connection string", StringComparison.Ordinal),
+        var e = Assert.Throws<ProviderDetectionException>(() => ProviderDetection.Detect(text));
+        Assert.True(e.Message.Contains("state the provider", StringComparison.Ordinal) || e.Message.Contains("not a connection string", StringComparison.Ordinal),
             e.Message);
     }
 
@@ -38,7 +38,7 @@ public sealed class ProviderDetectionTests
         Assert.Equal(DatabaseProvider.SqlServer, ProviderDetection.Detect("Database=shop;Password=x", "sqlserver"));
         Assert.Equal(DatabaseProvider.Postgres, ProviderDetection.Detect("Database=shop;Password=x", "postgres"));
         Assert.Equal(DatabaseProvider.SqlServer, ProviderDetection.Detect("Server=s;Database=d", "mssql"));
-        var clash = Assert.Throws<FormatException>(() => ProviderDetection.Detect("postgresql://h/db", "sqlserver"));
+        var clash = Assert.Throws<ProviderDetectionException>(() => ProviderDetection.Detect("postgresql://h/db", "sqlserver"));
         Assert.Contains("contradicts", clash.Message);
         Assert.Throws<FormatException>(() => ProviderDetection.Detect("Server=s", "oracle"));
     }
@@ -46,7 +46,7 @@ public sealed class ProviderDetectionTests
     [Fact]
     public void Jdbc_style_uris_are_refused()
     {
-        var e = Assert.Throws<FormatException>(() => ProviderDetection.Detect("sqlserver://h:1433;databaseName=x"));
+        var e = Assert.Throws<ProviderDetectionException>(() => ProviderDetection.Detect("sqlserver://h:1433;databaseName=x"));
         Assert.Contains("SqlClient keywords", e.Message);
     }
 

@@ -1,7 +1,6 @@
 using PluRelSql.Schema;
-using PluRelSql.Storage;
 
-namespace PluRelSql.Tokenization;
+namespace PluRelSql.Storage;
 
 /// <summary>The SQL the snapshot reader sends, per server: identifiers, casts to text and float, epoch seconds and
 /// the aggregates behind the column statistics. The reader itself is plain ADO.NET over these expressions, so the
@@ -27,8 +26,7 @@ public interface ISnapshotSql
 
 public static class SnapshotSql
 {
-    public static ISnapshotSql For(DatabaseProvider provider) =>
-        provider == DatabaseProvider.Postgres ? Postgres : SqlServer;
+    public static ISnapshotSql For(DatabaseProvider provider) => DatabaseTargets.For(provider).SnapshotSql;
 
     public static ISnapshotSql Postgres { get; } = new PostgresSql();
     public static ISnapshotSql SqlServer { get; } = new SqlServerSql();

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using PluRelSql.Analysis;
-using PluRelSql.Cli.Commands;
+using PluRelSql.Generation.PluRel;
 using PluRelSql.Tokenization;
 using PluRelSql.Training;
 
-namespace PluRelSql.Cli.Scaling;
+namespace PluRelSql.Workflows.Scaling;
 
 /// <summary>What a finished run leaves in runs/ID/result.json (the run's training curve stays in train.csv).</summary>
 public sealed record RunResult(string Id, int Databases, int Steps, long Tokens, double TrainLoss, double HeldOutLoss, double Seconds);
@@ -33,7 +33,7 @@ public sealed class ScalingStudy(ScalingSettings settings, string directory, Tex
 
     public string RunDirectory(string id) => Path.Combine(directory, "runs", id);
 
-    public async Task<StudyOutcome> RunAsync(Target target, CancellationToken ct)
+    public async Task<StudyOutcome> RunAsync(DatabaseEndpoint target, CancellationToken ct)
     {
         settings.Validate();
         settings.CheckOrRecord(directory);
@@ -44,9 +44,9 @@ public sealed class ScalingStudy(ScalingSettings settings, string directory, Tex
             $"{settings.Tokens.Select(settings.StepsFor).Distinct().Count()} token budgets at N = {settings.TokenAxisDatabases}); " +
             $"model d={settings.DModel} layers={settings.Layers} heads={settings.Heads}, {settings.BatchSize}×{settings.Context} cells per batch; {settings.Device}"));
 
-        var sampler = SampleCommands.Config("any", null, settings.Tables);
-        progress.WriteLine($"corpus {target.Describe()}: {settings.CorpusSize} databases, {settings.EvalDatabases} held out");
-        var corpus = await SampleCommands.EnsureCorpus(target, settings.CorpusSize, settings.CorpusSeed, sampler, settings.Scale,
+        var sampler = new SamplerConfig { Tables = settings.Tables };
+        progress.WriteLine($"corpus {target.Description}: {settings.CorpusSize} databases, {settings.EvalDatabases} held out");
+        var corpus = await CorpusWorkflow.EnsureAsync(target, settings.CorpusSize, settings.CorpusSeed, sampler, settings.Scale,
             Environment.ProcessorCount, progress, ct);
         progress.WriteLine(string.Create(Inv, $"corpus ready: {corpus.Skipped} reused, {settings.CorpusSize - corpus.Skipped} made ({corpus.NewRows:N0} rows) in {corpus.Seconds:F1} s"));
 
@@ -62,11 +62,11 @@ public sealed class ScalingStudy(ScalingSettings settings, string directory, Tex
         if (pending.Count > 0)
         {
             var readClock = Stopwatch.StartNew();
-            var schemas = Enumerable.Range(0, settings.CorpusSize).Select(SampleCommands.CorpusSchema).ToList();
+            var schemas = Enumerable.Range(0, settings.CorpusSize).Select(CorpusWorkflow.CorpusSchema).ToList();
             var snapshots = await Snapshots.LoadAsync(target, schemas, TextWriter.Null, ct);
             var config = settings.Model;
-            var heldOut = ModelCommands.Samplers(snapshots.Take(settings.EvalDatabases), config);
-            training = ModelCommands.Samplers(snapshots.Skip(settings.EvalDatabases), config);
+            var heldOut = TrainerSetup.Samplers(snapshots.Take(settings.EvalDatabases), config);
+            training = TrainerSetup.Samplers(snapshots.Skip(settings.EvalDatabases), config);
             // The held-out batches are made once: every run is scored on exactly the same masked cells.
             var evalSource = new SnapshotBatchSource(heldOut, EvalBatchSize, config.MaxTokens, config.TextDim, (ulong)settings.Seed ^ 0xE7A1_0000UL);
             evalBatches = [.. Enumerable.Range(0, (settings.EvalContexts + EvalBatchSize - 1) / EvalBatchSize)
@@ -102,7 +102,7 @@ public sealed class ScalingStudy(ScalingSettings settings, string directory, Tex
             });
         }
 
-        var fits = ScalingReport.Write(directory, runs, settings.Describe(target.Describe()), settings.Bootstrap, (int)settings.Seed);
+        var fits = ScalingReport.Write(directory, runs, settings.Describe(target.Description), settings.Bootstrap, (int)settings.Seed);
         progress.WriteLine(string.Create(Inv, $"study done in {Duration(clock.Elapsed)}; wrote {ScalingReport.RunsFile}, {ScalingReport.FitFile}, " +
                                               $"{ScalingReport.ReportFile}, {ScalingReport.DatabasesPlot}, {ScalingReport.TokensPlot}, {ScalingReport.CurvesPlot}"));
         return new StudyOutcome(runs, skipped, fits);
@@ -119,7 +119,7 @@ public sealed class ScalingStudy(ScalingSettings settings, string directory, Tex
             progress.WriteLine($"{tag}: {CurveFile} does not cover the checkpoint's {checkpointStep} steps; starting the run over");
             foreach (var f in new[] { Trainer.ConfigFile, Trainer.ModelFile, Trainer.OptimizerFile, CurveFile }) File.Delete(Path.Combine(dir, f));
         }
-        var (trainer, resumed) = ModelCommands.OpenTrainer(dir, settings.Device, () => (settings.Model, settings.TrainerFor(run.Steps)));
+        var (trainer, resumed) = TrainerSetup.Open(dir, settings.Device, () => (settings.Model, settings.TrainerFor(run.Steps)));
         using (trainer)
         {
             var curve = CurveRows(run.Id).Where(r => r.Step <= trainer.Step).ToList();

@@ -1,29 +1,30 @@
 using System.Text.RegularExpressions;
+using PluRelSql.Storage;
 using PluRelSql.Tokenization;
 
-namespace PluRelSql.Cli;
+namespace PluRelSql.Workflows;
 
 /// <summary>Reads the schemas of a database (PostgreSQL or SQL Server) that match a shell-style glob (each schema is one
 /// database to the model).</summary>
 public static class Snapshots
 {
-    public static async Task<List<RelationalSnapshot>> LoadAsync(Target target, string pattern, TextWriter log, CancellationToken ct)
+    public static async Task<List<RelationalSnapshot>> LoadAsync(DatabaseEndpoint target, string pattern, TextWriter log, CancellationToken ct)
     {
         var regex = new Regex("^" + GlobToRegex(pattern) + "$", RegexOptions.CultureInvariant);
         await using var session = await target.OpenAsync(ct);
         var schemas = (await session.ListSchemasAsync(ct)).Where(s => regex.IsMatch(s)).ToList();
-        if (schemas.Count == 0) throw new UsageException($"no schema of {target.Describe()} matches '{pattern}'");
+        if (schemas.Count == 0) throw new UsageException($"no schema of {target.Description} matches '{pattern}'");
         return await LoadAsync(session, target, schemas, log, ct);
     }
 
     /// <summary>Reads the named schemas, in order.</summary>
-    public static async Task<List<RelationalSnapshot>> LoadAsync(Target target, IReadOnlyList<string> schemas, TextWriter log, CancellationToken ct)
+    public static async Task<List<RelationalSnapshot>> LoadAsync(DatabaseEndpoint target, IReadOnlyList<string> schemas, TextWriter log, CancellationToken ct)
     {
         await using var session = await target.OpenAsync(ct);
         return await LoadAsync(session, target, schemas, log, ct);
     }
 
-    private static async Task<List<RelationalSnapshot>> LoadAsync(Storage.DatabaseSession session, Target target,
+    private static async Task<List<RelationalSnapshot>> LoadAsync(DatabaseSession session, DatabaseEndpoint target,
         IReadOnlyList<string> schemas, TextWriter log, CancellationToken ct)
     {
         var result = new List<RelationalSnapshot>();
@@ -37,7 +38,7 @@ public static class Snapshots
     }
 
     /// <summary>Shell glob → regex: * any run, ? one character, [abc] / [0-9] / [!x] classes; everything else literal.</summary>
-    internal static string GlobToRegex(string glob)
+    public static string GlobToRegex(string glob)
     {
         var sb = new System.Text.StringBuilder();
         for (var i = 0; i < glob.Length; i++)

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PluRelSql.Cli.Commands;
 using PluRelSql.Generation.PluRel;
 using PluRelSql.Training;
 
-namespace PluRelSql.Cli.Scaling;
+namespace PluRelSql.Workflows.Scaling;
 
 /// <summary>One pretraining run of the plan: its folder name, N, steps and the axes it belongs to.</summary>
 public sealed record RunPlan(string Id, int Databases, int Steps, bool InDatabaseSweep, bool InTokenSweep);
@@ -150,7 +149,7 @@ public sealed record ScalingSettings
         new("steps per database-axis run", Steps.ToString(CultureInfo.InvariantCulture)),
         new("token budgets (token axis, N = " + TokenAxisDatabases + ")",
             string.Join(", ", Tokens.Select(t => $"{Analysis.ScalingPlots.FormatCount(t)} ({StepsFor(t)} steps)"))),
-        new("held-out databases", $"{EvalDatabases} (schemas {SampleCommands.CorpusSchema(0)} … {SampleCommands.CorpusSchema(EvalDatabases - 1)}), {EvalContexts} contexts, one masked cell each"),
+        new("held-out databases", $"{EvalDatabases} (schemas {CorpusWorkflow.CorpusSchema(0)} … {CorpusWorkflow.CorpusSchema(EvalDatabases - 1)}), {EvalContexts} contexts, one masked cell each"),
         new("corpus", string.Create(CultureInfo.InvariantCulture, $"{server}, seed {CorpusSeed}, {Tables.Min}-{Tables.Max} tables, row scale {Scale}")),
         new("model", $"d_model {DModel}, {Layers} layers, {Heads} heads, context {Context} cells, {Model.ParameterCount():N0} parameters"),
         new("batch", $"{BatchSize} contexts × {Context} cells"),
