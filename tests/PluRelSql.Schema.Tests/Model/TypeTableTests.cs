@@ -160,4 +160,27 @@ public class TypeTableTests
         for (var i = 0; i < aliases.Length; i++)
             Assert.Equal(aliases[i].Kind, table.Column($"c{i}").Type.Kind);
     }
+
+    [Fact]
+    public void Catalog_typnames_name_each_builtin_kind_once()
+    {
+        (string, TypeKind)[] expected =
+        [
+            ("int2", TypeKind.SmallInt), ("int4", TypeKind.Integer), ("int8", TypeKind.BigInt), ("numeric", TypeKind.Numeric),
+            ("float4", TypeKind.Real), ("float8", TypeKind.Double), ("money", TypeKind.Money), ("bool", TypeKind.Boolean),
+            ("text", TypeKind.Text), ("varchar", TypeKind.Varchar), ("bpchar", TypeKind.Char), ("date", TypeKind.Date),
+            ("timestamp", TypeKind.Timestamp), ("timestamptz", TypeKind.TimestampTz), ("time", TypeKind.Time), ("timetz", TypeKind.TimeTz),
+            ("interval", TypeKind.Interval), ("uuid", TypeKind.Uuid), ("bytea", TypeKind.Bytea), ("json", TypeKind.Json),
+            ("jsonb", TypeKind.Jsonb), ("xml", TypeKind.Xml), ("inet", TypeKind.Inet), ("cidr", TypeKind.Cidr),
+            ("macaddr", TypeKind.MacAddr), ("bit", TypeKind.Bit), ("varbit", TypeKind.VarBit), ("tsvector", TypeKind.TsVector),
+        ];
+        Assert.Equal(expected, TypeTable.All.Where(d => d.PgCatalogName is not null).Select(d => (d.PgCatalogName!, d.Kind)));
+        foreach (var (name, kind) in expected)
+        {
+            Assert.True(TypeTable.TryPgCatalogName(name, out var k));
+            Assert.Equal(kind, k);
+        }
+        Assert.False(TypeTable.TryPgCatalogName("point", out _));
+        Assert.False(TypeTable.TryPgCatalogName("integer", out _));
+    }
 }
