@@ -91,7 +91,8 @@ public interface IClrTypeVisitor<out TResult>
 /// <c>format_type()</c> prints (null for enum/other, which print their own name), <paramref name="PgAliases"/> the
 /// plain names the PostgreSQL type parser reads as this kind, <paramref name="PgCatalogName"/> its pg_type.typname; <paramref name="NpgsqlDbType"/> names the
 /// <c>NpgsqlDbType</c> member (kept as text so Schema needs no Npgsql); <paramref name="TSqlName"/> is the type
-/// SQL Server stores it as (null when <see cref="Dialects.TSqlTypes.Normalize"/> maps it to another kind);
+/// SQL Server stores it as (null when <see cref="Dialects.TSqlTypes.Normalize"/> maps it to another kind),
+/// <paramref name="TSqlAliases"/> the SQL Server types read as this kind without modifiers;
 /// <paramref name="SqlBulkType"/> the type name SqlBulkCopy sends its values as; <paramref name="Width"/> a typical
 /// stored size in bytes (plan estimates; 0 where it depends on the modifiers).</summary>
 public sealed record TypeDescriptor(
@@ -106,6 +107,7 @@ public sealed record TypeDescriptor(
     PgCodec PgCodec,
     string? TSqlName,
     TypeModifier TSqlModifier,
+    IReadOnlyList<string> TSqlAliases,
     string SqlBulkType,
     int Width)
 {
@@ -138,36 +140,36 @@ public static class TypeTable
 
     private static readonly TypeDescriptor[] Entries =
     [
-        new(TypeKind.SmallInt, ClrType.Of<short>(), Int, "smallint", NoMod, ["int2", "smallint"], "int2", "Smallint", PgCodec.Direct, "smallint", NoMod, "smallint", 2),
-        new(TypeKind.Integer, ClrType.Of<int>(), Int, "integer", NoMod, ["int", "int4", "integer"], "int4", "Integer", PgCodec.Direct, "int", NoMod, "int", 4),
-        new(TypeKind.BigInt, ClrType.Of<long>(), Int, "bigint", NoMod, ["int8", "bigint"], "int8", "Bigint", PgCodec.Direct, "bigint", NoMod, "bigint", 8),
-        new(TypeKind.Numeric, ClrType.Of<decimal>(), Num, "numeric", TypeModifier.OptionalPrecisionScale, ["numeric", "decimal", "dec"], "numeric", "Numeric", PgCodec.Direct, "decimal", TypeModifier.DecimalPrecisionScale, "decimal", 0),
-        new(TypeKind.Real, ClrType.Of<float>(), Num, "real", NoMod, ["real", "float4"], "float4", "Real", PgCodec.Direct, "real", NoMod, "real", 4),
-        new(TypeKind.Double, ClrType.Of<double>(), Num, "double precision", NoMod, ["float8"], "float8", "Double", PgCodec.Direct, "float", NoMod, "float", 8),
-        new(TypeKind.Money, ClrType.Of<decimal>(), Num, "money", NoMod, ["money"], "money", "Money", PgCodec.Direct, "money", NoMod, "money", 8),
-        new(TypeKind.Boolean, ClrType.Of<bool>(), No, "boolean", NoMod, ["bool", "boolean"], "bool", "Boolean", PgCodec.Direct, "bit", NoMod, "bit", 1),
-        new(TypeKind.Text, ClrType.Of<string>(), Chr, "text", NoMod, ["text"], "text", "Text", PgCodec.Direct, "nvarchar(max)", NoMod, NVarChar, 25),
-        new(TypeKind.Varchar, ClrType.Of<string>(), Chr, "character varying", TypeModifier.OptionalLength, ["varchar"], "varchar", "Varchar", PgCodec.Direct, NVarChar, TypeModifier.Length, NVarChar, 0),
-        new(TypeKind.Char, ClrType.Of<string>(), Chr, "character", TypeModifier.LengthOrOne, ["bpchar"], "bpchar", "Char", PgCodec.Direct, "nchar", TypeModifier.LengthOrOne, NVarChar, 0),
-        new(TypeKind.Date, ClrType.Of<DateOnly>(), Cal, "date", NoMod, ["date"], "date", "Date", PgCodec.Direct, "date", NoMod, "date", 4),
-        new(TypeKind.Timestamp, ClrType.Of<DateTime>(), Cal, "timestamp without time zone", TypeModifier.OptionalPrecision, [], "timestamp", "Timestamp", PgCodec.Direct, "datetime2", TypeModifier.OptionalPrecision, "datetime2", 8),
-        new(TypeKind.TimestampTz, ClrType.Of<DateTime>(), Cal, "timestamp with time zone", TypeModifier.OptionalPrecision, ["timestamptz"], "timestamptz", "TimestampTz", PgCodec.Direct, "datetimeoffset", TypeModifier.OptionalPrecision, "datetimeoffset", 8),
-        new(TypeKind.Time, ClrType.Of<TimeOnly>(), Tod, "time without time zone", TypeModifier.OptionalPrecision, [], "time", "Time", PgCodec.Direct, "time", TypeModifier.OptionalPrecision, "time", 8),
-        new(TypeKind.TimeTz, ClrType.Of<DateTimeOffset>(), Tod, "time with time zone", TypeModifier.OptionalPrecision, ["timetz"], "timetz", "TimeTz", PgCodec.Direct, null, NoMod, "datetimeoffset", 12),
-        new(TypeKind.Interval, ClrType.Of<TimeSpan>(), TypeTraits.Duration, "interval", TypeModifier.OptionalPrecision, [], "interval", "Interval", PgCodec.Direct, null, NoMod, "time", 16),
-        new(TypeKind.Uuid, ClrType.Of<Guid>(), No, "uuid", NoMod, ["uuid"], "uuid", "Uuid", PgCodec.Direct, "uniqueidentifier", NoMod, "uniqueidentifier", 16),
-        new(TypeKind.Bytea, ClrType.Of<byte[]>(), No, "bytea", NoMod, ["bytea"], "bytea", "Bytea", PgCodec.Direct, "varbinary(max)", NoMod, "varbinary", 25),
-        new(TypeKind.Json, ClrType.Of<string>(), No, "json", NoMod, ["json"], "json", "Json", PgCodec.Direct, null, NoMod, NVarChar, 50),
-        new(TypeKind.Jsonb, ClrType.Of<string>(), No, "jsonb", NoMod, ["jsonb"], "jsonb", "Jsonb", PgCodec.Direct, null, NoMod, NVarChar, 50),
-        new(TypeKind.Xml, ClrType.Of<string>(), No, "xml", NoMod, ["xml"], "xml", "Xml", PgCodec.Direct, "xml", NoMod, "xml", 25),
-        new(TypeKind.Inet, ClrType.Of<string>(), No, "inet", NoMod, ["inet"], "inet", "Inet", PgCodec.Inet, null, NoMod, NVarChar, 10),
-        new(TypeKind.Cidr, ClrType.Of<string>(), No, "cidr", NoMod, ["cidr"], "cidr", "Cidr", PgCodec.Cidr, null, NoMod, NVarChar, 10),
-        new(TypeKind.MacAddr, ClrType.Of<string>(), No, "macaddr", NoMod, ["macaddr"], "macaddr", "MacAddr", PgCodec.MacAddr, null, NoMod, NVarChar, 6),
-        new(TypeKind.Bit, ClrType.Of<string>(), No, "bit", TypeModifier.LengthOrOne, [], "bit", "Bit", PgCodec.BitString, null, NoMod, NVarChar, 0),
-        new(TypeKind.VarBit, ClrType.Of<string>(), No, "bit varying", TypeModifier.OptionalLength, ["varbit"], "varbit", "Varbit", PgCodec.BitString, null, NoMod, NVarChar, 0),
-        new(TypeKind.TsVector, ClrType.Of<string>(), No, "tsvector", NoMod, ["tsvector"], "tsvector", "TsVector", PgCodec.TsVector, null, NoMod, NVarChar, 40),
-        new(TypeKind.Enum, ClrType.Of<string>(), No, null, NoMod, [], null, null, PgCodec.EnumLabel, null, NoMod, NVarChar, 4),
-        new(TypeKind.Other, ClrType.Of<string>(), No, null, NoMod, [], null, null, PgCodec.None, null, NoMod, NVarChar, 25),
+        new(TypeKind.SmallInt, ClrType.Of<short>(), Int, "smallint", NoMod, ["int2", "smallint"], "int2", "Smallint", PgCodec.Direct, "smallint", NoMod, ["smallint", "tinyint"], "smallint", 2),
+        new(TypeKind.Integer, ClrType.Of<int>(), Int, "integer", NoMod, ["int", "int4", "integer"], "int4", "Integer", PgCodec.Direct, "int", NoMod, ["int", "integer"], "int", 4),
+        new(TypeKind.BigInt, ClrType.Of<long>(), Int, "bigint", NoMod, ["int8", "bigint"], "int8", "Bigint", PgCodec.Direct, "bigint", NoMod, ["bigint"], "bigint", 8),
+        new(TypeKind.Numeric, ClrType.Of<decimal>(), Num, "numeric", TypeModifier.OptionalPrecisionScale, ["numeric", "decimal", "dec"], "numeric", "Numeric", PgCodec.Direct, "decimal", TypeModifier.DecimalPrecisionScale, [], "decimal", 0),
+        new(TypeKind.Real, ClrType.Of<float>(), Num, "real", NoMod, ["real", "float4"], "float4", "Real", PgCodec.Direct, "real", NoMod, ["real"], "real", 4),
+        new(TypeKind.Double, ClrType.Of<double>(), Num, "double precision", NoMod, ["float8"], "float8", "Double", PgCodec.Direct, "float", NoMod, [], "float", 8),
+        new(TypeKind.Money, ClrType.Of<decimal>(), Num, "money", NoMod, ["money"], "money", "Money", PgCodec.Direct, "money", NoMod, [], "money", 8),
+        new(TypeKind.Boolean, ClrType.Of<bool>(), No, "boolean", NoMod, ["bool", "boolean"], "bool", "Boolean", PgCodec.Direct, "bit", NoMod, ["bit"], "bit", 1),
+        new(TypeKind.Text, ClrType.Of<string>(), Chr, "text", NoMod, ["text"], "text", "Text", PgCodec.Direct, "nvarchar(max)", NoMod, ["text", "ntext"], NVarChar, 25),
+        new(TypeKind.Varchar, ClrType.Of<string>(), Chr, "character varying", TypeModifier.OptionalLength, ["varchar"], "varchar", "Varchar", PgCodec.Direct, NVarChar, TypeModifier.Length, [], NVarChar, 0),
+        new(TypeKind.Char, ClrType.Of<string>(), Chr, "character", TypeModifier.LengthOrOne, ["bpchar"], "bpchar", "Char", PgCodec.Direct, "nchar", TypeModifier.LengthOrOne, [], NVarChar, 0),
+        new(TypeKind.Date, ClrType.Of<DateOnly>(), Cal, "date", NoMod, ["date"], "date", "Date", PgCodec.Direct, "date", NoMod, ["date"], "date", 4),
+        new(TypeKind.Timestamp, ClrType.Of<DateTime>(), Cal, "timestamp without time zone", TypeModifier.OptionalPrecision, [], "timestamp", "Timestamp", PgCodec.Direct, "datetime2", TypeModifier.OptionalPrecision, [], "datetime2", 8),
+        new(TypeKind.TimestampTz, ClrType.Of<DateTime>(), Cal, "timestamp with time zone", TypeModifier.OptionalPrecision, ["timestamptz"], "timestamptz", "TimestampTz", PgCodec.Direct, "datetimeoffset", TypeModifier.OptionalPrecision, [], "datetimeoffset", 8),
+        new(TypeKind.Time, ClrType.Of<TimeOnly>(), Tod, "time without time zone", TypeModifier.OptionalPrecision, [], "time", "Time", PgCodec.Direct, "time", TypeModifier.OptionalPrecision, [], "time", 8),
+        new(TypeKind.TimeTz, ClrType.Of<DateTimeOffset>(), Tod, "time with time zone", TypeModifier.OptionalPrecision, ["timetz"], "timetz", "TimeTz", PgCodec.Direct, null, NoMod, [], "datetimeoffset", 12),
+        new(TypeKind.Interval, ClrType.Of<TimeSpan>(), TypeTraits.Duration, "interval", TypeModifier.OptionalPrecision, [], "interval", "Interval", PgCodec.Direct, null, NoMod, [], "time", 16),
+        new(TypeKind.Uuid, ClrType.Of<Guid>(), No, "uuid", NoMod, ["uuid"], "uuid", "Uuid", PgCodec.Direct, "uniqueidentifier", NoMod, ["uniqueidentifier"], "uniqueidentifier", 16),
+        new(TypeKind.Bytea, ClrType.Of<byte[]>(), No, "bytea", NoMod, ["bytea"], "bytea", "Bytea", PgCodec.Direct, "varbinary(max)", NoMod, ["binary", "varbinary", "image"], "varbinary", 25),
+        new(TypeKind.Json, ClrType.Of<string>(), No, "json", NoMod, ["json"], "json", "Json", PgCodec.Direct, null, NoMod, ["json"], NVarChar, 50),
+        new(TypeKind.Jsonb, ClrType.Of<string>(), No, "jsonb", NoMod, ["jsonb"], "jsonb", "Jsonb", PgCodec.Direct, null, NoMod, [], NVarChar, 50),
+        new(TypeKind.Xml, ClrType.Of<string>(), No, "xml", NoMod, ["xml"], "xml", "Xml", PgCodec.Direct, "xml", NoMod, ["xml"], "xml", 25),
+        new(TypeKind.Inet, ClrType.Of<string>(), No, "inet", NoMod, ["inet"], "inet", "Inet", PgCodec.Inet, null, NoMod, [], NVarChar, 10),
+        new(TypeKind.Cidr, ClrType.Of<string>(), No, "cidr", NoMod, ["cidr"], "cidr", "Cidr", PgCodec.Cidr, null, NoMod, [], NVarChar, 10),
+        new(TypeKind.MacAddr, ClrType.Of<string>(), No, "macaddr", NoMod, ["macaddr"], "macaddr", "MacAddr", PgCodec.MacAddr, null, NoMod, [], NVarChar, 6),
+        new(TypeKind.Bit, ClrType.Of<string>(), No, "bit", TypeModifier.LengthOrOne, [], "bit", "Bit", PgCodec.BitString, null, NoMod, [], NVarChar, 0),
+        new(TypeKind.VarBit, ClrType.Of<string>(), No, "bit varying", TypeModifier.OptionalLength, ["varbit"], "varbit", "Varbit", PgCodec.BitString, null, NoMod, [], NVarChar, 0),
+        new(TypeKind.TsVector, ClrType.Of<string>(), No, "tsvector", NoMod, ["tsvector"], "tsvector", "TsVector", PgCodec.TsVector, null, NoMod, [], NVarChar, 40),
+        new(TypeKind.Enum, ClrType.Of<string>(), No, null, NoMod, [], null, null, PgCodec.EnumLabel, null, NoMod, [], NVarChar, 4),
+        new(TypeKind.Other, ClrType.Of<string>(), No, null, NoMod, [], null, null, PgCodec.None, null, NoMod, [], NVarChar, 25),
     ];
 
     private static readonly TypeDescriptor?[] ByKind = Index();
@@ -193,6 +195,13 @@ public static class TypeTable
     /// <summary>The kind of a pg_catalog type by its typname (int4, bpchar, timestamptz …); false for the types that
     /// have no kind of their own.</summary>
     public static bool TryPgCatalogName(string typname, out TypeKind kind) => ByPgCatalogName.TryGetValue(typname, out kind);
+
+    private static readonly Dictionary<string, TypeKind> ByTSqlAlias = Entries
+        .SelectMany(d => d.TSqlAliases.Select(a => (Alias: a, d.Kind))).ToDictionary(e => e.Alias, e => e.Kind, StringComparer.Ordinal);
+
+    /// <summary>The kind of a plain SQL Server type name (lower case: int, ntext, uniqueidentifier …); false for the
+    /// names read with their modifiers or as other kinds (decimal, varchar, datetime2, money …).</summary>
+    public static bool TryTSqlAlias(string name, out TypeKind kind) => ByTSqlAlias.TryGetValue(name, out kind);
 
     /// <summary>Whether the table has an entry for <paramref name="kind"/> (the coverage test walks every kind).</summary>
     public static bool Has(TypeKind kind) => (uint)kind < (uint)ByKind.Length && ByKind[(int)kind] is not null;

@@ -183,4 +183,19 @@ public class TypeTableTests
         Assert.False(TypeTable.TryPgCatalogName("point", out _));
         Assert.False(TypeTable.TryPgCatalogName("integer", out _));
     }
+
+    [Fact]
+    public void The_TSql_reader_reads_the_plain_names_of_the_table()
+    {
+        (string, TypeKind)[] expected =
+        [
+            ("smallint", TypeKind.SmallInt), ("tinyint", TypeKind.SmallInt), ("int", TypeKind.Integer), ("integer", TypeKind.Integer),
+            ("bigint", TypeKind.BigInt), ("real", TypeKind.Real), ("bit", TypeKind.Boolean), ("text", TypeKind.Text), ("ntext", TypeKind.Text),
+            ("date", TypeKind.Date), ("uniqueidentifier", TypeKind.Uuid), ("binary", TypeKind.Bytea), ("varbinary", TypeKind.Bytea),
+            ("image", TypeKind.Bytea), ("json", TypeKind.Json), ("xml", TypeKind.Xml),
+        ];
+        Assert.Equal(expected, TypeTable.All.SelectMany(d => d.TSqlAliases.Select(a => (a, d.Kind))));
+        foreach (var (name, kind) in expected)
+            Assert.Equal(SqlType.Of(kind), PluRelSql.Schema.TSql.TSqlTypeMapper.Builtin(name, [])?.Type);
+    }
 }
