@@ -138,6 +138,8 @@ public static class TypeTable
     private const TypeModifier NoMod = TypeModifier.None;
     private const string NVarChar = "nvarchar";
 
+    // Columns: kind, generated CLR type, traits | PostgreSQL: name, modifiers, parser aliases, pg_type.typname,
+    // NpgsqlDbType, COPY codec | SQL Server: stored name, modifiers, reader aliases, SqlBulkCopy type | width (bytes).
     private static readonly TypeDescriptor[] Entries =
     [
         new(TypeKind.SmallInt, ClrType.Of<short>(), Int, "smallint", NoMod, ["int2", "smallint"], "int2", "Smallint", PgCodec.Direct, "smallint", NoMod, ["smallint", "tinyint"], "smallint", 2),
