@@ -138,12 +138,13 @@ internal sealed class TableAnalysis
     }
 
     /// <summary>Ordinal family: only columns of one family compare (numbers; dates and timestamps; times; intervals).</summary>
-    private static int Family(TypeKind k) => k switch
+    private static int Family(TypeKind k) => TypeTable.Of(k) switch
     {
-        TypeKind.Date or TypeKind.Timestamp or TypeKind.TimestampTz => 1,
-        TypeKind.Time or TypeKind.TimeTz => 2,
-        TypeKind.Interval => 3,
-        _ => Literals.IsNumeric(k) ? 0 : -1,
+        { IsCalendar: true } => 1,
+        { IsTimeOfDay: true } => 2,
+        { IsTemporal: true } => 3,
+        { IsNumeric: true } => 0,
+        _ => -1,
     };
 
     /// <summary>Whether a column may be drawn from an interval another column leaves: an own ordinal column that no

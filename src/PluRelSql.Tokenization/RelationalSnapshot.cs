@@ -84,13 +84,12 @@ public sealed class RelationalSnapshot
         return await SnapshotLoader.LoadAsync(session.Connection, session.Target.SnapshotSql, schema, graph, ct);
     }
 
-    internal static SemanticType? Classify(SqlType t) => t.IsArray ? null : t.Kind switch
+    internal static SemanticType? Classify(SqlType t) => t.IsArray ? null : t.Descriptor switch
     {
-        TypeKind.SmallInt or TypeKind.Integer or TypeKind.BigInt or TypeKind.Numeric or TypeKind.Real
-            or TypeKind.Double or TypeKind.Money => SemanticType.Number,
-        TypeKind.Boolean => SemanticType.Boolean,
-        TypeKind.Date or TypeKind.Timestamp or TypeKind.TimestampTz => SemanticType.DateTime,
-        TypeKind.Text or TypeKind.Varchar or TypeKind.Char or TypeKind.Enum => SemanticType.Text,
+        { IsNumeric: true } => SemanticType.Number,
+        { Kind: TypeKind.Boolean } => SemanticType.Boolean,
+        { IsCalendar: true } => SemanticType.DateTime,
+        { IsCharacter: true } or { Kind: TypeKind.Enum } => SemanticType.Text,
         _ => null,
     };
 

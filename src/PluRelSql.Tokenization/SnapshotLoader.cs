@@ -32,7 +32,7 @@ internal static class SnapshotLoader
         {
             var keyCols = new HashSet<string>(t.PrimaryKey?.Columns ?? []);
             foreach (var fk in t.ForeignKeys) keyCols.UnionWith(fk.Columns);
-            var time = t.Columns.FirstOrDefault(c => !keyCols.Contains(c.Name) && c.Type is { IsArray: false, Kind: TypeKind.Timestamp or TypeKind.TimestampTz or TypeKind.Date });
+            var time = t.Columns.FirstOrDefault(c => !keyCols.Contains(c.Name) && c.Type is { IsArray: false, Descriptor.IsCalendar: true });
             var features = new List<(ColumnDef, SnapshotColumn)>();
             foreach (var c in t.Columns)
             {

@@ -23,7 +23,7 @@ internal sealed class ColumnCodec
             case NullValue: return Scalar.Null;
             case BoolValue b: return Scalar.Bool(b.Value);
             case NumberValue n:
-                return Kind is TypeKind.Text or TypeKind.Varchar or TypeKind.Char
+                return TypeTable.Of(Kind).IsCharacter
                     ? Scalar.String(n.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     : Scalar.Number((double)n.Value);
             case StringValue s:

@@ -55,15 +55,12 @@ internal static class Literals
     public static readonly long EpochTicks = DateTime.UnixEpoch.Ticks;
     public const double SecondsPerDay = 86400;
 
-    public static bool IsTemporal(TypeKind k) =>
-        k is TypeKind.Date or TypeKind.Timestamp or TypeKind.TimestampTz or TypeKind.Time or TypeKind.TimeTz or TypeKind.Interval;
+    public static bool IsTemporal(TypeKind k) => TypeTable.Of(k).IsTemporal;
 
-    public static bool IsNumeric(TypeKind k) =>
-        k is TypeKind.SmallInt or TypeKind.Integer or TypeKind.BigInt or TypeKind.Numeric or TypeKind.Money
-            or TypeKind.Real or TypeKind.Double;
+    public static bool IsNumeric(TypeKind k) => TypeTable.Of(k).IsNumeric;
 
     /// <summary>True for kinds whose values sit on a numeric axis (numbers and temporal kinds).</summary>
-    public static bool IsOrdinal(TypeKind k) => IsNumeric(k) || IsTemporal(k);
+    public static bool IsOrdinal(TypeKind k) => TypeTable.Of(k).IsOrdinal;
 
     public static double Seconds(DateTime t) => (t.Ticks - EpochTicks) / 1e7;
 

@@ -478,7 +478,7 @@ internal static class ColumnFactory
             }
         }
 
-        var patterns = t.Kind is TypeKind.Text or TypeKind.Varchar or TypeKind.Char ? Patterns(ctx, minLen, maxLen) : null;
+        var patterns = t.Descriptor.IsCharacter ? Patterns(ctx, minLen, maxLen) : null;
 
         ValueGen<string> Free()
         {

@@ -86,28 +86,10 @@ public static class TSqlTypes
     public static string Name(SqlType t)
     {
         if (t.Domain is { } d) return TSqlIdent.Quote(d);
-        return t.Kind switch
-        {
-            TypeKind.SmallInt => "smallint",
-            TypeKind.Integer => "int",
-            TypeKind.BigInt => "bigint",
-            TypeKind.Numeric => $"decimal({t.Precision ?? 38},{t.Scale ?? 0})",
-            TypeKind.Money => "money",
-            TypeKind.Real => "real",
-            TypeKind.Double => "float",
-            TypeKind.Boolean => "bit",
-            TypeKind.Text => "nvarchar(max)",
-            TypeKind.Varchar => $"nvarchar({t.Length})",
-            TypeKind.Char => $"nchar({t.Length ?? 1})",
-            TypeKind.Date => "date",
-            TypeKind.Timestamp => t.Precision is { } p ? $"datetime2({p})" : "datetime2",
-            TypeKind.TimestampTz => t.Precision is { } tz ? $"datetimeoffset({tz})" : "datetimeoffset",
-            TypeKind.Time => t.Precision is { } tp ? $"time({tp})" : "time",
-            TypeKind.Uuid => "uniqueidentifier",
-            TypeKind.Bytea => "varbinary(max)",
-            TypeKind.Xml => "xml",
-            TypeKind.Other when t.UserType is { Schema: "sys" } u => u.Name,
-            _ => throw new ArgumentException($"type {t.ToPgSql()} is not a SQL Server type: normalize it first", nameof(t)),
-        };
+        if (t is { Kind: TypeKind.Other, UserType: { Schema: "sys" } u }) return u.Name;
+        var desc = t.Descriptor;
+        return desc.TSqlName is { } name
+            ? TypeTable.Spell(name, desc.TSqlModifier, t)
+            : throw new ArgumentException($"type {t.ToPgSql()} is not a SQL Server type: normalize it first", nameof(t));
     }
 }

@@ -102,10 +102,9 @@ public static class ColumnSemantics
         return SemanticKind.Other;
     }
 
-    private static bool IsString(SqlType t) => t.Kind is TypeKind.Text or TypeKind.Varchar or TypeKind.Char;
+    private static bool IsString(SqlType t) => t.Descriptor.IsCharacter;
 
-    private static bool IsNumber(SqlType t) =>
-        t.IsInteger || t.Kind is TypeKind.Numeric or TypeKind.Real or TypeKind.Double or TypeKind.Money;
+    private static bool IsNumber(SqlType t) => t.Descriptor.IsNumeric;
 
     private static bool Fits(SemanticKind kind, SqlType t) => kind switch
     {

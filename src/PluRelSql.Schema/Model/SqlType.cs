@@ -49,7 +49,10 @@ public sealed record SqlType
 
     public SqlType ElementType => this with { ArrayDims = 0 };
 
-    public bool IsInteger => Kind is TypeKind.SmallInt or TypeKind.Integer or TypeKind.BigInt;
+    /// <summary>The kind's entry in <see cref="TypeTable"/>.</summary>
+    public TypeDescriptor Descriptor => TypeTable.Of(Kind);
+
+    public bool IsInteger => Descriptor.IsInteger;
 
     public static SqlType Of(TypeKind kind) => new() { Kind = kind };
 
@@ -71,37 +74,9 @@ public sealed record SqlType
 
     private string ScalarName() => Kind switch
     {
-        TypeKind.SmallInt => "smallint",
-        TypeKind.Integer => "integer",
-        TypeKind.BigInt => "bigint",
-        TypeKind.Numeric => Precision is { } p ? $"numeric({p},{Scale ?? 0})" : "numeric",
-        TypeKind.Real => "real",
-        TypeKind.Double => "double precision",
-        TypeKind.Money => "money",
-        TypeKind.Boolean => "boolean",
-        TypeKind.Text => "text",
-        TypeKind.Varchar => Length is { } l ? $"character varying({l})" : "character varying",
-        TypeKind.Char => $"character({Length ?? 1})",
-        TypeKind.Date => "date",
-        TypeKind.Timestamp => Precision is { } tp ? $"timestamp({tp}) without time zone" : "timestamp without time zone",
-        TypeKind.TimestampTz => Precision is { } tzp ? $"timestamp({tzp}) with time zone" : "timestamp with time zone",
-        TypeKind.Time => Precision is { } t ? $"time({t}) without time zone" : "time without time zone",
-        TypeKind.TimeTz => Precision is { } tt ? $"time({tt}) with time zone" : "time with time zone",
-        TypeKind.Interval => Precision is { } ip ? $"interval({ip})" : "interval",
-        TypeKind.Uuid => "uuid",
-        TypeKind.Bytea => "bytea",
-        TypeKind.Json => "json",
-        TypeKind.Jsonb => "jsonb",
-        TypeKind.Xml => "xml",
-        TypeKind.Inet => "inet",
-        TypeKind.Cidr => "cidr",
-        TypeKind.MacAddr => "macaddr",
-        TypeKind.Bit => $"bit({Length ?? 1})",
-        TypeKind.VarBit => Length is { } vb ? $"bit varying({vb})" : "bit varying",
-        TypeKind.TsVector => "tsvector",
         TypeKind.Enum => FormatUser(UserType ?? throw new InvalidOperationException("enum type without a name")),
         TypeKind.Other => UserType is { } u ? FormatUser(u) + Modifiers : "unknown",
-        _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, null),
+        _ => TypeTable.Spell(Descriptor.PgName!, Descriptor.PgModifier, this),
     };
 
     public override string ToString() => ToPgSql();

@@ -24,21 +24,9 @@ internal sealed class TypeSpec
 
 internal static class PgTypeParser
 {
-    private static readonly Dictionary<string, TypeKind> Simple = new(StringComparer.Ordinal)
-    {
-        ["int2"] = TypeKind.SmallInt, ["smallint"] = TypeKind.SmallInt,
-        ["int"] = TypeKind.Integer, ["int4"] = TypeKind.Integer, ["integer"] = TypeKind.Integer,
-        ["int8"] = TypeKind.BigInt, ["bigint"] = TypeKind.BigInt,
-        ["real"] = TypeKind.Real, ["float4"] = TypeKind.Real, ["float8"] = TypeKind.Double,
-        ["money"] = TypeKind.Money, ["bool"] = TypeKind.Boolean, ["boolean"] = TypeKind.Boolean,
-        ["text"] = TypeKind.Text, ["date"] = TypeKind.Date,
-        ["timetz"] = TypeKind.TimeTz, ["timestamptz"] = TypeKind.TimestampTz,
-        ["uuid"] = TypeKind.Uuid, ["bytea"] = TypeKind.Bytea, ["json"] = TypeKind.Json, ["jsonb"] = TypeKind.Jsonb,
-        ["xml"] = TypeKind.Xml, ["inet"] = TypeKind.Inet, ["cidr"] = TypeKind.Cidr, ["macaddr"] = TypeKind.MacAddr,
-        ["tsvector"] = TypeKind.TsVector,
-        ["numeric"] = TypeKind.Numeric, ["decimal"] = TypeKind.Numeric, ["dec"] = TypeKind.Numeric,
-        ["varchar"] = TypeKind.Varchar, ["bpchar"] = TypeKind.Char, ["varbit"] = TypeKind.VarBit,
-    };
+    // The plain names of the type table (int4, varchar, timestamptz, …); the multi-word and modified names are parsed below.
+    private static readonly Dictionary<string, TypeKind> Simple =
+        TypeTable.All.SelectMany(d => d.PgAliases.Select(a => (Alias: a, d.Kind))).ToDictionary(e => e.Alias, e => e.Kind, StringComparer.Ordinal);
 
     private static readonly Dictionary<string, string> Serials = new(StringComparer.Ordinal)
     {

@@ -56,32 +56,23 @@ internal static class TSqlTypeMapper
         TSqlColumnType Sys(string n, bool serverGenerated = false) =>
             new(new SqlType { Kind = TypeKind.Other, UserType = new QualifiedName("sys", n) }, false, serverGenerated);
 
+        // The plain names (int, ntext, uniqueidentifier …) are the type table's; these read modifiers or map elsewhere.
+        if (TypeTable.TryTSqlAlias(name, out var plain)) return Kind(plain);
         return name switch
         {
-            "int" or "integer" => Kind(TypeKind.Integer),
-            "bigint" => Kind(TypeKind.BigInt),
-            "smallint" or "tinyint" => Kind(TypeKind.SmallInt),
-            "bit" => Kind(TypeKind.Boolean),
             "decimal" or "numeric" or "dec" =>
                 Of(new SqlType { Kind = TypeKind.Numeric, Precision = Arg(0) ?? 18, Scale = Arg(1) ?? 0 }),
             "money" => Of(new SqlType { Kind = TypeKind.Numeric, Precision = 19, Scale = 4 }),
             "smallmoney" => Of(new SqlType { Kind = TypeKind.Numeric, Precision = 10, Scale = 4 }),
             "float" => Kind(Arg(0) is { } n && n <= 24 ? TypeKind.Real : TypeKind.Double),
-            "real" => Kind(TypeKind.Real),
             "char" or "nchar" or "character" => Of(new SqlType { Kind = TypeKind.Char, Length = Arg(0) ?? 1 }),
             "varchar" or "nvarchar" => max ? Kind(TypeKind.Text) : Of(new SqlType { Kind = TypeKind.Varchar, Length = Arg(0) ?? 1 }),
             "sysname" => new(new SqlType { Kind = TypeKind.Varchar, Length = 128 }, true, false),
-            "text" or "ntext" => Kind(TypeKind.Text),
-            "date" => Kind(TypeKind.Date),
             "datetime" => Of(new SqlType { Kind = TypeKind.Timestamp, Precision = 3 }),
             "smalldatetime" => Of(new SqlType { Kind = TypeKind.Timestamp, Precision = 0 }),
             "datetime2" => Of(new SqlType { Kind = TypeKind.Timestamp, Precision = Capped(Arg(0)) }),
             "datetimeoffset" => Of(new SqlType { Kind = TypeKind.TimestampTz, Precision = Capped(Arg(0)) }),
             "time" => Of(new SqlType { Kind = TypeKind.Time, Precision = Capped(Arg(0)) }),
-            "uniqueidentifier" => Kind(TypeKind.Uuid),
-            "binary" or "varbinary" or "image" => Kind(TypeKind.Bytea),
-            "xml" => Kind(TypeKind.Xml),
-            "json" => Kind(TypeKind.Json),
             "rowversion" or "timestamp" => Sys("rowversion", serverGenerated: true),
             "sql_variant" or "hierarchyid" or "geography" or "geometry" or "vector" or "cursor" or "table" => Sys(name),
             _ => null,

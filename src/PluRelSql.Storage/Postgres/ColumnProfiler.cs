@@ -139,8 +139,8 @@ public static class ColumnProfiler
         return (Convert.ToInt64(await count.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture), true);
     }
 
-    private static bool HasRange(SqlType t) => !t.IsArray && (t.IsInteger || t.Kind is TypeKind.Numeric or TypeKind.Real
-        or TypeKind.Double or TypeKind.Money or TypeKind.Date or TypeKind.Timestamp or TypeKind.TimestampTz or TypeKind.Time or TypeKind.TimeTz);
+    // Numbers, dates and times of day (not intervals).
+    private static bool HasRange(SqlType t) => !t.IsArray && t.Descriptor is { IsNumeric: true } or { IsCalendar: true } or { IsTimeOfDay: true };
 
-    private static bool HasLength(SqlType t) => !t.IsArray && t.Kind is TypeKind.Text or TypeKind.Varchar or TypeKind.Char;
+    private static bool HasLength(SqlType t) => !t.IsArray && t.Descriptor.IsCharacter;
 }

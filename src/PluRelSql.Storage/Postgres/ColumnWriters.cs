@@ -27,50 +27,29 @@ internal abstract class ColumnWriter
 
     public abstract void Write(NpgsqlBinaryImporter importer, int row);
 
-    /// <summary>The writer for a column, chosen from its type (a domain column is written as its base type, which is
-    /// what binary COPY expects).</summary>
+    /// <summary>The writer for a column, chosen from its type's <see cref="PgCodec"/> (a domain column is written as its
+    /// base type, which is what binary COPY expects).</summary>
     public static ColumnWriter For(TableDef table, ColumnDef column)
     {
         var t = column.Type;
         if (t.IsArray) return ArrayWriter(table, column, t);
-        return t.Kind switch
+        var d = t.Descriptor;
+        return d.PgCodec switch
         {
-            TypeKind.SmallInt => new Direct<short>(table, column, NpgsqlDbType.Smallint),
-            TypeKind.Integer => new Direct<int>(table, column, NpgsqlDbType.Integer),
-            TypeKind.BigInt => new Direct<long>(table, column, NpgsqlDbType.Bigint),
-            TypeKind.Numeric => new Direct<decimal>(table, column, NpgsqlDbType.Numeric),
-            TypeKind.Money => new Direct<decimal>(table, column, NpgsqlDbType.Money),
-            TypeKind.Real => new Direct<float>(table, column, NpgsqlDbType.Real),
-            TypeKind.Double => new Direct<double>(table, column, NpgsqlDbType.Double),
-            TypeKind.Boolean => new Direct<bool>(table, column, NpgsqlDbType.Boolean),
-            TypeKind.Date => new Direct<DateOnly>(table, column, NpgsqlDbType.Date),
-            TypeKind.Timestamp => new Direct<DateTime>(table, column, NpgsqlDbType.Timestamp),
-            TypeKind.TimestampTz => new Direct<DateTime>(table, column, NpgsqlDbType.TimestampTz),
-            TypeKind.Time => new Direct<TimeOnly>(table, column, NpgsqlDbType.Time),
-            TypeKind.TimeTz => new Direct<DateTimeOffset>(table, column, NpgsqlDbType.TimeTz),
-            TypeKind.Interval => new Direct<TimeSpan>(table, column, NpgsqlDbType.Interval),
-            TypeKind.Uuid => new Direct<Guid>(table, column, NpgsqlDbType.Uuid),
-            TypeKind.Bytea => new Direct<byte[]>(table, column, NpgsqlDbType.Bytea),
-            TypeKind.Text => new Direct<string>(table, column, NpgsqlDbType.Text),
-            TypeKind.Varchar => new Direct<string>(table, column, NpgsqlDbType.Varchar),
-            TypeKind.Char => new Direct<string>(table, column, NpgsqlDbType.Char),
-            TypeKind.Json => new Direct<string>(table, column, NpgsqlDbType.Json),
-            TypeKind.Jsonb => new Direct<string>(table, column, NpgsqlDbType.Jsonb),
-            TypeKind.Xml => new Direct<string>(table, column, NpgsqlDbType.Xml),
+            PgCodec.Direct => d.Clr.Accept(new DirectOf(table, column, DbType(d))),
             // An enum's binary form is its label's text, and binary COPY does not check a scalar's type OID: writing the
             // label as text works even for an enum created in this very transaction (unknown to Npgsql's type cache).
-            TypeKind.Enum => new Direct<string>(table, column, NpgsqlDbType.Text),
-            TypeKind.Inet => new Converted<NpgsqlInet>(table, column, NpgsqlDbType.Inet, s => new NpgsqlInet(s)),
-            TypeKind.Cidr => new Converted<IPNetwork>(table, column, NpgsqlDbType.Cidr, ParseCidr),
-            TypeKind.MacAddr => new Converted<PhysicalAddress>(table, column, NpgsqlDbType.MacAddr, ParseMac),
-            TypeKind.Bit => new Converted<BitArray>(table, column, NpgsqlDbType.Bit, ParseBits),
-            TypeKind.VarBit => new Converted<BitArray>(table, column, NpgsqlDbType.Varbit, ParseBits),
+            PgCodec.EnumLabel => new Direct<string>(table, column, NpgsqlDbType.Text),
+            PgCodec.Inet => new Converted<NpgsqlInet>(table, column, DbType(d), s => new NpgsqlInet(s)),
+            PgCodec.Cidr => new Converted<IPNetwork>(table, column, DbType(d), ParseCidr),
+            PgCodec.MacAddr => new Converted<PhysicalAddress>(table, column, DbType(d), ParseMac),
+            PgCodec.BitString => new Converted<BitArray>(table, column, DbType(d), ParseBits),
             // tsvector goes as its binary wire form through the bytea converter: Npgsql's own tsvector converter fails
             // ("Cannot call FlushAsync on a blocking PgWriter") when a value crosses the write buffer's end. Binary COPY
             // carries no type OIDs, so the server reads the bytes with tsvector's receive function.
-            TypeKind.TsVector => new Converted<byte[]>(table, column, NpgsqlDbType.Bytea, TsVectorWire),
+            PgCodec.TsVector => new Converted<byte[]>(table, column, NpgsqlDbType.Bytea, TsVectorWire),
             // citext's binary form is text's.
-            TypeKind.Other when t.UserType is { Name: "citext" } => new Direct<string>(table, column, NpgsqlDbType.Text),
+            _ when t is { Kind: TypeKind.Other, UserType.Name: "citext" } => new Direct<string>(table, column, NpgsqlDbType.Text),
             _ => new NullsOnly(table, column),
         };
     }
@@ -79,41 +58,39 @@ internal abstract class ColumnWriter
     {
         // Arrays carry their element type's OID, which the server checks: the element type must be exact.
         const NpgsqlDbType A = NpgsqlDbType.Array;
-        return t.Kind switch
+        var d = t.Descriptor;
+        return d.PgCodec switch
         {
-            TypeKind.SmallInt => new Direct<short[]>(table, column, A | NpgsqlDbType.Smallint),
-            TypeKind.Integer => new Direct<int[]>(table, column, A | NpgsqlDbType.Integer),
-            TypeKind.BigInt => new Direct<long[]>(table, column, A | NpgsqlDbType.Bigint),
-            TypeKind.Numeric => new Direct<decimal[]>(table, column, A | NpgsqlDbType.Numeric),
-            TypeKind.Money => new Direct<decimal[]>(table, column, A | NpgsqlDbType.Money),
-            TypeKind.Real => new Direct<float[]>(table, column, A | NpgsqlDbType.Real),
-            TypeKind.Double => new Direct<double[]>(table, column, A | NpgsqlDbType.Double),
-            TypeKind.Boolean => new Direct<bool[]>(table, column, A | NpgsqlDbType.Boolean),
-            TypeKind.Date => new Direct<DateOnly[]>(table, column, A | NpgsqlDbType.Date),
-            TypeKind.Timestamp => new Direct<DateTime[]>(table, column, A | NpgsqlDbType.Timestamp),
-            TypeKind.TimestampTz => new Direct<DateTime[]>(table, column, A | NpgsqlDbType.TimestampTz),
-            TypeKind.Time => new Direct<TimeOnly[]>(table, column, A | NpgsqlDbType.Time),
-            TypeKind.TimeTz => new Direct<DateTimeOffset[]>(table, column, A | NpgsqlDbType.TimeTz),
-            TypeKind.Interval => new Direct<TimeSpan[]>(table, column, A | NpgsqlDbType.Interval),
-            TypeKind.Uuid => new Direct<Guid[]>(table, column, A | NpgsqlDbType.Uuid),
-            TypeKind.Bytea => new Direct<byte[][]>(table, column, A | NpgsqlDbType.Bytea),
-            TypeKind.Text => new Direct<string[]>(table, column, A | NpgsqlDbType.Text),
-            TypeKind.Varchar => new Direct<string[]>(table, column, A | NpgsqlDbType.Varchar),
-            TypeKind.Char => new Direct<string[]>(table, column, A | NpgsqlDbType.Char),
-            TypeKind.Json => new Direct<string[]>(table, column, A | NpgsqlDbType.Json),
-            TypeKind.Jsonb => new Direct<string[]>(table, column, A | NpgsqlDbType.Jsonb),
-            TypeKind.Xml => new Direct<string[]>(table, column, A | NpgsqlDbType.Xml),
+            PgCodec.Direct => d.Clr.Accept(new DirectArrayOf(table, column, A | DbType(d))),
             // Needs the enum's OID: the loader reloads Npgsql's type cache after creating types.
-            TypeKind.Enum => new Named<string[]>(table, column,
+            PgCodec.EnumLabel => new Named<string[]>(table, column,
                 EnumTypeName(t.UserType ?? throw new InvalidOperationException($"{table.Name}.{column.Name}: enum without a type")) + "[]"),
-            TypeKind.Inet => new ConvertedArray<NpgsqlInet>(table, column, A | NpgsqlDbType.Inet, s => new NpgsqlInet(s)),
-            TypeKind.Cidr => new ConvertedArray<IPNetwork>(table, column, A | NpgsqlDbType.Cidr, ParseCidr),
-            TypeKind.MacAddr => new ConvertedArray<PhysicalAddress>(table, column, A | NpgsqlDbType.MacAddr, ParseMac),
-            TypeKind.Bit => new ConvertedArray<BitArray>(table, column, A | NpgsqlDbType.Bit, ParseBits),
-            TypeKind.VarBit => new ConvertedArray<BitArray>(table, column, A | NpgsqlDbType.Varbit, ParseBits),
-            TypeKind.TsVector => new ConvertedArray<NpgsqlTsVector>(table, column, A | NpgsqlDbType.TsVector, ParseTsVector),
+            PgCodec.Inet => new ConvertedArray<NpgsqlInet>(table, column, A | DbType(d), s => new NpgsqlInet(s)),
+            PgCodec.Cidr => new ConvertedArray<IPNetwork>(table, column, A | DbType(d), ParseCidr),
+            PgCodec.MacAddr => new ConvertedArray<PhysicalAddress>(table, column, A | DbType(d), ParseMac),
+            PgCodec.BitString => new ConvertedArray<BitArray>(table, column, A | DbType(d), ParseBits),
+            PgCodec.TsVector => new ConvertedArray<NpgsqlTsVector>(table, column, A | DbType(d), ParseTsVector),
             _ => new NullsOnly(table, column),
         };
+    }
+
+    /// <summary>The NpgsqlDbType the type table names for each kind, parsed once.</summary>
+    private static readonly Dictionary<TypeKind, NpgsqlDbType> DbTypes = TypeTable.All
+        .Where(d => d.NpgsqlDbType is not null)
+        .ToDictionary(d => d.Kind, d => Enum.Parse<NpgsqlDbType>(d.NpgsqlDbType!));
+
+    internal static NpgsqlDbType DbType(TypeDescriptor d) =>
+        DbTypes.TryGetValue(d.Kind, out var t) ? t : throw new InvalidOperationException($"type {d.Kind} has no NpgsqlDbType");
+
+    /// <summary>Direct&lt;T&gt; with T the type's generated CLR type.</summary>
+    private sealed class DirectOf(TableDef table, ColumnDef column, NpgsqlDbType type) : IClrTypeVisitor<ColumnWriter>
+    {
+        public ColumnWriter Visit<T>() => new Direct<T>(table, column, type);
+    }
+
+    private sealed class DirectArrayOf(TableDef table, ColumnDef column, NpgsqlDbType type) : IClrTypeVisitor<ColumnWriter>
+    {
+        public ColumnWriter Visit<T>() => new Direct<T[]>(table, column, type);
     }
 
     /// <summary>Npgsql's data type name of an enum: <c>schema.name</c>, unquoted.</summary>

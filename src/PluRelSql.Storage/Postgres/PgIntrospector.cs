@@ -248,40 +248,20 @@ public static class PgIntrospector
             if (t.Schema != "pg_catalog")
                 return new SqlType { Kind = TypeKind.Other, UserType = new QualifiedName(t.Schema, t.Name), Modifiers = ExtensionTypmods.Text(t.Name, typmod) };
             int? mod = typmod >= 0 ? typmod : null;
-            return t.Name switch
+            if (!TypeTable.TryPgCatalogName(t.Name, out var kind))
+                return new SqlType { Kind = TypeKind.Other, UserType = new QualifiedName(t.Schema, t.Name) };
+            // The typmod, decoded per type; the kinds without one are the type table's.
+            return kind switch
             {
-                "int2" => SqlType.Of(TypeKind.SmallInt),
-                "int4" => SqlType.Of(TypeKind.Integer),
-                "int8" => SqlType.Of(TypeKind.BigInt),
-                "numeric" => mod is { } m
+                TypeKind.Numeric => mod is { } m
                     ? new SqlType { Kind = TypeKind.Numeric, Precision = ((m - 4) >> 16) & 0xFFFF, Scale = (((m - 4) & 0x7FF) ^ 0x400) - 0x400 }
                     : SqlType.Of(TypeKind.Numeric),
-                "float4" => SqlType.Of(TypeKind.Real),
-                "float8" => SqlType.Of(TypeKind.Double),
-                "money" => SqlType.Of(TypeKind.Money),
-                "bool" => SqlType.Of(TypeKind.Boolean),
-                "text" => SqlType.Of(TypeKind.Text),
-                "varchar" => new SqlType { Kind = TypeKind.Varchar, Length = mod - 4 },
-                "bpchar" => new SqlType { Kind = TypeKind.Char, Length = mod - 4 },
-                "date" => SqlType.Of(TypeKind.Date),
-                "timestamp" => new SqlType { Kind = TypeKind.Timestamp, Precision = mod },
-                "timestamptz" => new SqlType { Kind = TypeKind.TimestampTz, Precision = mod },
-                "time" => new SqlType { Kind = TypeKind.Time, Precision = mod },
-                "timetz" => new SqlType { Kind = TypeKind.TimeTz, Precision = mod },
+                TypeKind.Varchar or TypeKind.Char => new SqlType { Kind = kind, Length = mod - 4 },
+                TypeKind.Timestamp or TypeKind.TimestampTz or TypeKind.Time or TypeKind.TimeTz => new SqlType { Kind = kind, Precision = mod },
                 // interval's typmod packs the field range (high 16 bits) and the precision (low 16 bits, 0xFFFF = none).
-                "interval" => new SqlType { Kind = TypeKind.Interval, Precision = mod is { } im && (im & 0xFFFF) != 0xFFFF ? im & 0xFFFF : null },
-                "uuid" => SqlType.Of(TypeKind.Uuid),
-                "bytea" => SqlType.Of(TypeKind.Bytea),
-                "json" => SqlType.Of(TypeKind.Json),
-                "jsonb" => SqlType.Of(TypeKind.Jsonb),
-                "xml" => SqlType.Of(TypeKind.Xml),
-                "inet" => SqlType.Of(TypeKind.Inet),
-                "cidr" => SqlType.Of(TypeKind.Cidr),
-                "macaddr" => SqlType.Of(TypeKind.MacAddr),
-                "bit" => new SqlType { Kind = TypeKind.Bit, Length = mod },
-                "varbit" => new SqlType { Kind = TypeKind.VarBit, Length = mod },
-                "tsvector" => SqlType.Of(TypeKind.TsVector),
-                _ => new SqlType { Kind = TypeKind.Other, UserType = new QualifiedName(t.Schema, t.Name) },
+                TypeKind.Interval => new SqlType { Kind = TypeKind.Interval, Precision = mod is { } im && (im & 0xFFFF) != 0xFFFF ? im & 0xFFFF : null },
+                TypeKind.Bit or TypeKind.VarBit => new SqlType { Kind = kind, Length = mod },
+                _ => SqlType.Of(kind),
             };
         }
 

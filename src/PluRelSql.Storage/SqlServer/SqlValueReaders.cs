@@ -45,21 +45,14 @@ internal abstract class SqlValueReader
     {
         var t = column.Type;
         var dest = destinationType?.ToLowerInvariant();
+        var desc = t.Descriptor;
         if (t.IsArray) return ArrayReader(table, column, t);
-        if (dest is not null && IsCharacter(dest) && !IsTextKind(t.Kind)) return TextOf(table, column, t);
+        if (dest is not null && IsCharacter(dest) && !desc.IsTextForm) return TextOf(table, column, t);
+        // The conversions the destination asks for; every other kind goes as generated (Same), named by the type table.
         return t.Kind switch
         {
             TypeKind.SmallInt when dest == "tinyint" => new Mapped<short, byte>(table, column, "tinyint", v => checked((byte)v)),
-            TypeKind.SmallInt => new Same<short>(table, column, "smallint"),
-            TypeKind.Integer => new Same<int>(table, column, "int"),
-            TypeKind.BigInt => new Same<long>(table, column, "bigint"),
-            TypeKind.Numeric => new Same<decimal>(table, column, "decimal"),
-            TypeKind.Money => new Same<decimal>(table, column, "money"),
-            TypeKind.Real => new Same<float>(table, column, "real"),
-            TypeKind.Double => new Same<double>(table, column, "float"),
-            TypeKind.Boolean => new Same<bool>(table, column, "bit"),
             TypeKind.Date => new Mapped<DateOnly, DateTime>(table, column, "date", d => d.ToDateTime(TimeOnly.MinValue)),
-            TypeKind.Timestamp => new Same<DateTime>(table, column, "datetime2"),
             // A datetime2 target of a timestamptz column holds the UTC instant.
             TypeKind.TimestampTz when dest is "datetime2" or "datetime" or "smalldatetime" =>
                 new Mapped<DateTime, DateTime>(table, column, dest, d => DateTime.SpecifyKind(d, DateTimeKind.Unspecified)),
@@ -68,69 +61,46 @@ internal abstract class SqlValueReader
             TypeKind.Time => new Mapped<TimeOnly, TimeSpan>(table, column, "time", d => d.ToTimeSpan()),
             // SQL Server has no time with time zone: a time target keeps the local time of day.
             TypeKind.TimeTz when dest == "time" => new Mapped<DateTimeOffset, TimeSpan>(table, column, "time", d => d.TimeOfDay),
-            TypeKind.TimeTz => new Same<DateTimeOffset>(table, column, "datetimeoffset"),
             TypeKind.Interval when dest is "bigint" => new Mapped<TimeSpan, long>(table, column, "bigint", d => d.Ticks / TimeSpan.TicksPerMicrosecond),
-            TypeKind.Interval => new Same<TimeSpan>(table, column, "time"),
-            TypeKind.Uuid => new Same<Guid>(table, column, "uniqueidentifier"),
-            TypeKind.Bytea => new Same<byte[]>(table, column, "varbinary"),
             TypeKind.Bit when dest == "bit" => new Mapped<string, bool>(table, column, "bit", ParseBit),
             TypeKind.Bit or TypeKind.VarBit when dest is "binary" or "varbinary" =>
                 new Mapped<string, byte[]>(table, column, dest, PackBits),
-            TypeKind.Xml => new Same<string>(table, column, "xml"),
-            _ => new Same<string>(table, column, "nvarchar"),
+            _ => desc.Clr.Accept(new SameOf(table, column, desc.SqlBulkType)),
         };
     }
 
     internal static bool IsCharacter(string dest) =>
         dest is "char" or "varchar" or "nchar" or "nvarchar" or "text" or "ntext" or "sysname" or "json";
 
-    private static bool IsTextKind(TypeKind k) => k is TypeKind.Text or TypeKind.Varchar or TypeKind.Char or TypeKind.Enum
-        or TypeKind.Json or TypeKind.Jsonb or TypeKind.Xml or TypeKind.Inet or TypeKind.Cidr or TypeKind.MacAddr
-        or TypeKind.Bit or TypeKind.VarBit or TypeKind.TsVector or TypeKind.Other;
-
+    /// <summary>A non-text value in its text form, for a character destination.</summary>
     private static SqlValueReader TextOf(TableDef table, ColumnDef column, SqlType t) => t.Kind switch
     {
-        TypeKind.SmallInt => new Mapped<short, string>(table, column, "nvarchar", v => TextForm(v)),
-        TypeKind.Integer => new Mapped<int, string>(table, column, "nvarchar", v => TextForm(v)),
-        TypeKind.BigInt => new Mapped<long, string>(table, column, "nvarchar", v => TextForm(v)),
-        TypeKind.Numeric or TypeKind.Money => new Mapped<decimal, string>(table, column, "nvarchar", v => TextForm(v)),
-        TypeKind.Real => new Mapped<float, string>(table, column, "nvarchar", v => TextForm(v)),
-        TypeKind.Double => new Mapped<double, string>(table, column, "nvarchar", v => TextForm(v)),
-        TypeKind.Boolean => new Mapped<bool, string>(table, column, "nvarchar", v => TextForm(v)),
-        TypeKind.Date => new Mapped<DateOnly, string>(table, column, "nvarchar", v => TextForm(v)),
-        TypeKind.Timestamp or TypeKind.TimestampTz => new Mapped<DateTime, string>(table, column, "nvarchar", v => TextForm(v)),
-        TypeKind.Time => new Mapped<TimeOnly, string>(table, column, "nvarchar", v => TextForm(v)),
         // A time with time zone is a time of day and an offset (PostgreSQL's text form), not a date.
         TypeKind.TimeTz => new Mapped<DateTimeOffset, string>(table, column, "nvarchar",
             v => v.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.') + v.ToString("zzz", CultureInfo.InvariantCulture)),
-        TypeKind.Interval => new Mapped<TimeSpan, string>(table, column, "nvarchar", v => TextForm(v)),
-        TypeKind.Uuid => new Mapped<Guid, string>(table, column, "nvarchar", v => TextForm(v)),
-        TypeKind.Bytea => new Mapped<byte[], string>(table, column, "nvarchar", v => TextForm(v)),
-        _ => new Same<string>(table, column, "nvarchar"),
+        _ => t.Descriptor.Clr.Accept(new TextFormOf(table, column)),
     };
 
     /// <summary>SQL Server has no arrays: an array column is stored as a JSON array in a character column.</summary>
-    private static SqlValueReader ArrayReader(TableDef table, ColumnDef column, SqlType t) => t.Kind switch
-    {
-        TypeKind.SmallInt => Json<short>(table, column),
-        TypeKind.Integer => Json<int>(table, column),
-        TypeKind.BigInt => Json<long>(table, column),
-        TypeKind.Numeric or TypeKind.Money => Json<decimal>(table, column),
-        TypeKind.Real => Json<float>(table, column),
-        TypeKind.Double => Json<double>(table, column),
-        TypeKind.Boolean => Json<bool>(table, column),
-        TypeKind.Date => Json<DateOnly>(table, column),
-        TypeKind.Timestamp or TypeKind.TimestampTz => Json<DateTime>(table, column),
-        TypeKind.Time => Json<TimeOnly>(table, column),
-        TypeKind.TimeTz => Json<DateTimeOffset>(table, column),
-        TypeKind.Interval => Json<TimeSpan>(table, column),
-        TypeKind.Uuid => Json<Guid>(table, column),
-        TypeKind.Bytea => Json<byte[]>(table, column),
-        _ => Json<string>(table, column),
-    };
+    private static SqlValueReader ArrayReader(TableDef table, ColumnDef column, SqlType t) =>
+        t.Descriptor.Clr.Accept(new JsonOf(table, column));
 
-    private static Mapped<T[], string> Json<T>(TableDef table, ColumnDef column) =>
-        new(table, column, "nvarchar", JsonArray);
+    private sealed class SameOf(TableDef table, ColumnDef column, string dataTypeName) : IClrTypeVisitor<SqlValueReader>
+    {
+        public SqlValueReader Visit<T>() => new Same<T>(table, column, dataTypeName);
+    }
+
+    private sealed class TextFormOf(TableDef table, ColumnDef column) : IClrTypeVisitor<SqlValueReader>
+    {
+        public SqlValueReader Visit<T>() => typeof(T) == typeof(string)
+            ? new Same<string>(table, column, "nvarchar")
+            : new Mapped<T, string>(table, column, "nvarchar", v => TextForm(v!));
+    }
+
+    private sealed class JsonOf(TableDef table, ColumnDef column) : IClrTypeVisitor<SqlValueReader>
+    {
+        public SqlValueReader Visit<T>() => new Mapped<T[], string>(table, column, "nvarchar", JsonArray);
+    }
 
     internal static string JsonArray<T>(T[] values)
     {
