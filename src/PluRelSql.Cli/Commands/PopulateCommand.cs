@@ -179,7 +179,7 @@ public static class PopulateCommand
         return await LoadAndReport(a, target, loadPlan, pre, post, report,
             // The script's tables are new and empty: truncated in the load's transaction, they are copied with FREEZE and,
             // at wal_level = minimal (the embedded cluster), without WAL, as tables our own DDL creates there are.
-            (options, progress) => new PgLoader().LoadAsync(loadInto, loadPlan, loadGenerator,
+            (options, progress) => new PgLoader().LoadAsync(loadInto, new GeneratedRows(loadPlan, loadGenerator),
                 options with { TargetDatabase = target.Database, Truncate = options.Truncate || script is not null }, progress, ct),
             build, () => session.DropBuildQuietlyAsync(Console.Error), ct,
             publish: build ? () => session.PublishAsync(replace: a.Recreate, ct) : null);
@@ -210,7 +210,7 @@ public static class PopulateCommand
         var pre = a.Create ? TSqlDdlWriter.PreData(graph) : [];
         var post = a.Create ? TSqlDdlWriter.PostData(graph) : [];
         return await LoadAndReport(a, target, plan, pre, post, report,
-            (options, progress) => new SqlServerLoader().LoadAsync(loadInto, plan, generator, options, progress, ct),
+            (options, progress) => new SqlServerLoader().LoadAsync(loadInto, new GeneratedRows(plan, generator), options, progress, ct),
             build, () => session.DropBuildQuietlyAsync(Console.Error), ct,
             publish: build ? () => session.PublishAsync(replace: a.Recreate, ct) : null);
     }
