@@ -1,4 +1,5 @@
 using Npgsql;
+using PluRelSql.LocalServer;
 using PluRelSql.Schema;
 using PluRelSql.Storage;
 using PluRelSql.Storage.Postgres;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
-using PluRelSql.Storage.Postgres;
+using PluRelSql.LocalServer;
 
 namespace PluRelSql.TestSupport;
 

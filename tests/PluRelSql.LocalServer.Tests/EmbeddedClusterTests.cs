@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Npgsql;
-using PluRelSql.Storage.Postgres;
+using PluRelSql.LocalServer;
 
 using PluRelSql.TestSupport;
 
-namespace PluRelSql.Storage.Tests;
+namespace PluRelSql.LocalServer.Tests;
 
 [Collection(ClusterCollection.Name)]
 public sealed class EmbeddedClusterTests(ClusterFixture fx)
