@@ -123,6 +123,7 @@ internal static class TestAssembly
         "storage" => 55500,
         "cli" => 55610,
         "tokenization" => 55720,
+        "localserver" => 55830,
         _ => 55830,
     };
 }
