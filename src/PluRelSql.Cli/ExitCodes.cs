@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Npgsql;
 using PluRelSql.Analysis;
+using PluRelSql.LocalServer;
 using PluRelSql.Schema;
 using PluRelSql.Storage;
 using PluRelSql.Storage.Postgres;

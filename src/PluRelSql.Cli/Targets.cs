@@ -1,4 +1,6 @@
 using Npgsql;
+using PluRelSql.LocalServer;
+using PluRelSql.Schema;
 using PluRelSql.Storage;
 using PluRelSql.Storage.Postgres;
 using PluRelSql.Storage.SqlServer;

@@ -1,5 +1,8 @@
 using System.Data.Common;
 using System.Text.RegularExpressions;
+using Microsoft.Data.SqlClient;
+using Npgsql;
+using PluRelSql.Storage.Postgres;
 
 namespace PluRelSql.Storage;
 
@@ -17,26 +20,27 @@ public enum DatabaseProvider
 /// words it with its option names and maps it to exit code 2).</summary>
 public static partial class ProviderDetection
 {
-    // Keys only one of the two drivers knows, compared lower-case without spaces or underscores. Keys both accept
+    // A key decides when only one server knows it: Npgsql's builder or the libpq keywords PgConnectionString
+    // converts (dbname, user, sslmode …) for PostgreSQL, SqlClient's builder for SQL Server. Keys both accept
     // (Database, Password, User Id, Pooling, Timeout…) decide nothing.
-    private static readonly HashSet<string> PostgresKeys = new(StringComparer.Ordinal)
-    {
-        "host", "hostaddr", "port", "dbname", "username", "sslmode", "searchpath", "options", "passfile",
-        "targetsessionattrs", "loadbalancehosts", "servercompatibilitymode", "keepalive", "tcpkeepalive",
-        "readbuffersize", "writebuffersize", "includeerrordetail", "sslcertificate", "sslkey", "rootcertificate",
-        "channelbinding", "gssencmode",
-    };
+    private static readonly NpgsqlConnectionStringBuilder PostgresKeys = new();
+    private static readonly SqlConnectionStringBuilder SqlServerKeys = new();
 
-    private static readonly HashSet<string> SqlServerKeys = new(StringComparer.Ordinal)
-    {
-        "server", "datasource", "addr", "address", "networkaddress", "initialcatalog", "trustedconnection",
-        "integratedsecurity", "encrypt", "trustservercertificate", "multipleactiveresultsets", "multisubnetfailover",
-        "applicationintent", "attachdbfilename", "failoverpartner", "packetsize", "workstationid", "wsid",
-        "connectretrycount", "connectretryinterval", "authentication", "hostnameincertificate", "servercertificate",
-        "transactionbinding", "typesystemversion", "columnencryptionsetting", "poolblockingperiod",
-    };
+    private static bool IsPostgresKey(string key) => PgConnectionString.IsLibpqKeyword(key) || PostgresKeys.ContainsKey(key);
 
-    // Npgsql takes Server as a synonym of Host: next to PostgreSQL-only keys (Server=h;Port=5432) it means PostgreSQL.
+    private static bool IsSqlServerKey(string key) => SqlServerKeys.ContainsKey(key);
+
+    /// <summary>The server a key belongs to, or null when both or neither know it. Server, which Npgsql takes as a
+    /// synonym of Host, counts as SQL Server's here: next to PostgreSQL-only keys (Server=h;Port=5432) it means PostgreSQL.</summary>
+    private static DatabaseProvider? Owner(string key) =>
+        Normalize(key) == SharedServerKey ? DatabaseProvider.SqlServer
+        : (IsPostgresKey(key), IsSqlServerKey(key)) switch
+        {
+            (true, false) => DatabaseProvider.Postgres,
+            (false, true) => DatabaseProvider.SqlServer,
+            _ => null,
+        };
+
     private const string SharedServerKey = "server";
 
     /// <summary>The provider for <paramref name="connection"/>; <paramref name="explicitProvider"/> is the provider
@@ -93,9 +97,10 @@ public static partial class ProviderDetection
             { Evidence = scheme };
         }
         if (text.Length == 0) return (null, "empty");
-        var keys = Keys(text);
-        var pg = keys.Where(k => PostgresKeys.Contains(k)).Distinct().ToList();
-        var ms = keys.Where(k => SqlServerKeys.Contains(k)).Distinct().ToList();
+        var raw = RawKeys(text);
+        var keys = raw.Select(Normalize).ToList();
+        var pg = raw.Where(k => Owner(k) == DatabaseProvider.Postgres).Select(Normalize).Distinct().ToList();
+        var ms = raw.Where(k => Owner(k) == DatabaseProvider.SqlServer).Select(Normalize).Distinct().ToList();
         if (pg.Count > 0 && ms.All(k => k == SharedServerKey))
             return (DatabaseProvider.Postgres, "keywords " + string.Join(", ", pg));
         if (pg.Count > 0 && ms.Count > 0)
@@ -105,16 +110,15 @@ public static partial class ProviderDetection
         return (null, keys.Count == 0 ? "no key=value pairs" : "only keywords both servers accept: " + string.Join(", ", keys));
     }
 
-    /// <summary>The keys of a ';'-separated connection string, or of libpq's space-separated key=value form.</summary>
-    internal static List<string> Keys(string text)
+    /// <summary>The keys of a ';'-separated connection string, or of libpq's space-separated key=value form, as written.</summary>
+    private static List<string> RawKeys(string text)
     {
         var raw = new List<string>();
         var first = text.IndexOf('=', StringComparison.Ordinal);
         if (first < 0)
             throw new ProviderDetectionException(ProviderProblem.NoKeyValue, $"'{text}' is not a connection string (no key=value)")
             { Evidence = text };
-        var firstKey = Normalize(text[..first]);
-        if (text.Contains(';', StringComparison.Ordinal) || SqlServerKeys.Contains(firstKey))
+        if (text.Contains(';', StringComparison.Ordinal) || Owner(text[..first].Trim()) == DatabaseProvider.SqlServer)
         {
             var builder = new DbConnectionStringBuilder();
             try { builder.ConnectionString = text; }
@@ -129,7 +133,7 @@ public static partial class ProviderDetection
         {
             foreach (Match m in LibpqKey().Matches(text)) raw.Add(m.Groups[1].Value);
         }
-        return raw.Select(Normalize).ToList();
+        return raw;
     }
 
     private static string Normalize(string key) =>

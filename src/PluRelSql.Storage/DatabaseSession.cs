@@ -44,6 +44,14 @@ public sealed class DatabaseSession : IAsyncDisposable
     /// <summary>Wraps an open SQL Server connection.</summary>
     public static DatabaseSession Of(SqlConnection conn) => new(DatabaseProvider.SqlServer, conn);
 
+    /// <summary>Wraps an open connection of either driver (the server is told by the connection's type).</summary>
+    public static DatabaseSession Of(DbConnection conn) => conn switch
+    {
+        NpgsqlConnection pg => Of(pg),
+        SqlConnection ms => Of(ms),
+        _ => throw new ArgumentException($"{conn?.GetType().Name ?? "null"}: not a PostgreSQL or SQL Server connection", nameof(conn)),
+    };
+
     /// <summary>The graph of the given schemas (all user schemas when null).</summary>
     public Task<SchemaGraph> ReadSchemaAsync(IReadOnlyCollection<string>? schemas = null, CancellationToken ct = default) =>
         Target.ReadSchemaAsync(Connection, schemas, ct);

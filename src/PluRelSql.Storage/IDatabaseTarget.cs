@@ -44,8 +44,8 @@ public interface IDatabaseTarget
     /// <summary>Statements run after the data (keys, checks, indexes …).</summary>
     IReadOnlyList<string> PostData(SchemaGraph graph);
 
-    /// <summary>Loads the plan's rows in one transaction (see <see cref="LoadOptions"/>).</summary>
-    Task<LoadReport> LoadAsync(string connectionString, GenerationPlan plan, IRowGenerator generator, LoadOptions options,
+    /// <summary>Loads the rows in one transaction (see <see cref="LoadOptions"/>).</summary>
+    Task<LoadReport> LoadAsync(string connectionString, IRowSource rows, LoadOptions options,
         IProgress<TableProgress>? progress, CancellationToken ct);
 
     /// <summary>CREATE DATABASE for the database <paramref name="connectionString"/> names when it does not exist

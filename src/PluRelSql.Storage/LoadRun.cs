@@ -57,9 +57,6 @@ internal sealed class LoadRun
         };
     }
 
-    /// <summary>The tables a plan loads, in load order (partitions are filled through their parent).</summary>
-    public static List<TableDef> Tables(GenerationPlan plan) => plan.Order.Tables.Where(t => !t.IsPartition).ToList();
-
     /// <summary>Every planned table exists in the target and has every column the plan loads.
     /// <paramref name="hasColumn"/> gives a table's column test, or null when the target lacks the table.</summary>
     public static void RequireTargets(IEnumerable<TableDef> tables, LoadOptions options, Func<TableDef, Func<string, bool>?> hasColumn)

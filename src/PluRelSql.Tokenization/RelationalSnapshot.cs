@@ -1,5 +1,5 @@
+using System.Data.Common;
 using System.Globalization;
-using Npgsql;
 using PluRelSql.Schema;
 using PluRelSql.Storage;
 
@@ -71,8 +71,8 @@ public sealed class RelationalSnapshot
 
     public long TotalCells => CellStart[NodeCount];
 
-    /// <summary>Reads one SQL schema of a PostgreSQL database.</summary>
-    public static Task<RelationalSnapshot> LoadAsync(NpgsqlConnection conn, string schema, CancellationToken ct = default) =>
+    /// <summary>Reads one SQL schema over an open PostgreSQL or SQL Server connection.</summary>
+    public static Task<RelationalSnapshot> LoadAsync(DbConnection conn, string schema, CancellationToken ct = default) =>
         LoadAsync(DatabaseSession.Of(conn), schema, ct);
 
     /// <summary>Reads one SQL schema of a PostgreSQL or SQL Server database: the schema comes from the server's

@@ -114,7 +114,7 @@ public static class PopulateWorkflow
         return await Load(a, target, loadPlan, pre, post, log, view,
             // The script's tables are new and empty: truncated in the load's transaction, they are copied with FREEZE and,
             // at wal_level = minimal (the embedded cluster), without WAL, as tables our own DDL creates there are.
-            (options, progress) => target.Server.LoadAsync(loadInto, loadPlan, loadGenerator,
+            (options, progress) => target.Server.LoadAsync(loadInto, new GeneratedRows(loadPlan, loadGenerator),
                 options with { TargetDatabase = target.Database, Truncate = options.Truncate || script is not null }, progress, ct),
             build, () => session.DropBuildQuietlyAsync(log), ct,
             publish: build ? () => session.PublishAsync(replace: a.Recreate, ct) : null);
@@ -144,7 +144,7 @@ public static class PopulateWorkflow
         var pre = a.Create ? target.Server.PreData(graph) : [];
         var post = a.Create ? target.Server.PostData(graph) : [];
         return await Load(a, target, plan, pre, post, log, view,
-            (options, progress) => target.Server.LoadAsync(loadInto, plan, generator, options, progress, ct),
+            (options, progress) => target.Server.LoadAsync(loadInto, new GeneratedRows(plan, generator), options, progress, ct),
             build, () => session.DropBuildQuietlyAsync(log), ct,
             publish: build ? () => session.PublishAsync(replace: a.Recreate, ct) : null);
     }

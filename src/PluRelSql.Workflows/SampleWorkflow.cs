@@ -73,8 +73,8 @@ public static class SampleWorkflow
         var report = view is not null
             // One database can take minutes: per-table progress as populate shows it.
             ? await view(generator.Plan,
-                progress => new PgLoader().LoadAsync(connectionString, generator.Plan, generator, options, progress, ct))
-            : await new PgLoader().LoadAsync(connectionString, generator.Plan, generator, options, null, ct);
+                progress => new PgLoader().LoadAsync(connectionString, new GeneratedRows(generator.Plan, generator), options, progress, ct))
+            : await new PgLoader().LoadAsync(connectionString, new GeneratedRows(generator.Plan, generator), options, null, ct);
         return (report, generator.Database.MlpFmas());
     }
 }

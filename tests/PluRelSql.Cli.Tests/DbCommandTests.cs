@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using PluRelSql.Storage.Postgres;
+using PluRelSql.LocalServer;
 using PluRelSql.TestSupport;
 
 namespace PluRelSql.Cli.Tests;

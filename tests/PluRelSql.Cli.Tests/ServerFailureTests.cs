@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Npgsql;
-using PluRelSql.Storage.Postgres;
+using PluRelSql.LocalServer;
 using PluRelSql.TestSupport;
 
 namespace PluRelSql.Cli.Tests;

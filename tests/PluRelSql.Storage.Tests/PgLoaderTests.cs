@@ -65,7 +65,7 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         await ClusterFixture.ExecAsync(cs, LoadSchema.Full);
 
         var seen = new List<TableProgress>();
-        var report = await new PgLoader().LoadAsync(cs, plan, Generator(plan), new LoadOptions { BatchSize = 128 },
+        var report = await new PgLoader().LoadAsync(cs, new GeneratedRows(plan, Generator(plan)), new LoadOptions { BatchSize = 128 },
             new SyncProgress(seen), CancellationToken.None);
 
         Assert.Equal(2200, report.TotalRows);
@@ -137,7 +137,7 @@ public sealed class PgLoaderTests(ClusterFixture fx)
     {
         var plan = await PlanAsync();
         var cs = await fx.NewDatabaseAsync("load_create");
-        var report = await new PgLoader().LoadAsync(cs, plan, Generator(plan),
+        var report = await new PgLoader().LoadAsync(cs, new GeneratedRows(plan, Generator(plan)),
             new LoadOptions { PreDataSql = [LoadSchema.Pre], PostDataSql = LoadSchema.Post }, null, CancellationToken.None);
 
         Assert.Equal(2200, report.TotalRows);
@@ -173,7 +173,7 @@ public sealed class PgLoaderTests(ClusterFixture fx)
     {
         var plan = await PlanAsync();
         var cs = await fx.NewDatabaseAsync("load_seq");
-        await new PgLoader().LoadAsync(cs, plan, Generator(plan),
+        await new PgLoader().LoadAsync(cs, new GeneratedRows(plan, Generator(plan)),
             new LoadOptions { PreDataSql = [LoadSchema.Pre], PostDataSql = LoadSchema.Post }, null, CancellationToken.None);
 
         Assert.Equal(501, await ClusterFixture.ScalarAsync<int>(cs,
@@ -194,12 +194,12 @@ public sealed class PgLoaderTests(ClusterFixture fx)
             INSERT INTO product (sku, name, price) VALUES (gen_random_uuid(), 'old', 3);
             """);
 
-        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, Generator(plan),
+        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, new GeneratedRows(plan, Generator(plan)),
             new LoadOptions(), null, CancellationToken.None));
         Assert.Contains("customer: the target table is not empty", e.Message, StringComparison.Ordinal);
         Assert.Equal(1, await CountAsync(cs, "customer"));
 
-        await new PgLoader().LoadAsync(cs, plan, Generator(plan), new LoadOptions { Truncate = true }, null,
+        await new PgLoader().LoadAsync(cs, new GeneratedRows(plan, Generator(plan)), new LoadOptions { Truncate = true }, null,
             CancellationToken.None);
         Assert.Equal(50, await CountAsync(cs, "customer"));
         Assert.Equal(0, await CountAsync(cs, "customer WHERE email = 'old@example.com'"));
@@ -207,7 +207,7 @@ public sealed class PgLoaderTests(ClusterFixture fx)
 
         // A table outside the plan that references a plan table is never emptied by cascade: the load refuses.
         await ClusterFixture.ExecAsync(cs, "CREATE TABLE review (customer_id integer REFERENCES customer); INSERT INTO review VALUES (1);");
-        e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, Generator(plan),
+        e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, new GeneratedRows(plan, Generator(plan)),
             new LoadOptions { Truncate = true }, null, CancellationToken.None));
         Assert.Contains("Tables outside the plan are never truncated", e.Message, StringComparison.Ordinal);
         Assert.Contains("review", e.Message, StringComparison.Ordinal);
@@ -221,13 +221,13 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         var plan = await PlanAsync(10, 10, 10, 10);
         var cs = await fx.NewDatabaseAsync("load_missing");
         await ClusterFixture.ExecAsync(cs, LoadSchema.Full + "ALTER TABLE product DROP COLUMN doc;");
-        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, Generator(plan),
+        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, new GeneratedRows(plan, Generator(plan)),
             new LoadOptions(), null, CancellationToken.None));
         Assert.Equal("product: the target table has no column \"doc\" (xml)", e.Message);
         Assert.Equal("doc", e.Column);
 
         await ClusterFixture.ExecAsync(cs, "ALTER TABLE product ADD COLUMN doc xml; DROP TABLE order_line");
-        e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, Generator(plan),
+        e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, new GeneratedRows(plan, Generator(plan)),
             new LoadOptions(), null, CancellationToken.None));
         Assert.StartsWith("order_line: table does not exist", e.Message, StringComparison.Ordinal);
     }
@@ -241,7 +241,7 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         var gen = Generator(plan);
         gen.Overrides["order_line.qty"] = r => r == 998 ? -3 : (int)(r % 9 + 1);
 
-        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, gen,
+        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, new GeneratedRows(plan, gen),
             new LoadOptions(), null, CancellationToken.None));
         Assert.Equal("order_line: row 999 violates check constraint order_line_qty_check (qty=-3)", e.Message);
         Assert.Equal(P("order_line"), e.Table);
@@ -256,7 +256,7 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         var cs = await fx.NewDatabaseAsync("load_domain");
         var gen = Generator(plan);
         gen.Overrides["product.price"] = r => r == 4 ? 0m : 5m;
-        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, gen,
+        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, new GeneratedRows(plan, gen),
             new LoadOptions { PreDataSql = [LoadSchema.Pre], PostDataSql = LoadSchema.Post }, null, CancellationToken.None));
         Assert.Equal("product: row 5, column price violates check constraint positive_amount_check", e.Message);
         Assert.Equal("price", e.Column);
@@ -271,7 +271,7 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         var gen = Generator(plan);
         gen.Overrides["order_line.customer_id"] = r => r == 999 ? 99999 : (int)(r % 500 + 1);
 
-        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, gen,
+        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, new GeneratedRows(plan, gen),
             new LoadOptions { PreDataSql = [LoadSchema.Pre], PostDataSql = LoadSchema.Post }, null, CancellationToken.None));
         Assert.Equal("order_line: violates foreign key order_line_customer_fk: " +
                      "Key (customer_id)=(99999) is not present in table \"customer\"", e.Message);
@@ -287,7 +287,7 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         await ClusterFixture.ExecAsync(cs, LoadSchema.Full);
         var gen = Generator(plan);
         gen.Overrides["order_line.product_id"] = r => r == 39 ? 777 : 1;
-        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, gen,
+        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, new GeneratedRows(plan, gen),
             new LoadOptions(), null, CancellationToken.None));
         Assert.Contains("order_line: ", e.Message, StringComparison.Ordinal);
         Assert.Contains("order_line_product_fk", e.Message, StringComparison.Ordinal);
@@ -316,7 +316,7 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         };
         var csApp = new NpgsqlConnectionStringBuilder(cs) { ApplicationName = app }.ConnectionString;
 
-        var e = await Assert.ThrowsAnyAsync<Exception>(() => new PgLoader().LoadAsync(csApp, plan, gen,
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => new PgLoader().LoadAsync(csApp, new GeneratedRows(plan, gen),
             new LoadOptions { BatchSize = 4096 }, null, CancellationToken.None));
         Assert.True(e is LoadException or NpgsqlException, e.ToString());
         Assert.True(killed);
@@ -334,7 +334,7 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         {
             if (table.Name.Name == "order_line" && first >= 50_000) cts.Cancel();
         };
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new PgLoader().LoadAsync(cs, plan, gen,
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new PgLoader().LoadAsync(cs, new GeneratedRows(plan, gen),
             new LoadOptions { PreDataSql = [LoadSchema.Pre], PostDataSql = LoadSchema.Post, BatchSize = 4096 }, null, cts.Token));
         foreach (var t in Tables) Assert.False(await ExistsAsync(cs, t), t);
     }
@@ -391,7 +391,7 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         var plan = await PlanAsync(10, 10, 10, 10);
         var cs = await fx.NewDatabaseAsync("load_shape");
         await ClusterFixture.ExecAsync(cs, LoadSchema.Full);
-        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, new WrongTypes(plan),
+        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, new GeneratedRows(plan, new WrongTypes(plan)),
             new LoadOptions(), null, CancellationToken.None));
         Assert.Equal("customer.customer_id (integer): the generator produced Int64 values, the loader expects Int32",
             e.Message);
@@ -407,7 +407,7 @@ public sealed class PgLoaderTests(ClusterFixture fx)
         await ClusterFixture.ExecAsync(cs, LoadSchema.Full);
         var gen = Generator(plan);
         gen.Overrides["customer.ip"] = r => r == 6 ? "not-an-address" : "10.0.0.1";
-        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, plan, gen,
+        var e = await Assert.ThrowsAsync<LoadException>(() => new PgLoader().LoadAsync(cs, new GeneratedRows(plan, gen),
             new LoadOptions(), null, CancellationToken.None));
         Assert.StartsWith("customer: row 7, column ip (inet): ", e.Message, StringComparison.Ordinal);
         Assert.Equal("ip", e.Column);

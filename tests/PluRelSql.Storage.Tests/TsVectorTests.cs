@@ -46,7 +46,7 @@ public sealed class TsVectorTests(ClusterFixture fx)
         var gen = new TestGenerator(plan);
         gen.Overrides["doc.id"] = r => (int)r;
         gen.Overrides["doc.body"] = r => LongVector(r);
-        await new PgLoader().LoadAsync(cs, plan, gen, new LoadOptions(), null, CancellationToken.None);
+        await new PgLoader().LoadAsync(cs, new GeneratedRows(plan, gen), new LoadOptions(), null, CancellationToken.None);
 
         Assert.Equal(5000L, await ClusterFixture.ScalarAsync<long>(cs, "SELECT count(*) FROM doc WHERE length(body) = 40"));
         await using var cmd = new NpgsqlCommand("SELECT body = $1::tsvector FROM doc WHERE id = 4321", conn);

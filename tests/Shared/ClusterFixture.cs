@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
-using PluRelSql.Storage.Postgres;
+using PluRelSql.LocalServer;
 
 namespace PluRelSql.TestSupport;
 
@@ -123,6 +123,7 @@ internal static class TestAssembly
         "storage" => 55500,
         "cli" => 55610,
         "tokenization" => 55720,
+        "localserver" => 55830,
         _ => 55830,
     };
 }

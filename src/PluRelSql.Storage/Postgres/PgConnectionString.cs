@@ -117,6 +117,16 @@ public static class PgConnectionString
         }
     }
 
+    // The libpq keywords Apply converts to Npgsql's (any other key goes to Npgsql's builder as it is).
+    private static readonly HashSet<string> LibpqKeywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "host", "hostaddr", "port", "dbname", "user", "password", "sslmode", "application_name", "connect_timeout",
+        "options", "target_session_attrs",
+    };
+
+    /// <summary>True for a libpq keyword that this converter maps to an Npgsql one.</summary>
+    internal static bool IsLibpqKeyword(string key) => LibpqKeywords.Contains(key.Trim());
+
     private static void Apply(NpgsqlConnectionStringBuilder b, string key, string value)
     {
         switch (key.ToLowerInvariant())

@@ -6,37 +6,36 @@ using PluRelSql.Schema;
 
 namespace PluRelSql.Storage.Postgres;
 
-/// <summary>Loads a generation plan into PostgreSQL with binary COPY, all or nothing: one transaction holds the DDL,
+/// <summary>Loads rows (a generation plan's, as they are made) into PostgreSQL with binary COPY, all or nothing: one transaction holds the DDL,
 /// every COPY, the constraints and the sequence updates. If anything fails, or the process dies before the commit,
 /// the server rolls the transaction back and the database is as it was.</summary>
 public sealed class PgLoader
 {
-    public async Task<LoadReport> LoadAsync(string connectionString, GenerationPlan plan, IRowGenerator generator,
+    public async Task<LoadReport> LoadAsync(string connectionString, IRowSource rows,
         LoadOptions options, IProgress<TableProgress>? progress, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
 
         await using var dataSource = BuildDataSource(connectionString);
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var tables = LoadRun.Tables(plan);
+        var tables = rows.Tables.ToList();
         var run = new LoadRun();
         HashSet<QualifiedName> fresh = [];
         try
         {
             return await run.ExecuteAsync(tables,
-                prepare: async () => fresh = await PrepareTablesAsync(conn, plan, tables, options, ct).ConfigureAwait(false),
-                copyTable: (table, timing) => CopyTableAsync(conn, generator, table, plan.Rows(table),
+                prepare: async () => fresh = await PrepareTablesAsync(conn, tables, options, ct).ConfigureAwait(false),
+                copyTable: (table, timing) => CopyTableAsync(conn, rows, table, rows.Rows(table),
                     freeze: fresh.Contains(table.Name) && table.Partitioning is null, options.BatchSize, options.GenerateThreads,
                     timing, progress, ct),
                 postData: async () =>
                 {
                     foreach (var sql in options.PostDataSql) await ExecuteAsync(conn, sql, ct).ConfigureAwait(false);
                     run.Phase = "sequences";
-                    await SetSequencesAsync(conn, plan, tables, ct).ConfigureAwait(false);
+                    await SetSequencesAsync(conn, rows, tables, ct).ConfigureAwait(false);
                 },
                 commit: () => tx.CommitAsync(ct)).ConfigureAwait(false);
         }
@@ -52,7 +51,7 @@ public sealed class PgLoader
         }
         catch (PostgresException e)
         {
-            throw PgLoadErrors.From(e, run.Current ?? FindTable(plan, e), run.Phase);
+            throw PgLoadErrors.From(e, run.Current ?? FindTable(rows.Graph, e), run.Phase);
         }
         catch (InvalidOperationException e) when (run.Current is { } current)
         {
@@ -63,9 +62,9 @@ public sealed class PgLoader
         // back when the connection closes without a commit.
     }
 
-    private static TableDef? FindTable(GenerationPlan plan, PostgresException e) =>
+    private static TableDef? FindTable(SchemaGraph graph, PostgresException e) =>
         e.TableName is { } name
-            ? plan.Graph.FindTable(new QualifiedName(e.SchemaName ?? "public", name))
+            ? graph.FindTable(new QualifiedName(e.SchemaName ?? "public", name))
             : null;
 
     private static NpgsqlDataSource BuildDataSource(string connectionString)
@@ -93,7 +92,7 @@ public sealed class PgLoader
     /// <summary>Runs PreDataSql, then checks every target table that this load did not create (exists, has the
     /// planned columns, is empty — or TRUNCATE when asked). Returns the tables created or truncated in this
     /// transaction: those can be copied with FREEZE.</summary>
-    private static async Task<HashSet<QualifiedName>> PrepareTablesAsync(NpgsqlConnection conn, GenerationPlan plan,
+    private static async Task<HashSet<QualifiedName>> PrepareTablesAsync(NpgsqlConnection conn,
         List<TableDef> tables, LoadOptions options, CancellationToken ct)
     {
         var existedBefore = options.PreDataSql.Count == 0
@@ -174,7 +173,7 @@ public sealed class PgLoader
 
     /// <summary>COPY of one table. A producer task generates the next batches (a bounded channel holds at most a few)
     /// while this thread writes the current one.</summary>
-    private static async Task<long> CopyTableAsync(NpgsqlConnection conn, IRowGenerator generator, TableDef table,
+    private static async Task<long> CopyTableAsync(NpgsqlConnection conn, IRowSource rows, TableDef table,
         long total, bool freeze, int batchSize, int generateThreads, GenerateTiming timing, IProgress<TableProgress>? progress,
         CancellationToken ct)
     {
@@ -189,11 +188,9 @@ public sealed class PgLoader
                    $"FROM STDIN (FORMAT BINARY{(freeze ? ", FREEZE" : "")})";
         if (stage is not null) await stage.CreateAsync(conn, ct).ConfigureAwait(false);
 
-        await using var pipeline = BatchPipeline.Start(generator, table, total, batchSize, generateThreads, timing, ct);
-
         long done = 0;
         await using var importer = await conn.BeginBinaryImportAsync(copy, ct).ConfigureAwait(false);
-        await foreach (var batch in pipeline.ReadAllAsync(ct).ConfigureAwait(false))
+        await foreach (var batch in rows.Batches(table, batchSize, generateThreads, timing, ct).ConfigureAwait(false))
         {
             Bind(table, columns, writers, batch, done);
             int row = 0, col = 0;
@@ -257,12 +254,12 @@ public sealed class PgLoader
 
     /// <summary>Moves every sequence behind an identity / serial / nextval column of a loaded table to the column's
     /// maximum, so that the next INSERT that takes a default does not collide with a loaded key.</summary>
-    private static async Task SetSequencesAsync(NpgsqlConnection conn, GenerationPlan plan, List<TableDef> tables,
+    private static async Task SetSequencesAsync(NpgsqlConnection conn, IRowSource rows, List<TableDef> tables,
         CancellationToken ct)
     {
         foreach (var table in tables)
         {
-            if (plan.Rows(table) == 0) continue;
+            if (rows.Rows(table) == 0) continue;
             foreach (var col in table.Columns.Where(c => c.IsLoaded && c.Identity != IdentityKind.None))
             {
                 // Identity: always the server's own answer. serial / nextval: the sequence the default names.

@@ -50,9 +50,9 @@ public sealed class PostgresDatabaseTarget : IDatabaseTarget
 
     public IReadOnlyList<string> PostData(SchemaGraph graph) => PgDdlWriter.PostData(graph);
 
-    public Task<LoadReport> LoadAsync(string connectionString, GenerationPlan plan, IRowGenerator generator, LoadOptions options,
+    public Task<LoadReport> LoadAsync(string connectionString, IRowSource rows, LoadOptions options,
         IProgress<TableProgress>? progress, CancellationToken ct) =>
-        new PgLoader().LoadAsync(connectionString, plan, generator, options, progress, ct);
+        new PgLoader().LoadAsync(connectionString, rows, options, progress, ct);
 
     public async Task<bool> EnsureDatabaseAsync(string connectionString, bool recreate, CancellationToken ct)
     {

@@ -38,9 +38,9 @@ public sealed class SqlServerDatabaseTarget : IDatabaseTarget
 
     public IReadOnlyList<string> PostData(SchemaGraph graph) => TSqlDdlWriter.PostData(graph);
 
-    public Task<LoadReport> LoadAsync(string connectionString, GenerationPlan plan, IRowGenerator generator, LoadOptions options,
+    public Task<LoadReport> LoadAsync(string connectionString, IRowSource rows, LoadOptions options,
         IProgress<TableProgress>? progress, CancellationToken ct) =>
-        new SqlServerLoader().LoadAsync(connectionString, plan, generator, options, progress, ct);
+        new SqlServerLoader().LoadAsync(connectionString, rows, options, progress, ct);
 
     public Task<bool> EnsureDatabaseAsync(string connectionString, bool recreate, CancellationToken ct) =>
         SqlServerDatabases.EnsureAsync(connectionString, recreate, ct);

@@ -7,7 +7,7 @@ using PluRelSql.Storage.Postgres;
 
 namespace PluRelSql.Storage.SqlServer;
 
-/// <summary>Loads a generation plan into SQL Server with SqlBulkCopy, all or nothing: one SqlTransaction holds the
+/// <summary>Loads rows (a generation plan's, as they are made) into SQL Server with SqlBulkCopy, all or nothing: one SqlTransaction holds the
 /// schema statements, every bulk copy, the constraints added after the data (validated WITH CHECK) and the identity
 /// and sequence updates. If anything fails, or the process dies before the commit, the server rolls the transaction
 /// back and the database is as it was. Options and reports are PgLoader's, so the CLI treats both alike.</summary>
@@ -22,31 +22,30 @@ public sealed class SqlServerLoader
         SqlBulkCopyOptions.TableLock | SqlBulkCopyOptions.KeepIdentity | SqlBulkCopyOptions.CheckConstraints |
         SqlBulkCopyOptions.KeepNulls;
 
-    public async Task<LoadReport> LoadAsync(string connectionString, GenerationPlan plan, IRowGenerator generator,
+    public async Task<LoadReport> LoadAsync(string connectionString, IRowSource rows,
         LoadOptions options, IProgress<TableProgress>? progress, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
 
         await using var conn = new SqlConnection(LoadConnectionString(connectionString));
         await conn.OpenAsync(ct).ConfigureAwait(false);
         await using var tx = (SqlTransaction)await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var tables = LoadRun.Tables(plan);
+        var tables = rows.Tables.ToList();
         var run = new LoadRun();
         Dictionary<QualifiedName, TargetTable> targets = [];
         try
         {
             return await run.ExecuteAsync(tables,
                 prepare: async () => targets = await PrepareTablesAsync(conn, tx, tables, options, ct).ConfigureAwait(false),
-                copyTable: (table, timing) => CopyTableAsync(conn, tx, generator, table, plan.Rows(table), targets[table.Name],
+                copyTable: (table, timing) => CopyTableAsync(conn, tx, rows, table, rows.Rows(table), targets[table.Name],
                     options.BatchSize, options.GenerateThreads, timing, progress, ct),
                 postData: async () =>
                 {
                     foreach (var sql in options.PostDataSql) await ExecuteAsync(conn, tx, sql, ct).ConfigureAwait(false);
                     run.Phase = "identity and sequence values";
-                    foreach (var sql in IdentityAndSequenceUpdates(plan, tables)) await ExecuteAsync(conn, tx, sql, ct).ConfigureAwait(false);
+                    foreach (var sql in IdentityAndSequenceUpdates(rows.Graph, rows.Rows, tables)) await ExecuteAsync(conn, tx, sql, ct).ConfigureAwait(false);
                 },
                 commit: () => tx.CommitAsync(ct)).ConfigureAwait(false);
         }
@@ -54,7 +53,7 @@ public sealed class SqlServerLoader
         {
             var first = e.Errors.Count > 0 ? e.Errors[0] : null;
             var current = run.Current;
-            throw SqlServerErrors.Describe(first?.Number ?? e.Number, first?.Message ?? e.Message, run.Phase, plan.Graph,
+            throw SqlServerErrors.Describe(first?.Number ?? e.Number, first?.Message ?? e.Message, run.Phase, rows.Graph,
                 current, current is null ? null : targets.GetValueOrDefault(current.Name)?.Order, e);
         }
         catch (InvalidOperationException e) when (run.Current is not null && e.InnerException is LoadException inner)
@@ -208,15 +207,14 @@ public sealed class SqlServerLoader
     /// <summary>Bulk copy of one table. A producer task generates the next batches (up to
     /// <paramref name="generateThreads"/> at once, handed over in row order; a bounded channel holds a few) while
     /// SqlBulkCopy sends the current one.</summary>
-    private static async Task<long> CopyTableAsync(SqlConnection conn, SqlTransaction tx, IRowGenerator generator,
+    private static async Task<long> CopyTableAsync(SqlConnection conn, SqlTransaction tx, IRowSource rows,
         TableDef table, long total, TargetTable target, int batchSize, int generateThreads, GenerateTiming timing,
         IProgress<TableProgress>? progress, CancellationToken ct)
     {
         progress?.Report(new TableProgress(table.Name, 0, total));
         if (total == 0) return 0;
 
-        await using var pipeline = BatchPipeline.Start(generator, table, total, batchSize, generateThreads, timing, ct);
-        await using var reader = new RowBatchDataReader(table, pipeline.ReadAllAsync(pipeline.Stopping), target.Types,
+        await using var reader = new RowBatchDataReader(table, rows.Batches(table, batchSize, generateThreads, timing, ct), target.Types,
             done => progress?.Report(new TableProgress(table.Name, done, total)));
         using var bulk = CreateBulkCopy(conn, tx, table, batchSize, target.Names);
         await bulk.WriteToServerAsync(reader, ct).ConfigureAwait(false);
@@ -227,17 +225,17 @@ public sealed class SqlServerLoader
 
     /// <summary>After the copy: each identity column's next value goes past the loaded maximum (KeepIdentity wrote
     /// explicit values), and each sequence behind a DEFAULT NEXT VALUE FOR column restarts after it.</summary>
-    internal static IEnumerable<string> IdentityAndSequenceUpdates(GenerationPlan plan, IEnumerable<TableDef> tables)
+    internal static IEnumerable<string> IdentityAndSequenceUpdates(SchemaGraph graph, Func<TableDef, long> rows, IEnumerable<TableDef> tables)
     {
         foreach (var table in tables)
         {
-            if (plan.Rows(table) == 0) continue;
+            if (rows(table) == 0) continue;
             var literal = SqlServerNames.Literal(SqlServerNames.Quote(table.Name));
             // RESEED without a value moves the identity to the column's maximum when it is below it.
             yield return $"IF OBJECTPROPERTY(OBJECT_ID({literal}), 'TableHasIdentity') = 1 DBCC CHECKIDENT ({literal}, RESEED) WITH NO_INFOMSGS";
             foreach (var col in table.Columns.Where(c => c.IsLoaded && c.Identity == IdentityKind.Sequence && c.Sequence is not null))
             {
-                var sequence = plan.Graph.FindSequence(col.Sequence!.Value);
+                var sequence = graph.FindSequence(col.Sequence!.Value);
                 if (sequence is { Increment: < 0 }) continue;
                 yield return
                     $"""

@@ -29,7 +29,7 @@ public sealed class SqlServerLiveTests
             var graph = TSqlTestSchema.Read();
             var gen = TSqlTestSchema.Generator(graph, rows: 700);
             var progress = new List<TableProgress>();
-            var report = await new SqlServerLoader().LoadAsync(cs, gen.Plan, gen, Create(graph), new Sync(progress), default);
+            var report = await new SqlServerLoader().LoadAsync(cs, new GeneratedRows(gen.Plan, gen), Create(graph), new Sync(progress), default);
             Assert.Equal(gen.Plan.TotalRows, report.TotalRows);
             Assert.Equal(700L, await SqlServerTarget.ScalarAsync<long>(name, "SELECT COUNT_BIG(*) FROM dbo.Customer"));
             Assert.Equal(gen.Plan.Rows(graph.Table("dbo", "Order")), await SqlServerTarget.ScalarAsync<long>(name, "SELECT COUNT_BIG(*) FROM dbo.[Order]"));
@@ -70,7 +70,7 @@ public sealed class SqlServerLiveTests
         {
             var graph = TSqlTestSchema.Read();
             var gen = TSqlTestSchema.Generator(graph, rows: 10);
-            await new SqlServerLoader().LoadAsync(cs, gen.Plan, gen, Create(graph), null, default);
+            await new SqlServerLoader().LoadAsync(cs, new GeneratedRows(gen.Plan, gen), Create(graph), null, default);
             await using var conn = new SqlConnection(cs);
             await conn.OpenAsync();
             var live = await SqlServerIntrospector.ReadAsync(conn);
@@ -90,7 +90,7 @@ public sealed class SqlServerLiveTests
         {
             var graph = TSqlTestSchema.Read();
             var gen = new BadQty(TSqlTestSchema.Generator(graph, rows: 50));
-            var e = await Assert.ThrowsAsync<LoadException>(() => new SqlServerLoader().LoadAsync(cs, gen.Plan, gen, Create(graph), null, default));
+            var e = await Assert.ThrowsAsync<LoadException>(() => new SqlServerLoader().LoadAsync(cs, new GeneratedRows(gen.Plan, gen), Create(graph), null, default));
             Assert.Equal("CK_Order_Qty", e.Constraint);
             Assert.Equal(new QualifiedName("dbo", "Order"), e.Table);
             // The tables created in the load's transaction are gone with it.
@@ -109,13 +109,13 @@ public sealed class SqlServerLiveTests
         {
             var graph = TSqlTestSchema.Read();
             var gen = TSqlTestSchema.Generator(graph, rows: 40);
-            await new SqlServerLoader().LoadAsync(cs, gen.Plan, gen, Create(graph), null, default);
+            await new SqlServerLoader().LoadAsync(cs, new GeneratedRows(gen.Plan, gen), Create(graph), null, default);
             var again = new LoadOptions { BatchSize = 16 };
-            var refused = await Assert.ThrowsAsync<LoadException>(() => new SqlServerLoader().LoadAsync(cs, gen.Plan, gen, again, null, default));
+            var refused = await Assert.ThrowsAsync<LoadException>(() => new SqlServerLoader().LoadAsync(cs, new GeneratedRows(gen.Plan, gen), again, null, default));
             Assert.Contains("not empty", refused.Message);
 
             var gen2 = TSqlTestSchema.Generator(graph, rows: 25);
-            await new SqlServerLoader().LoadAsync(cs, gen2.Plan, gen2, again with { Truncate = true }, null, default);
+            await new SqlServerLoader().LoadAsync(cs, new GeneratedRows(gen2.Plan, gen2), again with { Truncate = true }, null, default);
             Assert.Equal(25L, await SqlServerTarget.ScalarAsync<long>(name, "SELECT COUNT_BIG(*) FROM dbo.Customer"));
             // Into existing tables the constraints are checked during the copy (CheckConstraints): still trusted.
             Assert.Equal(0, await SqlServerTarget.ScalarAsync<int>(name, "SELECT COUNT(*) FROM sys.check_constraints WHERE is_not_trusted = 1"));

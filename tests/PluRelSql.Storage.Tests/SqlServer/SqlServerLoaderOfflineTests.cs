@@ -64,12 +64,12 @@ public sealed class SqlServerLoaderOfflineTests
     {
         var graph = TSqlTestSchema.Read();
         var empty = GenerationPlanner.Create(graph, new GenerationOptions { DefaultRows = 10, TableRows = new Dictionary<string, long> { ["Order"] = 0 }, FitRows = true });
-        var none = SqlServerLoader.IdentityAndSequenceUpdates(empty, empty.Order.Tables).ToList();
+        var none = SqlServerLoader.IdentityAndSequenceUpdates(empty.Graph, empty.Rows, empty.Order.Tables).ToList();
         Assert.Contains(none, s => s.Contains("DBCC CHECKIDENT (N'[dbo].[Customer]', RESEED)", StringComparison.Ordinal));
         Assert.DoesNotContain(none, s => s.Contains("[Order]", StringComparison.Ordinal)); // no rows, nothing to move
 
         var plan = GenerationPlanner.Create(graph, new GenerationOptions { DefaultRows = 10 });
-        var sql = SqlServerLoader.IdentityAndSequenceUpdates(plan, plan.Order.Tables).ToList();
+        var sql = SqlServerLoader.IdentityAndSequenceUpdates(plan.Graph, plan.Rows, plan.Order.Tables).ToList();
         var restart = Assert.Single(sql, s => s.Contains("ALTER SEQUENCE", StringComparison.Ordinal));
         Assert.Contains("ALTER SEQUENCE [dbo].[OrderNo] RESTART WITH", restart);
         Assert.Contains("MAX(CAST([OrderId] AS bigint)) FROM [dbo].[Order]", restart);

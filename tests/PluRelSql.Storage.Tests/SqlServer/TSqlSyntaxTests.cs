@@ -32,7 +32,7 @@ public sealed class TSqlSyntaxTests
     {
         var graph = TSqlTestSchema.Read();
         var plan = GenerationPlanner.Create(graph, new GenerationOptions { DefaultRows = 5 });
-        var statements = SqlServerLoader.IdentityAndSequenceUpdates(plan, plan.Order.Tables).ToList();
+        var statements = SqlServerLoader.IdentityAndSequenceUpdates(plan.Graph, plan.Rows, plan.Order.Tables).ToList();
         Assert.NotEmpty(statements);
         foreach (var s in statements) AssertParses(s);
     }

@@ -7,7 +7,7 @@ using System.Text;
 using Npgsql;
 using PluRelSql.Schema;
 
-namespace PluRelSql.Storage.Postgres;
+namespace PluRelSql.LocalServer;
 
 /// <summary>Whether a private cluster runs, where, and which server version it is.</summary>
 public sealed record ClusterStatus(bool Running, int? Port, string DataDirectory, string? Version);

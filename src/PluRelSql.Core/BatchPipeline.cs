@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using PluRelSql.Generation;
 using PluRelSql.Schema;
 
-namespace PluRelSql.Storage;
+namespace PluRelSql.Generation;
 
 /// <summary>The batches of one table, generated ahead of a bulk writer (COPY or SqlBulkCopy): up to <c>threads</c>
 /// batches in flight on worker threads, handed over in row order through a small bounded channel. A batch is a pure
@@ -103,7 +102,7 @@ internal sealed class BatchPipeline : IAsyncDisposable
 }
 
 /// <summary>Thread-seconds inside the generator (summed over workers) and seconds the writer waited for the next batch.</summary>
-internal sealed class GenerateTiming
+public sealed class GenerateTiming
 {
     private long _generateTicks;
     private long _waitTicks;

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Npgsql;
-using PluRelSql.Storage.Postgres;
+using PluRelSql.LocalServer;
 
 using PluRelSql.TestSupport;
 
-namespace PluRelSql.Storage.Tests;
+namespace PluRelSql.LocalServer.Tests;
 
 [Collection(ClusterCollection.Name)]
 public sealed class EmbeddedClusterTests(ClusterFixture fx)
@@ -15,7 +15,8 @@ public sealed class EmbeddedClusterTests(ClusterFixture fx)
         var status = await fx.Cluster.StatusAsync();
         Assert.True(status.Running);
         Assert.Equal(fx.Cluster.Port, status.Port);
-        Assert.InRange(status.Port!.Value, 55500, 55699);
+        // This assembly's own range (the tests moved here from Storage, whose range was 55500-55699).
+        Assert.InRange(status.Port!.Value, TestAssembly.PortBase, TestAssembly.PortBase + 199);
         Assert.Equal(Path.Combine(fx.Directory, "data"), status.DataDirectory);
         Assert.Contains("PostgreSQL", status.Version, StringComparison.Ordinal);
     }
