@@ -10,13 +10,13 @@ public sealed class ArchitectureTests
     /// <summary>Every src project and the src projects it may reference directly.</summary>
     private static readonly Dictionary<string, string[]> AllowedReferences = new()
     {
-        ["PluRelSql.Core"] = [],
+        ["PluRelSql.Core"] = ["PluRelSql.Schema"],
         ["PluRelSql.Schema"] = [],
         ["PluRelSql.Generation"] = ["PluRelSql.Core", "PluRelSql.Schema"],
         ["PluRelSql.Storage"] = ["PluRelSql.Core", "PluRelSql.Schema"],
-        ["PluRelSql.LocalServer"] = ["PluRelSql.Schema"],
+        ["PluRelSql.LocalServer"] = ["PluRelSql.Storage"],
         ["PluRelSql.Tokenization"] = ["PluRelSql.Core", "PluRelSql.Schema", "PluRelSql.Storage"],
-        ["PluRelSql.Training"] = ["PluRelSql.Core", "PluRelSql.Tokenization"],
+        ["PluRelSql.Training"] = ["PluRelSql.Tokenization"],
         ["PluRelSql.Analysis"] = [],
         ["PluRelSql.Workflows"] =
         [
