@@ -10,12 +10,14 @@ DEMO_SCHEMA ?= $(if $(wildcard $(SHARED)/corpus/postgres/pagila-schema.sql),$(SH
 DEMO_ROWS ?= 20000
 FUZZ ?= 100000
 
-.PHONY: help setup build demo test bench fuzz clean db-stop
+.PHONY: help setup build demo test lint format bench fuzz clean db-stop
 
 help:
 	@echo "make setup   install what is missing (PostgreSQL server via apt, NuGet packages)"
 	@echo "make demo    start the embedded PostgreSQL under ./.plurel/, populate $(DEMO_SCHEMA), print a summary"
 	@echo "make test    run every test (starts its own embedded clusters)"
+	@echo "make lint    check formatting and style against .editorconfig (dotnet format --verify-no-changes; CI runs it)"
+	@echo "make format  apply .editorconfig's formatting and style"
 	@echo "make bench   load speed vs pgbench -i on the same embedded server"
 	@echo "make fuzz    $(FUZZ) mutated schemas through both readers and the conversion (FUZZ=n, FUZZ_SEED=s)"
 
@@ -37,6 +39,12 @@ demo: build
 test: build
 	$(DOTNET) test PluRelSql.sln -c $(CONFIG) --no-build -v quiet -nologo --logger "console;verbosity=normal" 2>&1 | tee .plurel-test.log; \
 	  status=$${PIPESTATUS[0]}; scripts/test-summary.sh .plurel-test.log; exit $$status
+
+lint: setup
+	$(DOTNET) format PluRelSql.sln --verify-no-changes --no-restore -v quiet
+
+format: setup
+	$(DOTNET) format PluRelSql.sln --no-restore -v quiet
 
 bench: build
 	scripts/bench.sh
