@@ -3,11 +3,21 @@ namespace PluRelSql.Schema.Dialects;
 /// <summary>A dialect-neutral expression: what a DEFAULT, CHECK, computed column or index key says, read from one
 /// dialect and written in the other. Functions carry neutral names (see <see cref="Fn"/>); a reader refuses what it
 /// cannot express here, so a writer never meets a construct it would have to guess at.</summary>
-internal abstract record SqlExpr;
+internal abstract record SqlExpr
+{
+    /// <summary>Set by the PostgreSQL reader where the text is spelled beyond the simple CHECK forms (a qualified or
+    /// keyword column, IS TRUE, a typed constant date '…', a sign before a parenthesis, a LIKE pattern that is not a
+    /// plain string): <see cref="CheckForms"/> gives no predicate for such a node.</summary>
+    public bool Unusual { get; init; }
+}
 
 internal sealed record NumberLit(string Text) : SqlExpr;
 internal sealed record StringLit(string Value) : SqlExpr;
-internal sealed record BoolLit(bool Value) : SqlExpr;
+internal sealed record BoolLit(bool Value) : SqlExpr
+{
+    /// <summary>The string a cast made this from ('t'::boolean); the simple CHECK forms keep that string.</summary>
+    public string? CastFrom { get; init; }
+}
 internal sealed record NullLit : SqlExpr;
 /// <summary>A binary constant as hex digits (T-SQL 0x…, PostgreSQL '\x…'::bytea).</summary>
 internal sealed record BytesLit(string Hex) : SqlExpr;
