@@ -213,7 +213,12 @@ internal static class PgExpressions
         {
             var e = Other();
             while (e is CastExpr c) e = c.Operand;
-            return e is StringLit s ? s.Value : throw new UntranslatableException($"{what} with a pattern that is not a constant");
+            if (e is StringLit s) return s.Value;
+            var refusal = $"{what} with a pattern that is not a constant";
+            // 'x'::bytea, 't'::boolean: the simple CHECK forms take the string constant as written.
+            var written = e switch { BytesLit b => "\\x" + b.Hex, BoolLit { CastFrom: { } f } => f, _ => throw new UntranslatableException(refusal) };
+            Refuse(refusal);
+            return written;
         }
 
         private List<SqlExpr> ArrayItems()
