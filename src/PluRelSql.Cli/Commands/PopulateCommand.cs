@@ -140,8 +140,6 @@ public static class PopulateCommand
                 Console.Error.WriteLine($"note: the server ran the script's {ran} schema statements" +
                                         (skipped > 0 ? $" ({skipped} data and database statements not run: the rows are generated)" : "") +
                                         "; rows are generated for the tables its catalog holds");
-                PgIntrospector.CheckParser = CheckExpressionParser.TryParse;
-                PgIntrospector.TableCheckParser = CheckExpressionParser.TryParseTableCheck;
                 SchemaGraph live;
                 await using (var conn = new NpgsqlConnection(loadInto + ";Pooling=false"))
                 {

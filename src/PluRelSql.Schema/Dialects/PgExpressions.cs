@@ -18,6 +18,10 @@ internal static class PgExpressions
         return ExprDepth.Check(e); // operator chains nest without recursing here, but the writers recurse on them
     }
 
+    /// <summary>The tree of an expression, including what has no T-SQL counterpart (casts to user types, array
+    /// constants); throws <see cref="UntranslatableException"/> only where the text does not read.</summary>
+    public static SqlExpr ReadTree(string text, Func<string, ColumnDef?> column) => Parse(text, column, domain: false).Tree;
+
     /// <summary>The simple CHECK forms of a CHECK expression (without the CHECK keyword); null when it does not read
     /// or says more than those forms. In a domain CHECK an unquoted <c>value</c> is the column <c>VALUE</c>.</summary>
     public static CheckPredicate? ReadCheck(string? text, bool domain)

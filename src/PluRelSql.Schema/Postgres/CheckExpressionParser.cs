@@ -15,5 +15,5 @@ public static class CheckExpressionParser
     public static CheckPredicate? TryParseTableCheck(string expression) => PgExpressions.ReadCheck(expression, domain: false);
 
     /// <param name="domain">True for a domain CHECK, where an unquoted <c>value</c> is the pseudo-column <c>VALUE</c>.</param>
-    internal static CheckPredicate? TryParse(string? expression, bool domain) => PgExpressions.ReadCheck(expression, domain);
+    public static CheckPredicate? TryParse(string? expression, bool domain) => PgExpressions.ReadCheck(expression, domain);
 }
