@@ -166,10 +166,11 @@ internal static class PgExpressions
                 if (likeOp || TryWord("like"))
                 {
                     var plain = Peek().Kind == TokKind.String;
+                    var odd = _oddTypes;
                     var pattern = PatternLiteral("LIKE");
                     if (Peek().IsWord("escape")) throw new UntranslatableException("LIKE … ESCAPE is not translated");
                     left = new LikeExpr(left, LikePattern.FromPgLike(pattern)
-                        ?? throw new UntranslatableException($"LIKE pattern '{pattern}' ends in an escape character"), not) { Unusual = !plain };
+                        ?? throw new UntranslatableException($"LIKE pattern '{pattern}' ends in an escape character"), not) { Unusual = !plain || _oddTypes != odd };
                     continue;
                 }
                 if (Peek().IsWord("ilike") || Peek().IsWord("similar"))
@@ -183,12 +184,13 @@ internal static class PgExpressions
                     {
                         var all = Next().Text == "all";
                         Next();
+                        var odd = _oddTypes;
                         var values = ArrayItems();
                         Expect(")");
                         left = (op, all) switch
                         {
-                            ("=", false) => new InExpr(left, values, false),
-                            ("<>", true) => new InExpr(left, values, true),
+                            ("=", false) => new InExpr(left, values, false) { Unusual = _oddTypes != odd },
+                            ("<>", true) => new InExpr(left, values, true) { Unusual = _oddTypes != odd },
                             _ => throw new UntranslatableException($"{op} {(all ? "ALL" : "ANY")} (array) has no counterpart"),
                         };
                         continue;
@@ -200,10 +202,11 @@ internal static class PgExpressions
                 {
                     Next();
                     var plain = Peek().Kind == TokKind.String;
+                    var odd = _oddTypes;
                     var regex = PatternLiteral("~");
                     left = new LikeExpr(left, LikePattern.FromPgRegex(regex)
                         ?? throw new UntranslatableException($"regular expression '{regex}' is beyond what a LIKE pattern can say"), t.Text == "!~")
-                        { Unusual = !plain };
+                        { Unusual = !plain || _oddTypes != odd };
                     continue;
                 }
                 if (t.IsOp("~*") || t.IsOp("!~*"))
@@ -362,7 +365,12 @@ internal static class PgExpressions
         {
             while (true)
             {
-                if (TryOp("::")) e = Cast(e, ParseType());
+                if (TryOp("::"))
+                {
+                    var odd = _oddTypes;
+                    e = Cast(e, ParseType());
+                    if (_oddTypes != odd) e = e with { Unusual = true };
+                }
                 else if (Peek().IsWord("collate")) throw new UntranslatableException("COLLATE in an expression is not translated");
                 else if (Peek().IsWord("at") && Peek(1).IsWord("time") && Peek(2).IsWord("zone"))
                 {
@@ -412,7 +420,18 @@ internal static class PgExpressions
             return new CastExpr(e, type);
         }
 
+        /// <summary>How many type names so far were spelled past what the simple CHECK forms skip as a type
+        /// (timestamp(3) without time zone, interval day to second).</summary>
+        private int _oddTypes;
+
         private SqlType ParseType()
+        {
+            var start = _i;
+            try { return ParseTypeHere(); }
+            finally { if (SimpleTypeEnd(tokens, start) != _i) _oddTypes++; }
+        }
+
+        private SqlType ParseTypeHere()
         {
             var rest = tokens.GetRange(_i, tokens.Count - _i);
             var cursor = new Cursor(new Statement(rest, text, ""));
@@ -475,9 +494,11 @@ internal static class PgExpressions
                     Next(); Next();
                     var operand = Or();
                     if (!TryWord("as")) throw new UntranslatableException("CAST without AS");
+                    var odd = _oddTypes;
                     var type = ParseType();
                     Expect(")");
-                    return Cast(operand, type);
+                    var cast = Cast(operand, type);
+                    return _oddTypes != odd ? cast with { Unusual = true } : cast;
                 }
                 case "case":
                     return Case();
@@ -638,6 +659,61 @@ internal static class PgExpressions
             if (Fn.Shared.Contains(name)) return new Call(name, args);
             throw new UntranslatableException($"function {name}() has no known T-SQL counterpart");
         }
+    }
+
+    /// <summary>Whether the simple CHECK forms read <paramref name="type"/>'s PostgreSQL spelling as one type name.</summary>
+    public static bool SpellsSimply(SqlType type)
+    {
+        List<Token> tokens;
+        try { tokens = new PgLexer(type.ToPgSql(), "").TokenizeAll(); }
+        catch (SchemaException) { return false; }
+        return SimpleTypeEnd(tokens, 0) == tokens.Count - 1;
+    }
+
+    private static readonly HashSet<string> SimpleTypeWords = new(StringComparer.Ordinal)
+    {
+        "varying", "precision", "with", "without", "time", "zone",
+    };
+
+    /// <summary>Where the type name at <paramref name="i"/> ends as CHECKs have always skipped it: [schema.]name,
+    /// the trailing words of character varying / double precision / timestamp with time zone, one (…) and array
+    /// brackets; -1 where it does not read. A type spelled past that (timestamp(3) without time zone) never was a
+    /// simple CHECK form.</summary>
+    private static int SimpleTypeEnd(List<Token> tokens, int i)
+    {
+        Token P(int k) => tokens[Math.Min(i + k, tokens.Count - 1)];
+        void Next() { if (i < tokens.Count - 1) i++; }
+        var t = P(0);
+        if (!t.IsIdent) return -1;
+        Next();
+        var name = t.Text;
+        while (P(0).IsOp(".") && P(1).IsIdent)
+        {
+            Next();
+            name = P(0).Text;
+            Next();
+        }
+        if (t.Kind == TokKind.Word && name is "character" or "char" or "double" or "bit" or "timestamp" or "time" or "national")
+            while (P(0).Kind == TokKind.Word && SimpleTypeWords.Contains(P(0).Text)) Next();
+        if (P(0).IsOp("("))
+        {
+            var depth = 0;
+            do
+            {
+                if (P(0).IsOp("(")) depth++;
+                else if (P(0).IsOp(")")) depth--;
+                else if (P(0).Kind == TokKind.End) return -1;
+                Next();
+            }
+            while (depth > 0);
+        }
+        while (P(0).IsOp("[") && P(1).IsOp("]") || P(0).IsOp("[") && P(1).Kind == TokKind.Number && P(2).IsOp("]"))
+        {
+            Next();
+            if (P(0).Kind == TokKind.Number) Next();
+            Next();
+        }
+        return i;
     }
 
     // ---- writing ---------------------------------------------------------------------------------------------

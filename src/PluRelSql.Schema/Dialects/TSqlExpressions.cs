@@ -176,7 +176,8 @@ internal static class TSqlExpressions
                     return u.UnaryExpressionType switch
                     {
                         UnaryExpressionType.Negative when operand is NumberLit n => new NumberLit(n.Text.StartsWith('-') ? n.Text[1..] : "-" + n.Text),
-                        UnaryExpressionType.Negative => new Unary("-", operand),
+                        // -CAST(5 AS numeric(3,0)) is not a constant of the simple CHECK forms.
+                        UnaryExpressionType.Negative => new Unary("-", operand) { Unusual = true },
                         UnaryExpressionType.Positive => operand,
                         _ => throw new UntranslatableException("bitwise NOT (~) is not translated"),
                     };
@@ -252,7 +253,8 @@ internal static class TSqlExpressions
             var mapped = TSqlTypeMapper.Map(type, _ => null);
             if (mapped.Unknown || mapped.Type.Kind == TypeKind.Other)
                 throw new UntranslatableException($"cast to {type.Name?.BaseIdentifier?.Value} is not translated");
-            return new CastExpr(operand, mapped.Type);
+            // A cast PostgreSQL spells past one type name (timestamp(3) without time zone) was never a simple CHECK form.
+            return new CastExpr(operand, mapped.Type) { Unusual = !PgExpressions.SpellsSimply(mapped.Type) };
         }
 
         private SqlExpr Function(FunctionCall f)
