@@ -8,9 +8,21 @@ namespace PluRelSql.Schema.Dialects;
 /// on the SQL text.</summary>
 internal static class CheckForms
 {
-    public static CheckPredicate? Predicate(SqlExpr e)
+    /// <summary>The forms as PostgreSQL CHECKs have them: casts stripped, length / octet_length, any column.</summary>
+    public static CheckPredicate? Predicate(SqlExpr e) => new Reading(null).Predicate(e);
+
+    /// <summary>The forms as T-SQL CHECKs have them: no casts, LEN only, only columns the table declares, a 0 / 1
+    /// next to a bit column a boolean, a parenthesised AND / OR one term.</summary>
+    public static CheckPredicate? TSqlPredicate(SqlExpr e, Func<string, ColumnDef?> column) => new Reading(column).Predicate(e);
+
+    /// <param name="tsql">The table's columns when reading T-SQL's forms; null for PostgreSQL's.</param>
+    private sealed class Reading(Func<string, ColumnDef?>? tsql)
     {
-        if (e.Unusual) return null;
+    private bool Unusual(SqlExpr e) => e.Unusual || tsql is not null && e.UnusualInTSql;
+
+    public CheckPredicate? Predicate(SqlExpr e)
+    {
+        if (Unusual(e)) return null;
         switch (e)
         {
             case Binary { Op: "and" or "or" } b:
@@ -21,7 +33,7 @@ internal static class CheckForms
             {
                 var left = Operand(b.Left);
                 var right = Operand(b.Right);
-                return left is null || right is null ? null : new ComparePredicate(left, op, right);
+                return left is null || right is null ? null : new ComparePredicate(AsBool(left, right), op, AsBool(right, left));
             }
             case IsNullExpr i:
                 return Operand(i.Operand) is ColumnOperand c ? new IsNullPredicate(c.Column, i.Negated) : null;
@@ -40,7 +52,7 @@ internal static class CheckForms
                 foreach (var v in i.Values)
                 {
                     if (Operand(v) is not ConstOperand k) return null;
-                    values.Add(k.Value);
+                    values.Add(((ConstOperand)AsBool(k, operand)).Value);
                 }
                 return new InPredicate(operand, values, i.Negated);
             }
@@ -53,11 +65,12 @@ internal static class CheckForms
 
     /// <summary>a AND b AND c (however parenthesised) is one AND of three terms. Operator chains nest on the left
     /// spine, which is walked without recursing.</summary>
-    private static CheckPredicate? Junction(Binary top)
+    private CheckPredicate? Junction(Binary top)
     {
         var rights = new Stack<SqlExpr>();
-        SqlExpr e = top;
-        while (e is Binary { Op: var op, Unusual: false } b && op == top.Op)
+        rights.Push(top.Right);
+        var e = top.Left;
+        while (Flattens(e, top.Op) && e is Binary b)
         {
             rights.Push(b.Right);
             e = b.Left;
@@ -72,11 +85,25 @@ internal static class CheckForms
         {
             var p = Predicate(x);
             if (p is null) return false;
-            if (p is AndPredicate a && top.Op == "and") terms.AddRange(a.Terms);
-            else if (p is OrPredicate o && top.Op == "or") terms.AddRange(o.Terms);
+            // PostgreSQL's forms flatten through parentheses; T-SQL's only an unparenthesised chain.
+            var flatten = tsql is null || Flattens(x, top.Op);
+            if (flatten && p is AndPredicate a && top.Op == "and") terms.AddRange(a.Terms);
+            else if (flatten && p is OrPredicate o && top.Op == "or") terms.AddRange(o.Terms);
             else terms.Add(p);
             return true;
         }
+    }
+
+    private bool Flattens(SqlExpr e, string op) =>
+        e is Binary { Unusual: false } b && b.Op == op && !(tsql is not null && b.Parenthesized);
+
+    /// <summary>T-SQL has no boolean constants: a 0 / 1 compared with a bit column is a boolean.</summary>
+    private CheckOperand AsBool(CheckOperand value, CheckOperand other)
+    {
+        if (tsql is not null && value is ConstOperand { Value: NumberValue n } && (n.Value == 0 || n.Value == 1) &&
+            other is ColumnOperand c && tsql(c.Column)?.Type.Kind == TypeKind.Boolean)
+            return new ConstOperand(new BoolValue(n.Value == 1));
+        return value;
     }
 
     private static CompareOp? Compare(string op) => op switch
@@ -90,16 +117,21 @@ internal static class CheckForms
         _ => null,
     };
 
-    private static CheckOperand? Operand(SqlExpr e)
+    private CheckOperand? Operand(SqlExpr e)
     {
-        while (e is CastExpr { Unusual: false } c) e = c.Operand;
-        if (e.Unusual) return null;
+        // T-SQL's forms take no cast (nor DATALENGTH, nor a bytes constant).
+        while (tsql is null && e is CastExpr { Unusual: false } c) e = c.Operand;
+        if (Unusual(e)) return null;
         switch (e)
         {
-            case ColumnRef c:
+            case ColumnRef c when tsql is null:
                 return new ColumnOperand(c.Name);
-            case Call { Name: Fn.Length or Fn.OctetLength, Args: [var arg] }:
+            case ColumnRef c:
+                return tsql!(c.Name) is { } declared ? new ColumnOperand(declared.Name) : null;
+            case Call { Name: Fn.Length or Fn.OctetLength, Args: [var arg] } call when tsql is null || call.Name == Fn.Length:
                 return Operand(arg) is ColumnOperand lc ? new LengthOperand(lc.Column) : null;
+            case Unary when tsql is not null:
+                return null;
             case Unary { Op: "-" or "+" } u:
             {
                 // -5::numeric(3): the sign of a number whose cast the reader kept.
@@ -114,9 +146,12 @@ internal static class CheckForms
             case StringLit s:
                 return new ConstOperand(new StringValue(s.Value));
             case BoolLit b:
-                return new ConstOperand(b.CastFrom is { } text ? new StringValue(text) : new BoolValue(b.Value));
+                var text = tsql is null ? b.CastFrom : b.FromString;
+                return new ConstOperand(text is not null ? new StringValue(text) : new BoolValue(b.Value));
             case NullLit:
                 return new ConstOperand(new NullValue());
+            case BytesLit when tsql is not null:
+                return null;
             case BytesLit h:
                 // '\x…'::bytea: the constant as PostgreSQL spells it.
                 return new ConstOperand(new StringValue("\\x" + h.Hex));
@@ -127,4 +162,5 @@ internal static class CheckForms
 
     private static decimal? Number(string text) =>
         decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+    }
 }

@@ -320,7 +320,7 @@ public static class DialectConverter
                     {
                         Name = ck.Name,
                         Expression = text,
-                        Predicate = TSqlCheckConverter.ConvertText(text, Columns(t)),
+                        Predicate = TSqlExpressions.ReadCheck(text, Columns(t)),
                         Position = ck.Position,
                     });
                 }
