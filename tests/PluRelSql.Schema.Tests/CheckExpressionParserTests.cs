@@ -129,6 +129,8 @@ public sealed class CheckExpressionParserTests
     [InlineData("a::my_enum = 'x'", "a = 'x'")]
     [InlineData("pg_catalog.length(a) > 1", "null")]
     [InlineData("current_time > a", "null")]
+    [InlineData("d > '2020-01-01'::timestamp(3) without time zone", "null")]
+    [InlineData("d > '2020-01-01'::timestamp(3)", "d > '2020-01-01'")]
     public void Forms_the_translator_reads_differently_keep_their_predicates(string expression, string expected) =>
         Assert.Equal(expected, PredicateText.Show(CheckExpressionParser.TryParse(expression)));
 
