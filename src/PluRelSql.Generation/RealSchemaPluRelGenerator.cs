@@ -53,11 +53,7 @@ public sealed class RealSchemaPluRelGenerator : IRowGenerator
         foreach (var fk in graph.ForeignKeysOf(t)) set.UnionWith(fk.Columns);
         foreach (var ix in graph.Indexes.Where(i => i.Unique && i.Table == t.Name)) set.UnionWith(ix.KeyColumns() ?? []);
         if (t.Partitioning is { } p) set.UnionWith(p.Columns);
-        foreach (var ck in t.Checks)
-        {
-            if (ck.Predicate is { } pred) set.UnionWith(pred.Columns());
-            else set.UnionWith(t.Columns.Where(c => ck.Expression.Contains(c.Name, StringComparison.Ordinal)).Select(c => c.Name));
-        }
+        foreach (var ck in t.Checks) set.UnionWith(CheckColumns.Of(ck, t, graph.Dialect));
         return set;
     }
 

@@ -75,8 +75,6 @@ public static class PopulateWorkflow
                 log.WriteLine($"note: the server ran the script's {ran} schema statements" +
                               (skipped > 0 ? $" ({skipped} data and database statements not run: the rows are generated)" : "") +
                               "; rows are generated for the tables its catalog holds");
-                PgIntrospector.CheckParser = CheckExpressionParser.TryParse;
-                PgIntrospector.TableCheckParser = CheckExpressionParser.TryParseTableCheck;
                 SchemaGraph live;
                 await using (var conn = target.Server.CreateConnection(loadInto + ";Pooling=false"))
                 {

@@ -66,7 +66,7 @@ public sealed class ArchitectureTests
                 wrong.Add($"{project} is not in the design (add it to ArchitectureTests and docs/architecture.md)");
                 continue;
             }
-            foreach (var reference in Includes(xml, "ProjectReference").Select(Path.GetFileNameWithoutExtension))
+            foreach (var reference in Includes(xml, "ProjectReference").Select(r => Path.GetFileNameWithoutExtension(r.Replace('\\', '/'))))
                 if (!allowed.Contains(reference)) wrong.Add($"{project} -> {reference}");
         }
         Assert.True(wrong.Count == 0, "edges the design does not allow:\n" + string.Join("\n", wrong));

@@ -320,7 +320,7 @@ public static class DialectConverter
                     {
                         Name = ck.Name,
                         Expression = text,
-                        Predicate = TSqlCheckConverter.ConvertText(text, Columns(t)),
+                        Predicate = TSqlExpressions.ReadCheck(text, Columns(t)),
                         Position = ck.Position,
                     });
                 }
@@ -584,12 +584,12 @@ public static class DialectConverter
             {
                 try
                 {
-                    var text = PgExpressions.Write(TSqlExpressions.ReadCondition(ck.Expression, Columns(t)));
+                    var tree = TSqlExpressions.ReadCondition(ck.Expression, Columns(t));
                     kept.Add(new CheckConstraint
                     {
                         Name = ck.Name,
-                        Expression = text,
-                        Predicate = CheckExpressionParser.TryParse(text, domain: false),
+                        Expression = PgExpressions.Write(tree),
+                        Predicate = CheckForms.Predicate(tree),
                         Position = ck.Position,
                     });
                 }

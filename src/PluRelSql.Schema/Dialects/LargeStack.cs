@@ -45,7 +45,7 @@ internal static class ExprDepth
         return e;
     }
 
-    private static IEnumerable<SqlExpr> Children(SqlExpr e) => e switch
+    internal static IEnumerable<SqlExpr> Children(SqlExpr e) => e switch
     {
         Call c => c.Args,
         Unary u => [u.Operand],

@@ -13,19 +13,68 @@ internal static class PgExpressions
     /// <param name="column">Resolves a column name of the table the expression belongs to (null: none known).</param>
     public static SqlExpr Read(string text, Func<string, ColumnDef?> column)
     {
-        List<Token> tokens;
-        try { tokens = new PgLexer(text, "").TokenizeAll(); }
-        catch (SchemaException ex) { throw new UntranslatableException($"cannot read the expression: {ex.Reason}"); }
-        var p = new Parser(tokens, text, column);
-        var e = p.Or();
-        if (!p.AtEnd) throw new UntranslatableException($"cannot read the expression past '{p.Rest()}'");
+        var (e, refusal, _) = Parse(text, column, domain: false);
+        if (refusal is not null) throw new UntranslatableException(refusal);
         return ExprDepth.Check(e); // operator chains nest without recursing here, but the writers recurse on them
     }
 
-    private sealed class Parser(List<Token> tokens, string text, Func<string, ColumnDef?> column)
+    /// <summary>The tree of an expression, including what has no T-SQL counterpart (casts to user types, array
+    /// constants); throws <see cref="UntranslatableException"/> only where the text does not read.</summary>
+    public static SqlExpr ReadTree(string text, Func<string, ColumnDef?> column) => Parse(text, column, domain: false).Tree;
+
+    /// <summary>The simple CHECK forms of a CHECK expression (without the CHECK keyword); null when it does not read
+    /// or says more than those forms. In a domain CHECK an unquoted <c>value</c> is the column <c>VALUE</c>.</summary>
+    public static CheckPredicate? ReadCheck(string? text, bool domain)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        try
+        {
+            var (e, _, depth) = Parse(text, _ => null, domain);
+            return depth > CheckDepth ? null : CheckForms.Predicate(e);
+        }
+        catch (UntranslatableException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>CHECKs have always been read to 64 levels of parentheses, NOTs and signs (one more here: the whole
+    /// expression counts one); deeper ones stay text.</summary>
+    private const int CheckDepth = 65;
+
+    /// <summary>The tree, the first thing in it that has no T-SQL counterpart (null: none) and the deepest nesting
+    /// met. A construct that has no counterpart but still reads as a simple CHECK form (a cast to a user type, an
+    /// array constant '{…}') is kept in the tree with its reason; what does not read at all throws, with the first
+    /// reason met before it where there was one.</summary>
+    private static (SqlExpr Tree, string? Refusal, int Depth) Parse(string text, Func<string, ColumnDef?> column, bool domain)
+    {
+        List<Token> tokens;
+        try { tokens = new PgLexer(text, "").TokenizeAll(); }
+        catch (SchemaException ex) { throw new UntranslatableException($"cannot read the expression: {ex.Reason}"); }
+        var p = new Parser(tokens, text, column, domain);
+        try
+        {
+            var e = p.Or();
+            if (!p.AtEnd) throw new UntranslatableException($"cannot read the expression past '{p.Rest()}'");
+            return (e, p.Refusal, p.MaxDepth);
+        }
+        catch (UntranslatableException) when (p.Refusal is not null)
+        {
+            throw new UntranslatableException(p.Refusal);
+        }
+    }
+
+    private sealed class Parser(List<Token> tokens, string text, Func<string, ColumnDef?> column, bool domain)
     {
         private int _i;
         private int _depth;
+
+        /// <summary>The first construct read that has no T-SQL counterpart.</summary>
+        public string? Refusal { get; private set; }
+
+        public int MaxDepth { get; private set; }
+
+        private void Refuse(string reason) => Refusal ??= reason;
 
         private Token Peek(int k = 0) => tokens[Math.Min(_i + k, tokens.Count - 1)];
         private Token Next() { var t = Peek(); if (_i < tokens.Count - 1) _i++; return t; }
@@ -43,6 +92,7 @@ internal static class PgExpressions
         private void Deeper()
         {
             if (++_depth > 200) throw new UntranslatableException("expression nested too deeply");
+            MaxDepth = Math.Max(MaxDepth, _depth);
         }
 
         public SqlExpr Or()
@@ -84,8 +134,9 @@ internal static class PgExpressions
                 {
                     var negated = TryWord("not");
                     if (TryWord("null")) { left = new IsNullExpr(left, negated); continue; }
-                    if (TryWord("true")) { left = new Binary(negated ? "<>" : "=", left, new BoolLit(true)); continue; }
-                    if (TryWord("false")) { left = new Binary(negated ? "<>" : "=", left, new BoolLit(false)); continue; }
+                    // IS TRUE is never NULL, unlike =: not a simple CHECK form.
+                    if (TryWord("true")) { left = new Binary(negated ? "<>" : "=", left, new BoolLit(true)) { Unusual = true }; continue; }
+                    if (TryWord("false")) { left = new Binary(negated ? "<>" : "=", left, new BoolLit(false)) { Unusual = true }; continue; }
                     throw new UntranslatableException($"IS {(negated ? "NOT " : "")}{Peek().Text} has no counterpart");
                 }
                 if (TryWord("isnull")) { left = new IsNullExpr(left, false); continue; }
@@ -114,10 +165,12 @@ internal static class PgExpressions
                 if (likeOp) { Next(); not = t.Text == "!~~"; }
                 if (likeOp || TryWord("like"))
                 {
+                    var plain = Peek().Kind == TokKind.String;
+                    var odd = _oddTypes;
                     var pattern = PatternLiteral("LIKE");
                     if (Peek().IsWord("escape")) throw new UntranslatableException("LIKE … ESCAPE is not translated");
                     left = new LikeExpr(left, LikePattern.FromPgLike(pattern)
-                        ?? throw new UntranslatableException($"LIKE pattern '{pattern}' ends in an escape character"), not);
+                        ?? throw new UntranslatableException($"LIKE pattern '{pattern}' ends in an escape character"), not) { Unusual = !plain || _oddTypes != odd };
                     continue;
                 }
                 if (Peek().IsWord("ilike") || Peek().IsWord("similar"))
@@ -131,12 +184,13 @@ internal static class PgExpressions
                     {
                         var all = Next().Text == "all";
                         Next();
+                        var odd = _oddTypes;
                         var values = ArrayItems();
                         Expect(")");
                         left = (op, all) switch
                         {
-                            ("=", false) => new InExpr(left, values, false),
-                            ("<>", true) => new InExpr(left, values, true),
+                            ("=", false) => new InExpr(left, values, false) { Unusual = _oddTypes != odd },
+                            ("<>", true) => new InExpr(left, values, true) { Unusual = _oddTypes != odd },
                             _ => throw new UntranslatableException($"{op} {(all ? "ALL" : "ANY")} (array) has no counterpart"),
                         };
                         continue;
@@ -147,9 +201,12 @@ internal static class PgExpressions
                 if (t.IsOp("~") || t.IsOp("!~"))
                 {
                     Next();
+                    var plain = Peek().Kind == TokKind.String;
+                    var odd = _oddTypes;
                     var regex = PatternLiteral("~");
                     left = new LikeExpr(left, LikePattern.FromPgRegex(regex)
-                        ?? throw new UntranslatableException($"regular expression '{regex}' is beyond what a LIKE pattern can say"), t.Text == "!~");
+                        ?? throw new UntranslatableException($"regular expression '{regex}' is beyond what a LIKE pattern can say"), t.Text == "!~")
+                        { Unusual = !plain || _oddTypes != odd };
                     continue;
                 }
                 if (t.IsOp("~*") || t.IsOp("!~*"))
@@ -163,7 +220,12 @@ internal static class PgExpressions
         {
             var e = Other();
             while (e is CastExpr c) e = c.Operand;
-            return e is StringLit s ? s.Value : throw new UntranslatableException($"{what} with a pattern that is not a constant");
+            if (e is StringLit s) return s.Value;
+            var refusal = $"{what} with a pattern that is not a constant";
+            // 'x'::bytea, 't'::boolean: the simple CHECK forms take the string constant as written.
+            var written = e switch { BytesLit b => "\\x" + b.Hex, BoolLit { CastFrom: { } f } => f, _ => throw new UntranslatableException(refusal) };
+            Refuse(refusal);
+            return written;
         }
 
         private List<SqlExpr> ArrayItems()
@@ -184,12 +246,71 @@ internal static class PgExpressions
                 SkipCasts();
                 return values;
             }
+            if (Peek().Kind == TokKind.String)
+            {
+                // '{a,b}'::text[]: read for the CHECK forms, not translated.
+                Refuse("an array other than ARRAY[…] is not translated");
+                var literal = Next().Text;
+                return ArrayLiteral(literal, SkipCasts()) ?? throw new UntranslatableException($"cannot read the array constant '{literal}'");
+            }
             throw new UntranslatableException("an array other than ARRAY[…] is not translated");
         }
 
-        private void SkipCasts()
+        /// <summary>Skips any number of ::type casts; returns the last type, or null when there was none.</summary>
+        private SqlType? SkipCasts()
         {
-            while (TryOp("::")) ParseType();
+            SqlType? type = null;
+            while (TryOp("::")) type = ParseType();
+            return type;
+        }
+
+        /// <summary>A one-dimensional array constant such as '{a,"b c",NULL}'; its elements are numbers when it is
+        /// cast to a number type, strings otherwise.</summary>
+        private static List<SqlExpr>? ArrayLiteral(string s, SqlType? type)
+        {
+            s = s.Trim();
+            if (s.Length < 2 || s[0] != '{' || s[^1] != '}') return null;
+            var inner = s[1..^1];
+            var values = new List<SqlExpr>();
+            if (inner.Trim().Length == 0) return values;
+            bool numeric = type?.Kind is TypeKind.SmallInt or TypeKind.Integer or TypeKind.BigInt or TypeKind.Numeric
+                or TypeKind.Real or TypeKind.Double;
+            int i = 0;
+            while (true)
+            {
+                while (i < inner.Length && char.IsWhiteSpace(inner[i])) i++;
+                if (i < inner.Length && inner[i] == '"')
+                {
+                    var sb = new StringBuilder();
+                    i++;
+                    while (i < inner.Length && inner[i] != '"')
+                    {
+                        if (inner[i] == '\\' && i + 1 < inner.Length) i++;
+                        sb.Append(inner[i++]);
+                    }
+                    if (i >= inner.Length) return null;
+                    i++;
+                    values.Add(new StringLit(sb.ToString()));
+                    while (i < inner.Length && char.IsWhiteSpace(inner[i])) i++;
+                }
+                else
+                {
+                    int start = i;
+                    while (i < inner.Length && inner[i] != ',') i++;
+                    var raw = inner[start..i].Trim();
+                    if (raw.Length == 0 || raw.IndexOfAny(['{', '}', '"', '\\']) >= 0) return null;
+                    if (raw.Equals("null", StringComparison.OrdinalIgnoreCase)) values.Add(new NullLit());
+                    else if (numeric)
+                    {
+                        if (!decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return null;
+                        values.Add(new NumberLit(raw));
+                    }
+                    else values.Add(new StringLit(raw));
+                }
+                if (i >= inner.Length) return values;
+                if (inner[i] != ',') return null;
+                i++;
+            }
         }
 
         // "Any other operator": ||.
@@ -227,13 +348,15 @@ internal static class PgExpressions
             if (Peek().IsOp("-") || Peek().IsOp("+"))
             {
                 var op = Next().Text;
+                // Only a sign right before a number is part of a constant in the simple CHECK forms.
+                var unusual = Peek().Kind != TokKind.Number;
                 Deeper();
                 SqlExpr operand;
                 try { operand = UnaryExpr(); }
                 finally { _depth--; }
                 // "- -1" is 1: prefixing a minus to a negative literal would write "--1", a comment.
-                return operand is NumberLit n && op == "-" ? new NumberLit(n.Text.StartsWith('-') ? n.Text[1..] : "-" + n.Text)
-                    : operand is NumberLit ? operand : new Unary(op, operand);
+                return operand is NumberLit n && op == "-" ? new NumberLit(n.Text.StartsWith('-') ? n.Text[1..] : "-" + n.Text) { Unusual = unusual || n.Unusual }
+                    : operand is NumberLit ? operand with { Unusual = unusual || operand.Unusual } : new Unary(op, operand) { Unusual = unusual };
             }
             return Postfix(Primary());
         }
@@ -242,7 +365,12 @@ internal static class PgExpressions
         {
             while (true)
             {
-                if (TryOp("::")) e = Cast(e, ParseType());
+                if (TryOp("::"))
+                {
+                    var odd = _oddTypes;
+                    e = Cast(e, ParseType());
+                    if (_oddTypes != odd) e = e with { Unusual = true };
+                }
                 else if (Peek().IsWord("collate")) throw new UntranslatableException("COLLATE in an expression is not translated");
                 else if (Peek().IsWord("at") && Peek(1).IsWord("time") && Peek(2).IsWord("zone"))
                 {
@@ -261,19 +389,20 @@ internal static class PgExpressions
         /// a number to a numeric type) dropped.</summary>
         private SqlExpr Cast(SqlExpr e, SqlType type)
         {
-            if (type.IsArray) throw new UntranslatableException("array casts are not translated");
+            // The casts below have no counterpart; the simple CHECK forms strip them.
+            if (type.IsArray) return Refused(e, type, "array casts are not translated");
             // 'G'::mpaa_rating: an enum or domain constant is its text (enums become strings in T-SQL).
             if (type.Kind == TypeKind.Other && e is StringLit or NumberLit && type.UserType is { Name: not "regclass" }) return e;
             if (type.Kind == TypeKind.Other && type.UserType is { Name: "regclass" } && e is StringLit) return e;
-            if (type.Kind == TypeKind.Other) throw new UntranslatableException($"cast to {type.UserType} is not translated");
+            if (type.Kind == TypeKind.Other) return Refused(e, type, $"cast to {type.UserType} is not translated");
             var textual = type.Kind is TypeKind.Text or TypeKind.Varchar or TypeKind.Char;
             if (e is StringLit && textual && type.Length is null) return e;
             if (e is StringLit s && type.Kind == TypeKind.Boolean)
                 return s.Value.Trim().ToLowerInvariant() switch
                 {
-                    "t" or "true" or "y" or "yes" or "on" or "1" => new BoolLit(true),
-                    "f" or "false" or "n" or "no" or "off" or "0" => new BoolLit(false),
-                    _ => throw new UntranslatableException($"'{s.Value}' is not a boolean"),
+                    "t" or "true" or "y" or "yes" or "on" or "1" => new BoolLit(true) { CastFrom = s.Value },
+                    "f" or "false" or "n" or "no" or "off" or "0" => new BoolLit(false) { CastFrom = s.Value },
+                    _ => Refused(e, type, $"'{s.Value}' is not a boolean"),
                 };
             if (e is StringLit { Value: var v } && type.Kind == TypeKind.Bytea && v.StartsWith("\\x", StringComparison.Ordinal))
                 return new BytesLit(v[2..]);
@@ -285,7 +414,24 @@ internal static class PgExpressions
             return new CastExpr(e, type);
         }
 
+        private CastExpr Refused(SqlExpr e, SqlType type, string reason)
+        {
+            Refuse(reason);
+            return new CastExpr(e, type);
+        }
+
+        /// <summary>How many type names so far were spelled past what the simple CHECK forms skip as a type
+        /// (timestamp(3) without time zone, interval day to second).</summary>
+        private int _oddTypes;
+
         private SqlType ParseType()
+        {
+            var start = _i;
+            try { return ParseTypeHere(); }
+            finally { if (SimpleTypeEnd(tokens, start) != _i) _oddTypes++; }
+        }
+
+        private SqlType ParseTypeHere()
         {
             var rest = tokens.GetRange(_i, tokens.Count - _i);
             var cursor = new Cursor(new Statement(rest, text, ""));
@@ -296,7 +442,8 @@ internal static class PgExpressions
             _i += consumed < 0 ? rest.Count - 1 : consumed;
             if (spec.Builtin is { } b) return b;
             if (spec.UserName is { } user) return new SqlType { Kind = TypeKind.Other, UserType = user };
-            throw new UntranslatableException($"cast to {spec.Text} is not translated");
+            Refuse($"cast to {spec.Text} is not translated");
+            return SqlType.Of(TypeKind.Other);
         }
 
         private SqlExpr Primary()
@@ -347,9 +494,11 @@ internal static class PgExpressions
                     Next(); Next();
                     var operand = Or();
                     if (!TryWord("as")) throw new UntranslatableException("CAST without AS");
+                    var odd = _oddTypes;
                     var type = ParseType();
                     Expect(")");
-                    return Cast(operand, type);
+                    var cast = Cast(operand, type);
+                    return _oddTypes != odd ? cast with { Unusual = true } : cast;
                 }
                 case "case":
                     return Case();
@@ -363,7 +512,7 @@ internal static class PgExpressions
                         "date" => TypeKind.Date,
                         "time" => TypeKind.Time,
                         _ => TypeKind.Timestamp,
-                    }));
+                    })) { Unusual = true };
                 }
                 case "extract" when Peek(1).IsOp("("):
                 {
@@ -386,10 +535,21 @@ internal static class PgExpressions
         {
             var name = Next();
             // table.column: the column is what matters inside one table's expression.
-            while (Peek().IsOp(".") && Peek(1).IsIdent) { Next(); name = Next(); }
+            var unusual = name.Kind == TokKind.Word && NotColumns.Contains(name.Text);
+            while (Peek().IsOp(".") && Peek(1).IsIdent) { Next(); name = Next(); unusual = true; }
+            if (domain && !unusual && name.Kind == TokKind.Word && name.Text == "value") return new ColumnRef("VALUE");
             var found = column(name.Text);
-            return new ColumnRef(found?.Name ?? name.Text);
+            return new ColumnRef(found?.Name ?? name.Text) { Unusual = unusual };
         }
+
+        /// <summary>Words the simple CHECK forms never take for a column.</summary>
+        private static readonly HashSet<string> NotColumns = new(StringComparer.Ordinal)
+        {
+            "and", "or", "not", "is", "in", "between", "any", "some", "all", "array", "case", "when", "then", "else",
+            "end", "select", "like", "ilike", "similar", "cast", "true", "false", "null", "isnull", "notnull",
+            "current_date", "current_timestamp", "current_time", "localtime", "localtimestamp", "current_user",
+            "session_user", "user", "distinct", "from", "as", "collate", "exists",
+        };
 
         private static SqlExpr DatePart(string field, SqlExpr operand) => field switch
         {
@@ -419,7 +579,8 @@ internal static class PgExpressions
         {
             var nameTok = Next();
             var name = nameTok.Text;
-            while (Peek().IsOp(".") && Peek(1).IsIdent) { Next(); name = Next().Text; } // pg_catalog.now()
+            var qualified = false;
+            while (Peek().IsOp(".") && Peek(1).IsIdent) { Next(); name = Next().Text; qualified = true; } // pg_catalog.now()
             Expect("(");
             if (name == "substring")
             {
@@ -453,7 +614,8 @@ internal static class PgExpressions
                 while (TryOp(",")) list.Add(Or());
             }
             Expect(")");
-            return MapFunction(name, list);
+            var call = MapFunction(name, list);
+            return qualified ? call with { Unusual = true } : call;
         }
 
         private static SqlExpr MapFunction(string name, List<SqlExpr> args)
@@ -497,6 +659,61 @@ internal static class PgExpressions
             if (Fn.Shared.Contains(name)) return new Call(name, args);
             throw new UntranslatableException($"function {name}() has no known T-SQL counterpart");
         }
+    }
+
+    /// <summary>Whether the simple CHECK forms read <paramref name="type"/>'s PostgreSQL spelling as one type name.</summary>
+    public static bool SpellsSimply(SqlType type)
+    {
+        List<Token> tokens;
+        try { tokens = new PgLexer(type.ToPgSql(), "").TokenizeAll(); }
+        catch (SchemaException) { return false; }
+        return SimpleTypeEnd(tokens, 0) == tokens.Count - 1;
+    }
+
+    private static readonly HashSet<string> SimpleTypeWords = new(StringComparer.Ordinal)
+    {
+        "varying", "precision", "with", "without", "time", "zone",
+    };
+
+    /// <summary>Where the type name at <paramref name="i"/> ends as CHECKs have always skipped it: [schema.]name,
+    /// the trailing words of character varying / double precision / timestamp with time zone, one (…) and array
+    /// brackets; -1 where it does not read. A type spelled past that (timestamp(3) without time zone) never was a
+    /// simple CHECK form.</summary>
+    private static int SimpleTypeEnd(List<Token> tokens, int i)
+    {
+        Token P(int k) => tokens[Math.Min(i + k, tokens.Count - 1)];
+        void Next() { if (i < tokens.Count - 1) i++; }
+        var t = P(0);
+        if (!t.IsIdent) return -1;
+        Next();
+        var name = t.Text;
+        while (P(0).IsOp(".") && P(1).IsIdent)
+        {
+            Next();
+            name = P(0).Text;
+            Next();
+        }
+        if (t.Kind == TokKind.Word && name is "character" or "char" or "double" or "bit" or "timestamp" or "time" or "national")
+            while (P(0).Kind == TokKind.Word && SimpleTypeWords.Contains(P(0).Text)) Next();
+        if (P(0).IsOp("("))
+        {
+            var depth = 0;
+            do
+            {
+                if (P(0).IsOp("(")) depth++;
+                else if (P(0).IsOp(")")) depth--;
+                else if (P(0).Kind == TokKind.End) return -1;
+                Next();
+            }
+            while (depth > 0);
+        }
+        while (P(0).IsOp("[") && P(1).IsOp("]") || P(0).IsOp("[") && P(1).Kind == TokKind.Number && P(2).IsOp("]"))
+        {
+            Next();
+            if (P(0).Kind == TokKind.Number) Next();
+            Next();
+        }
+        return i;
     }
 
     // ---- writing ---------------------------------------------------------------------------------------------

@@ -3,11 +3,28 @@ namespace PluRelSql.Schema.Dialects;
 /// <summary>A dialect-neutral expression: what a DEFAULT, CHECK, computed column or index key says, read from one
 /// dialect and written in the other. Functions carry neutral names (see <see cref="Fn"/>); a reader refuses what it
 /// cannot express here, so a writer never meets a construct it would have to guess at.</summary>
-internal abstract record SqlExpr;
+internal abstract record SqlExpr
+{
+    /// <summary>Set by the PostgreSQL reader where the text is spelled beyond the simple CHECK forms (a qualified or
+    /// keyword column, IS TRUE, a typed constant date '…', a sign before a parenthesis, a LIKE pattern that is not a
+    /// plain string): <see cref="CheckForms"/> gives no predicate for such a node.</summary>
+    public bool Unusual { get; init; }
+
+    /// <summary>Set by the T-SQL reader where a constant or column was spelled with a sign the simple CHECK forms
+    /// of T-SQL do not take (-(5), - -5, +a): <see cref="CheckForms.TSqlPredicate"/> gives no predicate for it.</summary>
+    public bool UnusualInTSql { get; init; }
+}
 
 internal sealed record NumberLit(string Text) : SqlExpr;
 internal sealed record StringLit(string Value) : SqlExpr;
-internal sealed record BoolLit(bool Value) : SqlExpr;
+internal sealed record BoolLit(bool Value) : SqlExpr
+{
+    /// <summary>The string a cast made this from ('t'::boolean); the simple CHECK forms keep that string.</summary>
+    public string? CastFrom { get; init; }
+
+    /// <summary>The T-SQL string ('TRUE') read as a boolean next to a bit column; T-SQL's CHECK forms keep the string.</summary>
+    public string? FromString { get; init; }
+}
 internal sealed record NullLit : SqlExpr;
 /// <summary>A binary constant as hex digits (T-SQL 0x…, PostgreSQL '\x…'::bytea).</summary>
 internal sealed record BytesLit(string Hex) : SqlExpr;
@@ -17,7 +34,11 @@ internal sealed record Call(string Name, IReadOnlyList<SqlExpr> Args) : SqlExpr;
 /// <summary>"-", "+" or "not".</summary>
 internal sealed record Unary(string Op, SqlExpr Operand) : SqlExpr;
 /// <summary>Arithmetic (+ - * / %), string concatenation ("||"), comparison (= &lt;&gt; &lt; &lt;= &gt; &gt;=) or "and" / "or".</summary>
-internal sealed record Binary(string Op, SqlExpr Left, SqlExpr Right) : SqlExpr;
+internal sealed record Binary(string Op, SqlExpr Left, SqlExpr Right) : SqlExpr
+{
+    /// <summary>An AND / OR the T-SQL text put in parentheses of its own: T-SQL's CHECK forms keep it one term.</summary>
+    public bool Parenthesized { get; init; }
+}
 internal sealed record IsNullExpr(SqlExpr Operand, bool Negated) : SqlExpr;
 internal sealed record BetweenExpr(SqlExpr Operand, SqlExpr Low, SqlExpr High, bool Negated) : SqlExpr;
 internal sealed record InExpr(SqlExpr Operand, IReadOnlyList<SqlExpr> Values, bool Negated) : SqlExpr;

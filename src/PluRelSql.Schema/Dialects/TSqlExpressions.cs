@@ -51,11 +51,35 @@ internal static class TSqlExpressions
         return new Reader(column).Condition(e);
     }
 
+    /// <summary>The simple CHECK forms of a condition ScriptDom has read (see <see cref="CheckForms.TSqlPredicate"/>);
+    /// null when it is beyond them.</summary>
+    public static CheckPredicate? ReadCheck(BooleanExpression condition, Func<string, ColumnDef?> column)
+    {
+        try
+        {
+            return LargeStack.Run(() => CheckForms.TSqlPredicate(new Reader(column).Condition(condition), column));
+        }
+        catch (UntranslatableException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>As <see cref="ReadCheck(BooleanExpression, Func{string, ColumnDef?})"/> for a condition's text; null
+    /// when it does not parse.</summary>
+    public static CheckPredicate? ReadCheck(string condition, Func<string, ColumnDef?> column)
+    {
+        var parser = new TSql170Parser(initialQuotedIdentifiers: true);
+        using var reader = new StringReader(condition);
+        var e = parser.ParseBooleanExpression(reader, out var errors);
+        return errors.Count > 0 || e is null ? null : ReadCheck(e, column);
+    }
+
     internal static SqlExpr AsBool(SqlExpr e) => e switch
     {
         NumberLit { Text: "0" } => new BoolLit(false),
         NumberLit { Text: "1" } => new BoolLit(true),
-        StringLit s when s.Value.Trim().ToUpperInvariant() is "TRUE" or "FALSE" => new BoolLit(s.Value.Trim().Equals("TRUE", StringComparison.OrdinalIgnoreCase)),
+        StringLit s when s.Value.Trim().ToUpperInvariant() is "TRUE" or "FALSE" => new BoolLit(s.Value.Trim().Equals("TRUE", StringComparison.OrdinalIgnoreCase)) { FromString = s.Value },
         _ => e,
     };
 
@@ -89,7 +113,10 @@ internal static class TSqlExpressions
             switch (e)
             {
                 case BooleanParenthesisExpression p:
-                    return Condition(p.Expression);
+                {
+                    var inner = Condition(p.Expression);
+                    return inner is Binary { Op: "and" or "or" } b ? b with { Parenthesized = true } : inner;
+                }
                 case BooleanNotExpression n:
                     return new Unary("not", Condition(n.Expression));
                 case BooleanBinaryExpression b:
@@ -173,11 +200,15 @@ internal static class TSqlExpressions
                 case UnaryExpression u:
                 {
                     var operand = Scalar(u.Expression);
+                    // Only a sign right before a number is part of a constant in T-SQL's CHECK forms.
+                    var direct = u.Expression is IntegerLiteral or NumericLiteral or MoneyLiteral or RealLiteral;
                     return u.UnaryExpressionType switch
                     {
-                        UnaryExpressionType.Negative when operand is NumberLit n => new NumberLit(n.Text.StartsWith('-') ? n.Text[1..] : "-" + n.Text),
-                        UnaryExpressionType.Negative => new Unary("-", operand),
-                        UnaryExpressionType.Positive => operand,
+                        UnaryExpressionType.Negative when operand is NumberLit n =>
+                            new NumberLit(n.Text.StartsWith('-') ? n.Text[1..] : "-" + n.Text) { UnusualInTSql = !direct || n.UnusualInTSql },
+                        // -CAST(5 AS numeric(3,0)) is not a constant of the simple CHECK forms.
+                        UnaryExpressionType.Negative => new Unary("-", operand) { Unusual = true },
+                        UnaryExpressionType.Positive => operand with { UnusualInTSql = !direct || operand.UnusualInTSql },
                         _ => throw new UntranslatableException("bitwise NOT (~) is not translated"),
                     };
                 }
@@ -252,7 +283,8 @@ internal static class TSqlExpressions
             var mapped = TSqlTypeMapper.Map(type, _ => null);
             if (mapped.Unknown || mapped.Type.Kind == TypeKind.Other)
                 throw new UntranslatableException($"cast to {type.Name?.BaseIdentifier?.Value} is not translated");
-            return new CastExpr(operand, mapped.Type);
+            // A cast PostgreSQL spells past one type name (timestamp(3) without time zone) was never a simple CHECK form.
+            return new CastExpr(operand, mapped.Type) { Unusual = !PgExpressions.SpellsSimply(mapped.Type) };
         }
 
         private SqlExpr Function(FunctionCall f)

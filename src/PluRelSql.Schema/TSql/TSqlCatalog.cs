@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
+using PluRelSql.Schema.Dialects;
 
 namespace PluRelSql.Schema.TSql;
 
@@ -61,7 +62,7 @@ public static class TSqlCatalog
         {
             Name = name,
             Expression = definition.Substring(condition.StartOffset, condition.FragmentLength),
-            Predicate = RestoreIn(TSqlCheckConverter.Convert(condition,
+            Predicate = RestoreIn(TSqlExpressions.ReadCheck(condition,
                 n => table.Columns.Find(c => c.Name.Equals(n, StringComparison.OrdinalIgnoreCase)))),
         };
     }

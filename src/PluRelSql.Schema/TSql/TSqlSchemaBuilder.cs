@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
+using PluRelSql.Schema.Dialects;
 
 namespace PluRelSql.Schema.TSql;
 
@@ -296,7 +297,7 @@ internal sealed partial class TSqlSchemaBuilder
         {
             Name = $"CK_{table.Name.Name}_period",
             Expression = text,
-            Predicate = TSqlCheckConverter.Convert(condition, n => FindColumn(table, n)),
+            Predicate = TSqlExpressions.ReadCheck(condition, n => FindColumn(table, n)),
             Position = _source.Position(at),
         };
     }
@@ -322,7 +323,7 @@ internal sealed partial class TSqlSchemaBuilder
                 {
                     Name = $"CK_{history.Name.Name}_period",
                     Expression = $"[{f.Name}] < [{t.Name}]",
-                    Predicate = TSqlCheckConverter.Convert(Condition($"[{f.Name}] < [{t.Name}]"), n => FindColumn(history, n)),
+                    Predicate = TSqlExpressions.ReadCheck(Condition($"[{f.Name}] < [{t.Name}]"), n => FindColumn(history, n)),
                     Position = at,
                 });
         }
@@ -605,7 +606,7 @@ internal sealed partial class TSqlSchemaBuilder
                 {
                     Name = name,
                     Expression = _source.Text(condition),
-                    Predicate = TSqlCheckConverter.Convert(condition, n => FindColumn(table, n)),
+                    Predicate = TSqlExpressions.ReadCheck(condition, n => FindColumn(table, n)),
                     Position = position,
                 });
                 return;

@@ -1,5 +1,6 @@
 using Npgsql;
 using PluRelSql.Schema;
+using PluRelSql.Schema.Postgres;
 
 namespace PluRelSql.Storage.Postgres;
 
@@ -11,14 +12,6 @@ namespace PluRelSql.Storage.Postgres;
 /// listed in <see cref="SchemaGraph.Sequences"/> (the identity column declares them); serial and explicit sequences are.</remarks>
 public static class PgIntrospector
 {
-    /// <summary>Parses a CHECK expression (as <see cref="CheckConstraint.Expression"/> holds it) into the simple
-    /// forms; when set, every table and domain CHECK read gets its <see cref="CheckConstraint.Predicate"/> from it.</summary>
-    public static Func<string, CheckPredicate?>? CheckParser { get; set; }
-
-    /// <summary>As <see cref="CheckParser"/> for table CHECKs (where <c>value</c> is a column, not the domain's
-    /// pseudo-column); table CHECKs use <see cref="CheckParser"/> when unset.</summary>
-    public static Func<string, CheckPredicate?>? TableCheckParser { get; set; }
-
     public static async Task<SchemaGraph> ReadAsync(
         NpgsqlConnection conn, IReadOnlyCollection<string>? schemas = null, CancellationToken ct = default)
     {
@@ -373,8 +366,8 @@ public static class PgIntrospector
         private static CheckConstraint MakeCheck(string name, string def, bool domain)
         {
             var body = CheckBody(def);
-            var parse = domain ? CheckParser : TableCheckParser ?? CheckParser;
-            return new CheckConstraint { Name = name, Expression = body, Predicate = parse?.Invoke(body) };
+            // In a domain CHECK an unquoted value is the domain's pseudo-column; in a table CHECK it is a column.
+            return new CheckConstraint { Name = name, Expression = body, Predicate = CheckExpressionParser.TryParse(body, domain) };
         }
 
         // ---- tables and columns ---------------------------------------------------------------------------------
