@@ -1,8 +1,13 @@
+using System.Runtime.CompilerServices;
+
 namespace PluRelSql.Schema;
 
 /// <summary>PRIMARY KEY or UNIQUE over one or more columns, in declaration order.</summary>
-public sealed class KeyConstraint
+public sealed record KeyConstraint
 {
+    public bool Equals(KeyConstraint? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public string? Name { get; set; }
     public required List<string> Columns { get; init; }
     /// <summary>UNIQUE NULLS NOT DISTINCT: NULLs count as equal, so at most one row may have a NULL key.</summary>
@@ -16,8 +21,11 @@ public sealed class KeyConstraint
 
 /// <summary>EXCLUDE [USING method] (element WITH operator, …) [INCLUDE (…)] [WHERE (…)]: no two rows may have
 /// every operator true between them.</summary>
-public sealed class ExclusionConstraint
+public sealed record ExclusionConstraint
 {
+    public bool Equals(ExclusionConstraint? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public string? Name { get; set; }
     /// <summary>The index access method (gist, btree, …); null when the DDL names none (btree).</summary>
     public string? Method { get; set; }
@@ -32,13 +40,16 @@ public sealed class ExclusionConstraint
     /// <summary>The element columns compared with <c>=</c>, when every element is a plain column compared with
     /// <c>=</c> (then the exclusion is a UNIQUE key); null otherwise.</summary>
     public IReadOnlyList<string>? EqualityColumns() =>
-        Elements.All(e => e.Column is not null && e.Operator == "=") ? Elements.ConvertAll(e => e.Column!) : null;
+        Elements.All(e => e.Column is not null && e.Operator == "=") ? [.. Elements.Select(e => e.Column!)] : null;
 }
 
 /// <summary>One element of an EXCLUDE: a column or an expression (with its opclass / ordering as written) and the
 /// operator that must not hold between two rows.</summary>
-public sealed class ExclusionElement
+public sealed record ExclusionElement
 {
+    public bool Equals(ExclusionElement? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     /// <summary>The element as written before WITH, e.g. <c>room</c>, <c>lower(name)</c>, <c>"During" range_ops</c>.</summary>
     public required string Text { get; init; }
     /// <summary>The column when the element is a plain column (opclass and ordering aside); null for an expression.</summary>
@@ -51,8 +62,11 @@ public enum ForeignKeyMatch { Simple, Full, Partial }
 
 public enum ReferentialAction { NoAction, Restrict, Cascade, SetNull, SetDefault }
 
-public sealed class ForeignKey
+public sealed record ForeignKey
 {
+    public bool Equals(ForeignKey? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public string? Name { get; set; }
     public required List<string> Columns { get; init; }
     public required QualifiedName RefTable { get; set; }
@@ -69,8 +83,11 @@ public sealed class ForeignKey
     public bool IsSelfReference(TableDef owner) => RefTable == owner.Name;
 }
 
-public sealed class CheckConstraint
+public sealed record CheckConstraint
 {
+    public bool Equals(CheckConstraint? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public string? Name { get; set; }
     /// <summary>The boolean expression as written (without the CHECK keyword and outer parentheses).</summary>
     public required string Expression { get; init; }
@@ -82,17 +99,23 @@ public sealed class CheckConstraint
 }
 
 /// <summary>How a table is partitioned (PARTITION BY …) and the bounds of its partitions.</summary>
-public sealed class PartitionSpec
+public sealed record PartitionSpec
 {
+    public bool Equals(PartitionSpec? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     /// <summary>RANGE, LIST or HASH.</summary>
     public required string Strategy { get; init; }
     public required List<string> Columns { get; init; }
     /// <summary>Child partitions attached to this table, with their bound clause text (e.g. <c>FOR VALUES FROM ('a') TO ('b')</c>).</summary>
-    public List<PartitionBound> Partitions { get; } = [];
+    public List<PartitionBound> Partitions { get; init; } = [];
 }
 
-public sealed class PartitionBound
+public sealed record PartitionBound
 {
+    public bool Equals(PartitionBound? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public required QualifiedName Table { get; init; }
     /// <summary>The bound clause as written: <c>FOR VALUES FROM (…) TO (…)</c>, <c>FOR VALUES IN (…)</c>, <c>FOR VALUES WITH (…)</c> or <c>DEFAULT</c>.</summary>
     public required string Bound { get; init; }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PluRelSql.Schema;
 
 public enum IdentityKind
@@ -11,8 +13,11 @@ public enum IdentityKind
     Sequence,
 }
 
-public sealed class ColumnDef
+public sealed record ColumnDef
 {
+    public bool Equals(ColumnDef? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public required string Name { get; init; }
     public required SqlType Type { get; set; }
     /// <summary>False when the column is NOT NULL, part of the primary key, or its domain is NOT NULL.</summary>
@@ -42,15 +47,18 @@ public sealed class ColumnDef
     public override string ToString() => $"{Name} {Type}{(Nullable ? "" : " NOT NULL")}";
 }
 
-public sealed class TableDef
+public sealed record TableDef
 {
+    public bool Equals(TableDef? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public required QualifiedName Name { get; init; }
-    public List<ColumnDef> Columns { get; } = [];
+    public List<ColumnDef> Columns { get; init; } = [];
     public KeyConstraint? PrimaryKey { get; set; }
-    public List<KeyConstraint> Uniques { get; } = [];
-    public List<ForeignKey> ForeignKeys { get; } = [];
-    public List<CheckConstraint> Checks { get; } = [];
-    public List<ExclusionConstraint> Exclusions { get; } = [];
+    public List<KeyConstraint> Uniques { get; init; } = [];
+    public List<ForeignKey> ForeignKeys { get; init; } = [];
+    public List<CheckConstraint> Checks { get; init; } = [];
+    public List<ExclusionConstraint> Exclusions { get; init; } = [];
     /// <summary>Set on a partitioned (parent) table.</summary>
     public PartitionSpec? Partitioning { get; set; }
     /// <summary>Set on a partition: its parent table. Loaders write into the parent, which routes rows.</summary>
@@ -58,7 +66,7 @@ public sealed class TableDef
     public bool Unlogged { get; set; }
     public SourcePosition? Position { get; set; }
 
-    public ColumnDef? FindColumn(string name) => Columns.Find(c => c.Name == name);
+    public ColumnDef? FindColumn(string name) => Columns.FirstOrDefault(c => c.Name == name);
 
     public ColumnDef Column(string name) =>
         FindColumn(name) ?? throw new KeyNotFoundException($"table {Name} has no column \"{name}\"");
@@ -86,27 +94,36 @@ public sealed class TableDef
     public override string ToString() => Name.ToString();
 }
 
-public sealed class EnumType
+public sealed record EnumType
 {
+    public bool Equals(EnumType? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public required QualifiedName Name { get; init; }
     public required List<string> Labels { get; init; }
     public SourcePosition? Position { get; set; }
 }
 
-public sealed class DomainType
+public sealed record DomainType
 {
+    public bool Equals(DomainType? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public required QualifiedName Name { get; init; }
     /// <summary>The base type (itself never a domain: nested domains are flattened).</summary>
     public required SqlType BaseType { get; init; }
     public bool NotNull { get; set; }
     public string? Default { get; set; }
     /// <summary>CHECKs over the pseudo-column <c>VALUE</c>.</summary>
-    public List<CheckConstraint> Checks { get; } = [];
+    public List<CheckConstraint> Checks { get; init; } = [];
     public SourcePosition? Position { get; set; }
 }
 
-public sealed class SequenceDef
+public sealed record SequenceDef
 {
+    public bool Equals(SequenceDef? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public required QualifiedName Name { get; init; }
     public string DataType { get; set; } = "bigint";
     public long Start { get; set; } = 1;
@@ -120,14 +137,17 @@ public sealed class SequenceDef
 }
 
 /// <summary>A secondary index (CREATE INDEX), kept so that DDL emission can rebuild it after a load.</summary>
-public sealed partial class IndexDef
+public sealed partial record IndexDef
 {
+    public bool Equals(IndexDef? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public required string Name { get; init; }
     public required QualifiedName Table { get; init; }
     /// <summary>The full CREATE INDEX statement as written, for re-emission.</summary>
     public required string Sql { get; init; }
     public bool Unique { get; init; }
-    public SourcePosition? Position { get; init; }
+    public SourcePosition? Position { get; set; }
 
     /// <summary>The indexed columns when every key item is a plain column (optionally with ASC/DESC, NULLS …, an
     /// operator class or COLLATE), else null (expression items such as <c>lower(email)</c>). Read from <see cref="Sql"/>.</summary>

@@ -1,31 +1,36 @@
+using System.Runtime.CompilerServices;
+
 namespace PluRelSql.Schema;
 
 /// <summary>One model of a database, whatever the source (DDL file, live catalog, sampler) or target dialect.</summary>
-public sealed class SchemaGraph
+public sealed record SchemaGraph
 {
-    public List<TableDef> Tables { get; } = [];
-    public List<EnumType> Enums { get; } = [];
-    public List<DomainType> Domains { get; } = [];
-    public List<SequenceDef> Sequences { get; } = [];
-    public List<IndexDef> Indexes { get; } = [];
+    public bool Equals(SchemaGraph? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
+    public List<TableDef> Tables { get; init; } = [];
+    public List<EnumType> Enums { get; init; } = [];
+    public List<DomainType> Domains { get; init; } = [];
+    public List<SequenceDef> Sequences { get; init; } = [];
+    public List<IndexDef> Indexes { get; init; } = [];
     /// <summary>Extensions the schema needs (CREATE EXTENSION), e.g. <c>vector</c>.</summary>
-    public List<string> Extensions { get; } = [];
+    public List<string> Extensions { get; init; } = [];
     /// <summary>The dialect of the expression texts (defaults, CHECKs, index statements, computed columns). Readers
     /// set it; <see cref="Dialects.DialectConverter"/> rewrites a graph into the other dialect.</summary>
     public SqlDialect Dialect { get; set; } = SqlDialect.PostgreSql;
 
-    public TableDef? FindTable(QualifiedName name) => Tables.Find(t => t.Name == name);
+    public TableDef? FindTable(QualifiedName name) => Tables.FirstOrDefault(t => t.Name == name);
 
     public TableDef Table(QualifiedName name) =>
         FindTable(name) ?? throw new KeyNotFoundException($"no table {name}");
 
     public TableDef Table(string schema, string name) => Table(new QualifiedName(schema, name));
 
-    public EnumType? FindEnum(QualifiedName name) => Enums.Find(e => e.Name == name);
+    public EnumType? FindEnum(QualifiedName name) => Enums.FirstOrDefault(e => e.Name == name);
 
-    public DomainType? FindDomain(QualifiedName name) => Domains.Find(d => d.Name == name);
+    public DomainType? FindDomain(QualifiedName name) => Domains.FirstOrDefault(d => d.Name == name);
 
-    public SequenceDef? FindSequence(QualifiedName name) => Sequences.Find(s => s.Name == name);
+    public SequenceDef? FindSequence(QualifiedName name) => Sequences.FirstOrDefault(s => s.Name == name);
 
     /// <summary>The tables a loader writes: every table except partitions (rows go through the partitioned parent).</summary>
     public IEnumerable<TableDef> LoadableTables => Tables.Where(t => !t.IsPartition);
@@ -70,11 +75,11 @@ public sealed class SchemaGraph
 /// <summary>The topological order of tables and the FKs that were set aside to break cycles.</summary>
 public sealed class LoadOrder
 {
-    public required IReadOnlyList<TableDef> Tables { get; init; }
-    public required IReadOnlyList<(TableDef Table, ForeignKey Key)> DeferredForeignKeys { get; init; }
+    public required List<TableDef> Tables { get; init; }
+    public required List<(TableDef Table, ForeignKey Key)> DeferredForeignKeys { get; init; }
     /// <summary>NOT NULL FKs whose child table is loaded before the parent to break a cycle; their values are generated
     /// like any FK's. The FK must not be enforced while rows are copied (add it after the data, or make it deferred).</summary>
-    public IReadOnlyList<(TableDef Table, ForeignKey Key)> AheadForeignKeys { get; init; } = [];
+    public List<(TableDef Table, ForeignKey Key)> AheadForeignKeys { get; init; } = [];
 
     public bool IsDeferred(ForeignKey fk) => DeferredForeignKeys.Any(d => ReferenceEquals(d.Key, fk));
 
