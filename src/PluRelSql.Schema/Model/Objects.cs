@@ -37,9 +37,9 @@ public sealed record ColumnDef
     /// <summary>A PostgreSQL expression over the same row that the load writes into this (ordinary, loaded) column
     /// after the rows are in: a T-SQL computed column PostgreSQL cannot hold as a generated column (its expression is
     /// not immutable). Null otherwise.</summary>
-    public string? FillExpression { get; set; }
+    public string? FillExpression { get; init; }
     public string? Collation { get; set; }
-    public SourcePosition? Position { get; set; }
+    public SourcePosition? Position { get; init; }
 
     /// <summary>True when a loader supplies a value for this column (generated columns are computed by the server).</summary>
     public bool IsLoaded => GeneratedExpression is null;
@@ -63,8 +63,8 @@ public sealed record TableDef
     public PartitionSpec? Partitioning { get; set; }
     /// <summary>Set on a partition: its parent table. Loaders write into the parent, which routes rows.</summary>
     public QualifiedName? PartitionOf { get; set; }
-    public bool Unlogged { get; set; }
-    public SourcePosition? Position { get; set; }
+    public bool Unlogged { get; init; }
+    public SourcePosition? Position { get; init; }
 
     public ColumnDef? FindColumn(string name) => Columns.FirstOrDefault(c => c.Name == name);
 
@@ -101,7 +101,7 @@ public sealed record EnumType
 
     public required QualifiedName Name { get; init; }
     public required List<string> Labels { get; init; }
-    public SourcePosition? Position { get; set; }
+    public SourcePosition? Position { get; init; }
 }
 
 public sealed record DomainType
@@ -112,11 +112,11 @@ public sealed record DomainType
     public required QualifiedName Name { get; init; }
     /// <summary>The base type (itself never a domain: nested domains are flattened).</summary>
     public required SqlType BaseType { get; init; }
-    public bool NotNull { get; set; }
-    public string? Default { get; set; }
+    public bool NotNull { get; init; }
+    public string? Default { get; init; }
     /// <summary>CHECKs over the pseudo-column <c>VALUE</c>.</summary>
     public List<CheckConstraint> Checks { get; init; } = [];
-    public SourcePosition? Position { get; set; }
+    public SourcePosition? Position { get; init; }
 }
 
 public sealed record SequenceDef
@@ -133,7 +133,7 @@ public sealed record SequenceDef
     public bool Cycle { get; set; }
     /// <summary>OWNED BY table.column, when declared.</summary>
     public (QualifiedName Table, string Column)? OwnedBy { get; set; }
-    public SourcePosition? Position { get; set; }
+    public SourcePosition? Position { get; init; }
 }
 
 /// <summary>A secondary index (CREATE INDEX), kept so that DDL emission can rebuild it after a load.</summary>
@@ -147,7 +147,7 @@ public sealed partial record IndexDef
     /// <summary>The full CREATE INDEX statement as written, for re-emission.</summary>
     public required string Sql { get; init; }
     public bool Unique { get; init; }
-    public SourcePosition? Position { get; set; }
+    public SourcePosition? Position { get; init; }
 
     /// <summary>The indexed columns when every key item is a plain column (optionally with ASC/DESC, NULLS …, an
     /// operator class or COLLATE), else null (expression items such as <c>lower(email)</c>). Read from <see cref="Sql"/>.</summary>

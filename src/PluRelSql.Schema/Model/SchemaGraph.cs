@@ -17,7 +17,7 @@ public sealed record SchemaGraph
     public List<string> Extensions { get; init; } = [];
     /// <summary>The dialect of the expression texts (defaults, CHECKs, index statements, computed columns). Readers
     /// set it; <see cref="Dialects.DialectConverter"/> rewrites a graph into the other dialect.</summary>
-    public SqlDialect Dialect { get; set; } = SqlDialect.PostgreSql;
+    public SqlDialect Dialect { get; init; } = SqlDialect.PostgreSql;
 
     public TableDef? FindTable(QualifiedName name) => Tables.FirstOrDefault(t => t.Name == name);
 
@@ -75,11 +75,11 @@ public sealed record SchemaGraph
 /// <summary>The topological order of tables and the FKs that were set aside to break cycles.</summary>
 public sealed class LoadOrder
 {
-    public required List<TableDef> Tables { get; init; }
-    public required List<(TableDef Table, ForeignKey Key)> DeferredForeignKeys { get; init; }
+    public required IReadOnlyList<TableDef> Tables { get; init; }
+    public required IReadOnlyList<(TableDef Table, ForeignKey Key)> DeferredForeignKeys { get; init; }
     /// <summary>NOT NULL FKs whose child table is loaded before the parent to break a cycle; their values are generated
     /// like any FK's. The FK must not be enforced while rows are copied (add it after the data, or make it deferred).</summary>
-    public List<(TableDef Table, ForeignKey Key)> AheadForeignKeys { get; init; } = [];
+    public IReadOnlyList<(TableDef Table, ForeignKey Key)> AheadForeignKeys { get; init; } = [];
 
     public bool IsDeferred(ForeignKey fk) => DeferredForeignKeys.Any(d => ReferenceEquals(d.Key, fk));
 

@@ -144,7 +144,7 @@ internal sealed partial class PgSchemaBuilder
 
     private TableDef? Parent(TableDef t) => t.PartitionOf is { } p ? FindTable(p) : null;
 
-    private static bool IsUniqueKey(TableDef table, List<string> columns, List<(TableDef Table, List<string>? Columns)> uniqueIndexes)
+    private static bool IsUniqueKey(TableDef table, IReadOnlyList<string> columns, List<(TableDef Table, List<string>? Columns)> uniqueIndexes)
     {
         bool Same(IReadOnlyCollection<string> k) => k.Count == columns.Count && k.All(columns.Contains) && columns.All(k.Contains);
         if (table.PrimaryKey is { } pk && Same(pk.Columns)) return true;
