@@ -32,7 +32,7 @@ public sealed record ExclusionConstraint
     public required IReadOnlyList<ExclusionElement> Elements { get; init; }
     public List<string> Include { get; init; } = [];
     /// <summary>The WHERE predicate as written (without parentheses), for a partial exclusion.</summary>
-    public string? Where { get; set; }
+    public string? Where { get; init; }
     public bool Deferrable { get; set; }
     public bool InitiallyDeferred { get; set; }
     public SourcePosition? Position { get; init; }
@@ -72,10 +72,10 @@ public sealed record ForeignKey
     public required QualifiedName RefTable { get; set; }
     /// <summary>The referenced columns; readers fill in the referenced table's primary key when the DDL omits them.</summary>
     public required IReadOnlyList<string> RefColumns { get; set; }
-    public ReferentialAction OnDelete { get; set; }
-    public ReferentialAction OnUpdate { get; set; }
+    public ReferentialAction OnDelete { get; init; }
+    public ReferentialAction OnUpdate { get; init; }
     /// <summary>MATCH FULL: all the key's columns are NULL or none is.</summary>
-    public ForeignKeyMatch Match { get; set; }
+    public ForeignKeyMatch Match { get; init; }
     public bool Deferrable { get; set; }
     public bool InitiallyDeferred { get; set; }
     public SourcePosition? Position { get; init; }
