@@ -125,14 +125,14 @@ public sealed record SequenceDef
     public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
 
     public required QualifiedName Name { get; init; }
-    public string DataType { get; set; } = "bigint";
-    public long Start { get; set; } = 1;
-    public long Increment { get; set; } = 1;
-    public long? MinValue { get; set; }
-    public long? MaxValue { get; set; }
-    public bool Cycle { get; set; }
+    public string DataType { get; init; } = "bigint";
+    public long Start { get; init; } = 1;
+    public long Increment { get; init; } = 1;
+    public long? MinValue { get; init; }
+    public long? MaxValue { get; init; }
+    public bool Cycle { get; init; }
     /// <summary>OWNED BY table.column, when declared.</summary>
-    public (QualifiedName Table, string Column)? OwnedBy { get; set; }
+    public (QualifiedName Table, string Column)? OwnedBy { get; init; }
     public SourcePosition? Position { get; init; }
 }
 

@@ -124,7 +124,8 @@ internal sealed partial class PgSchemaBuilder
         {
             var table = LookupTable(tableName, explicitSchema, path) ?? throw Error($"sequence owner table {tableName} does not exist", pos);
             ColumnOf(table, colName, pos);
-            seq.OwnedBy = (table.Name, colName);
+            var at = seq is { } name ? _graph.Sequences.FindIndex(s => s.Name == name) : -1;
+            if (at >= 0) _graph.Sequences[at] = _graph.Sequences[at] with { OwnedBy = (table.Name, colName) };
         }
 
         var notices = _notices.Select(n => (n.Seq, n.Notice))

@@ -382,7 +382,7 @@ internal sealed partial class PgSchemaBuilder
         {
             c.Next();
             var seq = new SequenceDef { Name = default };
-            var named = SequenceOptions(c, seq, identity: true);
+            var named = SequenceOptions(c, ref seq, identity: true);
             c.ExpectOp(")");
             if (named is { } n) col.Sequence = n;
         }
