@@ -2,6 +2,10 @@ using System.Runtime.CompilerServices;
 
 namespace PluRelSql.Schema;
 
+// The model types are records so that converters and readers can derive changed copies with `with`; each keeps
+// identity equality (Equals/GetHashCode below), as when it was a class: maps and sets keyed by model objects
+// (LoadOrder, the generators) and ReferenceEquals checks rely on two alike objects staying distinct.
+
 /// <summary>PRIMARY KEY or UNIQUE over one or more columns, in declaration order.</summary>
 public sealed record KeyConstraint
 {

@@ -2,6 +2,10 @@ using System.Runtime.CompilerServices;
 
 namespace PluRelSql.Schema;
 
+// The model types are records so that converters and readers can derive changed copies with `with`; each keeps
+// identity equality (Equals/GetHashCode below), as when it was a class: maps and sets keyed by model objects
+// (LoadOrder, the generators) and ReferenceEquals checks rely on two alike objects staying distinct.
+
 public enum IdentityKind
 {
     None,
@@ -66,7 +70,7 @@ public sealed record TableDef
     public bool Unlogged { get; init; }
     public SourcePosition? Position { get; init; }
 
-    public ColumnDef? FindColumn(string name) => Columns.FirstOrDefault(c => c.Name == name);
+    public ColumnDef? FindColumn(string name) => Columns.Find(c => c.Name == name);
 
     public ColumnDef Column(string name) =>
         FindColumn(name) ?? throw new KeyNotFoundException($"table {Name} has no column \"{name}\"");

@@ -2,6 +2,10 @@ using System.Runtime.CompilerServices;
 
 namespace PluRelSql.Schema;
 
+// The model types are records so that converters and readers can derive changed copies with `with`; each keeps
+// identity equality (Equals/GetHashCode below), as when it was a class: maps and sets keyed by model objects
+// (LoadOrder, the generators) and ReferenceEquals checks rely on two alike objects staying distinct.
+
 /// <summary>One model of a database, whatever the source (DDL file, live catalog, sampler) or target dialect.</summary>
 public sealed record SchemaGraph
 {
@@ -19,18 +23,18 @@ public sealed record SchemaGraph
     /// set it; <see cref="Dialects.DialectConverter"/> rewrites a graph into the other dialect.</summary>
     public SqlDialect Dialect { get; init; } = SqlDialect.PostgreSql;
 
-    public TableDef? FindTable(QualifiedName name) => Tables.FirstOrDefault(t => t.Name == name);
+    public TableDef? FindTable(QualifiedName name) => Tables.Find(t => t.Name == name);
 
     public TableDef Table(QualifiedName name) =>
         FindTable(name) ?? throw new KeyNotFoundException($"no table {name}");
 
     public TableDef Table(string schema, string name) => Table(new QualifiedName(schema, name));
 
-    public EnumType? FindEnum(QualifiedName name) => Enums.FirstOrDefault(e => e.Name == name);
+    public EnumType? FindEnum(QualifiedName name) => Enums.Find(e => e.Name == name);
 
-    public DomainType? FindDomain(QualifiedName name) => Domains.FirstOrDefault(d => d.Name == name);
+    public DomainType? FindDomain(QualifiedName name) => Domains.Find(d => d.Name == name);
 
-    public SequenceDef? FindSequence(QualifiedName name) => Sequences.FirstOrDefault(s => s.Name == name);
+    public SequenceDef? FindSequence(QualifiedName name) => Sequences.Find(s => s.Name == name);
 
     /// <summary>The tables a loader writes: every table except partitions (rows go through the partitioned parent).</summary>
     public IEnumerable<TableDef> LoadableTables => Tables.Where(t => !t.IsPartition);
