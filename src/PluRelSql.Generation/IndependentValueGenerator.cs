@@ -409,7 +409,7 @@ internal sealed class TableProgram
         var built = new List<(int Pos, ColumnSlot Slot)>();
         foreach (var c in cols)
         {
-            var refCol = fk.RefColumns[fk.Columns.IndexOf(c)];
+            var refCol = fk.RefColumns[fk.Columns.ToList().IndexOf(c)];
             var ps = parentProgram.SlotFor(refCol);
             parentSlots.Add(ps);
             var ctx = _a.Context(c, _rows, _seed);

@@ -18,7 +18,8 @@ public sealed record DialectConversion(SchemaGraph Graph, IReadOnlyList<Conversi
 /// statements) are translated through <see cref="SqlExpr"/>, and what the target cannot hold is reshaped — see
 /// docs/type-mapping.md. Whatever cannot be translated is left out of the result and reported as a
 /// <see cref="ConversionWarning"/> naming it and its source position; this includes a CHECK, which the target
-/// then does not enforce (the warning says so). The input graph is not modified.</summary>
+/// then does not enforce (the warning says so). The input graph is not modified: the result is a new graph built
+/// with <c>with</c> expressions (objects a conversion leaves alone are shared).</summary>
 public static class DialectConverter
 {
     public static DialectConversion Convert(SchemaGraph graph, SqlDialect target)
@@ -27,138 +28,213 @@ public static class DialectConverter
         if (graph.Dialect == target) return new DialectConversion(graph, []);
         // Each dialect's default schema stands for the other's: public ⇄ dbo.
         var (from, to) = target == SqlDialect.TSql ? ("public", "dbo") : ("dbo", "public");
-        var copy = GraphCopy.Of(graph, n => n.Schema == from ? n with { Schema = to } : n);
+        var renamed = Rename(graph, n => n.Schema == from ? n with { Schema = to } : n);
         var warnings = new List<ConversionWarning>();
         // Warnings name objects as the source does (public.film, not the dbo.film it becomes).
         string Show(QualifiedName n) => (n.Schema == to ? n with { Schema = from } : n).ToString();
-        if (target == SqlDialect.TSql) new ToTSql(copy, warnings, Show).Run();
-        else new ToPostgres(copy, warnings, Show).Run();
-        copy.Dialect = target;
-        return new DialectConversion(copy, warnings);
+        var converted = target == SqlDialect.TSql
+            ? new ToTSql(renamed, warnings, Show).Run()
+            : new ToPostgres(renamed, warnings, Show).Run();
+        return new DialectConversion(converted, warnings);
     }
 
-    internal static Func<string, ColumnDef?> Columns(TableDef t) =>
-        name => t.Columns.Find(c => c.Name == name) ?? t.Columns.Find(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+    internal static Func<string, ColumnDef?> Columns(TableDef t) => Columns(t.Columns);
+
+    internal static Func<string, ColumnDef?> Columns(IReadOnlyList<ColumnDef> columns) =>
+        name => columns.FirstOrDefault(c => c.Name == name) ?? columns.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The graph with every name passed through <paramref name="rename"/> (the schema swap public ⇄ dbo).</summary>
+    private static SchemaGraph Rename(SchemaGraph g, Func<QualifiedName, QualifiedName> rename)
+    {
+        QualifiedName? R(QualifiedName? n) => n is { } x ? rename(x) : null;
+        SqlType T(SqlType t) => t with { Domain = R(t.Domain), UserType = t.Kind == TypeKind.Enum ? R(t.UserType) : t.UserType };
+        return g with
+        {
+            Extensions = [.. g.Extensions],
+            Enums = [.. g.Enums.Select(e => e with { Name = rename(e.Name) })],
+            Domains = [.. g.Domains.Select(d => d with { Name = rename(d.Name), BaseType = T(d.BaseType) })],
+            Sequences = [.. g.Sequences.Select(s => s with { Name = rename(s.Name), OwnedBy = s.OwnedBy is { } o ? (rename(o.Table), o.Column) : null })],
+            Indexes = [.. g.Indexes.Select(ix => ix with { Table = rename(ix.Table) })],
+            Tables = [.. g.Tables.Select(t => t with
+            {
+                Name = rename(t.Name),
+                PartitionOf = R(t.PartitionOf),
+                Partitioning = t.Partitioning is { } p ? p with { Partitions = [.. p.Partitions.Select(b => b with { Table = rename(b.Table) })] } : null,
+                Columns = [.. t.Columns.Select(c => c with { Type = T(c.Type), Sequence = R(c.Sequence) })],
+                ForeignKeys = [.. t.ForeignKeys.Select(fk => fk with { RefTable = rename(fk.RefTable) })],
+            })],
+        };
+    }
+
+    /// <summary><paramref name="items"/> with the one at <paramref name="index"/> replaced.</summary>
+    private static List<T> Replace<T>(IReadOnlyList<T> items, int index, T item)
+    {
+        var copy = items.ToList();
+        copy[index] = item;
+        return copy;
+    }
 
     // ---- PostgreSQL → T-SQL ----------------------------------------------------------------------------------
 
+    /// <summary>The steps run in the order of the source's tables and columns; each replaces objects in the working
+    /// lists (tables, sequences, indexes), and a column step sees the columns before it already converted.</summary>
     private sealed class ToTSql(SchemaGraph g, List<ConversionWarning> warnings, Func<QualifiedName, string> show)
     {
+        private readonly List<TableDef> _tables = [.. g.Tables];
+        private readonly List<SequenceDef> _sequences = [.. g.Sequences];
+        private List<IndexDef> _indexes = [.. g.Indexes];
+
         private void Warn(SourcePosition? at, string subject, string message) => warnings.Add(new ConversionWarning(at, subject, message));
 
-        public void Run()
+        private TableDef? FindTable(QualifiedName name) => _tables.Find(t => t.Name == name);
+
+        private SequenceDef? FindSequence(QualifiedName name) => _sequences.Find(s => s.Name == name);
+
+        private QualifiedName LoadedTableOf(QualifiedName name)
+        {
+            while (FindTable(name) is { PartitionOf: { } parent }) name = parent; // sub-partitions route to the top
+            return name;
+        }
+
+        private void EachTable(Func<TableDef, TableDef> step)
+        {
+            for (var i = 0; i < _tables.Count; i++) _tables[i] = step(_tables[i]);
+        }
+
+        public SchemaGraph Run()
         {
             foreach (var ext in g.Extensions)
                 Warn(null, $"extension {ext}", "SQL Server has no extensions: not carried over");
-            g.Extensions.Clear();
             FlattenPartitions();
             FlattenDomains();
             ReplaceEnums();
             var indexed = Indexes();
             var keyColumns = KeyColumns(indexed);
-            foreach (var t in g.Tables)
-                foreach (var c in t.Columns)
-                    Column(t, c, keyColumns.Contains((t.Name, c.Name)));
-            foreach (var t in g.Tables) ConstraintClauses(t);
-            foreach (var t in g.Tables) Checks(t);
-            foreach (var t in g.Tables)
-                foreach (var fk in t.ForeignKeys)
+            for (var i = 0; i < _tables.Count; i++)
+                for (var j = 0; j < _tables[i].Columns.Count; j++)
                 {
-                    var subject = $"{show(t.Name)} foreign key {fk.Name ?? string.Join(",", fk.Columns)}";
-                    if (fk.Deferrable || fk.InitiallyDeferred)
-                    {
-                        Warn(fk.Position, subject, "DEFERRABLE has no T-SQL counterpart: the key is checked immediately");
-                        fk.Deferrable = fk.InitiallyDeferred = false;
-                    }
-                    if (fk.Match != ForeignKeyMatch.Simple)
-                    {
-                        Warn(fk.Position, subject, $"MATCH {fk.Match.ToString().ToUpperInvariant()} has no T-SQL counterpart: " +
-                            "a row with some key columns NULL is not checked (MATCH SIMPLE)");
-                        fk.Match = ForeignKeyMatch.Simple;
-                    }
+                    var columns = _tables[i].Columns.ToList();
+                    Column(_tables[i], columns, j, keyColumns.Contains((_tables[i].Name, columns[j].Name)));
+                    _tables[i] = _tables[i] with { Columns = columns };
                 }
+            EachTable(ConstraintClauses);
+            EachTable(Checks);
+            EachTable(t => t with { ForeignKeys = [.. t.ForeignKeys.Select(fk => ForeignKey(t, fk))] });
             UniqueConstraintNames();
-            foreach (var t in g.Tables)
-                if (t.Unlogged) { Warn(t.Position, show(t.Name), "UNLOGGED has no T-SQL counterpart: an ordinary table"); t.Unlogged = false; }
+            EachTable(t =>
+            {
+                if (!t.Unlogged) return t;
+                Warn(t.Position, show(t.Name), "UNLOGGED has no T-SQL counterpart: an ordinary table");
+                return t with { Unlogged = false };
+            });
+            return g with
+            {
+                Tables = _tables, Sequences = _sequences, Indexes = _indexes, Extensions = [], Domains = [], Enums = [],
+                Dialect = SqlDialect.TSql,
+            };
+        }
+
+        private ForeignKey ForeignKey(TableDef t, ForeignKey fk)
+        {
+            var subject = $"{show(t.Name)} foreign key {fk.Name ?? string.Join(",", fk.Columns)}";
+            if (fk.Deferrable || fk.InitiallyDeferred)
+            {
+                Warn(fk.Position, subject, "DEFERRABLE has no T-SQL counterpart: the key is checked immediately");
+                fk = fk with { Deferrable = false, InitiallyDeferred = false };
+            }
+            if (fk.Match != ForeignKeyMatch.Simple)
+            {
+                Warn(fk.Position, subject, $"MATCH {fk.Match.ToString().ToUpperInvariant()} has no T-SQL counterpart: " +
+                    "a row with some key columns NULL is not checked (MATCH SIMPLE)");
+                fk = fk with { Match = ForeignKeyMatch.Simple };
+            }
+            return fk;
         }
 
         /// <summary>Clauses of keys, CHECKs and exclusions that SQL Server has no counterpart for: each is a warning.</summary>
-        private void ConstraintClauses(TableDef t)
+        private TableDef ConstraintClauses(TableDef t)
         {
-            foreach (var k in t.PrimaryKey is { } pk ? t.Uniques.Prepend(pk) : t.Uniques)
+            KeyConstraint Key(KeyConstraint k, string kind)
             {
-                var subject = $"{show(t.Name)} {(ReferenceEquals(k, t.PrimaryKey) ? "primary key" : "unique key")} {k.Name ?? string.Join(",", k.Columns)}";
+                var subject = $"{show(t.Name)} {kind} {k.Name ?? string.Join(",", k.Columns)}";
                 if (k.Deferrable || k.InitiallyDeferred)
                 {
                     Warn(k.Position, subject, "DEFERRABLE has no T-SQL counterpart: the key is checked immediately");
-                    k.Deferrable = k.InitiallyDeferred = false;
+                    k = k with { Deferrable = false, InitiallyDeferred = false };
                 }
                 if (k.Include.Count > 0)
                 {
                     Warn(k.Position, subject, $"INCLUDE ({string.Join(", ", k.Include)}) has no counterpart on a T-SQL constraint: left out");
-                    k.Include.Clear();
+                    k = k with { Include = [] };
                 }
                 // A T-SQL UNIQUE already treats NULLs as equal, which is what NULLS NOT DISTINCT says.
-                k.NullsNotDistinct = false;
+                return k.NullsNotDistinct ? k with { NullsNotDistinct = false } : k;
             }
-            foreach (var ck in t.Checks)
-                if (ck.NoInherit)
-                {
-                    Warn(ck.Position, $"{show(t.Name)} CHECK {ck.Name ?? ""}".TrimEnd(), "NO INHERIT has no T-SQL counterpart (no table inheritance): left out");
-                    ck.NoInherit = false;
-                }
+            var primaryKey = t.PrimaryKey is { } pk ? Key(pk, "primary key") : null;
+            var uniques = t.Uniques.Select(u => Key(u, "unique key")).ToList();
+            var checks = t.Checks.Select(ck =>
+            {
+                if (!ck.NoInherit) return ck;
+                Warn(ck.Position, $"{show(t.Name)} CHECK {ck.Name ?? ""}".TrimEnd(), "NO INHERIT has no T-SQL counterpart (no table inheritance): left out");
+                return ck with { NoInherit = false };
+            }).ToList();
             foreach (var x in t.Exclusions)
                 Warn(x.Position, $"{show(t.Name)} exclusion constraint {x.Name ?? ""}".TrimEnd(),
                     $"{Output.PgDdlWriter.ExclusionClause(x)} has no T-SQL counterpart: left out, so SQL Server will not enforce it");
-            t.Exclusions.Clear();
+            return t with { PrimaryKey = primaryKey, Uniques = uniques, Checks = checks, Exclusions = [] };
         }
 
         /// <summary>SQL Server partitions through partition functions and schemes, not tables: a partitioned table
         /// becomes one ordinary table and its partitions go (foreign keys to them point at it).</summary>
         private void FlattenPartitions()
         {
-            var partitions = g.Tables.Where(t => t.IsPartition).ToList();
-            foreach (var t in g.Tables)
-                foreach (var fk in t.ForeignKeys)
-                    fk.RefTable = g.LoadedTableOf(fk.RefTable);
+            var partitions = _tables.Where(t => t.IsPartition).ToList();
+            EachTable(t => t with { ForeignKeys = [.. t.ForeignKeys.Select(fk => fk with { RefTable = LoadedTableOf(fk.RefTable) })] });
             foreach (var p in partitions)
             {
                 Warn(p.Position, show(p.Name), $"partition of {show(p.PartitionOf!.Value)}: its rows live in that table (SQL Server has no table partitions)");
-                g.Tables.Remove(p);
+                _tables.RemoveAll(t => t.Name == p.Name);
             }
-            foreach (var t in g.Tables)
-                if (t.Partitioning is not null)
-                {
-                    Warn(t.Position, show(t.Name), "PARTITION BY is not carried over: one ordinary table");
-                    t.Partitioning = null;
-                }
-            g.Indexes.RemoveAll(ix => g.FindTable(ix.Table) is null);
-            foreach (var t in g.Tables) t.ForeignKeys.RemoveAll(fk => g.FindTable(fk.RefTable) is null);
+            EachTable(t =>
+            {
+                if (t.Partitioning is null) return t;
+                Warn(t.Position, show(t.Name), "PARTITION BY is not carried over: one ordinary table");
+                return t with { Partitioning = null };
+            });
+            _indexes.RemoveAll(ix => FindTable(ix.Table) is null);
+            EachTable(t => t with { ForeignKeys = [.. t.ForeignKeys.Where(fk => FindTable(fk.RefTable) is not null)] });
         }
 
         /// <summary>Alias types cannot carry CHECKs or defaults: every domain column takes the base type, and the
         /// domain's NOT NULL, DEFAULT and CHECKs move onto the column.</summary>
-        private void FlattenDomains()
+        private void FlattenDomains() => EachTable(t =>
         {
-            foreach (var t in g.Tables)
-                foreach (var c in t.Columns)
+            var columns = new List<ColumnDef>();
+            var checks = t.Checks.ToList();
+            foreach (var column in t.Columns)
+            {
+                var c = column;
+                if (c.Type.Domain is { } dn)
                 {
-                    if (c.Type.Domain is not { } dn) continue;
                     var d = g.FindDomain(dn);
-                    c.Type = c.Type with { Domain = null };
-                    if (d is null || c.Type.IsArray) continue;
-                    if (d.NotNull) c.Nullable = false;
-                    if (c.Default is null && c.Identity == IdentityKind.None) c.Default = d.Default;
-                    foreach (var ck in d.Checks)
-                        t.Checks.Add(new CheckConstraint
-                        {
-                            Name = ck.Name is null ? null : $"{ck.Name}_{t.Name.Name}_{c.Name}",
-                            Expression = RenameValue(ck.Expression, c.Name),
-                            Position = ck.Position,
-                        });
+                    c = c with { Type = c.Type with { Domain = null } };
+                    if (d is not null && !c.Type.IsArray)
+                    {
+                        if (d.NotNull) c = c with { Nullable = false };
+                        if (c.Default is null && c.Identity == IdentityKind.None) c = c with { Default = d.Default };
+                        foreach (var ck in d.Checks)
+                            checks.Add(new CheckConstraint
+                            {
+                                Name = ck.Name is null ? null : $"{ck.Name}_{t.Name.Name}_{c.Name}",
+                                Expression = RenameValue(ck.Expression, c.Name),
+                                Position = ck.Position,
+                            });
+                    }
                 }
-            g.Domains.Clear();
-        }
+                columns.Add(c);
+            }
+            return t with { Columns = columns, Checks = checks };
+        });
 
         private static string RenameValue(string expression, string column)
         {
@@ -176,30 +252,31 @@ public static class DialectConverter
         }
 
         /// <summary>An enum column becomes nvarchar(longest label) with CHECK (column IN (labels…)).</summary>
-        private void ReplaceEnums()
+        private void ReplaceEnums() => EachTable(t =>
         {
-            foreach (var t in g.Tables)
-                foreach (var c in t.Columns)
+            var columns = new List<ColumnDef>();
+            var checks = t.Checks.ToList();
+            foreach (var c in t.Columns)
+            {
+                if (c.Type.Kind != TypeKind.Enum || c.Type.UserType is not { } en) { columns.Add(c); continue; }
+                var e = g.FindEnum(en);
+                if (c.Type.IsArray || e is null) { columns.Add(c with { Type = SqlType.Of(TypeKind.Text) }); continue; }
+                columns.Add(c with { Type = new SqlType { Kind = TypeKind.Varchar, Length = Math.Max(1, e.Labels.Max(l => l.Length)) } });
+                checks.Add(new CheckConstraint
                 {
-                    if (c.Type.Kind != TypeKind.Enum || c.Type.UserType is not { } en) continue;
-                    var e = g.FindEnum(en);
-                    if (c.Type.IsArray || e is null) { c.Type = SqlType.Of(TypeKind.Text); continue; }
-                    c.Type = new SqlType { Kind = TypeKind.Varchar, Length = Math.Max(1, e.Labels.Max(l => l.Length)) };
-                    t.Checks.Add(new CheckConstraint
-                    {
-                        Name = null,
-                        Expression = $"{SqlIdent.Quote(c.Name)} IN ({string.Join(", ", e.Labels.Select(PgExpressions.Literal))})",
-                        Position = c.Position,
-                    });
-                }
-            g.Enums.Clear();
-        }
+                    Name = null,
+                    Expression = $"{SqlIdent.Quote(c.Name)} IN ({string.Join(", ", e.Labels.Select(PgExpressions.Literal))})",
+                    Position = c.Position,
+                });
+            }
+            return t with { Columns = columns, Checks = checks };
+        });
 
         /// <summary>Columns that end up in an index key (keys, foreign keys on both ends, plain indexes): they cannot be nvarchar(max).</summary>
         private HashSet<(QualifiedName, string)> KeyColumns(List<(QualifiedName Table, IReadOnlyList<string> Columns)> indexed)
         {
             var keys = new HashSet<(QualifiedName, string)>();
-            foreach (var t in g.Tables)
+            foreach (var t in _tables)
             {
                 foreach (var c in t.PrimaryKey?.Columns ?? []) keys.Add((t.Name, c));
                 foreach (var u in t.Uniques) foreach (var c in u.Columns) keys.Add((t.Name, c));
@@ -214,16 +291,21 @@ public static class DialectConverter
             return keys;
         }
 
-        private void Column(TableDef t, ColumnDef c, bool key)
+        /// <summary>Converts <c>columns[j]</c> of <paramref name="t"/>, replacing it in <paramref name="columns"/> at each
+        /// change, so that the expressions it translates see the column as converted so far.</summary>
+        private void Column(TableDef t, List<ColumnDef> columns, int j, bool key)
         {
+            var c = columns[j];
+            void Set(ColumnDef changed) => columns[j] = c = changed;
+            var cols = Columns(columns);
             var subject = $"{show(t.Name)}.{c.Name}";
             var original = c.Type;
-            c.Type = TSqlTypes.Normalize(c.Type, key, out var note);
+            Set(c with { Type = TSqlTypes.Normalize(c.Type, key, out var note) });
             if (note is not null) Warn(c.Position, subject, note);
             if (c.Collation is not null)
             {
                 Warn(c.Position, subject, $"collation {c.Collation} is not a SQL Server collation: the database default is used");
-                c.Collation = null;
+                Set(c with { Collation = null });
             }
 
             switch (c.Identity)
@@ -231,32 +313,38 @@ public static class DialectConverter
                 case IdentityKind.Always or IdentityKind.ByDefault:
                 {
                     var seq = IdentitySequence(t, c);
-                    c.IdentitySeed = seq?.Start ?? c.IdentitySeed ?? 1;
-                    c.IdentityIncrement = seq?.Increment ?? c.IdentityIncrement ?? 1;
                     if (c.Identity == IdentityKind.ByDefault)
                         Warn(c.Position, subject, "GENERATED BY DEFAULT AS IDENTITY becomes IDENTITY (explicit values need IDENTITY_INSERT)");
-                    c.Identity = IdentityKind.Always;
-                    if (seq is not null) g.Sequences.Remove(seq);
-                    c.Sequence = null;
-                    c.Default = null;
+                    Set(c with
+                    {
+                        IdentitySeed = seq?.Start ?? c.IdentitySeed ?? 1,
+                        IdentityIncrement = seq?.Increment ?? c.IdentityIncrement ?? 1,
+                        Identity = IdentityKind.Always,
+                        Sequence = null,
+                        Default = null,
+                    });
+                    if (seq is not null) _sequences.Remove(seq);
                     break;
                 }
                 case IdentityKind.Sequence when c.Sequence is { } sn && OwnSerial(t, c, sn):
                 {
                     // A serial: its sequence serves only this column, which is what IDENTITY is.
-                    var seq = g.FindSequence(sn);
-                    c.Identity = IdentityKind.Always;
-                    c.IdentitySeed = seq?.Start ?? 1;
-                    c.IdentityIncrement = seq?.Increment ?? 1;
-                    if (seq is not null) g.Sequences.Remove(seq);
-                    c.Sequence = null;
-                    c.Default = null;
-                    c.Nullable = false;
+                    var seq = FindSequence(sn);
+                    Set(c with
+                    {
+                        Identity = IdentityKind.Always,
+                        IdentitySeed = seq?.Start ?? 1,
+                        IdentityIncrement = seq?.Increment ?? 1,
+                        Sequence = null,
+                        Default = null,
+                        Nullable = false,
+                    });
+                    if (seq is not null) _sequences.Remove(seq);
                     break;
                 }
                 case IdentityKind.Sequence when c.Sequence is { } shared:
-                    c.Default = "NEXT VALUE FOR " + TSqlIdent.Quote(shared);
-                    if (g.FindSequence(shared) is null) g.Sequences.Add(new SequenceDef { Name = shared, DataType = IntegerTypeName(original) });
+                    Set(c with { Default = "NEXT VALUE FOR " + TSqlIdent.Quote(shared) });
+                    if (FindSequence(shared) is null) _sequences.Add(new SequenceDef { Name = shared, DataType = IntegerTypeName(original) });
                     break;
             }
 
@@ -264,28 +352,26 @@ public static class DialectConverter
             {
                 try
                 {
-                    c.GeneratedExpression = TSqlExpressions.WriteScalar(PgExpressions.Read(gen, Columns(t)), Columns(t));
-                    c.GeneratedKind = null;
+                    var written = TSqlExpressions.WriteScalar(PgExpressions.Read(gen, cols), cols);
                     // T-SQL computed columns have no declared type: the reader sees an unknown type.
-                    c.Type = SqlType.Of(TypeKind.Other);
+                    Set(c with { GeneratedExpression = written, GeneratedKind = null, Type = SqlType.Of(TypeKind.Other) });
                 }
                 catch (UntranslatableException e)
                 {
                     Warn(c.Position, subject, $"generated column expression ({gen}) left out ({e.Message}): the column becomes an ordinary column the loader fills");
-                    c.GeneratedExpression = null;
-                    c.GeneratedKind = null;
+                    Set(c with { GeneratedExpression = null, GeneratedKind = null });
                 }
             }
             else if (c.Default is { } def && !def.StartsWith("NEXT VALUE FOR ", StringComparison.Ordinal))
             {
                 try
                 {
-                    c.Default = TSqlExpressions.WriteScalar(PgExpressions.Read(def, Columns(t)), Columns(t), c.Type);
+                    Set(c with { Default = TSqlExpressions.WriteScalar(PgExpressions.Read(def, cols), cols, c.Type) });
                 }
                 catch (UntranslatableException e)
                 {
                     Warn(c.Position, subject, $"DEFAULT {def} left out: {e.Message}");
-                    c.Default = null;
+                    Set(c with { Default = null });
                 }
             }
         }
@@ -298,17 +384,17 @@ public static class DialectConverter
         };
 
         private SequenceDef? IdentitySequence(TableDef t, ColumnDef c) =>
-            c.Sequence is { } s ? g.FindSequence(s)
-                : g.Sequences.Find(s => s.OwnedBy is { } o && o.Table == t.Name && o.Column == c.Name);
+            c.Sequence is { } s ? FindSequence(s)
+                : _sequences.Find(s => s.OwnedBy is { } o && o.Table == t.Name && o.Column == c.Name);
 
         private bool OwnSerial(TableDef t, ColumnDef c, QualifiedName sequence)
         {
-            var users = g.Tables.SelectMany(x => x.Columns.Select(col => (x, col))).Count(p => p.col.Sequence == sequence);
-            var seq = g.FindSequence(sequence);
+            var users = _tables.SelectMany(x => x.Columns.Select(col => (x, col))).Count(p => p.col.Sequence == sequence);
+            var seq = FindSequence(sequence);
             return users == 1 && (seq is null || seq.OwnedBy is null || (seq.OwnedBy.Value.Table == t.Name && seq.OwnedBy.Value.Column == c.Name));
         }
 
-        private void Checks(TableDef t)
+        private TableDef Checks(TableDef t)
         {
             var kept = new List<CheckConstraint>();
             foreach (var ck in t.Checks)
@@ -330,8 +416,7 @@ public static class DialectConverter
                         $"CHECK ({ck.Expression}) cannot be written in T-SQL ({e.Message}): left out, so SQL Server will not enforce it");
                 }
             }
-            t.Checks.Clear();
-            t.Checks.AddRange(kept);
+            return t with { Checks = kept };
         }
 
         /// <summary>Indexes over plain columns are rewritten; expression, partial and non-btree indexes are left out.</summary>
@@ -339,7 +424,7 @@ public static class DialectConverter
         {
             var kept = new List<IndexDef>();
             var indexed = new List<(QualifiedName, IReadOnlyList<string>)>();
-            foreach (var ix in g.Indexes)
+            foreach (var ix in _indexes)
             {
                 var subject = $"index {ix.Name} on {show(ix.Table)}";
                 var tokens = new PgLexer(ix.Sql, "").TokenizeAll();
@@ -354,17 +439,16 @@ public static class DialectConverter
                     Warn(ix.Position, subject, "partial indexes (WHERE …) are not translated: left out");
                     continue;
                 }
-                if (ix.PlainColumns() is not { } cols || g.FindTable(ix.Table) is not { } table || cols.Any(c => table.FindColumn(c) is null))
+                if (ix.PlainColumns() is not { } cols || FindTable(ix.Table) is not { } table || cols.Any(c => table.FindColumn(c) is null))
                 {
                     Warn(ix.Position, subject, "an index over expressions is not translated: left out");
                     continue;
                 }
                 var sql = $"CREATE {(ix.Unique ? "UNIQUE " : "")}INDEX {TSqlIdent.Quote(ix.Name)} ON {TSqlIdent.Quote(ix.Table)} ({string.Join(", ", cols.Select(TSqlIdent.Quote))})";
-                kept.Add(new IndexDef { Name = ix.Name, Table = ix.Table, Sql = sql, Unique = ix.Unique, Position = ix.Position });
+                kept.Add(ix with { Sql = sql });
                 indexed.Add((ix.Table, cols));
             }
-            g.Indexes.Clear();
-            g.Indexes.AddRange(kept);
+            _indexes = kept;
             return indexed;
         }
 
@@ -372,69 +456,85 @@ public static class DialectConverter
         private void UniqueConstraintNames()
         {
             var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var t in g.Tables) used.Add(t.Name.Schema + "." + t.Name.Name);
-            string Unique(TableDef t, string name)
+            foreach (var t in _tables) used.Add(t.Name.Schema + "." + t.Name.Name);
+            string? Unique(TableDef t, string? name)
             {
+                if (name is null) return null;
                 var candidate = name;
                 for (var i = 2; !used.Add(t.Name.Schema + "." + candidate); i++) candidate = $"{name}_{t.Name.Name}{(i > 2 ? "_" + i : "")}";
                 return candidate;
             }
-            foreach (var t in g.Tables)
+            EachTable(t =>
             {
-                if (t.PrimaryKey is { Name: { } pk } key) key.Name = Unique(t, pk);
-                foreach (var u in t.Uniques) if (u.Name is { } n) u.Name = Unique(t, n);
-                foreach (var fk in t.ForeignKeys) if (fk.Name is { } n) fk.Name = Unique(t, n);
-                foreach (var ck in t.Checks) if (ck.Name is { } n) ck.Name = Unique(t, n);
-            }
+                var primaryKey = t.PrimaryKey is { } key ? key with { Name = Unique(t, key.Name) } : null;
+                List<KeyConstraint> uniques = [.. t.Uniques.Select(u => u with { Name = Unique(t, u.Name) })];
+                List<ForeignKey> fks = [.. t.ForeignKeys.Select(fk => fk with { Name = Unique(t, fk.Name) })];
+                List<CheckConstraint> checks = [.. t.Checks.Select(ck => ck with { Name = Unique(t, ck.Name) })];
+                return t with { PrimaryKey = primaryKey, Uniques = uniques, ForeignKeys = fks, Checks = checks };
+            });
         }
     }
 
     // ---- T-SQL → PostgreSQL ----------------------------------------------------------------------------------
 
+    /// <summary>Like <see cref="ToTSql"/>: tables are replaced in a working list, and a column step sees the columns
+    /// before it already converted.</summary>
     private sealed class ToPostgres(SchemaGraph g, List<ConversionWarning> warnings, Func<QualifiedName, string> show)
     {
+        private readonly List<TableDef> _tables = [.. g.Tables];
+
         private void Warn(SourcePosition? at, string subject, string message) => warnings.Add(new ConversionWarning(at, subject, message));
 
-        public void Run()
+        public SchemaGraph Run()
         {
-            foreach (var t in g.Tables)
-                foreach (var c in t.Columns.ToList())
-                    Column(t, c);
-            foreach (var t in g.Tables) Checks(t);
-            Indexes();
+            for (var i = 0; i < _tables.Count; i++)
+            {
+                var columns = _tables[i].Columns.ToList();
+                for (var j = 0; j < columns.Count; j++) Column(_tables[i], columns, j);
+                _tables[i] = _tables[i] with { Columns = columns };
+            }
+            for (var i = 0; i < _tables.Count; i++) _tables[i] = Checks(_tables[i]);
+            return g with { Tables = _tables, Indexes = Indexes(), Dialect = SqlDialect.PostgreSql };
         }
 
-        private void Column(TableDef t, ColumnDef c)
+        /// <summary>Converts <c>columns[j]</c>, replacing it in <paramref name="columns"/> at each change (see
+        /// <see cref="ToTSql"/>).</summary>
+        private void Column(TableDef t, List<ColumnDef> columns, int j)
         {
+            var c = columns[j];
+            void Set(ColumnDef changed) => columns[j] = c = changed;
+            var cols = Columns(columns);
             var subject = $"{show(t.Name)}.{c.Name}";
             if (c.Collation is not null)
             {
                 Warn(c.Position, subject, $"collation {c.Collation} is a SQL Server collation: the database default is used");
-                c.Collation = null;
+                Set(c with { Collation = null });
             }
             if (c.GeneratedExpression == "rowversion")
             {
                 Warn(c.Position, subject, "rowversion is filled by SQL Server; in PostgreSQL it is an ordinary bytea column the loader fills");
-                c.GeneratedExpression = null;
-                c.Type = SqlType.Of(TypeKind.Bytea);
+                Set(c with { GeneratedExpression = null, Type = SqlType.Of(TypeKind.Bytea) });
             }
             else if (c.GeneratedExpression is { } period && period.StartsWith("GENERATED ALWAYS AS ", StringComparison.Ordinal))
             {
                 Warn(c.Position, subject, $"system-versioning column ({period}) becomes an ordinary column the loader fills");
-                c.GeneratedExpression = null;
+                Set(c with { GeneratedExpression = null });
             }
             else if (c.GeneratedExpression is { } computed)
             {
                 try
                 {
-                    var e = TSqlExpressions.ReadScalar(computed, Columns(t), styles: true);
+                    var e = TSqlExpressions.ReadScalar(computed, cols, styles: true);
                     if (!Immutable(e) && !HasNextValue(e))
                     {
                         // PostgreSQL refuses it in GENERATED ALWAYS AS: an ordinary column the load overwrites with the
                         // expression over the same row once the rows are in, cast so the UPDATE cannot fail on its type.
-                        c.Type = TypeOf(e, Columns(t)) ?? ComputedResultType(computed);
-                        c.FillExpression = PgExpressions.Write(e is CastExpr top && top.Type == c.Type ? e : new CastExpr(e, c.Type));
-                        c.GeneratedExpression = null;
+                        Set(c with { Type = TypeOf(e, cols) ?? ComputedResultType(computed) });
+                        Set(c with
+                        {
+                            FillExpression = PgExpressions.Write(e is CastExpr top && top.Type == c.Type ? e : new CastExpr(e, c.Type)),
+                            GeneratedExpression = null,
+                        });
                         Warn(c.Position, subject, $"computed column ({computed}) is not immutable in PostgreSQL (it formats dates or reads the clock, " +
                                                   $"a random number or the session): loaded as a plain {c.Type.ToPgSql()} column whose values are " +
                                                   $"computed from the row after the load ({c.FillExpression})");
@@ -442,17 +542,19 @@ public static class DialectConverter
                     else
                     {
                         if (Volatile(e)) throw new UntranslatableException("it reads the clock, a random number or the session, which PostgreSQL does not allow in a generated column");
-                        c.Type = TypeOf(e, Columns(t)) ?? SqlType.Of(TypeKind.Text);
-                        c.GeneratedExpression = PgExpressions.Write(TypeOf(e, Columns(t)) is null ? new CastExpr(e, SqlType.Of(TypeKind.Text)) : e);
-                        c.GeneratedKind = "STORED";
+                        Set(c with { Type = TypeOf(e, cols) ?? SqlType.Of(TypeKind.Text) });
+                        Set(c with
+                        {
+                            GeneratedExpression = PgExpressions.Write(TypeOf(e, cols) is null ? new CastExpr(e, SqlType.Of(TypeKind.Text)) : e),
+                            GeneratedKind = "STORED",
+                        });
                     }
                 }
                 catch (UntranslatableException ex)
                 {
                     // Never a server error and never a lost column: a plain column of the expression's declared type
                     // (CONVERT/CAST's target, else text) that the generator fills like any other.
-                    c.Type = ComputedResultType(computed);
-                    c.GeneratedExpression = null;
+                    Set(c with { Type = ComputedResultType(computed), GeneratedExpression = null });
                     Warn(c.Position, subject, $"computed column ({computed}) cannot be written for PostgreSQL ({ex.Message}): " +
                                               $"loaded as a plain {c.Type.ToPgSql()} column with generated values");
                 }
@@ -461,38 +563,27 @@ public static class DialectConverter
             {
                 // hierarchyid's text form (/1/3/2/) is at most 4000 characters long, as ToString() returns nvarchar(4000).
                 Warn(c.Position, subject, "hierarchyid has no PostgreSQL counterpart: stored as its text form in varchar(4000)");
-                c.Type = new SqlType { Kind = TypeKind.Varchar, Length = 4000 };
+                Set(c with { Type = new SqlType { Kind = TypeKind.Varchar, Length = 4000 } });
             }
             if (c.Type.Kind == TypeKind.Other && c.GeneratedExpression is null)
             {
                 Warn(c.Position, subject, $"type {c.Type.UserType?.ToString() ?? c.Type.ToPgSql()} has no PostgreSQL counterpart: stored as text");
-                c.Type = c.Type with { Kind = TypeKind.Text, UserType = null };
+                Set(c with { Type = c.Type with { Kind = TypeKind.Text, UserType = null } });
             }
             if (c.Default is { } def)
             {
                 try
                 {
-                    var e = TSqlExpressions.ReadScalar(def, Columns(t), c.Type);
-                    c.Default = e is NextValue && c.Identity == IdentityKind.Sequence ? null : PgExpressions.Write(e);
+                    var e = TSqlExpressions.ReadScalar(def, cols, c.Type);
+                    Set(c with { Default = e is NextValue && c.Identity == IdentityKind.Sequence ? null : PgExpressions.Write(e) });
                 }
                 catch (UntranslatableException ex)
                 {
                     Warn(c.Position, subject, $"DEFAULT {def} left out: {ex.Message}");
-                    c.Default = null;
+                    Set(c with { Default = null });
                 }
             }
         }
-
-        private void DropColumn(TableDef t, ColumnDef c)
-        {
-            t.Columns.Remove(c);
-            t.Checks.RemoveAll(k => Mentions(k.Expression, c.Name));
-            t.Uniques.RemoveAll(k => k.Columns.Contains(c.Name));
-            g.Indexes.RemoveAll(ix => ix.Table == t.Name && Mentions(ix.Sql, c.Name));
-        }
-
-        private static bool Mentions(string text, string column) => text.Contains(column, StringComparison.OrdinalIgnoreCase);
-
         /// <summary>The type a computed column's expression declares at its top (CONVERT/TRY_CONVERT/CAST/TRY_CAST), else text.</summary>
     private static SqlType ComputedResultType(string expression)
     {
@@ -577,7 +668,7 @@ public static class DialectConverter
             }
         }
 
-        private void Checks(TableDef t)
+        private TableDef Checks(TableDef t)
         {
             var kept = new List<CheckConstraint>();
             foreach (var ck in t.Checks)
@@ -599,17 +690,16 @@ public static class DialectConverter
                         $"CHECK ({ck.Expression}) cannot be written for PostgreSQL ({e.Message}): left out, so PostgreSQL will not enforce it");
                 }
             }
-            t.Checks.Clear();
-            t.Checks.AddRange(kept);
+            return t with { Checks = kept };
         }
 
         /// <summary>T-SQL index statements re-read with ScriptDom and written for PostgreSQL. Index names are per table in
         /// SQL Server but per schema in PostgreSQL (shared with tables and key constraints), so a clash gets the
         /// table's name appended.</summary>
-        private void Indexes()
+        private List<IndexDef> Indexes()
         {
             var used = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var t in g.Tables)
+            foreach (var t in _tables)
             {
                 used.Add(t.Name.Schema + "." + t.Name.Name);
                 if (t.PrimaryKey?.Name is { } pk) used.Add(t.Name.Schema + "." + pk);
@@ -619,7 +709,7 @@ public static class DialectConverter
             foreach (var ix in g.Indexes)
             {
                 var subject = $"index {ix.Name} on {show(ix.Table)}";
-                if (g.FindTable(ix.Table) is not { } table) continue;
+                if (_tables.Find(t => t.Name == ix.Table) is not { } table) continue;
                 var (tree, errors) = LargeStack.Run(() =>
                 {
                     var parser = new TSql170Parser(initialQuotedIdentifiers: true);
@@ -665,89 +755,9 @@ public static class DialectConverter
                 var sql = $"CREATE {(ix.Unique ? "UNIQUE " : "")}INDEX {SqlIdent.Quote(pgName)} ON {table.Name.ToSql()} ({string.Join(", ", columns)})";
                 if (include.Count > 0 && include.All(c => c is not null)) sql += $" INCLUDE ({string.Join(", ", include.Select(c => SqlIdent.Quote(c!)))})";
                 if (where is not null) sql += " WHERE " + where;
-                kept.Add(new IndexDef { Name = pgName, Table = ix.Table, Sql = sql, Unique = ix.Unique, Position = ix.Position });
+                kept.Add(ix with { Name = pgName, Sql = sql });
             }
-            g.Indexes.Clear();
-            g.Indexes.AddRange(kept);
+            return kept;
         }
     }
-}
-
-/// <summary>A deep copy of a graph, so a conversion never touches its input.</summary>
-internal static class GraphCopy
-{
-    public static SchemaGraph Of(SchemaGraph g, Func<QualifiedName, QualifiedName> rename)
-    {
-        QualifiedName? R(QualifiedName? n) => n is { } x ? rename(x) : null;
-        SqlType T(SqlType t) => t with { Domain = R(t.Domain), UserType = t.Kind == TypeKind.Enum ? R(t.UserType) : t.UserType };
-        var copy = new SchemaGraph { Dialect = g.Dialect };
-        copy.Extensions.AddRange(g.Extensions);
-        foreach (var e in g.Enums) copy.Enums.Add(new EnumType { Name = rename(e.Name), Labels = [.. e.Labels], Position = e.Position });
-        foreach (var d in g.Domains)
-        {
-            var nd = new DomainType { Name = rename(d.Name), BaseType = T(d.BaseType), NotNull = d.NotNull, Default = d.Default, Position = d.Position };
-            nd.Checks.AddRange(d.Checks.Select(Check));
-            copy.Domains.Add(nd);
-        }
-        foreach (var s in g.Sequences)
-            copy.Sequences.Add(new SequenceDef
-            {
-                Name = rename(s.Name), DataType = s.DataType, Start = s.Start, Increment = s.Increment, MinValue = s.MinValue,
-                MaxValue = s.MaxValue, Cycle = s.Cycle, OwnedBy = s.OwnedBy is { } o ? (rename(o.Table), o.Column) : null,
-                Position = s.Position,
-            });
-        foreach (var ix in g.Indexes)
-            copy.Indexes.Add(new IndexDef { Name = ix.Name, Table = rename(ix.Table), Sql = ix.Sql, Unique = ix.Unique, Position = ix.Position });
-        foreach (var t in g.Tables)
-        {
-            var nt = new TableDef
-            {
-                Name = rename(t.Name), PrimaryKey = t.PrimaryKey is { } pk ? Key(pk) : null, PartitionOf = R(t.PartitionOf),
-                Unlogged = t.Unlogged, Position = t.Position,
-            };
-            if (t.Partitioning is { } p)
-            {
-                nt.Partitioning = new PartitionSpec { Strategy = p.Strategy, Columns = [.. p.Columns] };
-                nt.Partitioning.Partitions.AddRange(p.Partitions.Select(b => new PartitionBound
-                {
-                    Table = rename(b.Table), Bound = b.Bound, From = b.From, To = b.To, In = b.In,
-                }));
-            }
-            foreach (var c in t.Columns)
-                nt.Columns.Add(new ColumnDef
-                {
-                    Name = c.Name, Type = T(c.Type), Nullable = c.Nullable, Default = c.Default, Identity = c.Identity,
-                    Sequence = R(c.Sequence), IdentitySeed = c.IdentitySeed, IdentityIncrement = c.IdentityIncrement,
-                    GeneratedExpression = c.GeneratedExpression, GeneratedKind = c.GeneratedKind, Collation = c.Collation,
-                    FillExpression = c.FillExpression, Position = c.Position,
-                });
-            nt.Uniques.AddRange(t.Uniques.Select(Key));
-            nt.ForeignKeys.AddRange(t.ForeignKeys.Select(fk => new ForeignKey
-            {
-                Name = fk.Name, Columns = [.. fk.Columns], RefTable = rename(fk.RefTable), RefColumns = [.. fk.RefColumns],
-                OnDelete = fk.OnDelete, OnUpdate = fk.OnUpdate, Match = fk.Match, Deferrable = fk.Deferrable,
-                InitiallyDeferred = fk.InitiallyDeferred, Position = fk.Position,
-            }));
-            nt.Checks.AddRange(t.Checks.Select(Check));
-            nt.Exclusions.AddRange(t.Exclusions.Select(Exclusion));
-            copy.Tables.Add(nt);
-        }
-        return copy;
-    }
-
-    private static KeyConstraint Key(KeyConstraint k) => new()
-    {
-        Name = k.Name, Columns = [.. k.Columns], Position = k.Position, NullsNotDistinct = k.NullsNotDistinct,
-        Include = [.. k.Include], Deferrable = k.Deferrable, InitiallyDeferred = k.InitiallyDeferred,
-    };
-
-    private static CheckConstraint Check(CheckConstraint c) =>
-        new() { Name = c.Name, Expression = c.Expression, Predicate = c.Predicate, NoInherit = c.NoInherit, Position = c.Position };
-
-    private static ExclusionConstraint Exclusion(ExclusionConstraint x) => new()
-    {
-        Name = x.Name, Method = x.Method, Where = x.Where, Include = [.. x.Include], Deferrable = x.Deferrable,
-        InitiallyDeferred = x.InitiallyDeferred, Position = x.Position,
-        Elements = x.Elements.ConvertAll(e => new ExclusionElement { Text = e.Text, Column = e.Column, Operator = e.Operator }),
-    };
 }

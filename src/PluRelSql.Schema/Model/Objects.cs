@@ -1,4 +1,10 @@
+using System.Runtime.CompilerServices;
+
 namespace PluRelSql.Schema;
+
+// The model types are records so that converters and readers can derive changed copies with `with`; each keeps
+// identity equality (Equals/GetHashCode below), as when it was a class: maps and sets keyed by model objects
+// (LoadOrder, the generators) and ReferenceEquals checks rely on two alike objects staying distinct.
 
 public enum IdentityKind
 {
@@ -11,8 +17,11 @@ public enum IdentityKind
     Sequence,
 }
 
-public sealed class ColumnDef
+public sealed record ColumnDef
 {
+    public bool Equals(ColumnDef? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public required string Name { get; init; }
     public required SqlType Type { get; set; }
     /// <summary>False when the column is NOT NULL, part of the primary key, or its domain is NOT NULL.</summary>
@@ -32,9 +41,9 @@ public sealed class ColumnDef
     /// <summary>A PostgreSQL expression over the same row that the load writes into this (ordinary, loaded) column
     /// after the rows are in: a T-SQL computed column PostgreSQL cannot hold as a generated column (its expression is
     /// not immutable). Null otherwise.</summary>
-    public string? FillExpression { get; set; }
+    public string? FillExpression { get; init; }
     public string? Collation { get; set; }
-    public SourcePosition? Position { get; set; }
+    public SourcePosition? Position { get; init; }
 
     /// <summary>True when a loader supplies a value for this column (generated columns are computed by the server).</summary>
     public bool IsLoaded => GeneratedExpression is null;
@@ -42,21 +51,24 @@ public sealed class ColumnDef
     public override string ToString() => $"{Name} {Type}{(Nullable ? "" : " NOT NULL")}";
 }
 
-public sealed class TableDef
+public sealed record TableDef
 {
+    public bool Equals(TableDef? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public required QualifiedName Name { get; init; }
-    public List<ColumnDef> Columns { get; } = [];
+    public List<ColumnDef> Columns { get; init; } = [];
     public KeyConstraint? PrimaryKey { get; set; }
-    public List<KeyConstraint> Uniques { get; } = [];
-    public List<ForeignKey> ForeignKeys { get; } = [];
-    public List<CheckConstraint> Checks { get; } = [];
-    public List<ExclusionConstraint> Exclusions { get; } = [];
+    public List<KeyConstraint> Uniques { get; init; } = [];
+    public List<ForeignKey> ForeignKeys { get; init; } = [];
+    public List<CheckConstraint> Checks { get; init; } = [];
+    public List<ExclusionConstraint> Exclusions { get; init; } = [];
     /// <summary>Set on a partitioned (parent) table.</summary>
     public PartitionSpec? Partitioning { get; set; }
     /// <summary>Set on a partition: its parent table. Loaders write into the parent, which routes rows.</summary>
     public QualifiedName? PartitionOf { get; set; }
-    public bool Unlogged { get; set; }
-    public SourcePosition? Position { get; set; }
+    public bool Unlogged { get; init; }
+    public SourcePosition? Position { get; init; }
 
     public ColumnDef? FindColumn(string name) => Columns.Find(c => c.Name == name);
 
@@ -86,42 +98,54 @@ public sealed class TableDef
     public override string ToString() => Name.ToString();
 }
 
-public sealed class EnumType
+public sealed record EnumType
 {
+    public bool Equals(EnumType? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public required QualifiedName Name { get; init; }
     public required List<string> Labels { get; init; }
-    public SourcePosition? Position { get; set; }
+    public SourcePosition? Position { get; init; }
 }
 
-public sealed class DomainType
+public sealed record DomainType
 {
+    public bool Equals(DomainType? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public required QualifiedName Name { get; init; }
     /// <summary>The base type (itself never a domain: nested domains are flattened).</summary>
     public required SqlType BaseType { get; init; }
-    public bool NotNull { get; set; }
-    public string? Default { get; set; }
+    public bool NotNull { get; init; }
+    public string? Default { get; init; }
     /// <summary>CHECKs over the pseudo-column <c>VALUE</c>.</summary>
-    public List<CheckConstraint> Checks { get; } = [];
-    public SourcePosition? Position { get; set; }
+    public List<CheckConstraint> Checks { get; init; } = [];
+    public SourcePosition? Position { get; init; }
 }
 
-public sealed class SequenceDef
+public sealed record SequenceDef
 {
+    public bool Equals(SequenceDef? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public required QualifiedName Name { get; init; }
-    public string DataType { get; set; } = "bigint";
-    public long Start { get; set; } = 1;
-    public long Increment { get; set; } = 1;
-    public long? MinValue { get; set; }
-    public long? MaxValue { get; set; }
-    public bool Cycle { get; set; }
+    public string DataType { get; init; } = "bigint";
+    public long Start { get; init; } = 1;
+    public long Increment { get; init; } = 1;
+    public long? MinValue { get; init; }
+    public long? MaxValue { get; init; }
+    public bool Cycle { get; init; }
     /// <summary>OWNED BY table.column, when declared.</summary>
-    public (QualifiedName Table, string Column)? OwnedBy { get; set; }
-    public SourcePosition? Position { get; set; }
+    public (QualifiedName Table, string Column)? OwnedBy { get; init; }
+    public SourcePosition? Position { get; init; }
 }
 
 /// <summary>A secondary index (CREATE INDEX), kept so that DDL emission can rebuild it after a load.</summary>
-public sealed partial class IndexDef
+public sealed partial record IndexDef
 {
+    public bool Equals(IndexDef? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
     public required string Name { get; init; }
     public required QualifiedName Table { get; init; }
     /// <summary>The full CREATE INDEX statement as written, for re-emission.</summary>

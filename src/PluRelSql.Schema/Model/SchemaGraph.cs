@@ -1,18 +1,27 @@
+using System.Runtime.CompilerServices;
+
 namespace PluRelSql.Schema;
 
+// The model types are records so that converters and readers can derive changed copies with `with`; each keeps
+// identity equality (Equals/GetHashCode below), as when it was a class: maps and sets keyed by model objects
+// (LoadOrder, the generators) and ReferenceEquals checks rely on two alike objects staying distinct.
+
 /// <summary>One model of a database, whatever the source (DDL file, live catalog, sampler) or target dialect.</summary>
-public sealed class SchemaGraph
+public sealed record SchemaGraph
 {
-    public List<TableDef> Tables { get; } = [];
-    public List<EnumType> Enums { get; } = [];
-    public List<DomainType> Domains { get; } = [];
-    public List<SequenceDef> Sequences { get; } = [];
-    public List<IndexDef> Indexes { get; } = [];
+    public bool Equals(SchemaGraph? other) => ReferenceEquals(this, other);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
+    public List<TableDef> Tables { get; init; } = [];
+    public List<EnumType> Enums { get; init; } = [];
+    public List<DomainType> Domains { get; init; } = [];
+    public List<SequenceDef> Sequences { get; init; } = [];
+    public List<IndexDef> Indexes { get; init; } = [];
     /// <summary>Extensions the schema needs (CREATE EXTENSION), e.g. <c>vector</c>.</summary>
-    public List<string> Extensions { get; } = [];
+    public List<string> Extensions { get; init; } = [];
     /// <summary>The dialect of the expression texts (defaults, CHECKs, index statements, computed columns). Readers
     /// set it; <see cref="Dialects.DialectConverter"/> rewrites a graph into the other dialect.</summary>
-    public SqlDialect Dialect { get; set; } = SqlDialect.PostgreSql;
+    public SqlDialect Dialect { get; init; } = SqlDialect.PostgreSql;
 
     public TableDef? FindTable(QualifiedName name) => Tables.Find(t => t.Name == name);
 

@@ -170,7 +170,7 @@ public static class SchemaDiff
     private static string PartitionText(PartitionSpec? s) =>
         s is null ? "none" : $"{s.Strategy.ToUpperInvariant()} ({string.Join(", ", s.Columns)})";
 
-    private static string KeyText(List<string> columns) => columns.Count == 0 ? "none" : $"({string.Join(", ", columns)})";
+    private static string KeyText(IReadOnlyList<string> columns) => columns.Count == 0 ? "none" : $"({string.Join(", ", columns)})";
 
     private static string NullText(bool nullable) => nullable ? "nullable" : "NOT NULL";
 

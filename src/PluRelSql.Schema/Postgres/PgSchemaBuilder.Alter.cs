@@ -200,8 +200,10 @@ internal sealed partial class PgSchemaBuilder
             if (ifExists) { SkipStatement(c, "alter-sequence"); return; }
             throw Error($"ALTER SEQUENCE on missing sequence {name}", pos);
         }
-        SequenceOptions(c, seq, identity: false);
+        var altered = seq;
+        SequenceOptions(c, ref altered, identity: false);
         if (!c.AtEnd) throw c.Unexpected(c.Peek());
+        _graph.Sequences[_graph.Sequences.IndexOf(seq)] = altered;
     }
 
     private void AlterDomain(Cursor c)

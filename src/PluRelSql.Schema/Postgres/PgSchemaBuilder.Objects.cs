@@ -80,13 +80,14 @@ internal sealed partial class PgSchemaBuilder
             throw Error($"duplicate sequence {name}", pos);
         }
         var seq = new SequenceDef { Name = name, Position = c.Pos(c.Statement.Tokens[0]) };
-        SequenceOptions(c, seq, identity: false);
+        SequenceOptions(c, ref seq, identity: false);
         if (!c.AtEnd) throw c.Unexpected(c.Peek());
         _graph.Sequences.Add(seq);
     }
 
-    /// <summary>Sequence options (CREATE/ALTER SEQUENCE and identity columns). Returns SEQUENCE NAME when given.</summary>
-    private QualifiedName? SequenceOptions(Cursor c, SequenceDef seq, bool identity)
+    /// <summary>Sequence options (CREATE/ALTER SEQUENCE and identity columns), applied to <paramref name="seq"/> with
+    /// <c>with</c>. Returns SEQUENCE NAME when given.</summary>
+    private QualifiedName? SequenceOptions(Cursor c, ref SequenceDef seq, bool identity)
     {
         QualifiedName? named = null;
         while (!c.AtEnd && !(identity && c.Peek().IsOp(")")))
@@ -97,25 +98,25 @@ internal sealed partial class PgSchemaBuilder
                 var spec = PgTypeParser.Parse(c);
                 if (spec.Builtin is not { IsInteger: true } b || spec.Serial is not null)
                     throw Error("sequence type must be smallint, integer, or bigint", spec.Pos);
-                seq.DataType = b.ToPgSql();
+                seq = seq with { DataType = b.ToPgSql() };
             }
-            else if (c.TryWord("increment")) { c.TryWord("by"); seq.Increment = Int64(c); }
-            else if (c.TryWords("no", "minvalue")) seq.MinValue = null;
-            else if (c.TryWords("no", "maxvalue")) seq.MaxValue = null;
-            else if (c.TryWords("no", "cycle")) seq.Cycle = false;
-            else if (c.TryWord("minvalue")) seq.MinValue = Int64(c);
-            else if (c.TryWord("maxvalue")) seq.MaxValue = Int64(c);
-            else if (c.TryWord("start")) { c.TryWord("with"); seq.Start = Int64(c); }
+            else if (c.TryWord("increment")) { c.TryWord("by"); seq = seq with { Increment = Int64(c) }; }
+            else if (c.TryWords("no", "minvalue")) seq = seq with { MinValue = null };
+            else if (c.TryWords("no", "maxvalue")) seq = seq with { MaxValue = null };
+            else if (c.TryWords("no", "cycle")) seq = seq with { Cycle = false };
+            else if (c.TryWord("minvalue")) seq = seq with { MinValue = Int64(c) };
+            else if (c.TryWord("maxvalue")) seq = seq with { MaxValue = Int64(c) };
+            else if (c.TryWord("start")) { c.TryWord("with"); seq = seq with { Start = Int64(c) }; }
             else if (c.TryWord("restart"))
             {
                 if (c.TryWord("with") || c.Peek().Kind == TokKind.Number || c.Peek().IsOp("-")) Int64(c);
             }
             else if (c.TryWord("cache")) Int64(c);
-            else if (c.TryWord("cycle")) seq.Cycle = true;
+            else if (c.TryWord("cycle")) seq = seq with { Cycle = true };
             else if (c.TryWord("logged") || c.TryWord("unlogged")) { }
             else if (c.TryWords("owned", "by"))
             {
-                if (c.TryWord("none")) seq.OwnedBy = null;
+                if (c.TryWord("none")) seq = seq with { OwnedBy = null };
                 else
                 {
                     var first = c.Peek();
@@ -123,7 +124,7 @@ internal sealed partial class PgSchemaBuilder
                     while (c.TryOp(".")) parts.Add(c.Ident());
                     if (parts.Count < 2) throw Error("invalid OWNED BY option: name a table column", c.Pos(first));
                     var tableName = parts.Count == 2 ? new QualifiedName(c.DefaultSchema, parts[0]) : new QualifiedName(parts[^3], parts[^2]);
-                    _ownedBy.Add((seq, tableName, parts.Count > 2, c.SearchPath, parts[^1], c.Pos(first)));
+                    _ownedBy.Add((identity ? null : seq.Name, tableName, parts.Count > 2, c.SearchPath, parts[^1], c.Pos(first)));
                 }
             }
             else if (identity && c.TryWords("sequence", "name")) named = c.QualifiedName("a sequence name").Name;

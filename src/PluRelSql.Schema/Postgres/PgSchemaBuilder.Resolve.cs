@@ -124,7 +124,8 @@ internal sealed partial class PgSchemaBuilder
         {
             var table = LookupTable(tableName, explicitSchema, path) ?? throw Error($"sequence owner table {tableName} does not exist", pos);
             ColumnOf(table, colName, pos);
-            seq.OwnedBy = (table.Name, colName);
+            var at = seq is { } name ? _graph.Sequences.FindIndex(s => s.Name == name) : -1;
+            if (at >= 0) _graph.Sequences[at] = _graph.Sequences[at] with { OwnedBy = (table.Name, colName) };
         }
 
         var notices = _notices.Select(n => (n.Seq, n.Notice))
@@ -144,7 +145,7 @@ internal sealed partial class PgSchemaBuilder
 
     private TableDef? Parent(TableDef t) => t.PartitionOf is { } p ? FindTable(p) : null;
 
-    private static bool IsUniqueKey(TableDef table, List<string> columns, List<(TableDef Table, List<string>? Columns)> uniqueIndexes)
+    private static bool IsUniqueKey(TableDef table, IReadOnlyList<string> columns, List<(TableDef Table, List<string>? Columns)> uniqueIndexes)
     {
         bool Same(IReadOnlyCollection<string> k) => k.Count == columns.Count && k.All(columns.Contains) && columns.All(k.Contains);
         if (table.PrimaryKey is { } pk && Same(pk.Columns)) return true;

@@ -382,7 +382,7 @@ internal sealed partial class PgSchemaBuilder
         {
             c.Next();
             var seq = new SequenceDef { Name = default };
-            var named = SequenceOptions(c, seq, identity: true);
+            var named = SequenceOptions(c, ref seq, identity: true);
             c.ExpectOp(")");
             if (named is { } n) col.Sequence = n;
         }
@@ -476,7 +476,7 @@ internal sealed partial class PgSchemaBuilder
         {
             var (predicate, _) = c.Parenthesized();
             if (predicate.Length == 0) throw c.Unexpected(c.Last, "an expression");
-            ex.Where = predicate;
+            ex = ex with { Where = predicate };
         }
         table.Exclusions.Add(ex);
         return ex;
@@ -654,17 +654,17 @@ internal sealed partial class PgSchemaBuilder
         {
             if (c.TryWord("match"))
             {
-                if (c.TryWord("full")) fk.Match = ForeignKeyMatch.Full;
-                else if (c.TryWord("partial")) fk.Match = ForeignKeyMatch.Partial;
-                else { c.ExpectWord("simple"); fk.Match = ForeignKeyMatch.Simple; }
+                if (c.TryWord("full")) fk = fk with { Match = ForeignKeyMatch.Full };
+                else if (c.TryWord("partial")) fk = fk with { Match = ForeignKeyMatch.Partial };
+                else { c.ExpectWord("simple"); fk = fk with { Match = ForeignKeyMatch.Simple }; }
             }
-            else if (c.TryWords("on", "delete")) fk.OnDelete = Action(c);
-            else if (c.TryWords("on", "update")) fk.OnUpdate = Action(c);
-            else if (c.TryWord("deferrable")) fk.Deferrable = true;
-            else if (c.TryWords("not", "deferrable")) fk.Deferrable = false;
+            else if (c.TryWords("on", "delete")) fk = fk with { OnDelete = Action(c) };
+            else if (c.TryWords("on", "update")) fk = fk with { OnUpdate = Action(c) };
+            else if (c.TryWord("deferrable")) fk = fk with { Deferrable = true };
+            else if (c.TryWords("not", "deferrable")) fk = fk with { Deferrable = false };
             else if (c.TryWord("initially"))
             {
-                if (c.TryWord("deferred")) fk.InitiallyDeferred = true;
+                if (c.TryWord("deferred")) fk = fk with { InitiallyDeferred = true };
                 else c.ExpectWord("immediate");
             }
             else break;

@@ -23,7 +23,8 @@ internal sealed partial class PgSchemaBuilder
     private readonly List<(TableDef Table, List<(string Name, SourcePosition Pos)> Columns)> _partitionBy = [];
     private readonly List<PendingAttach> _attaches = [];
     private readonly List<(IndexDef Index, QualifiedName Table, bool Explicit, IReadOnlyList<string> Path, SourcePosition Pos)> _indexes = [];
-    private readonly List<(SequenceDef Seq, QualifiedName Table, bool Explicit, IReadOnlyList<string> Path, string Column, SourcePosition Pos)> _ownedBy = [];
+    // Seq: the sequence's name, null for an identity column's options (checked, but they name no graph sequence).
+    private readonly List<(QualifiedName? Seq, QualifiedName Table, bool Explicit, IReadOnlyList<string> Path, string Column, SourcePosition Pos)> _ownedBy = [];
     private readonly Dictionary<IndexDef, (List<string>? Columns, bool Partial)> _indexKeys = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<QualifiedName> _opaqueTypes = [];
     private readonly HashSet<QualifiedName> _views = [];

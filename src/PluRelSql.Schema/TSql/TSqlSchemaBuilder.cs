@@ -760,6 +760,7 @@ internal sealed partial class TSqlSchemaBuilder
         if (_sequences.TryGetValue(TSqlNames.Key(name), out var existing))
             throw Error($"sequence {name} is already defined at {existing.Position}", statement);
         var sequence = new SequenceDef { Name = name, Position = _source.Position(statement) };
+        string? dataType = null;
         long? start = null;
         (long Min, long Max) range = (long.MinValue, long.MaxValue);
         foreach (var option in statement.SequenceOptions)
@@ -769,7 +770,7 @@ internal sealed partial class TSqlSchemaBuilder
                 case DataTypeSequenceOption typed:
                     var type = TSqlTypeMapper.Map(typed.DataType, _ => null).Type;
                     var tiny = typed.DataType is SqlDataTypeReference { SqlDataTypeOption: SqlDataTypeOption.TinyInt };
-                    (sequence.DataType, range) = type.Kind switch
+                    (dataType, range) = type.Kind switch
                     {
                         TypeKind.SmallInt when tiny => ("smallint", (0L, 255L)),
                         TypeKind.SmallInt => ("smallint", (short.MinValue, short.MaxValue)),
@@ -782,17 +783,21 @@ internal sealed partial class TSqlSchemaBuilder
                     switch (valued.OptionKind)
                     {
                         case SequenceOptionKind.Start: start = number; break;
-                        case SequenceOptionKind.Increment: sequence.Increment = number ?? 1; break;
-                        case SequenceOptionKind.MinValue: sequence.MinValue = number; break;
-                        case SequenceOptionKind.MaxValue: sequence.MaxValue = number; break;
+                        case SequenceOptionKind.Increment: sequence = sequence with { Increment = number ?? 1 }; break;
+                        case SequenceOptionKind.MinValue: sequence = sequence with { MinValue = number }; break;
+                        case SequenceOptionKind.MaxValue: sequence = sequence with { MaxValue = number }; break;
                     }
                     break;
                 case { OptionKind: SequenceOptionKind.Cycle, NoValue: false }:
-                    sequence.Cycle = true;
+                    sequence = sequence with { Cycle = true };
                     break;
             }
         }
-        sequence.Start = start ?? (sequence.Increment > 0 ? sequence.MinValue ?? range.Min : sequence.MaxValue ?? range.Max);
+        sequence = sequence with
+        {
+            DataType = dataType ?? sequence.DataType,
+            Start = start ?? (sequence.Increment > 0 ? sequence.MinValue ?? range.Min : sequence.MaxValue ?? range.Max),
+        };
         _sequences[TSqlNames.Key(name)] = sequence;
         _graph.Sequences.Add(sequence);
     }

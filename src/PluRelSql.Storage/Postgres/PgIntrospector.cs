@@ -684,7 +684,7 @@ public static class PgIntrospector
                 }).ConfigureAwait(false);
             foreach (var (seq, rel, num) in owners)
                 if (_tables.TryGetValue(rel, out var t) && _attNames.TryGetValue((rel, num), out var col))
-                    seq.OwnedBy = (t.Name, col);
+                    _graph.Sequences[_graph.Sequences.IndexOf(seq)] = seq with { OwnedBy = (t.Name, col) };
         }
 
         private static (long Min, long Max) DefaultBounds(string type, long increment)

@@ -170,7 +170,7 @@ internal static class SampleGraph
     private static TableDef Partition(string name)
     {
         var p = EventColumns(new TableDef { Name = new("public", name), PartitionOf = Events });
-        p.PrimaryKey!.Name = name + "_pkey";
+        p.PrimaryKey = p.PrimaryKey! with { Name = name + "_pkey" };
         p.ForeignKeys.Add(new ForeignKey { Name = "events_customer_fk", Columns = ["customer_id"], RefTable = Customer, RefColumns = ["id"] });
         return p;
     }

@@ -24,11 +24,13 @@ public sealed class SchemaDiffTests
         Assert.Empty(DiffAfter(g =>
         {
             g.Tables.Reverse();
-            g.Table(SampleGraph.Customer).PrimaryKey!.Name = "pk_invented_by_server";
-            g.Table(SampleGraph.Orders).PrimaryKey!.Name = "orders_pkey";
-            g.Table(SampleGraph.Orders).ForeignKeys[0].Name = null;
-            g.Table(SampleGraph.Orders).Checks[0].Name = "orders_qty_check";
-            g.Table(SampleGraph.Customer).Uniques[0].Name = "customer_Full Name_zip_key";
+            var customer = g.Table(SampleGraph.Customer);
+            var orders = g.Table(SampleGraph.Orders);
+            customer.PrimaryKey = customer.PrimaryKey! with { Name = "pk_invented_by_server" };
+            orders.PrimaryKey = orders.PrimaryKey! with { Name = "orders_pkey" };
+            orders.ForeignKeys[0] = orders.ForeignKeys[0] with { Name = null };
+            orders.Checks[0] = orders.Checks[0] with { Name = "orders_qty_check" };
+            customer.Uniques[0] = customer.Uniques[0] with { Name = "customer_Full Name_zip_key" };
         }));
     }
 
