@@ -8,7 +8,7 @@ namespace PluRelSql.Tokenization.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class SnapshotTests(ClusterFixture pg)
 {
-    // A tiny shop in the spirit of RT spec §8.2: two entity tables and a timed activity table.
+    // A tiny shop: two entity tables and a timed activity table (docs/model.md §1).
     internal const string Ddl = """
         CREATE TABLE customer (id int PRIMARY KEY, age int, city text, vip boolean);
         CREATE TABLE product (sku text PRIMARY KEY, price numeric(8,2) NOT NULL, category text);

@@ -33,7 +33,7 @@ public sealed class ModelTests
     [Fact]
     public void Parameter_count_matches_the_spec_formulas()
     {
-        // spec §8.1: minimal RT-v2 = 211,011; RT-v1 style (Full attention, no QK-norm) = 243,715; reference RT-v2 = 19,189,635
+        // docs/model.md §4.4 (sizes from the published RT design): minimal RT-v2 = 211,011; RT-v1 style (Full attention, no QK-norm) = 243,715; reference RT-v2 = 19,189,635
         var v2 = RtConfig.Minimal with { MaxClasses = 0 };
         Assert.Equal(211_011, v2.ParameterCount());
         Assert.Equal(243_715, (v2 with { UseFullAttention = true, UseQkNorm = false }).ParameterCount());

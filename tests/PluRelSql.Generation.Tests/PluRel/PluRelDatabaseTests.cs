@@ -7,7 +7,7 @@ namespace PluRelSql.Generation.Tests.PluRel;
 
 public sealed class PluRelDatabaseTests(ITestOutputHelper output)
 {
-    /// <summary>Small row and column counts keep Debug test runs short; every code path is the same as with §7 defaults.</summary>
+    /// <summary>Small row and column counts keep Debug test runs short; every code path is the same as with the default configuration (docs/generator.md §8).</summary>
     internal static readonly SamplerConfig Small = new()
     {
         EntityRows = new(60, 120), ActivityRows = new(200, 400), FeatureColumns = new(3, 12),
@@ -183,7 +183,7 @@ public sealed class PluRelDatabaseTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Rows/s of ComputeChunk over a sampled 10-table database with §7 defaults. Run with
+    /// <summary>Rows/s of ComputeChunk over a sampled 10-table database with the default configuration (docs/generator.md §8). Run with
     /// PLUREL_BENCH=1 dotnet test -c Release --filter Throughput --logger "console;verbosity=detailed".</summary>
     [BenchFact]
     public void Throughput_of_a_ten_table_database()

@@ -45,7 +45,7 @@ public sealed class PresetTests
                 families.Add(m.Family);
                 modes.Add(m.Mode);
                 foreach (var n in m.Nodes.Where(n => n.IsSource)) sources.Add(n.Source!.GetType().Name);
-                // §4.1: V = C + ceil(C / q) + 3 with q in [0.3, 0.9].
+                // docs/generator.md §4.2: an SCM of V = C + ceil(C / q) + 3 nodes for C feature columns, q in [0.3, 0.9].
                 var c = t.Columns.Count(col => col.Name.StartsWith("feature_", StringComparison.Ordinal));
                 Assert.InRange(m.Graph.N, c + (int)Math.Ceiling(c / 0.9) + 3, c + (int)Math.Ceiling(c / 0.3) + 3);
                 Assert.True(m.Graph.IsAcyclic && m.Graph.IsWeaklyConnected);

@@ -4,11 +4,11 @@ using Xunit.Abstractions;
 
 namespace PluRelSql.Generation.Tests.PluRel;
 
-/// <summary>One generated table reduced to what the §13.2 signatures read.</summary>
+/// <summary>One generated table reduced to what the fidelity signatures (the statistics compared with the original generator) read.</summary>
 internal sealed record SigTable(string Name, bool Activity, int Rows, List<double[]> Floats, List<bool[]> Bools,
     List<(string Parent, long[] Rows)> Fks);
 
-/// <summary>Databases for the §13.2 checks: PluRel ones and a naive control (independent tables, uniform FKs,
+/// <summary>Databases for the fidelity-signature checks: PluRel ones and a naive control (independent tables, uniform FKs,
 /// i.i.d. columns) with the same schemas.</summary>
 public sealed class SignatureFixture
 {
@@ -224,9 +224,9 @@ public sealed class SignatureTests(SignatureFixture fx, ITestOutputHelper output
         var ours = WithinTable(fx.PluRel);
         var naive = WithinTable(fx.Naive);
         output.WriteLine($"within-table max|rho| plurel {Q(ours)}; naive {Q(naive)}");
-        // Reference (§7 columns, 3–20 tables): 0.02 / 0.09 / 0.63 / 0.87 / 1.00. With at most 12 columns per table
+        // Reference (default column counts, 3–20 tables): 0.02 / 0.09 / 0.63 / 0.87 / 1.00. With at most 12 columns per table
         // (for test time) there are far fewer float pairs, so the maximum is lower: this engine gives ≈ 0.10 / 0.20 / 0.55
-        // here and 0.17 / 0.49 / 0.82 (q25 / median / q75) with §7's 3–40 columns.
+        // here and 0.17 / 0.49 / 0.82 (q25 / median / q75) with the default 3–40 columns.
         Assert.InRange(Stats.Quantile(ours, 0.75), 0.35, 0.95);
         Assert.InRange(Stats.Quantile(ours, 0.95), 0.8, 1.0);
         Assert.InRange(Stats.Quantile(naive, 0.75), 0, 0.2);   // reference ≲ 0.1
