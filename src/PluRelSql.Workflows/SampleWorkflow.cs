@@ -19,6 +19,7 @@ public static class SampleWorkflow
     public static async Task<(LoadReport Report, double MlpFmas)> RunAsync(DatabaseEndpoint target, string command,
         SampledSchema sampled, SchemaGraph graph, int threads, TextWriter log, LoadView? view, CancellationToken ct)
     {
+        RequirePostgres(target.Server, command);
         if (target.Server.IsSystemDatabase(target.Database))
             throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
         await using var session = await target.OpenSessionAsync(command, ct);
@@ -28,7 +29,7 @@ public static class SampleWorkflow
                       $"{sampled.Tables.Sum(t => t.Rows):N0} rows → {target.Description}");
         try
         {
-            var result = await LoadAsync(build, target.Database, sampled, graph, threads, ct, view);
+            var result = await LoadAsync(target.Server, build, target.Database, sampled, graph, threads, ct, view);
             await session.PublishAsync(replace: true, ct);
             return result;
         }
@@ -61,20 +62,29 @@ public static class SampleWorkflow
 
     /// <summary>Generates through the PluRel engine (keys are row indices, as in the reference) and loads in one
     /// transaction, schema objects included.</summary>
-    public static async Task<(LoadReport Report, double MlpFmas)> LoadAsync(string connectionString, string database, SampledSchema sampled,
-        SchemaGraph graph, int threads, CancellationToken ct, LoadView? view = null)
+    public static async Task<(LoadReport Report, double MlpFmas)> LoadAsync(IDatabaseTarget server, string connectionString, string database,
+        SampledSchema sampled, SchemaGraph graph, int threads, CancellationToken ct, LoadView? view = null)
     {
+        RequirePostgres(server, "a sampled database");
         var generator = new SampledSchemaPluRelGenerator(sampled, options: new PluRelRuntimeOptions { Threads = threads });
         var options = new LoadOptions
         {
-            PreDataSql = PgDdlWriter.PreData(graph), PostDataSql = PgDdlWriter.PostData(graph), GenerateThreads = threads,
+            PreDataSql = server.PreData(graph), PostDataSql = server.PostData(graph), GenerateThreads = threads,
             TargetDatabase = database,
         };
         var report = view is not null
             // One database can take minutes: per-table progress as populate shows it.
             ? await view(generator.Plan,
-                progress => new PgLoader().LoadAsync(connectionString, new GeneratedRows(generator.Plan, generator), options, progress, ct))
-            : await new PgLoader().LoadAsync(connectionString, new GeneratedRows(generator.Plan, generator), options, null, ct);
+                progress => server.LoadAsync(connectionString, new GeneratedRows(generator.Plan, generator), options, progress, ct))
+            : await server.LoadAsync(connectionString, new GeneratedRows(generator.Plan, generator), options, null, ct);
         return (report, generator.Database.MlpFmas());
+    }
+
+    /// <summary>Sampled databases and corpora are PostgreSQL's (their schemas, manifest and row limits are written for it):
+    /// another target is refused before it is touched.</summary>
+    internal static void RequirePostgres(IDatabaseTarget server, string what)
+    {
+        if (server.Provider != DatabaseProvider.Postgres)
+            throw new UsageException($"{what} loads into PostgreSQL only; the target is not a PostgreSQL server");
     }
 }
