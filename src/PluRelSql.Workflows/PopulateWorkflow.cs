@@ -25,7 +25,7 @@ public static class PopulateWorkflow
     {
         var server = target.Server;
         if (server.DefaultDatabase is { } unnamed && target.Database.Equals(unnamed, StringComparison.OrdinalIgnoreCase))
-            throw new UsageException($"name the database to fill: Database=… in --db, or --database NAME (not {unnamed})");
+            throw UsageException.About($"name the database to fill: Database=… in {Setting.ConnectionString}, or {Setting.Database} NAME (not {unnamed})");
 
         // A server that checks the schema itself (PostgreSQL) names everything it cannot hold (missing extension types
         // and features) before the generator's refusals; on one that does not, those come before it is touched.
@@ -39,7 +39,7 @@ public static class PopulateWorkflow
         await session.DropStaleBuildsAsync(log, ct);
         if (!ownChecksFirst) RefuseDroppingSystemDatabase(a, target);
 
-        // With --create into a new database, a server that can runs the script's own statements (as psql would) and we
+        // Creating the objects in a new database, a server that can runs the script's own statements (as psql would) and we
         // generate for the tables its catalog then holds: the server, not our reader, is the oracle. A T-SQL script
         // (converted) or a database that already exists is made from our reading by the DDL writer, as before.
         var build = a.Recreate || (a.Create && !await session.ExistsAsync(ct));
@@ -63,9 +63,9 @@ public static class PopulateWorkflow
         // catalog's graph is checked again after the server ran the script (in the temporary database, dropped on refusal).
         generator ??= Generator(a, graph, plan, log, server.DefersConstraintChecks, quiet: script is not null);
 
-        // A database --create makes (and the new one of --recreate) is built under a temporary name and takes its
+        // A database Create makes (and the new one of Recreate) is built under a temporary name and takes its
         // name only after the load committed: a killed run or a crashed server leaves no half-made database behind,
-        // and --recreate drops the old one only then.
+        // and Recreate drops the old one only then.
         var loadInto = target.ConnectionString;
         if (build) loadInto = session.ConnectionStringFor(await session.CreateBuildAsync(ct));
         else if (a.Create) await RefuseExistingTables(target, graph, ct);
@@ -155,17 +155,17 @@ public static class PopulateWorkflow
         return result;
     }
 
-    /// <summary>The row count of every table, refused (exit 2) when a key cannot number it (unless --fit-rows), when
-    /// it overflows, passes --max-rows or what one table of the target can hold. Large plans are described on stderr.</summary>
+    /// <summary>The row count of every table, refused (exit 2) when a key cannot number it (unless fitted), when
+    /// it overflows, passes the row limit or what one table of the target can hold. Large plans are described on stderr.</summary>
     public static GenerationPlan PlanRows(SchemaGraph graph, GenerationOptions options, IDatabaseTarget server, TextWriter log, bool describe = true)
     {
         GenerationPlan plan;
         try { plan = GenerationPlanner.Create(graph, options); }
         catch (RowCountException e)
         {
-            throw new UsageException(e.Message + (e.Fittable && e.Table is { } t ? $"; lower --rows {t.Name}=… or pass --fit-rows"
-                : e.Table is not null ? "; lower --rows or --scale"
-                : "; lower --rows or --scale, or raise --max-rows (0: no limit)"));
+            throw e.Fittable && e.Table is { } t ? UsageException.About($"{e.Message}; lower {Setting.Rows} {t.Name}=… or pass {Setting.FitRows}")
+                : e.Table is not null ? UsageException.About($"{e.Message}; lower {Setting.Rows} or {Setting.Scale}")
+                : UsageException.About($"{e.Message}; lower {Setting.Rows} or {Setting.Scale}, or raise {Setting.MaxRows} (0: no limit)");
         }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         if (plan.Order.Tables.FirstOrDefault(t => server.TableRowLimit(plan.Rows(t)) is not null) is { } big)
@@ -211,10 +211,8 @@ public static class PopulateWorkflow
         // any database is made or touched.
         RefuseUngeneratableColumns(graph, log, warn: !quiet);
         if (!a.Create && plan.Order.AheadForeignKeys.FirstOrDefault(x => !(deferrableHelps && x.Key.InitiallyDeferred)) is { Key: not null } ahead)
-            throw new UsageException(
-                $"{ahead.Table.Name}: foreign key {ahead.Key.Name ?? string.Join(", ", ahead.Key.Columns)} closes a cycle of NOT NULL foreign keys, " +
-                "so its rows are loaded before those of " + ahead.Key.RefTable + ": that needs the key added after the data (use --create)" +
-                (deferrableHelps ? " or declared DEFERRABLE INITIALLY DEFERRED" : ""));
+            throw UsageException.About(
+                $"{ahead.Table.Name}: foreign key {ahead.Key.Name ?? string.Join(", ", ahead.Key.Columns)} closes a cycle of NOT NULL foreign keys, so its rows are loaded before those of {ahead.Key.RefTable}: that needs the key added after the data (use {Setting.Create}){(deferrableHelps ? " or declared DEFERRABLE INITIALLY DEFERRED" : "")}");
         foreach (var (table, check) in quiet ? [] : graph.Tables.SelectMany(t => t.Checks.Where(c => c.Predicate is null).Select(c => (t, c))))
             log.WriteLine($"warning: {table.Name}: CHECK ({check.Expression}) is beyond what the generator understands; " +
                           "rows may violate it, and then the load fails as a whole");
@@ -225,9 +223,8 @@ public static class PopulateWorkflow
         return generator;
     }
 
-    private static UsageException ExistingTable(DatabaseEndpoint target, QualifiedName table) => new(
-        $"database \"{target.Database}\" already has table {table}: use --recreate to start over, " +
-        "or leave out --create to fill the existing tables (add --truncate to replace their rows)");
+    private static UsageException ExistingTable(DatabaseEndpoint target, QualifiedName table) => UsageException.About(
+        $"database \"{target.Database}\" already has table {table}: use {Setting.Recreate} to start over, or leave out {Setting.Create} to fill the existing tables (add {Setting.Truncate} to replace their rows)");
 
     private static async Task RefuseExistingTables(DatabaseEndpoint target, SchemaGraph graph, CancellationToken ct)
     {
