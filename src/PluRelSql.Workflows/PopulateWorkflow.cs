@@ -9,8 +9,8 @@ namespace PluRelSql.Workflows;
 /// <summary>What a populate run does beyond reading the schema: the rows per table, whether it creates the database
 /// and its objects, and how it generates.</summary>
 /// <param name="Rows">Row counts, seed and limits of the plan.</param>
-/// <param name="ScriptPaths">The schema's .sql files when the server may run them itself (PostgreSQL, a new database):
-/// null when the schema is made from our reading by the DDL writer.</param>
+/// <param name="ScriptPaths">The schema's .sql files, for a target that runs schema scripts itself (PostgreSQL) in a new
+/// database; null (or ignored by other targets) when the schema is made from our reading by the DDL writer.</param>
 public sealed record PopulateOptions(GenerationOptions Rows, bool Create, bool Recreate, bool Truncate, int BatchSize,
     bool PluRelEngine, int Threads, IReadOnlyList<string>? ScriptPaths);
 
