@@ -39,8 +39,8 @@ public static class PopulateWorkflow
         await session.DropStaleBuildsAsync(log, ct);
         if (!ownChecksFirst) RefuseDroppingSystemDatabase(a, target);
 
-        // Creating the objects in a new database, a server that can runs the script's own statements (as psql would) and we
-        // generate for the tables its catalog then holds: the server, not our reader, is the oracle. A T-SQL script
+        // When the objects are created in a new database, a server that runs scripts runs the script's own statements
+        // (as psql would) and we generate for the tables its catalog then holds: the server, not our reader, is the oracle. A T-SQL script
         // (converted) or a database that already exists is made from our reading by the DDL writer, as before.
         var build = a.Recreate || (a.Create && !await session.ExistsAsync(ct));
         var script = build && server.RunsSchemaScripts && a.ScriptPaths is { } paths ? PgScript.Statements(paths) : null;
