@@ -27,7 +27,7 @@ public static class ExitCodes
             return await body();
         }
         catch (SchemaException e) { return Fail(BadInput, e.Message); }
-        catch (UsageException e) { return Fail(BadInput, e.Message); }
+        catch (UsageException e) { return Fail(BadInput, SettingFlags.Message(e)); }
         catch (DeviceUnavailableException e) { return Fail(BadInput, Commands.ModelCommands.DeviceMessage(e)); }
         catch (FitException e) { return Fail(BadInput, e.Message); }
         catch (FileNotFoundException e) { return Fail(BadInput, e.Message); }

@@ -108,7 +108,7 @@ public sealed class OutputFile
         }
         catch (UsageException e)
         {
-            log.WriteLine(CommittedMessage(committedIn, e.Message));
+            log.WriteLine(CommittedMessage(committedIn, SettingFlags.Message(e)));
             return ExitCodes.Failure;
         }
     }

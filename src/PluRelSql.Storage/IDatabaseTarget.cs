@@ -1,6 +1,7 @@
 using System.Data.Common;
 using PluRelSql.Generation;
 using PluRelSql.Schema;
+using PluRelSql.Schema.Postgres;
 using PluRelSql.Storage.Postgres;
 using PluRelSql.Storage.SqlServer;
 
@@ -14,6 +15,28 @@ public interface IDatabaseTarget
 
     /// <summary>The dialect a schema is loaded in (a script of the other dialect is converted to it).</summary>
     SqlDialect Dialect { get; }
+
+    /// <summary>The server is asked what it cannot hold of a schema (<see cref="CheckCompatibilityAsync"/>) before anything
+    /// is made, and that report comes before the generator's own refusals; a target without such checks gets those
+    /// refusals before it is touched at all.</summary>
+    bool ChecksCompatibility { get; }
+
+    /// <summary>Keys declared DEFERRABLE INITIALLY DEFERRED are checked at commit, so one may close a cycle of NOT NULL
+    /// foreign keys in a database whose keys already exist.</summary>
+    bool DefersConstraintChecks { get; }
+
+    /// <summary>The database a connection string naming none reaches, which is never filled (SQL Server's master);
+    /// null where there is none to refuse.</summary>
+    string? DefaultDatabase { get; }
+
+    /// <summary>The server runs a schema script's own statements (<see cref="RunSchemaScriptAsync"/>) in a new database.</summary>
+    bool RunsSchemaScripts { get; }
+
+    /// <summary>Runs the script's schema statements one at a time, as the server's own shell would; the number run.</summary>
+    Task<int> RunSchemaScriptAsync(string connectionString, IReadOnlyList<ScriptStatement> script, CancellationToken ct);
+
+    /// <summary>What a load into the tables a script created runs around its data (see <see cref="LoadGuards"/>).</summary>
+    Task<LoadGuards> LoadGuardsAsync(string connectionString, CancellationToken ct);
 
     /// <summary>Why one table of this server cannot hold <paramref name="rows"/> rows, or null when it can.</summary>
     string? TableRowLimit(long rows);
@@ -68,6 +91,12 @@ public sealed record CompatibilityReport(int ServerMajorVersion, IReadOnlyList<s
     /// <summary>Nothing to report (a server without checks).</summary>
     public static CompatibilityReport None { get; } = new(0, [], []);
 }
+
+/// <summary>What the load runs around its COPYs, inside its transaction, as pg_restore does: foreign keys dropped
+/// and added back after the data (so neither table order nor NOT NULL cycles matter, and adding them validates every
+/// row), keys and indexes of ordinary tables built after the data, and user triggers and rules disabled, then enabled
+/// again as they were, so none fires on generated rows.</summary>
+public sealed record LoadGuards(IReadOnlyList<string> Before, IReadOnlyList<string> After, int Triggers, int TriggerTables, int Rules);
 
 /// <summary>A run's hold on its target database: the lock, temporary build databases and their publishing under the
 /// real name once the load committed.</summary>

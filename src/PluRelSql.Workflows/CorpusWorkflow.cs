@@ -1,6 +1,6 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
-using Npgsql;
 using PluRelSql.Generation;
 using PluRelSql.Generation.PluRel;
 using PluRelSql.Storage;
@@ -27,8 +27,9 @@ public static class CorpusWorkflow
     public static async Task<CorpusResult> EnsureAsync(DatabaseEndpoint target, int count, ulong corpusSeed, SamplerConfig cfg, double scale,
         int threads, TextWriter log, CancellationToken ct)
     {
+        SampleWorkflow.RequirePostgres(target.Server, "a corpus");
         await target.Server.EnsureDatabaseAsync(target.ConnectionString, recreate: false, ct);
-        await using (var conn = new NpgsqlConnection(target.ConnectionString))
+        await using (var conn = target.Server.CreateConnection(target.ConnectionString))
         {
             await conn.OpenAsync(ct);
             await Exec(conn, """
@@ -80,14 +81,11 @@ public static class CorpusWorkflow
         var began = Stopwatch.GetTimestamp();
         var schema = CorpusSchema(index);
         var dbSeed = CounterRng.Stream(corpusSeed, (ulong)index).Key;
-        await using var conn = new NpgsqlConnection(target.ConnectionString);
+        await using var conn = target.Server.CreateConnection(target.ConnectionString);
         await conn.OpenAsync(ct);
-        await using (var done = new NpgsqlCommand(
-            "SELECT 1 FROM public.plurel_manifest WHERE schema_name = $1 AND seed = $2 AND recipe = $3", conn))
+        await using (var done = Command(conn, "SELECT 1 FROM public.plurel_manifest WHERE schema_name = $1 AND seed = $2 AND recipe = $3",
+                         schema, (decimal)dbSeed, recipe))
         {
-            done.Parameters.AddWithValue(schema);
-            done.Parameters.AddWithValue((decimal)dbSeed);
-            done.Parameters.AddWithValue(recipe);
             if (await done.ExecuteScalarAsync(ct) is not null) return new CorpusEntry(null, null, 0);
         }
         // Half-made, or from another seed or recipe: start that schema over.
@@ -95,17 +93,11 @@ public static class CorpusWorkflow
         await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct);
         var sampled = SampleWorkflow.Scaled(SchemaSampler.Sample(dbSeed, cfg), scale, schema);
         var graph = sampled.ToSchemaGraph();
-        var (report, fmas) = await SampleWorkflow.LoadAsync(target.ConnectionString, target.Database, sampled, graph, threads, ct);
-        await using (var ins = new NpgsqlCommand(
-            "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds, recipe) VALUES ($1, $2, $3, $4, $5, $6, $7)", conn))
+        var (report, fmas) = await SampleWorkflow.LoadAsync(target.Server, target.ConnectionString, target.Database, sampled, graph, threads, ct);
+        await using (var ins = Command(conn,
+            "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds, recipe) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            schema, (decimal)dbSeed, sampled.Family.ToString(), sampled.Tables.Count, report.TotalRows, report.TotalSeconds, recipe))
         {
-            ins.Parameters.AddWithValue(schema);
-            ins.Parameters.AddWithValue((decimal)dbSeed);
-            ins.Parameters.AddWithValue(sampled.Family.ToString());
-            ins.Parameters.AddWithValue(sampled.Tables.Count);
-            ins.Parameters.AddWithValue(report.TotalRows);
-            ins.Parameters.AddWithValue(report.TotalSeconds);
-            ins.Parameters.AddWithValue(recipe);
             await ins.ExecuteNonQueryAsync(ct);
         }
         var seconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
@@ -113,9 +105,23 @@ public static class CorpusWorkflow
             $"  {schema}: {sampled.Family}, {sampled.Tables.Count} tables, {report.TotalRows:N0} rows in {seconds:F2} s"), seconds, fmas);
     }
 
-    private static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct)
+    private static async Task Exec(DbConnection conn, string sql, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var cmd = Command(conn, sql);
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>A command with positional parameters ($1, $2 … in PostgreSQL's driver), typed from their values.</summary>
+    private static DbCommand Command(DbConnection conn, string sql, params object[] values)
+    {
+        var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var value in values)
+        {
+            var p = cmd.CreateParameter();
+            p.Value = value;
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
     }
 }

@@ -3,15 +3,14 @@ using PluRelSql.Generation;
 using PluRelSql.Schema;
 using PluRelSql.Schema.Postgres;
 using PluRelSql.Storage;
-using PluRelSql.Storage.Postgres;
 
 namespace PluRelSql.Workflows;
 
 /// <summary>What a populate run does beyond reading the schema: the rows per table, whether it creates the database
 /// and its objects, and how it generates.</summary>
 /// <param name="Rows">Row counts, seed and limits of the plan.</param>
-/// <param name="ScriptPaths">The schema's .sql files when the server may run them itself (PostgreSQL, a new database):
-/// null when the schema is made from our reading by the DDL writer.</param>
+/// <param name="ScriptPaths">The schema's .sql files, for a target that runs schema scripts itself (PostgreSQL) in a new
+/// database; null (or ignored by other targets) when the schema is made from our reading by the DDL writer.</param>
 public sealed record PopulateOptions(GenerationOptions Rows, bool Create, bool Recreate, bool Truncate, int BatchSize,
     bool PluRelEngine, int Threads, IReadOnlyList<string>? ScriptPaths);
 
@@ -24,29 +23,35 @@ public static class PopulateWorkflow
     public static async Task<LoadReport> RunAsync(PopulateOptions a, SchemaGraph graph, GenerationPlan plan, DatabaseEndpoint target,
         TextWriter log, LoadView? view, CancellationToken ct)
     {
-        // Only PostgreSQL can run a schema script itself and check the schema against the server beforehand.
-        if (target.Server.Provider == DatabaseProvider.SqlServer) return await RunSqlServer(a, graph, plan, target, log, view, ct);
+        var server = target.Server;
+        if (server.DefaultDatabase is { } unnamed && target.Database.Equals(unnamed, StringComparison.OrdinalIgnoreCase))
+            throw UsageException.About($"name the database to fill: Database=… in {Setting.ConnectionString}, or {Setting.Database} NAME (not {unnamed})");
+
+        // A server that checks the schema itself (PostgreSQL) names everything it cannot hold (missing extension types
+        // and features) before the generator's refusals; on one that does not, those come before it is touched.
+        var ownChecksFirst = !server.ChecksCompatibility;
+        var generator = ownChecksFirst ? Generator(a, graph, plan, log, server.DefersConstraintChecks) : null;
+        if (ownChecksFirst) RefuseDroppingSystemDatabase(a, target);
 
         // Held for the whole run: a second populate into the same database is refused; databases half-made by runs
         // that were killed (or whose server crashed) are dropped.
         await using var session = await target.OpenSessionAsync("populate", ct);
         await session.DropStaleBuildsAsync(log, ct);
+        if (!ownChecksFirst) RefuseDroppingSystemDatabase(a, target);
 
-        // With --create into a new database, the server runs the script's own statements (as psql would) and we
-        // generate for the tables its catalog then holds: the server, not our reader, is the oracle. A T-SQL script
+        // When the objects are created in a new database, a server that runs scripts runs the script's own statements
+        // (as psql would) and we generate for the tables its catalog then holds: the server, not our reader, is the oracle. A T-SQL script
         // (converted) or a database that already exists is made from our reading by the DDL writer, as before.
-        if (a.Recreate && target.Server.IsSystemDatabase(target.Database))
-            throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
         var build = a.Recreate || (a.Create && !await session.ExistsAsync(ct));
-        var script = build && a.ScriptPaths is { } paths ? PgScript.Statements(paths) : null;
+        var script = build && server.RunsSchemaScripts && a.ScriptPaths is { } paths ? PgScript.Statements(paths) : null;
 
         // What the server cannot hold is reported before anything is planned or written.
-        var compat = await target.Server.CheckCompatibilityAsync(target.ConnectionString, graph, scriptRuns: script is not null, ct);
+        var compat = await server.CheckCompatibilityAsync(target.ConnectionString, graph, scriptRuns: script is not null, ct);
         if (script is not null && compat.Adaptations.Count > 0)
         {
             // The server cannot run the script as written (a VIRTUAL column before 18): it gets our reading, adapted.
             script = null;
-            compat = await target.Server.CheckCompatibilityAsync(target.ConnectionString, graph, scriptRuns: false, ct);
+            compat = await server.CheckCompatibilityAsync(target.ConnectionString, graph, scriptRuns: false, ct);
         }
         foreach (var adaptation in compat.Adaptations) log.WriteLine($"note: {adaptation}");
         if (compat.Problems.Count > 0)
@@ -56,11 +61,11 @@ public static class PopulateWorkflow
         // From our reading first, even when the server runs the script: what the generator refuses (an unsatisfiable
         // CHECK, a NOT NULL column without a generator) is said at its file:line:col before anything is made. The
         // catalog's graph is checked again after the server ran the script (in the temporary database, dropped on refusal).
-        var generator = Generator(a, graph, plan, log, deferrableHelps: true, quiet: script is not null);
+        generator ??= Generator(a, graph, plan, log, server.DefersConstraintChecks, quiet: script is not null);
 
-        // A database --create makes (and the new one of --recreate) is built under a temporary name and takes its
+        // A database Create makes (and the new one of Recreate) is built under a temporary name and takes its
         // name only after the load committed: a killed run or a crashed server leaves no half-made database behind,
-        // and --recreate drops the old one only then.
+        // and Recreate drops the old one only then.
         var loadInto = target.ConnectionString;
         if (build) loadInto = session.ConnectionStringFor(await session.CreateBuildAsync(ct));
         else if (a.Create) await RefuseExistingTables(target, graph, ct);
@@ -70,23 +75,23 @@ public static class PopulateWorkflow
         {
             try
             {
-                var ran = await PgScriptRunner.RunAsync(loadInto, script, ct);
+                var ran = await server.RunSchemaScriptAsync(loadInto, script, ct);
                 var skipped = script.Count(s => s.Kind != ScriptStatementKind.Schema);
                 log.WriteLine($"note: the server ran the script's {ran} schema statements" +
                               (skipped > 0 ? $" ({skipped} data and database statements not run: the rows are generated)" : "") +
                               "; rows are generated for the tables its catalog holds");
                 SchemaGraph live;
-                await using (var conn = target.Server.CreateConnection(loadInto + ";Pooling=false"))
+                await using (var conn = server.CreateConnection(loadInto + ";Pooling=false"))
                 {
                     await conn.OpenAsync(ct);
-                    live = await target.Server.ReadSchemaAsync(conn, null, ct);
+                    live = await server.ReadSchemaAsync(conn, null, ct);
                 }
                 if (live.Tables.Count == 0)
                     throw new UsageException($"{string.Join(", ", a.ScriptPaths!)}: the script created no table, so there is nothing to populate");
                 graph = live;
-                plan = PlanRows(graph, a.Rows, target.Server, log, describe: false);
-                generator = Generator(a, graph, plan, log, deferrableHelps: true);
-                var guards = await PgScriptRunner.GuardsAsync(loadInto, ct);
+                plan = PlanRows(graph, a.Rows, server, log, describe: false);
+                generator = Generator(a, graph, plan, log, server.DefersConstraintChecks);
+                var guards = await server.LoadGuardsAsync(loadInto, ct);
                 if (guards.Triggers > 0 || guards.Rules > 0)
                     log.WriteLine("note: " + string.Join(" and ", new[]
                     {
@@ -104,47 +109,24 @@ public static class PopulateWorkflow
         }
         else
         {
-            pre = a.Create ? target.Server.PreData(graph, compat) : [];
-            post = a.Create ? target.Server.PostData(graph) : [];
+            pre = a.Create ? server.PreData(graph, compat) : [];
+            post = a.Create ? server.PostData(graph) : [];
         }
         var loadPlan = plan;
         var loadGenerator = generator;
         return await Load(a, target, loadPlan, pre, post, log, view,
             // The script's tables are new and empty: truncated in the load's transaction, they are copied with FREEZE and,
             // at wal_level = minimal (the embedded cluster), without WAL, as tables our own DDL creates there are.
-            (options, progress) => target.Server.LoadAsync(loadInto, new GeneratedRows(loadPlan, loadGenerator),
+            (options, progress) => server.LoadAsync(loadInto, new GeneratedRows(loadPlan, loadGenerator),
                 options with { TargetDatabase = target.Database, Truncate = options.Truncate || script is not null }, progress, ct),
             build, () => session.DropBuildQuietlyAsync(log), ct,
             publish: build ? () => session.PublishAsync(replace: a.Recreate, ct) : null);
     }
 
-    /// <summary>populate into SQL Server: rows are generated for the T-SQL graph (the one the server holds) and
-    /// SqlBulkCopy loads them all or nothing.</summary>
-    private static async Task<LoadReport> RunSqlServer(PopulateOptions a, SchemaGraph graph, GenerationPlan plan, DatabaseEndpoint target,
-        TextWriter log, LoadView? view, CancellationToken ct)
+    private static void RefuseDroppingSystemDatabase(PopulateOptions a, DatabaseEndpoint target)
     {
-        if (target.Database.Equals("master", StringComparison.OrdinalIgnoreCase))
-            throw new UsageException("name the database to fill: Database=… in --db, or --database NAME (not master)");
-        // SQL Server has no deferrable constraints: a key of a NOT NULL cycle must be added after the data.
-        var generator = Generator(a, graph, plan, log, deferrableHelps: false);
-
-        // As on PostgreSQL: a lock on the database's name for the whole run (on master), temporary databases of runs
-        // that are gone dropped, and a database --create makes (the new one of --recreate) built under a temporary name
-        // that takes the real name only after the load committed.
         if (a.Recreate && target.Server.IsSystemDatabase(target.Database))
             throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
-        await using var session = await target.OpenSessionAsync("populate", ct);
-        await session.DropStaleBuildsAsync(log, ct);
-        var build = a.Recreate || (a.Create && !await session.ExistsAsync(ct));
-        var loadInto = target.ConnectionString;
-        if (build) loadInto = session.ConnectionStringFor(await session.CreateBuildAsync(ct));
-        else if (a.Create) await RefuseExistingTables(target, graph, ct);
-        var pre = a.Create ? target.Server.PreData(graph) : [];
-        var post = a.Create ? target.Server.PostData(graph) : [];
-        return await Load(a, target, plan, pre, post, log, view,
-            (options, progress) => target.Server.LoadAsync(loadInto, new GeneratedRows(plan, generator), options, progress, ct),
-            build, () => session.DropBuildQuietlyAsync(log), ct,
-            publish: build ? () => session.PublishAsync(replace: a.Recreate, ct) : null);
     }
 
     /// <summary>The part both servers share: load with per-table progress, drop a database this run created when the
@@ -173,17 +155,17 @@ public static class PopulateWorkflow
         return result;
     }
 
-    /// <summary>The row count of every table, refused (exit 2) when a key cannot number it (unless --fit-rows), when
-    /// it overflows, passes --max-rows or what one table of the target can hold. Large plans are described on stderr.</summary>
+    /// <summary>The row count of every table, refused (exit 2) when a key cannot number it (unless fitted), when
+    /// it overflows, passes the row limit or what one table of the target can hold. Large plans are described on stderr.</summary>
     public static GenerationPlan PlanRows(SchemaGraph graph, GenerationOptions options, IDatabaseTarget server, TextWriter log, bool describe = true)
     {
         GenerationPlan plan;
         try { plan = GenerationPlanner.Create(graph, options); }
         catch (RowCountException e)
         {
-            throw new UsageException(e.Message + (e.Fittable && e.Table is { } t ? $"; lower --rows {t.Name}=… or pass --fit-rows"
-                : e.Table is not null ? "; lower --rows or --scale"
-                : "; lower --rows or --scale, or raise --max-rows (0: no limit)"));
+            throw e.Fittable && e.Table is { } t ? UsageException.About($"{e.Message}; lower {Setting.Rows} {t.Name}=… or pass {Setting.FitRows}")
+                : e.Table is not null ? UsageException.About($"{e.Message}; lower {Setting.Rows} or {Setting.Scale}")
+                : UsageException.About($"{e.Message}; lower {Setting.Rows} or {Setting.Scale}, or raise {Setting.MaxRows} (0: no limit)");
         }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         if (plan.Order.Tables.FirstOrDefault(t => server.TableRowLimit(plan.Rows(t)) is not null) is { } big)
@@ -229,10 +211,8 @@ public static class PopulateWorkflow
         // any database is made or touched.
         RefuseUngeneratableColumns(graph, log, warn: !quiet);
         if (!a.Create && plan.Order.AheadForeignKeys.FirstOrDefault(x => !(deferrableHelps && x.Key.InitiallyDeferred)) is { Key: not null } ahead)
-            throw new UsageException(
-                $"{ahead.Table.Name}: foreign key {ahead.Key.Name ?? string.Join(", ", ahead.Key.Columns)} closes a cycle of NOT NULL foreign keys, " +
-                "so its rows are loaded before those of " + ahead.Key.RefTable + ": that needs the key added after the data (use --create)" +
-                (deferrableHelps ? " or declared DEFERRABLE INITIALLY DEFERRED" : ""));
+            throw UsageException.About(
+                $"{ahead.Table.Name}: foreign key {ahead.Key.Name ?? string.Join(", ", ahead.Key.Columns)} closes a cycle of NOT NULL foreign keys, so its rows are loaded before those of {ahead.Key.RefTable}: that needs the key added after the data (use {Setting.Create}){(deferrableHelps ? " or declared DEFERRABLE INITIALLY DEFERRED" : "")}");
         foreach (var (table, check) in quiet ? [] : graph.Tables.SelectMany(t => t.Checks.Where(c => c.Predicate is null).Select(c => (t, c))))
             log.WriteLine($"warning: {table.Name}: CHECK ({check.Expression}) is beyond what the generator understands; " +
                           "rows may violate it, and then the load fails as a whole");
@@ -243,9 +223,8 @@ public static class PopulateWorkflow
         return generator;
     }
 
-    private static UsageException ExistingTable(DatabaseEndpoint target, QualifiedName table) => new(
-        $"database \"{target.Database}\" already has table {table}: use --recreate to start over, " +
-        "or leave out --create to fill the existing tables (add --truncate to replace their rows)");
+    private static UsageException ExistingTable(DatabaseEndpoint target, QualifiedName table) => UsageException.About(
+        $"database \"{target.Database}\" already has table {table}: use {Setting.Recreate} to start over, or leave out {Setting.Create} to fill the existing tables (add {Setting.Truncate} to replace their rows)");
 
     private static async Task RefuseExistingTables(DatabaseEndpoint target, SchemaGraph graph, CancellationToken ct)
     {

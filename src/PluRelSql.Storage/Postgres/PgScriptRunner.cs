@@ -45,12 +45,7 @@ public static class PgScriptRunner
         return executed;
     }
 
-    /// <summary>What the load runs around its COPYs, inside its transaction, as pg_restore does: foreign keys dropped
-    /// and added back after the data (so neither table order nor NOT NULL cycles matter, and adding them validates every
-    /// row), keys and indexes of ordinary tables built after the data, and user triggers and rules disabled, then enabled
-    /// again as they were, so none fires on generated rows.</summary>
-    public sealed record LoadGuards(IReadOnlyList<string> Before, IReadOnlyList<string> After, int Triggers, int TriggerTables, int Rules);
-
+    /// <summary>The statements a load runs around its data in this database (see <see cref="LoadGuards"/>).</summary>
     public static async Task<LoadGuards> GuardsAsync(string connectionString, CancellationToken ct)
     {
         var before = new List<string>();

@@ -4,6 +4,7 @@ using Npgsql;
 using PluRelSql.Generation;
 using PluRelSql.Schema;
 using PluRelSql.Schema.Output;
+using PluRelSql.Schema.Postgres;
 
 namespace PluRelSql.Storage.Postgres;
 
@@ -15,6 +16,15 @@ public sealed class PostgresDatabaseTarget : IDatabaseTarget
 
     public DatabaseProvider Provider => DatabaseProvider.Postgres;
     public SqlDialect Dialect => SqlDialect.PostgreSql;
+    public bool ChecksCompatibility => true;
+    public bool DefersConstraintChecks => true;
+    public string? DefaultDatabase => null;
+    public bool RunsSchemaScripts => true;
+
+    public Task<int> RunSchemaScriptAsync(string connectionString, IReadOnlyList<ScriptStatement> script, CancellationToken ct) =>
+        PgScriptRunner.RunAsync(connectionString, script, ct);
+
+    public Task<LoadGuards> LoadGuardsAsync(string connectionString, CancellationToken ct) => PgScriptRunner.GuardsAsync(connectionString, ct);
 
     public string? TableRowLimit(long rows) => rows > MaxTableRows
         ? string.Create(CultureInfo.InvariantCulture, $"more than one PostgreSQL table can hold (32 TB, at most {MaxTableRows:N0} rows)")

@@ -3,6 +3,7 @@ using Microsoft.Data.SqlClient;
 using PluRelSql.Generation;
 using PluRelSql.Schema;
 using PluRelSql.Schema.Output;
+using PluRelSql.Schema.Postgres;
 
 namespace PluRelSql.Storage.SqlServer;
 
@@ -12,6 +13,18 @@ public sealed class SqlServerDatabaseTarget : IDatabaseTarget
 {
     public DatabaseProvider Provider => DatabaseProvider.SqlServer;
     public SqlDialect Dialect => SqlDialect.TSql;
+    public bool ChecksCompatibility => false;
+    public bool DefersConstraintChecks => false;
+    public string? DefaultDatabase => "master";
+
+    // A T-SQL script is read (and its graph written by TSqlDdlWriter); nothing here runs one as sqlcmd would.
+    public bool RunsSchemaScripts => false;
+
+    public Task<int> RunSchemaScriptAsync(string connectionString, IReadOnlyList<ScriptStatement> script, CancellationToken ct) =>
+        throw new NotSupportedException("SQL Server targets do not run schema scripts");
+
+    public Task<LoadGuards> LoadGuardsAsync(string connectionString, CancellationToken ct) =>
+        throw new NotSupportedException("SQL Server targets do not run schema scripts");
 
     public string? TableRowLimit(long rows) => null;
 

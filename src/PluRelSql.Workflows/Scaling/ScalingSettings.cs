@@ -46,7 +46,7 @@ public sealed record ScalingSettings
         Database = "plurel_scaling_quick",
     };
 
-    /// <summary>The issue's grid with the spec's minimal model; hours on a CPU, meant for --device cuda.</summary>
+    /// <summary>The issue's grid with the spec's minimal model; hours on a CPU, meant for a CUDA device.</summary>
     public static ScalingSettings Full { get; } = new()
     {
         Databases = [2, 4, 8, 16, 32, 64], Tokens = [.. new[] { 500, 1000, 2000, 4000, 8000 }.Select(s => s * 4096L)], EvalDatabases = 8,
@@ -73,24 +73,23 @@ public sealed record ScalingSettings
     /// before anything is generated or trained.</summary>
     public void Validate()
     {
-        if (Databases.Count == 0 || Databases.Any(n => n < 1)) throw new UsageException("--dbs: every N must be at least 1");
-        if (Tokens.Any(t => t < 1)) throw new UsageException("--tokens: every budget must be at least 1");
+        if (Databases.Count == 0 || Databases.Any(n => n < 1)) throw UsageException.About($"{Setting.Databases}: every N must be at least 1");
+        if (Tokens.Any(t => t < 1)) throw UsageException.About($"{Setting.Tokens}: every budget must be at least 1");
         var distinctN = Databases.Distinct().Count();
         if (distinctN < Analysis.PowerLawFitter.ParameterCount)
-            throw new UsageException($"--dbs: {distinctN} distinct N; fitting L = a·N^-b + c needs at least {Analysis.PowerLawFitter.ParameterCount} points (one per parameter)");
-        if (Tokens.Any(t => t / (double)(BatchSize * Context) > int.MaxValue / 2.0)) throw new UsageException("--tokens: a budget is too large");
+            throw UsageException.About($"{Setting.Databases}: {distinctN} distinct N; fitting L = a·N^-b + c needs at least {Analysis.PowerLawFitter.ParameterCount} points (one per parameter)");
+        if (Tokens.Any(t => t / (double)(BatchSize * Context) > int.MaxValue / 2.0)) throw UsageException.About($"{Setting.Tokens}: a budget is too large");
         var distinctSteps = Tokens.Select(StepsFor).Distinct().Count();
         if (distinctSteps < Analysis.PowerLawFitter.ParameterCount)
-            throw new UsageException($"--tokens: {distinctSteps} distinct step counts at {BatchSize * Context} tokens per batch; fitting " +
-                                     $"L = a·S^-b + c needs at least {Analysis.PowerLawFitter.ParameterCount} points (one per parameter)");
-        if (EvalDatabases < 1) throw new UsageException("--eval-dbs must be at least 1");
-        if (Steps < 1) throw new UsageException("--steps must be at least 1");
-        if (Context < 8 || TokensPerBatch < Context) throw new UsageException("--context must be at least 8 and --tokens-per-batch at least --context");
-        if (EvalContexts < 1) throw new UsageException("--eval-contexts must be at least 1");
-        if (CheckpointEvery < 1) throw new UsageException("--checkpoint-every must be at least 1");
-        if (Bootstrap < 0) throw new UsageException("--bootstrap must be >= 0");
-        if (!(Scale > 0)) throw new UsageException("--scale must be positive");
-        if (!(LearningRate > 0)) throw new UsageException("--lr must be positive");
+            throw UsageException.About($"{Setting.Tokens}: {distinctSteps} distinct step counts at {BatchSize * Context} tokens per batch; fitting L = a·S^-b + c needs at least {Analysis.PowerLawFitter.ParameterCount} points (one per parameter)");
+        if (EvalDatabases < 1) throw UsageException.About($"{Setting.EvalDatabases} must be at least 1");
+        if (Steps < 1) throw UsageException.About($"{Setting.Steps} must be at least 1");
+        if (Context < 8 || TokensPerBatch < Context) throw UsageException.About($"{Setting.Context} must be at least 8 and {Setting.TokensPerBatch} at least {Setting.Context}");
+        if (EvalContexts < 1) throw UsageException.About($"{Setting.EvalContexts} must be at least 1");
+        if (CheckpointEvery < 1) throw UsageException.About($"{Setting.CheckpointEvery} must be at least 1");
+        if (Bootstrap < 0) throw UsageException.About($"{Setting.Bootstrap} must be >= 0");
+        if (!(Scale > 0)) throw UsageException.About($"{Setting.Scale} must be positive");
+        if (!(LearningRate > 0)) throw UsageException.About($"{Setting.LearningRate} must be positive");
         try { Model.Validate(); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
     }
@@ -138,8 +137,7 @@ public sealed record ScalingSettings
         var diffs = mine.Where(kv => !JsonNode.DeepEquals(kv.Value, theirs[kv.Key]))
             .Select(kv => $"{kv.Key} {theirs[kv.Key]?.ToJsonString() ?? "(missing)"} → {kv.Value?.ToJsonString()}").ToList();
         if (diffs.Count > 0)
-            throw new UsageException($"{directory} holds a study with other fixed settings ({string.Join(", ", diffs)}); " +
-                                     "use another --out, or the same settings to extend or resume it");
+            throw UsageException.About($"{directory} holds a study with other fixed settings ({string.Join(", ", diffs)}); use another {Setting.Out}, or the same settings to extend or resume it");
     }
 
     /// <summary>Setting → value lines for report.md.</summary>
