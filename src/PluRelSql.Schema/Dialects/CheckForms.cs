@@ -9,11 +9,12 @@ namespace PluRelSql.Schema.Dialects;
 internal static class CheckForms
 {
     /// <summary>The forms as PostgreSQL CHECKs have them: casts stripped, length / octet_length, any column.</summary>
-    public static CheckPredicate? Predicate(SqlExpr e) => new Reading(null).Predicate(e);
+    public static CheckPredicate? Predicate(SqlExpr e) => ExprDepth.OnLargeStackIfDeep(e, () => new Reading(null).Predicate(e));
 
     /// <summary>The forms as T-SQL CHECKs have them: no casts, LEN only, only columns the table declares, a 0 / 1
     /// next to a bit column a boolean, a parenthesised AND / OR one term.</summary>
-    public static CheckPredicate? TSqlPredicate(SqlExpr e, Func<string, ColumnDef?> column) => new Reading(column).Predicate(e);
+    public static CheckPredicate? TSqlPredicate(SqlExpr e, Func<string, ColumnDef?> column) =>
+        ExprDepth.OnLargeStackIfDeep(e, () => new Reading(column).Predicate(e));
 
     /// <param name="tsql">The table's columns when reading T-SQL's forms; null for PostgreSQL's.</param>
     private sealed class Reading(Func<string, ColumnDef?>? tsql)
