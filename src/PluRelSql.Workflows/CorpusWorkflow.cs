@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
-using PluRelSql.Generation;
+using PluRelSql.Core;
 using PluRelSql.Generation.PluRel;
 using PluRelSql.Storage;
 
