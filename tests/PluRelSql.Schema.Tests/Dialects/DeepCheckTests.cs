@@ -137,4 +137,32 @@ public sealed class DeepCheckTests
         _ = Small(() => CheckForms.Predicate(tree));
         _ = Small(() => CheckForms.TSqlPredicate(tree, _ => null));
     }
+
+    private static int NotDepth(CheckPredicate? p)
+    {
+        int d = 0;
+        for (; p is NotPredicate n; p = n.Inner) d++;
+        return d;
+    }
+
+    /// <summary>T-SQL CHECKs may chain NOTs without parentheses, past any reader limit: a predicate nested deeper than
+    /// <see cref="CheckForms.MaxPredicateDepth"/> stays text, so CheckText's key and the generator never recurse on it
+    /// (1,500 NOTs overflowed CheckText.PredicateKey on a 1 MiB stack).</summary>
+    [Theory]
+    [InlineData(CheckForms.MaxPredicateDepth - 1, true)]
+    [InlineData(1_500, false)]
+    [InlineData(5_000, false)]
+    public void A_TSql_check_of_chained_NOTs_gets_a_predicate_only_as_deep_as_its_walkers_go(int nots, bool predicate)
+    {
+        var condition = string.Concat(Enumerable.Repeat("NOT ", nots)) + "a > 0";
+        var graph = Small(() => TSqlDdlReader.Read(TSqlTable(condition), File).Graph);
+        var check = Assert.Single(graph.Tables[0].Checks);
+        Assert.Equal(condition, check.Expression);
+        Assert.Equal(predicate ? nots : 0, NotDepth(check.Predicate));
+        if (check.Predicate is { } p)
+        {
+            Assert.Equal(nots % 2 == 0 ? "a > 0" : "a <= 0", Small(() => CheckText.PredicateKey(p)));
+            Assert.Equal(["a"], Small(() => p.Columns().Distinct().ToList()));
+        }
+    }
 }
