@@ -1,7 +1,6 @@
-using System.Runtime.CompilerServices;
 using PluRelSql.Schema;
 
-namespace PluRelSql.Generation;
+namespace PluRelSql.Core;
 
 /// <summary>The rows a load writes, as a loader sees them: the tables in load order with their row counts, and each
 /// table's batches as a stream in row order. Loaders read only this, so they do not depend on how rows are made.</summary>
@@ -18,27 +17,4 @@ public interface IRowSource
     /// <summary>The batches of one table in row order, at most <paramref name="batchSize"/> rows each, made ahead on up
     /// to <paramref name="threads"/> workers; generator and wait times are added to <paramref name="timing"/>.</summary>
     IAsyncEnumerable<RowBatch> Batches(TableDef table, int batchSize, int threads, GenerateTiming timing, CancellationToken ct);
-}
-
-/// <summary>The rows of a generation plan, made by a generator while the loader writes (see <see cref="BatchPipeline"/>).</summary>
-public sealed class GeneratedRows(GenerationPlan plan, IRowGenerator generator) : IRowSource
-{
-    private readonly List<TableDef> _tables = plan.Order.Tables.Where(t => !t.IsPartition).ToList();
-
-    public GenerationPlan Plan { get; } = plan;
-
-    public SchemaGraph Graph => Plan.Graph;
-
-    public IReadOnlyList<TableDef> Tables => _tables;
-
-    public long Rows(TableDef table) => Plan.Rows(table);
-
-    public async IAsyncEnumerable<RowBatch> Batches(TableDef table, int batchSize, int threads, GenerateTiming timing,
-        [EnumeratorCancellation] CancellationToken ct)
-    {
-        // Disposing the enumerator (the writer ended early, or failed) stops the producer and waits for it.
-        await using var pipeline = BatchPipeline.Start(generator, table, Plan.Rows(table), batchSize, threads, timing, ct);
-        await foreach (var batch in pipeline.ReadAllAsync(pipeline.Stopping).ConfigureAwait(false))
-            yield return batch;
-    }
 }

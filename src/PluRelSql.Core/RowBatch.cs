@@ -1,6 +1,6 @@
 using PluRelSql.Schema;
 
-namespace PluRelSql.Generation;
+namespace PluRelSql.Core;
 
 /// <summary>A columnar slice of one table: rows [FirstRow, FirstRow + Count). Columns are the table's loaded
 /// columns (<see cref="ColumnDef.IsLoaded"/>) in declaration order.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PluRelSql.Core;
 using PluRelSql.Schema;
 
 namespace PluRelSql.Generation;

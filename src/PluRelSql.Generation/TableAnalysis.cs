@@ -1,3 +1,4 @@
+using PluRelSql.Core;
 using PluRelSql.Generation.Constraints;
 using PluRelSql.Generation.Values;
 using PluRelSql.Schema;

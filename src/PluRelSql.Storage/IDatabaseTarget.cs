@@ -1,5 +1,5 @@
 using System.Data.Common;
-using PluRelSql.Generation;
+using PluRelSql.Core;
 using PluRelSql.Schema;
 using PluRelSql.Schema.Postgres;
 using PluRelSql.Storage.Postgres;

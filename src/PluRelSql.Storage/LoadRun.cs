@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using PluRelSql.Generation;
+using PluRelSql.Core;
 using PluRelSql.Schema;
 using PluRelSql.Storage.Postgres;
 

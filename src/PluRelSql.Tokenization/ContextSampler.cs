@@ -1,4 +1,4 @@
-using PluRelSql.Generation;
+using PluRelSql.Core;
 
 namespace PluRelSql.Tokenization;
 

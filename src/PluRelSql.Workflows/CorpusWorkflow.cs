@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using PluRelSql.Core;
 using PluRelSql.Generation;
 using PluRelSql.Generation.PluRel;
 using PluRelSql.Storage;

@@ -1,3 +1,5 @@
+using PluRelSql.Core;
+
 namespace PluRelSql.Generation.Tests;
 
 /// <summary>The streams every generated value comes from: pinned, because one changed bit changes every loaded table.</summary>

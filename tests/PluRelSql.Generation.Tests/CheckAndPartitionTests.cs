@@ -110,6 +110,27 @@ public class CheckAndPartitionTests
         Assert.True(rows["end_date"].Count(v => v is not null) > 4000);
     }
 
+    /// <summary>The deepest predicate the readers give (CheckForms keeps 200 levels; deeper stays text) is compiled
+    /// and evaluated on a 1 MiB stack, less than any thread a generator runs on.</summary>
+    [Fact]
+    public void The_deepest_predicate_a_reader_gives_is_honoured_on_a_small_stack()
+    {
+        CheckPredicate p = Cmp("a", CompareOp.Gt, 0);
+        for (int i = 0; i < 198; i++) p = new NotPredicate(p);
+        var t = Table("t", Col("id", TypeKind.Integer), Col("a", TypeKind.Integer, nullable: false)).Pk("id").Check("deep", p);
+        Dictionary<string, List<object?>>? rows = null;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try { rows = All(Gen(Graph(t), 200), t); }
+            catch (Exception e) { failure = e; }
+        }, 1 << 20);
+        thread.Start();
+        thread.Join();
+        Assert.Null(failure);
+        Assert.All(rows!["a"], v => Assert.True((int)v! > 0)); // 198 NOTs: a > 0
+    }
+
     [Fact]
     public void Checks_without_a_parsed_predicate_are_ignored_and_impossible_ones_are_reported_by_name()
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PluRelSql.Core;
 using PluRelSql.Schema;
 using static PluRelSql.Generation.Tests.S;
 

@@ -1,3 +1,4 @@
+using PluRelSql.Core;
 using PluRelSql.Schema;
 using static PluRelSql.Generation.Tests.S;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using PluRelSql.Core;
 using PluRelSql.Schema;
 using static PluRelSql.Generation.Tests.S;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Npgsql;
+using PluRelSql.Core;
 using PluRelSql.Generation;
 using PluRelSql.Schema;
 using PluRelSql.Storage.Postgres;

@@ -1,4 +1,5 @@
 using System.Text;
+using PluRelSql.Core;
 using PluRelSql.Generation;
 using PluRelSql.Schema;
 

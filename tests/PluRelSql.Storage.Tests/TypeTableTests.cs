@@ -1,4 +1,4 @@
-using PluRelSql.Generation;
+using PluRelSql.Core;
 using PluRelSql.Schema;
 using PluRelSql.Storage.Postgres;
 using PluRelSql.Storage.SqlServer;

@@ -1,3 +1,5 @@
+using PluRelSql.Core;
+
 namespace PluRelSql.Tokenization.Tests;
 
 /// <summary>The traversal on hand-built row graphs: budget, fan-out, time filter, determinism.</summary>
@@ -55,7 +57,7 @@ public sealed class SamplerTests
         var db = Shop(100);
         var sampler = new ContextSampler(db, new SamplerOptions { ContextCells = 1000, MaxBfsWidth = 5 });
         // Seed: order 60's quantity (its cell index is 1 + 2·59).
-        var ctx = sampler.Build(60, 1 + 2 * 59, new PluRelSql.Generation.CounterRng(3));
+        var ctx = sampler.Build(60, 1 + 2 * 59, new CounterRng(3));
         Assert.Equal(60, ctx.Rows[0]);
         Assert.Equal(0, ctx.Rows[1]); // the parent comes straight after the seed (F→P stack first)
         var siblings = ctx.Rows.Skip(2).ToList();
@@ -72,7 +74,7 @@ public sealed class SamplerTests
     {
         var db = Shop(100);
         var ctx = new ContextSampler(db, new SamplerOptions { ContextCells = 8, MaxBfsWidth = 50 })
-            .Build(90, 1 + 2 * 89, new PluRelSql.Generation.CounterRng(1));
+            .Build(90, 1 + 2 * 89, new CounterRng(1));
         // seed 2 + customer 1 + two siblings 4 = 7 < 8; a third sibling would reach 9.
         Assert.Equal(7, ctx.Cells.Count);
         Assert.Equal(4, ctx.Rows.Count);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using PluRelSql.Generation;
+using PluRelSql.Core;
 using PluRelSql.Generation.PluRel;
 using PluRelSql.Schema;
 using PluRelSql.Schema.Output;

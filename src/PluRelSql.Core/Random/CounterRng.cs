@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace PluRelSql.Generation;
+namespace PluRelSql.Core;
 
 /// <summary>Counter-based randomness: every draw is a pure function of (stream key, counter), so any row range can be
 /// regenerated alone and threads never share state (the TPC-H dbgen idea, with SplitMix64-style mixing).</summary>

@@ -1,3 +1,5 @@
+using PluRelSql.Core;
+
 namespace PluRelSql.Generation.PluRel;
 
 /// <summary>A directed acyclic graph on nodes 0..N−1 with one weight per edge (edges point parent → child).</summary>

@@ -1,3 +1,5 @@
+using PluRelSql.Core;
+
 namespace PluRelSql.Generation.PluRel;
 
 /// <summary>Stage 2 (docs/generator.md §3): foreign keys from a hierarchical stochastic block model. Both sides are cut into contiguous

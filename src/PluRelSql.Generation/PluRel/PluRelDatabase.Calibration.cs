@@ -1,3 +1,5 @@
+using PluRelSql.Core;
+
 namespace PluRelSql.Generation.PluRel;
 
 /// <summary>Calibration: the whole-column statistics (lazy thresholds, transform statistics) per-row post-processing needs.</summary>

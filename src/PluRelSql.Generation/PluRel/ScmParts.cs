@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using PluRelSql.Core;
 namespace PluRelSql.Generation.PluRel;
 
 /// <summary>Value → R^32 (docs/generator.md §4.4): numeric MLP 1 → 32, or embedding lookup (K × 32) followed by an MLP 32 → 32.</summary>

@@ -1,3 +1,5 @@
+using PluRelSql.Core;
+
 namespace PluRelSql.Generation.PluRel;
 
 /// <summary>An exogenous generator of a source node (docs/generator.md §5.1): the value at row r is a pure function of (stream, r).</summary>

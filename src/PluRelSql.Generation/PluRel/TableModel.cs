@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using PluRelSql.Core;
 
 namespace PluRelSql.Generation.PluRel;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using PluRelSql.Core;
 using PluRelSql.Generation.Constraints;
 using PluRelSql.Schema;
 

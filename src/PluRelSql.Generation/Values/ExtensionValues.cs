@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PluRelSql.Core;
 using PluRelSql.Schema;
 
 namespace PluRelSql.Generation.Values;

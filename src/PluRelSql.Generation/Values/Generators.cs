@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using PluRelSql.Core;
 using PluRelSql.Generation.Constraints;
 
 namespace PluRelSql.Generation.Values;

@@ -1,3 +1,4 @@
+using PluRelSql.Core;
 using PluRelSql.Schema;
 
 namespace PluRelSql.Generation.Values;

@@ -9,11 +9,38 @@ namespace PluRelSql.Schema.Dialects;
 internal static class CheckForms
 {
     /// <summary>The forms as PostgreSQL CHECKs have them: casts stripped, length / octet_length, any column.</summary>
-    public static CheckPredicate? Predicate(SqlExpr e) => new Reading(null).Predicate(e);
+    public static CheckPredicate? Predicate(SqlExpr e) => Bounded(ExprDepth.OnLargeStackIfDeep(e, () => new Reading(null).Predicate(e)));
 
     /// <summary>The forms as T-SQL CHECKs have them: no casts, LEN only, only columns the table declares, a 0 / 1
     /// next to a bit column a boolean, a parenthesised AND / OR one term.</summary>
-    public static CheckPredicate? TSqlPredicate(SqlExpr e, Func<string, ColumnDef?> column) => new Reading(column).Predicate(e);
+    public static CheckPredicate? TSqlPredicate(SqlExpr e, Func<string, ColumnDef?> column) =>
+        Bounded(ExprDepth.OnLargeStackIfDeep(e, () => new Reading(column).Predicate(e)));
+
+    /// <summary>Predicates nested deeper than this stay text: their walkers (CheckText's canonical key, the generator's
+    /// compiled checks) recurse once per level on whatever thread they run. PostgreSQL CHECKs are read to 65 levels
+    /// anyway; a T-SQL CHECK of thousands of NOTs would otherwise overflow a 1 MiB stack.</summary>
+    public const int MaxPredicateDepth = 200;
+
+    private static CheckPredicate? Bounded(CheckPredicate? p)
+    {
+        if (p is null) return null;
+        var stack = new Stack<(CheckPredicate, int)>();
+        stack.Push((p, 1));
+        while (stack.Count > 0)
+        {
+            var (x, d) = stack.Pop();
+            if (d > MaxPredicateDepth) return null;
+            var children = x switch
+            {
+                AndPredicate a => a.Terms,
+                OrPredicate o => o.Terms,
+                NotPredicate n => [n.Inner],
+                _ => (IReadOnlyList<CheckPredicate>)[],
+            };
+            foreach (var child in children) stack.Push((child, d + 1));
+        }
+        return p;
+    }
 
     /// <param name="tsql">The table's columns when reading T-SQL's forms; null for PostgreSQL's.</param>
     private sealed class Reading(Func<string, ColumnDef?>? tsql)

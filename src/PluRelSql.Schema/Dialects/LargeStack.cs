@@ -27,23 +27,36 @@ internal static class LargeStack
 /// <summary>Expression trees deeper than a writer or generator may recurse on any thread are refused when read.</summary>
 internal static class ExprDepth
 {
-    /// <summary>Far beyond any schema's expressions; on a 1 MiB stack the recursive writers manage several times more.</summary>
+    /// <summary>Far beyond any schema's expressions. The recursive writers and walkers take several hundred bytes of
+    /// stack per level, so on a 1 MiB stack they give out below this (~930 chained ANDs): trees deeper than
+    /// <see cref="Shallow"/> are walked on a large stack (see <see cref="OnLargeStackIfDeep"/>).</summary>
     public const int Max = 1000;
 
-    /// <summary>Throws <see cref="UntranslatableException"/> when <paramref name="e"/> nests deeper than <see cref="Max"/>;
-    /// walks with an explicit stack, so it is safe on any tree.</summary>
-    public static SqlExpr Check(SqlExpr e)
+    /// <summary>Depth any thread's stack recurses through; what real schemas write stays far below.</summary>
+    public const int Shallow = 64;
+
+    /// <summary>Runs a recursive walk of <paramref name="e"/> here when the tree is shallow, else on a large stack
+    /// (a thread per call, so only for the rare deep tree).</summary>
+    public static T OnLargeStackIfDeep<T>(SqlExpr e, Func<T> walk) => Deeper(e, Shallow) ? LargeStack.Run(walk) : walk();
+
+    /// <summary>Whether <paramref name="e"/> nests more than <paramref name="limit"/> levels; with an explicit stack.</summary>
+    public static bool Deeper(SqlExpr e, int limit)
     {
         var stack = new Stack<(SqlExpr, int)>();
         stack.Push((e, 1));
         while (stack.Count > 0)
         {
             var (x, d) = stack.Pop();
-            if (d > Max) throw new UntranslatableException($"expression nested more than {Max} levels deep");
+            if (d > limit) return true;
             foreach (var child in Children(x)) stack.Push((child, d + 1));
         }
-        return e;
+        return false;
     }
+
+    /// <summary>Throws <see cref="UntranslatableException"/> when <paramref name="e"/> nests deeper than <see cref="Max"/>;
+    /// walks with an explicit stack, so it is safe on any tree.</summary>
+    public static SqlExpr Check(SqlExpr e) =>
+        Deeper(e, Max) ? throw new UntranslatableException($"expression nested more than {Max} levels deep") : e;
 
     internal static IEnumerable<SqlExpr> Children(SqlExpr e) => e switch
     {

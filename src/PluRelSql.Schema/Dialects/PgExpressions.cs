@@ -719,7 +719,7 @@ internal static class PgExpressions
     // ---- writing ---------------------------------------------------------------------------------------------
 
     /// <summary>PostgreSQL text for an expression.</summary>
-    public static string Write(SqlExpr e) => new Writer().Expr(e);
+    public static string Write(SqlExpr e) => ExprDepth.OnLargeStackIfDeep(e, () => new Writer().Expr(e));
 
     private sealed class Writer
     {

@@ -352,10 +352,11 @@ internal static class TSqlExpressions
     /// <summary>T-SQL text for a scalar (a DEFAULT, a computed column). <paramref name="target"/> is the column type a
     /// DEFAULT is for.</summary>
     public static string WriteScalar(SqlExpr e, Func<string, ColumnDef?> column, SqlType? target = null) =>
-        new Writer(column, target).Scalar(e);
+        ExprDepth.OnLargeStackIfDeep(e, () => new Writer(column, target).Scalar(e));
 
     /// <summary>T-SQL text for a condition (a CHECK).</summary>
-    public static string WriteCondition(SqlExpr e, Func<string, ColumnDef?> column) => new Writer(column, null).Condition(e);
+    public static string WriteCondition(SqlExpr e, Func<string, ColumnDef?> column) =>
+        ExprDepth.OnLargeStackIfDeep(e, () => new Writer(column, null).Condition(e));
 
     private sealed class Writer(Func<string, ColumnDef?> column, SqlType? target)
     {

@@ -4,7 +4,7 @@ using System.Net.NetworkInformation;
 using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
-using PluRelSql.Generation;
+using PluRelSql.Core;
 using PluRelSql.Schema;
 
 namespace PluRelSql.Storage.Postgres;

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Npgsql;
-using PluRelSql.Generation;
+using PluRelSql.Core;
 using PluRelSql.Schema;
 
 namespace PluRelSql.Storage.Postgres;

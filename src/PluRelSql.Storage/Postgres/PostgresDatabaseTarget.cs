@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Npgsql;
-using PluRelSql.Generation;
+using PluRelSql.Core;
 using PluRelSql.Schema;
 using PluRelSql.Schema.Output;
 using PluRelSql.Schema.Postgres;

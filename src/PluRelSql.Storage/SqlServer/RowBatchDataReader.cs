@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using PluRelSql.Generation;
+using PluRelSql.Core;
 using PluRelSql.Schema;
 using PluRelSql.Storage.Postgres;
 

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.SqlClient;
-using PluRelSql.Generation;
+using PluRelSql.Core;
 using PluRelSql.Schema;
 using PluRelSql.Schema.Output;
 using PluRelSql.Schema.Postgres;

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Data.SqlClient;
-using PluRelSql.Generation;
+using PluRelSql.Core;
 using PluRelSql.Schema;
 using PluRelSql.Storage.Postgres;
 

@@ -1,3 +1,4 @@
+using PluRelSql.Core;
 using PluRelSql.Generation.PluRel;
 using PluRelSql.Schema;
 using Xunit.Abstractions;

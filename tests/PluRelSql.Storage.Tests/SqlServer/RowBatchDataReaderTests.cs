@@ -1,3 +1,4 @@
+using PluRelSql.Core;
 using PluRelSql.Generation;
 using PluRelSql.Schema;
 using PluRelSql.Storage.Postgres;

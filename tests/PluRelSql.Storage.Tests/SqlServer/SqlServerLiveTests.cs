@@ -1,4 +1,5 @@
 using Microsoft.Data.SqlClient;
+using PluRelSql.Core;
 using PluRelSql.Generation;
 using PluRelSql.Schema;
 using PluRelSql.Schema.Output;

@@ -1,3 +1,4 @@
+using PluRelSql.Core;
 using PluRelSql.Schema;
 using PluRelSql.Schema.Postgres;
 
