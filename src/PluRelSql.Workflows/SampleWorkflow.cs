@@ -21,20 +21,20 @@ public static class SampleWorkflow
     {
         if (target.Server.IsSystemDatabase(target.Database))
             throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
-        await using var session = await target.OpenSessionAsync(command, ct);
-        await session.DropStaleBuildsAsync(log, ct);
-        var build = session.ConnectionStringFor(await session.CreateBuildAsync(ct));
+        await using var session = await target.OpenSessionAsync(command, ct).ConfigureAwait(false);
+        await session.DropStaleBuildsAsync(log, ct).ConfigureAwait(false);
+        var build = session.ConnectionStringFor(await session.CreateBuildAsync(ct).ConfigureAwait(false));
         log.WriteLine($"sampled seed {sampled.Seed}: {sampled.Family}, {sampled.Tables.Count} tables, " +
                       $"{sampled.Tables.Sum(t => t.Rows):N0} rows → {target.Description}");
         try
         {
-            var result = await LoadAsync(build, target.Database, sampled, graph, threads, ct, view);
-            await session.PublishAsync(replace: true, ct);
+            var result = await LoadAsync(build, target.Database, sampled, graph, threads, ct, view).ConfigureAwait(false);
+            await session.PublishAsync(replace: true, ct).ConfigureAwait(false);
             return result;
         }
         catch
         {
-            await session.DropBuildQuietlyAsync(log);
+            await session.DropBuildQuietlyAsync(log).ConfigureAwait(false);
             throw;
         }
     }
@@ -73,8 +73,8 @@ public static class SampleWorkflow
         var report = view is not null
             // One database can take minutes: per-table progress as populate shows it.
             ? await view(generator.Plan,
-                progress => new PgLoader().LoadAsync(connectionString, new GeneratedRows(generator.Plan, generator), options, progress, ct))
-            : await new PgLoader().LoadAsync(connectionString, new GeneratedRows(generator.Plan, generator), options, null, ct);
+                progress => new PgLoader().LoadAsync(connectionString, new GeneratedRows(generator.Plan, generator), options, progress, ct)).ConfigureAwait(false)
+            : await new PgLoader().LoadAsync(connectionString, new GeneratedRows(generator.Plan, generator), options, null, ct).ConfigureAwait(false);
         return (report, generator.Database.MlpFmas());
     }
 }
