@@ -223,7 +223,7 @@ public sealed class EmbeddedCluster
         }
         try
         {
-            await using var create = new NpgsqlCommand("CREATE DATABASE " + Schema.SqlIdent.Quote(name), conn);
+            await using var create = new NpgsqlCommand("CREATE DATABASE " + SqlIdent.Quote(name), conn);
             await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)

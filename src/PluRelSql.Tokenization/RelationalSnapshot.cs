@@ -80,8 +80,8 @@ public sealed class RelationalSnapshot
     public static async Task<RelationalSnapshot> LoadAsync(DatabaseSession session, string schema, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var graph = await session.ReadSchemaAsync([schema], ct);
-        return await SnapshotLoader.LoadAsync(session.Connection, session.Target.SnapshotSql, schema, graph, ct);
+        var graph = await session.ReadSchemaAsync([schema], ct).ConfigureAwait(false);
+        return await SnapshotLoader.LoadAsync(session.Connection, session.Target.SnapshotSql, schema, graph, ct).ConfigureAwait(false);
     }
 
     internal static SemanticType? Classify(SqlType t) => t.IsArray ? null : t.Descriptor switch

@@ -52,7 +52,7 @@ internal static class SnapshotLoader
                 ForeignKeys = t.ForeignKeys.Where(fk => tables.Any(p => p.Name == graph.LoadedTableOf(fk.RefTable))).ToList(),
             });
         }
-        await ComputeStatistics(conn, sql, plans, ct);
+        await ComputeStatistics(conn, sql, plans, ct).ConfigureAwait(false);
 
         // Rows.
         var nodeTable = new List<int>();
@@ -89,14 +89,14 @@ internal static class SnapshotLoader
             var first = nodeTable.Count;
             var info = new SnapshotTable { Id = plan.Info.Id, Name = t.Name, FirstNode = first, Columns = plan.Info.Columns, TimeColumn = plan.Info.TimeColumn };
             await using (var cmd = Command(conn, $"SELECT {string.Join(", ", select)} FROM {sql.Table(t.Name)} AS src{order}"))
-            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
                 // Ordinals resolved once per table, not per row.
                 var setOrdinals = referencedSets.Select(set => set.Split(',').Select(c => keyColumns.IndexOf(c)).ToArray()).ToArray();
                 var setIndexes = referencedSets.Select(set => plan.KeyIndex[set]).ToArray();
                 var fkOrdinals = plan.ForeignKeys.Select(fk => fk.Columns.Select(c => keyColumns.Count + fkColumns.IndexOf(c)).ToArray()).ToArray();
                 var timeOrdinal = keyColumns.Count + fkColumns.Count;
-                while (await r.ReadAsync(ct))
+                while (await r.ReadAsync(ct).ConfigureAwait(false))
                 {
                     var node = nodeTable.Count;
                     nodeTable.Add(plan.Info.Id);
@@ -245,8 +245,8 @@ internal static class SnapshotLoader
             }
             if (exprs.Count == 0) continue;
             await using var cmd = Command(conn, $"SELECT {string.Join(", ", exprs)} FROM {sql.Table(plan.Def.Name)}");
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            await r.ReadAsync(ct);
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await r.ReadAsync(ct).ConfigureAwait(false);
             for (var i = 0; i < plan.Features.Count; i++)
             {
                 var f = plan.Features[i].Feature;
@@ -258,9 +258,9 @@ internal static class SnapshotLoader
         if (datetimeParts.Count == 0) return;
         await using (var cmd = Command(conn,
             $"SELECT {sql.MeanStdPop} FROM ({string.Join(" UNION ALL ", datetimeParts)}) s WHERE e IS NOT NULL"))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
-            await r.ReadAsync(ct);
+            await r.ReadAsync(ct).ConfigureAwait(false);
             var mean = r.IsDBNull(0) ? 0 : r.GetDouble(0);
             var std = r.IsDBNull(1) || r.GetDouble(1) == 0 ? 1 : r.GetDouble(1);
             foreach (var f in plans.SelectMany(p => p.Features).Select(x => x.Feature).Where(f => f.Type == SemanticType.DateTime))

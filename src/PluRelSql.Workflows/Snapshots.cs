@@ -11,17 +11,17 @@ public static class Snapshots
     public static async Task<List<RelationalSnapshot>> LoadAsync(DatabaseEndpoint target, string pattern, TextWriter log, CancellationToken ct)
     {
         var regex = new Regex("^" + GlobToRegex(pattern) + "$", RegexOptions.CultureInvariant);
-        await using var session = await target.OpenAsync(ct);
-        var schemas = (await session.ListSchemasAsync(ct)).Where(s => regex.IsMatch(s)).ToList();
+        await using var session = await target.OpenAsync(ct).ConfigureAwait(false);
+        var schemas = (await session.ListSchemasAsync(ct).ConfigureAwait(false)).Where(s => regex.IsMatch(s)).ToList();
         if (schemas.Count == 0) throw new UsageException($"no schema of {target.Description} matches '{pattern}'");
-        return await LoadAsync(session, target, schemas, log, ct);
+        return await LoadAsync(session, target, schemas, log, ct).ConfigureAwait(false);
     }
 
     /// <summary>Reads the named schemas, in order.</summary>
     public static async Task<List<RelationalSnapshot>> LoadAsync(DatabaseEndpoint target, IReadOnlyList<string> schemas, TextWriter log, CancellationToken ct)
     {
-        await using var session = await target.OpenAsync(ct);
-        return await LoadAsync(session, target, schemas, log, ct);
+        await using var session = await target.OpenAsync(ct).ConfigureAwait(false);
+        return await LoadAsync(session, target, schemas, log, ct).ConfigureAwait(false);
     }
 
     private static async Task<List<RelationalSnapshot>> LoadAsync(DatabaseSession session, DatabaseEndpoint target,
@@ -30,7 +30,7 @@ public static class Snapshots
         var result = new List<RelationalSnapshot>();
         foreach (var s in schemas)
         {
-            var snap = await RelationalSnapshot.LoadAsync(session, s, ct);
+            var snap = await RelationalSnapshot.LoadAsync(session, s, ct).ConfigureAwait(false);
             log.WriteLine($"  read {target.Database}.{s}: {snap.Tables.Count} tables, {snap.NodeCount:N0} rows, {snap.TotalCells:N0} cells");
             result.Add(snap);
         }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
 namespace PluRelSql.Cli.Tests;
@@ -5,7 +6,7 @@ namespace PluRelSql.Cli.Tests;
 /// <summary>The project graph docs/architecture.md draws, checked against the .csproj files: which project may reference
 /// which, and which project alone brings in each heavy dependency. A new edge or package is a design decision — make it
 /// here and in the doc together.</summary>
-public sealed class ArchitectureTests
+public sealed partial class ArchitectureTests
 {
     /// <summary>Every src project and the src projects it may reference directly.</summary>
     private static readonly Dictionary<string, string[]> AllowedReferences = new()
@@ -92,4 +93,50 @@ public sealed class ArchitectureTests
             .ToList();
         Assert.True(missing.Count == 0, "no test project for: " + string.Join(", ", missing));
     }
+
+    /// <summary>Library code never resumes on a captured context: each awaited task and <c>await foreach</c> says
+    /// ConfigureAwait(false) before its statement ends (<c>await using</c> declarations aside: wrapping their resource
+    /// would hide its type). The CLI, the top of the stack, may capture.</summary>
+    [Fact]
+    public void Library_code_awaits_with_ConfigureAwait_false()
+    {
+        var missing = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Repo.Root, "src"), "*.cs", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(Repo.Root, file);
+            if (relative.StartsWith("src/PluRelSql.Cli/", StringComparison.Ordinal) || relative.Contains("/obj/", StringComparison.Ordinal))
+                continue;
+            var text = LineComment().Replace(File.ReadAllText(file), "");
+            foreach (Match await in Await().Matches(text))
+            {
+                var statement = text[await.Index..StatementEnd(text, await.Index)];
+                if (!statement.Contains(".ConfigureAwait(false)", StringComparison.Ordinal))
+                    missing.Add($"{relative}:{text[..await.Index].Count(c => c == '\n') + 1}");
+            }
+        }
+        Assert.True(missing.Count == 0, "await without ConfigureAwait(false):\n" + string.Join("\n", missing));
+    }
+
+    /// <summary>Where the statement an await starts in ends: the first ';' or block '{' outside parentheses (so
+    /// interpolation holes and lambda bodies inside the call do not end it).</summary>
+    private static int StatementEnd(string text, int from)
+    {
+        var depth = 0;
+        for (var i = from; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '(' or '[': depth++; break;
+                case ')' or ']': depth--; break;
+                case ';' or '{' when depth <= 0: return i;
+            }
+        }
+        return text.Length;
+    }
+
+    [GeneratedRegex(@"//[^\n]*")]
+    private static partial Regex LineComment();
+
+    [GeneratedRegex(@"\bawait (?!using\b)")]
+    private static partial Regex Await();
 }

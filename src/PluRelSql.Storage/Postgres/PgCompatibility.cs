@@ -20,9 +20,9 @@ public static partial class PgCompatibility
         int version;
         string versionText;
         await using (var cmd = new NpgsqlCommand("SELECT current_setting('server_version_num')::int, current_setting('server_version')", conn))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
-            await r.ReadAsync(ct);
+            await r.ReadAsync(ct).ConfigureAwait(false);
             version = r.GetInt32(0);
             versionText = r.GetString(1);
         }
@@ -33,7 +33,7 @@ public static partial class PgCompatibility
         {
             await using var cmd = new NpgsqlCommand("SELECT 1 FROM pg_available_extensions WHERE name = $1", conn);
             cmd.Parameters.AddWithValue(ext);
-            if (await cmd.ExecuteScalarAsync(ct) is null) missing.Add(ext);
+            if (await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is null) missing.Add(ext);
         }
         problems.AddRange(MissingExtensions(missing, graph, server, version / 10000));
 
@@ -49,7 +49,7 @@ public static partial class PgCompatibility
                 {
                     await using var cmd = new NpgsqlCommand("SELECT to_regtype($1) IS NOT NULL", conn);
                     cmd.Parameters.AddWithValue(ut.Name);
-                    var typeKnown = await cmd.ExecuteScalarAsync(ct) is true;
+                    var typeKnown = await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is true;
                     // The maintenance database lacks the schema's extensions: a type they provide (cube, geometry …) is
                     // unknown there, so a type is a problem only when the schema creates no extension at all.
                     if (!typeKnown && graph.Extensions.Count == 0)
@@ -65,7 +65,7 @@ public static partial class PgCompatibility
                         {
                             await using var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = $1)", conn);
                             cmd.Parameters.AddWithValue(name);
-                            exists = await cmd.ExecuteScalarAsync(ct) is true;
+                            exists = await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is true;
                             functionCache[name] = exists;
                         }
                         if (!exists && !IsSqlKeywordCall(name))

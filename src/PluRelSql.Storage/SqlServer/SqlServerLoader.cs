@@ -31,7 +31,7 @@ public sealed class SqlServerLoader
 
         await using var conn = new SqlConnection(LoadConnectionString(connectionString));
         await conn.OpenAsync(ct).ConfigureAwait(false);
-        await using var tx = (SqlTransaction)await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using var tx = ((SqlTransaction)await conn.BeginTransactionAsync(ct).ConfigureAwait(false));
         var tables = rows.Tables.ToList();
         var run = new LoadRun();
         Dictionary<QualifiedName, TargetTable> targets = [];

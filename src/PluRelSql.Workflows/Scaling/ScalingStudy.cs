@@ -47,7 +47,7 @@ public sealed class ScalingStudy(ScalingSettings settings, string directory, Tex
         var sampler = new SamplerConfig { Tables = settings.Tables };
         progress.WriteLine($"corpus {target.Description}: {settings.CorpusSize} databases, {settings.EvalDatabases} held out");
         var corpus = await CorpusWorkflow.EnsureAsync(target, settings.CorpusSize, settings.CorpusSeed, sampler, settings.Scale,
-            Environment.ProcessorCount, progress, ct);
+            Environment.ProcessorCount, progress, ct).ConfigureAwait(false);
         progress.WriteLine(string.Create(Inv, $"corpus ready: {corpus.Skipped} reused, {settings.CorpusSize - corpus.Skipped} made ({corpus.NewRows:N0} rows) in {corpus.Seconds:F1} s"));
 
         var finished = plan.Where(r => File.Exists(Path.Combine(RunDirectory(r.Id), ResultFile))).Select(r => r.Id).ToHashSet();
@@ -63,7 +63,7 @@ public sealed class ScalingStudy(ScalingSettings settings, string directory, Tex
         {
             var readClock = Stopwatch.StartNew();
             var schemas = Enumerable.Range(0, settings.CorpusSize).Select(CorpusWorkflow.CorpusSchema).ToList();
-            var snapshots = await Snapshots.LoadAsync(target, schemas, TextWriter.Null, ct);
+            var snapshots = await Snapshots.LoadAsync(target, schemas, TextWriter.Null, ct).ConfigureAwait(false);
             var config = settings.Model;
             var heldOut = TrainerSetup.Samplers(snapshots.Take(settings.EvalDatabases), config);
             training = TrainerSetup.Samplers(snapshots.Skip(settings.EvalDatabases), config);
