@@ -29,17 +29,17 @@ public static class CorpusWorkflow
         int threads, TextWriter log, CancellationToken ct)
     {
         SampleWorkflow.RequirePostgres(target.Server, "a corpus");
-        await target.Server.EnsureDatabaseAsync(target.ConnectionString, recreate: false, ct);
+        await target.Server.EnsureDatabaseAsync(target.ConnectionString, recreate: false, ct).ConfigureAwait(false);
         await using (var conn = target.Server.CreateConnection(target.ConnectionString))
         {
-            await conn.OpenAsync(ct);
+            await conn.OpenAsync(ct).ConfigureAwait(false);
             await Exec(conn, """
                 CREATE TABLE IF NOT EXISTS public.plurel_manifest (
                     schema_name text PRIMARY KEY, seed numeric(20) NOT NULL, family text NOT NULL, tables int NOT NULL,
                     rows bigint NOT NULL, seconds double precision NOT NULL, created_at timestamptz NOT NULL DEFAULT now())
-                """, ct);
+                """, ct).ConfigureAwait(false);
             // Manifests written before the recipe column existed get it empty: their schemas are made again.
-            await Exec(conn, "ALTER TABLE public.plurel_manifest ADD COLUMN IF NOT EXISTS recipe text", ct);
+            await Exec(conn, "ALTER TABLE public.plurel_manifest ADD COLUMN IF NOT EXISTS recipe text", ct).ConfigureAwait(false);
         }
         // Everything besides the seed that decides a database's rows: a re-run with other settings (or another engine
         // version) must not silently keep schemas made differently.
@@ -57,7 +57,7 @@ public static class CorpusWorkflow
         await Parallel.ForEachAsync(Enumerable.Range(0, count),
             new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = ct }, async (i, token) =>
         {
-            var entry = await MakeCorpusDatabase(target, i, corpusSeed, cfg, scale, recipe, engineThreads, token);
+            var entry = await MakeCorpusDatabase(target, i, corpusSeed, cfg, scale, recipe, engineThreads, token).ConfigureAwait(false);
             lock (gate)
             {
                 // Progress lines in database order, each as soon as it and every earlier one are done.
@@ -65,7 +65,7 @@ public static class CorpusWorkflow
                 for (; printed < count && outcomes[printed] is { } done; printed++)
                     if (done.Line is { } line) log.WriteLine(line);
             }
-        });
+        }).ConfigureAwait(false);
         var made = outcomes.Select(o => o!).ToList();
         var reports = made.Where(o => o.Report is not null).Select(o => o.Report!).ToList();
         return new CorpusResult(made.Count(o => o.Report is null), reports.Sum(r => r.TotalRows), sw.Elapsed.TotalSeconds,
@@ -83,23 +83,23 @@ public static class CorpusWorkflow
         var schema = CorpusSchema(index);
         var dbSeed = CounterRng.Stream(corpusSeed, (ulong)index).Key;
         await using var conn = target.Server.CreateConnection(target.ConnectionString);
-        await conn.OpenAsync(ct);
+        await conn.OpenAsync(ct).ConfigureAwait(false);
         await using (var done = Command(conn, "SELECT 1 FROM public.plurel_manifest WHERE schema_name = $1 AND seed = $2 AND recipe = $3",
                          schema, (decimal)dbSeed, recipe))
         {
-            if (await done.ExecuteScalarAsync(ct) is not null) return new CorpusEntry(null, null, 0);
+            if (await done.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null) return new CorpusEntry(null, null, 0);
         }
         // Half-made, or from another seed or recipe: start that schema over.
-        await Exec(conn, $"DELETE FROM public.plurel_manifest WHERE schema_name = '{schema}'", ct);
-        await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct);
+        await Exec(conn, $"DELETE FROM public.plurel_manifest WHERE schema_name = '{schema}'", ct).ConfigureAwait(false);
+        await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct).ConfigureAwait(false);
         var sampled = SampleWorkflow.Scaled(SchemaSampler.Sample(dbSeed, cfg), scale, schema);
         var graph = sampled.ToSchemaGraph();
-        var (report, fmas) = await SampleWorkflow.LoadAsync(target.Server, target.ConnectionString, target.Database, sampled, graph, threads, ct);
+        var (report, fmas) = await SampleWorkflow.LoadAsync(target.Server, target.ConnectionString, target.Database, sampled, graph, threads, ct).ConfigureAwait(false);
         await using (var ins = Command(conn,
             "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds, recipe) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             schema, (decimal)dbSeed, sampled.Family.ToString(), sampled.Tables.Count, report.TotalRows, report.TotalSeconds, recipe))
         {
-            await ins.ExecuteNonQueryAsync(ct);
+            await ins.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         var seconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
         return new CorpusEntry(report, string.Create(CultureInfo.InvariantCulture,
@@ -109,7 +109,7 @@ public static class CorpusWorkflow
     private static async Task Exec(DbConnection conn, string sql, CancellationToken ct)
     {
         await using var cmd = Command(conn, sql);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>A command with positional parameters ($1, $2 … in PostgreSQL's driver), typed from their values.</summary>

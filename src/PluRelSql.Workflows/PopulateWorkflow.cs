@@ -35,23 +35,23 @@ public static class PopulateWorkflow
 
         // Held for the whole run: a second populate into the same database is refused; databases half-made by runs
         // that were killed (or whose server crashed) are dropped.
-        await using var session = await target.OpenSessionAsync("populate", ct);
-        await session.DropStaleBuildsAsync(log, ct);
+        await using var session = await target.OpenSessionAsync("populate", ct).ConfigureAwait(false);
+        await session.DropStaleBuildsAsync(log, ct).ConfigureAwait(false);
         if (!ownChecksFirst) RefuseDroppingSystemDatabase(a, target);
 
         // When the objects are created in a new database, a server that runs scripts runs the script's own statements
         // (as psql would) and we generate for the tables its catalog then holds: the server, not our reader, is the oracle. A T-SQL script
         // (converted) or a database that already exists is made from our reading by the DDL writer, as before.
-        var build = a.Recreate || (a.Create && !await session.ExistsAsync(ct));
+        var build = a.Recreate || (a.Create && !await session.ExistsAsync(ct).ConfigureAwait(false));
         var script = build && server.RunsSchemaScripts && a.ScriptPaths is { } paths ? PgScript.Statements(paths) : null;
 
         // What the server cannot hold is reported before anything is planned or written.
-        var compat = await server.CheckCompatibilityAsync(target.ConnectionString, graph, scriptRuns: script is not null, ct);
+        var compat = await server.CheckCompatibilityAsync(target.ConnectionString, graph, scriptRuns: script is not null, ct).ConfigureAwait(false);
         if (script is not null && compat.Adaptations.Count > 0)
         {
             // The server cannot run the script as written (a VIRTUAL column before 18): it gets our reading, adapted.
             script = null;
-            compat = await server.CheckCompatibilityAsync(target.ConnectionString, graph, scriptRuns: false, ct);
+            compat = await server.CheckCompatibilityAsync(target.ConnectionString, graph, scriptRuns: false, ct).ConfigureAwait(false);
         }
         foreach (var adaptation in compat.Adaptations) log.WriteLine($"note: {adaptation}");
         if (compat.Problems.Count > 0)
@@ -67,15 +67,15 @@ public static class PopulateWorkflow
         // name only after the load committed: a killed run or a crashed server leaves no half-made database behind,
         // and Recreate drops the old one only then.
         var loadInto = target.ConnectionString;
-        if (build) loadInto = session.ConnectionStringFor(await session.CreateBuildAsync(ct));
-        else if (a.Create) await RefuseExistingTables(target, graph, ct);
+        if (build) loadInto = session.ConnectionStringFor(await session.CreateBuildAsync(ct).ConfigureAwait(false));
+        else if (a.Create) await RefuseExistingTables(target, graph, ct).ConfigureAwait(false);
 
         IReadOnlyList<string> pre, post;
         if (script is not null)
         {
             try
             {
-                var ran = await server.RunSchemaScriptAsync(loadInto, script, ct);
+                var ran = await server.RunSchemaScriptAsync(loadInto, script, ct).ConfigureAwait(false);
                 var skipped = script.Count(s => s.Kind != ScriptStatementKind.Schema);
                 log.WriteLine($"note: the server ran the script's {ran} schema statements" +
                               (skipped > 0 ? $" ({skipped} data and database statements not run: the rows are generated)" : "") +
@@ -83,15 +83,15 @@ public static class PopulateWorkflow
                 SchemaGraph live;
                 await using (var conn = server.CreateConnection(loadInto + ";Pooling=false"))
                 {
-                    await conn.OpenAsync(ct);
-                    live = await server.ReadSchemaAsync(conn, null, ct);
+                    await conn.OpenAsync(ct).ConfigureAwait(false);
+                    live = await server.ReadSchemaAsync(conn, null, ct).ConfigureAwait(false);
                 }
                 if (live.Tables.Count == 0)
                     throw new UsageException($"{string.Join(", ", a.ScriptPaths!)}: the script created no table, so there is nothing to populate");
                 graph = live;
                 plan = PlanRows(graph, a.Rows, server, log, describe: false);
                 generator = Generator(a, graph, plan, log, server.DefersConstraintChecks);
-                var guards = await server.LoadGuardsAsync(loadInto, ct);
+                var guards = await server.LoadGuardsAsync(loadInto, ct).ConfigureAwait(false);
                 if (guards.Triggers > 0 || guards.Rules > 0)
                     log.WriteLine("note: " + string.Join(" and ", new[]
                     {
@@ -103,7 +103,7 @@ public static class PopulateWorkflow
             }
             catch
             {
-                await session.DropBuildQuietlyAsync(log);
+                await session.DropBuildQuietlyAsync(log).ConfigureAwait(false);
                 throw;
             }
         }
@@ -120,7 +120,7 @@ public static class PopulateWorkflow
             (options, progress) => server.LoadAsync(loadInto, new GeneratedRows(loadPlan, loadGenerator),
                 options with { TargetDatabase = target.Database, Truncate = options.Truncate || script is not null }, progress, ct),
             build, () => session.DropBuildQuietlyAsync(log), ct,
-            publish: build ? () => session.PublishAsync(replace: a.Recreate, ct) : null);
+            publish: build ? () => session.PublishAsync(replace: a.Recreate, ct) : null).ConfigureAwait(false);
     }
 
     private static void RefuseDroppingSystemDatabase(PopulateOptions a, DatabaseEndpoint target)
@@ -144,12 +144,12 @@ public static class PopulateWorkflow
         LoadReport result;
         try
         {
-            result = view is not null ? await view(plan, progress => load(options, progress)) : await load(options, null);
-            if (publish is not null) await publish();
+            result = view is not null ? await view(plan, progress => load(options, progress)).ConfigureAwait(false) : await load(options, null).ConfigureAwait(false);
+            if (publish is not null) await publish().ConfigureAwait(false);
         }
         catch when (created)
         {
-            await dropCreated();
+            await dropCreated().ConfigureAwait(false);
             throw;
         }
         return result;
@@ -228,7 +228,7 @@ public static class PopulateWorkflow
 
     private static async Task RefuseExistingTables(DatabaseEndpoint target, SchemaGraph graph, CancellationToken ct)
     {
-        if (await target.Server.FirstExistingTableAsync(target.ConnectionString, graph.Tables.Select(t => t.Name), ct) is { } existing)
+        if (await target.Server.FirstExistingTableAsync(target.ConnectionString, graph.Tables.Select(t => t.Name), ct).ConfigureAwait(false) is { } existing)
             throw ExistingTable(target, existing);
     }
 }

@@ -22,20 +22,20 @@ public static class SampleWorkflow
         RequirePostgres(target.Server, command);
         if (target.Server.IsSystemDatabase(target.Database))
             throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
-        await using var session = await target.OpenSessionAsync(command, ct);
-        await session.DropStaleBuildsAsync(log, ct);
-        var build = session.ConnectionStringFor(await session.CreateBuildAsync(ct));
+        await using var session = await target.OpenSessionAsync(command, ct).ConfigureAwait(false);
+        await session.DropStaleBuildsAsync(log, ct).ConfigureAwait(false);
+        var build = session.ConnectionStringFor(await session.CreateBuildAsync(ct).ConfigureAwait(false));
         log.WriteLine($"sampled seed {sampled.Seed}: {sampled.Family}, {sampled.Tables.Count} tables, " +
                       $"{sampled.Tables.Sum(t => t.Rows):N0} rows → {target.Description}");
         try
         {
-            var result = await LoadAsync(target.Server, build, target.Database, sampled, graph, threads, ct, view);
-            await session.PublishAsync(replace: true, ct);
+            var result = await LoadAsync(target.Server, build, target.Database, sampled, graph, threads, ct, view).ConfigureAwait(false);
+            await session.PublishAsync(replace: true, ct).ConfigureAwait(false);
             return result;
         }
         catch
         {
-            await session.DropBuildQuietlyAsync(log);
+            await session.DropBuildQuietlyAsync(log).ConfigureAwait(false);
             throw;
         }
     }
@@ -75,8 +75,8 @@ public static class SampleWorkflow
         var report = view is not null
             // One database can take minutes: per-table progress as populate shows it.
             ? await view(generator.Plan,
-                progress => server.LoadAsync(connectionString, new GeneratedRows(generator.Plan, generator), options, progress, ct))
-            : await server.LoadAsync(connectionString, new GeneratedRows(generator.Plan, generator), options, null, ct);
+                progress => server.LoadAsync(connectionString, new GeneratedRows(generator.Plan, generator), options, progress, ct)).ConfigureAwait(false)
+            : await server.LoadAsync(connectionString, new GeneratedRows(generator.Plan, generator), options, null, ct).ConfigureAwait(false);
         return (report, generator.Database.MlpFmas());
     }
 
