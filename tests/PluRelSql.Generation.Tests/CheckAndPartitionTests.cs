@@ -147,7 +147,7 @@ public class CheckAndPartitionTests
             Col("code", TypeKind.Varchar, length: 10, nullable: false, domain: code.Name), Col("note", TypeKind.Text, domain: note.Name))
             .Pk("id").Unique("code");
         var g = Graph(t);
-        g.Domains.AddRange([year, code, note]);
+        g = g with { Domains = [.. g.Domains, year, code, note] };
         var rows = All(Gen(g, 3000, nullRate: 0.5), t);
         Assert.DoesNotContain(null, rows["note"]);
         Assert.Contains(null, rows["release_year"]);
@@ -179,7 +179,7 @@ public class CheckAndPartitionTests
         var t = Table("post", Col("id", TypeKind.Integer), Col("state", TypeKind.Enum, nullable: false, userType: st.Name))
             .Pk("id").Check("not_dead", Cmp("state", CompareOp.Ne, "dead"));
         var g = Graph(t);
-        g.Enums.Add(st);
+        g = g with { Enums = [.. g.Enums, st] };
         var rows = All(Gen(g, 500), t);
         Assert.Equal(["draft", "live"], rows["state"].Cast<string>().Distinct().Order());
     }
@@ -220,7 +220,7 @@ public class CheckAndPartitionTests
             });
             var part = Table(name.Name, Col("payment_id", TypeKind.Integer), Col("amount", TypeKind.Numeric, precision: 5, scale: 2), Col("payment_date", TypeKind.TimestampTz));
             part.PartitionOf = payment.Name;
-            g.Tables.Add(part);
+            g = g with { Tables = [.. g.Tables, part] };
         }
         return payment;
     }
@@ -232,7 +232,7 @@ public class CheckAndPartitionTests
         var refund = Table("refund", Col("id", TypeKind.Integer), Col("payment_id", TypeKind.Integer, nullable: false),
                 Col("payment_date", TypeKind.TimestampTz, nullable: false))
             .Pk("id").Fk("payment_p1", ["payment_date", "payment_id"], ["payment_date", "payment_id"]);
-        g.Tables.Add(refund);
+        g = g with { Tables = [.. g.Tables, refund] };
         var gen = Gen(g, 4000);
         Assert.Throws<ArgumentException>(() => gen.Generate(g.Table("public", "payment_p0"), 0, 1));
         var rows = All(gen, payment);

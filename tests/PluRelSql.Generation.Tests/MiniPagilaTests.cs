@@ -53,11 +53,11 @@ public class MiniPagilaTests
             payment.Partitioning.Partitions.Add(new PartitionBound { Table = name, Bound = "…", From = [$"'2022-0{m}-01 00:00:00+00'"], To = [$"'2022-0{m + 1}-01 00:00:00+00'"] });
             var p = Table(name.Name, Col("payment_id", TypeKind.Integer));
             p.PartitionOf = payment.Name;
-            g.Tables.Add(p);
+            g = g with { Tables = [.. g.Tables, p] };
         }
-        g.Enums.Add(rating);
-        g.Domains.Add(year);
-        g.Sequences.Add(new SequenceDef { Name = N("film_film_id_seq"), Start = 1 });
+        g = g with { Enums = [.. g.Enums, rating] };
+        g = g with { Domains = [.. g.Domains, year] };
+        g = g with { Sequences = [.. g.Sequences, new SequenceDef { Name = N("film_film_id_seq"), Start = 1 }] };
         return g;
     }
 

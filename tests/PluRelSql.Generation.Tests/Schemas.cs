@@ -53,9 +53,7 @@ internal static class S
 
     public static SchemaGraph Graph(params TableDef[] tables)
     {
-        var g = new SchemaGraph();
-        g.Tables.AddRange(tables);
-        return g;
+        return new SchemaGraph { Tables = tables };
     }
 
     public static IndependentValueGenerator Gen(SchemaGraph g, long rows = 1000, ulong seed = 1, double nullRate = 0.05,

@@ -26,7 +26,7 @@ public class TypeTableTests
         t.Columns.AddRange(arrays);
         t.Pk("id");
         var g = Graph(t);
-        g.Enums.Add(Mood);
+        g = g with { Enums = [.. g.Enums, Mood] };
 
         var clr = TypeTable.Of(kind).Clr.Type;
         var batch = Gen(g, rows: 4, nullRate: 0).Generate(t, 0, 4);

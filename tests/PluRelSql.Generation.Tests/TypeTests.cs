@@ -32,7 +32,7 @@ public class TypeTests
             Col("codes", TypeKind.Varchar, length: 3, arrayDims: 1));
         t.Pk("id");
         var g = Graph(t);
-        g.Enums.Add(mood);
+        g = g with { Enums = [.. g.Enums, mood] };
         return (t, g);
     }
 
@@ -134,7 +134,7 @@ public class TypeTests
         t.Column("n").Identity = IdentityKind.Sequence;
         t.Column("n").Sequence = N("t_n_seq");
         var g = Graph(t);
-        g.Sequences.Add(new SequenceDef { Name = N("t_n_seq"), Start = 100, Increment = 5 });
+        g = g with { Sequences = [.. g.Sequences, new SequenceDef { Name = N("t_n_seq"), Start = 100, Increment = 5 }] };
         var b = Gen(g, 20).Generate(t, 3, 4);
         Assert.Equal(["id", "n"], b.Columns.Select(c => c.Column.Name));
         Assert.Equal([4L, 5L, 6L, 7L], ((ColumnVector<long>)b["id"]).Values);

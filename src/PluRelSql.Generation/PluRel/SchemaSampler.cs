@@ -72,7 +72,8 @@ public sealed class SampledSchema
     /// Tables are listed in id order.</summary>
     public SchemaGraph ToSchemaGraph()
     {
-        var g = new SchemaGraph();
+        var enums = new List<EnumType>();
+        var tables = new List<TableDef>();
         foreach (var t in Tables)
         {
             var def = new TableDef { Name = new QualifiedName(Schema, t.Name) };
@@ -100,16 +101,16 @@ public sealed class SampledSchema
                 else
                 {
                     var name = new QualifiedName(Schema, EnumName(t, f));
-                    g.Enums.Add(new EnumType { Name = name, Labels = Enumerable.Range(0, f.Categories).Select(k => $"c{k}").ToList() });
+                    enums.Add(new EnumType { Name = name, Labels = Enumerable.Range(0, f.Categories).Select(k => $"c{k}").ToList() });
                     type = new SqlType { Kind = TypeKind.Enum, UserType = name };
                 }
                 def.Columns.Add(new ColumnDef { Name = f.Name, Type = type, Nullable = f.Kind == FeatureKind.Numeric });
             }
             if (t.Role == TableRole.Activity)
                 def.Columns.Add(new ColumnDef { Name = TimeColumn, Type = SqlType.Of(TypeKind.Timestamp), Nullable = false });
-            g.Tables.Add(def);
+            tables.Add(def);
         }
-        return g;
+        return new SchemaGraph { Tables = tables, Enums = enums };
     }
 }
 

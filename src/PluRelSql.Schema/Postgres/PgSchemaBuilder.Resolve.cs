@@ -136,7 +136,7 @@ internal sealed partial class PgSchemaBuilder
             .Select(x => x.Item2).ToList();
         return new SchemaReadResult
         {
-            Graph = _graph, Notices = notices,
+            Graph = _graph.Build(SqlDialect.PostgreSql), Notices = notices,
             Skipped = _skippedAll, // in reading order: an included file's statements stand where it was included
             Notes = [.. _notices.OrderBy(n => _files.IndexOf(n.Notice.Position.File)).ThenBy(n => n.Notice.Position.Line)
                 .ThenBy(n => n.Notice.Position.Column).ThenBy(n => n.Seq).Select(n => n.Notice)],

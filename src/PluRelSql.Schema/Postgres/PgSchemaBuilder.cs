@@ -4,7 +4,7 @@ namespace PluRelSql.Schema.Postgres;
 /// FK targets, index tables) are kept pending and resolved in <see cref="Finish"/>.</summary>
 internal sealed partial class PgSchemaBuilder
 {
-    private readonly SchemaGraph _graph = new();
+    private readonly GraphDraft _graph = new();
     private readonly List<(int Seq, ReaderNotice Notice)> _notices = [];
     private readonly Dictionary<string, (int Seq, string Message, SourcePosition Pos, int Count)> _skipped = new(StringComparer.Ordinal);
     private readonly List<SkippedStatement> _skippedAll = [];

@@ -11,7 +11,7 @@ namespace PluRelSql.Schema.TSql;
 /// script, so a file may reference a table that a later file creates.</summary>
 internal sealed partial class TSqlSchemaBuilder
 {
-    private readonly SchemaGraph _graph = new() { Dialect = SqlDialect.TSql };
+    private readonly GraphDraft _graph = new();
     private readonly Dictionary<string, TableDef> _tables = [];
     private readonly Dictionary<string, DomainType> _domains = [];
     private readonly List<PendingForeignKey> _foreignKeys = [];
@@ -48,7 +48,7 @@ internal sealed partial class TSqlSchemaBuilder
                 _ when count == 1 => what,
                 _ => $"{count} × {what}",
             }, first));
-        return new TSqlReadResult { Graph = _graph, Notices = _notices };
+        return new TSqlReadResult { Graph = _graph.Build(SqlDialect.TSql), Notices = _notices };
     }
 
     // ---- statements ------------------------------------------------------------------------------------------

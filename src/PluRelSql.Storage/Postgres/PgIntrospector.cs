@@ -127,7 +127,13 @@ public static class PgIntrospector
 
     private sealed class CatalogReader(NpgsqlConnection conn, IReadOnlyCollection<string>? schemas, CancellationToken ct)
     {
-        private readonly SchemaGraph _graph = new();
+        // The graph's collections, filled in catalog order; ReadAsync builds the graph from them.
+        private readonly List<TableDef> _tableList = [];
+        private readonly List<EnumType> _enumList = [];
+        private readonly List<DomainType> _domainList = [];
+        private readonly List<SequenceDef> _sequenceList = [];
+        private readonly List<IndexDef> _indexList = [];
+        private readonly List<string> _extensionList = [];
         private readonly Dictionary<uint, PgTypeInfo> _types = [];
         private readonly Dictionary<uint, TableDef> _tables = [];
         private readonly Dictionary<(uint Rel, short Num), string> _attNames = [];
@@ -157,7 +163,11 @@ public static class PgIntrospector
             await ReadSequencesAsync().ConfigureAwait(false);
             await ReadIndexesAsync().ConfigureAwait(false);
             await ReadExtensionsAsync().ConfigureAwait(false);
-            return _graph;
+            return new SchemaGraph
+            {
+                Tables = _tableList, Enums = _enumList, Domains = _domainList, Sequences = _sequenceList, Indexes = _indexList,
+                Extensions = _extensionList,
+            };
         }
 
         private NpgsqlCommand Command(string sql)
@@ -276,7 +286,7 @@ public static class PgIntrospector
                     {
                         e = new EnumType { Name = new QualifiedName(r.GetString(1), r.GetString(2)), Labels = [] };
                         byOid[oid] = e;
-                        _graph.Enums.Add(e);
+                        _enumList.Add(e);
                     }
                     e.Labels.Add(r.GetString(3));
                 }).ConfigureAwait(false);
@@ -303,7 +313,7 @@ public static class PgIntrospector
                         Default = r.IsDBNull(6) ? null : r.GetString(6),
                     };
                     _domains[r.GetFieldValue<uint>(0)] = d;
-                    _graph.Domains.Add(d);
+                    _domainList.Add(d);
                 }).ConfigureAwait(false);
 
             await ForEachRowAsync(
@@ -385,7 +395,7 @@ public static class PgIntrospector
                 {
                     var t = new TableDef { Name = new QualifiedName(r.GetString(1), r.GetString(2)), Unlogged = r.GetChar(3) == 'u' };
                     _tables[r.GetFieldValue<uint>(0)] = t;
-                    _graph.Tables.Add(t);
+                    _tableList.Add(t);
                 }).ConfigureAwait(false);
         }
 
@@ -679,12 +689,12 @@ public static class PgIntrospector
                         MaxValue = r.GetInt64(7) == defMax ? null : r.GetInt64(7),
                         Cycle = r.GetBoolean(8),
                     };
-                    _graph.Sequences.Add(seq);
+                    _sequenceList.Add(seq);
                     if (!r.IsDBNull(9)) owners.Add((seq, r.GetFieldValue<uint>(9), (short)r.GetInt32(10)));
                 }).ConfigureAwait(false);
             foreach (var (seq, rel, num) in owners)
                 if (_tables.TryGetValue(rel, out var t) && _attNames.TryGetValue((rel, num), out var col))
-                    _graph.Sequences[_graph.Sequences.IndexOf(seq)] = seq with { OwnedBy = (t.Name, col) };
+                    _sequenceList[_sequenceList.IndexOf(seq)] = seq with { OwnedBy = (t.Name, col) };
         }
 
         private static (long Min, long Max) DefaultBounds(string type, long increment)
@@ -706,7 +716,7 @@ public static class PgIntrospector
                   AND NOT ic.relispartition
                 ORDER BY i.indexrelid
                 """,
-                r => _graph.Indexes.Add(new IndexDef
+                r => _indexList.Add(new IndexDef
                 {
                     Table = _tables[r.GetFieldValue<uint>(0)].Name,
                     Name = r.GetString(1),
@@ -718,7 +728,7 @@ public static class PgIntrospector
         private async Task ReadExtensionsAsync()
         {
             await ForEachRowAsync("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY oid",
-                r => _graph.Extensions.Add(r.GetString(0))).ConfigureAwait(false);
+                r => _extensionList.Add(r.GetString(0))).ConfigureAwait(false);
         }
     }
 }

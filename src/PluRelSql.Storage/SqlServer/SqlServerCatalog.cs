@@ -133,7 +133,10 @@ public static partial class SqlServerCatalog
     {
         ArgumentNullException.ThrowIfNull(rows);
         // Expression texts (defaults, CHECKs, computed columns, indexes) are the server's T-SQL.
-        var graph = new SchemaGraph { Dialect = SqlDialect.TSql };
+        var domainList = new List<DomainType>();
+        var sequences = new List<SequenceDef>();
+        var tables = new List<TableDef>();
+        var indexes = new List<IndexDef>();
         bool Wanted(string schema) => schemas is null || schemas.Count == 0 || schemas.Contains(schema, StringComparer.OrdinalIgnoreCase);
 
         var domains = new Dictionary<(string, string), DomainType>();
@@ -147,11 +150,11 @@ public static partial class SqlServerCatalog
                 NotNull = !a.IsNullable,
             };
             domains[(a.SchemaName.ToUpperInvariant(), a.Name.ToUpperInvariant())] = domain;
-            graph.Domains.Add(domain);
+            domainList.Add(domain);
         }
 
         foreach (var s in rows.Sequences.Where(s => Wanted(s.SchemaName)))
-            graph.Sequences.Add(new SequenceDef
+            sequences.Add(new SequenceDef
             {
                 Name = new QualifiedName(s.SchemaName, s.Name),
                 DataType = s.TypeName.ToLowerInvariant() switch
@@ -174,9 +177,9 @@ public static partial class SqlServerCatalog
         {
             var table = new TableDef { Name = new QualifiedName(t.SchemaName, t.TableName) };
             foreach (var c in columnsOf.GetValueOrDefault(t.ObjectId) ?? [])
-                table.Columns.Add(Column(c, domains, rows.DefaultCollation, graph));
+                table.Columns.Add(Column(c, domains, rows.DefaultCollation, sequences));
             byId[t.ObjectId] = table;
-            graph.Tables.Add(table);
+            tables.Add(table);
         }
 
         foreach (var key in rows.Keys.Where(k => byId.ContainsKey(k.ObjectId)).GroupBy(k => (k.ObjectId, k.Name)))
@@ -215,7 +218,7 @@ public static partial class SqlServerCatalog
         {
             var table = byId[index.Key.ObjectId];
             var first = index.First();
-            graph.Indexes.Add(new IndexDef
+            indexes.Add(new IndexDef
             {
                 Name = index.Key.Name,
                 Table = table.Name,
@@ -223,11 +226,11 @@ public static partial class SqlServerCatalog
                 Unique = first.IsUnique,
             });
         }
-        return graph;
+        return new SchemaGraph { Tables = tables, Domains = domainList, Sequences = sequences, Indexes = indexes, Dialect = SqlDialect.TSql };
     }
 
     private static ColumnDef Column(CatalogColumn c, Dictionary<(string, string), DomainType> domains, string? defaultCollation,
-        SchemaGraph graph)
+        List<SequenceDef> sequences)
     {
         var column = new ColumnDef { Name = c.Name, Type = SqlType.Of(TypeKind.Other), Nullable = c.IsNullable };
         if (c.ComputedDefinition is { } computed)
@@ -272,7 +275,7 @@ public static partial class SqlServerCatalog
             {
                 var name = new QualifiedName(Unbracket(m.Groups["schema"].Success ? m.Groups["schema"].Value : "dbo"), Unbracket(m.Groups["name"].Value));
                 column.Identity = IdentityKind.Sequence;
-                column.Sequence = graph.Sequences.Find(s =>
+                column.Sequence = sequences.Find(s =>
                     s.Name.Schema.Equals(name.Schema, StringComparison.OrdinalIgnoreCase) &&
                     s.Name.Name.Equals(name.Name, StringComparison.OrdinalIgnoreCase))?.Name ?? name;
             }

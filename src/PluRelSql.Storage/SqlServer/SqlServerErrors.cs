@@ -132,13 +132,13 @@ internal static partial class SqlServerErrors
     }
 
     private static TableDef? Find(SchemaGraph graph, QualifiedName? name) =>
-        name is not { } n ? null : graph.Tables.Find(t => SameName(t.Name, n));
+        name is not { } n ? null : graph.Tables.FirstOrDefault(t => SameName(t.Name, n));
 
     private static bool SameName(QualifiedName a, QualifiedName b) =>
         string.Equals(a.Schema, b.Schema, StringComparison.OrdinalIgnoreCase) && string.Equals(a.Name, b.Name, StringComparison.OrdinalIgnoreCase);
 
     private static TableDef? FindByCheck(SchemaGraph graph, string name) =>
-        graph.Tables.Find(t => t.Checks.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)));
+        graph.Tables.FirstOrDefault(t => t.Checks.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)));
 
     private static (TableDef?, ForeignKey?) FindByForeignKey(SchemaGraph graph, string name)
     {

@@ -11,7 +11,7 @@ public sealed class RealSchemaTests
     private static SchemaGraph Shop()
     {
         var g = new SchemaGraph();
-        g.Enums.Add(new EnumType { Name = N("tier"), Labels = ["bronze", "silver", "gold"] });
+        g = g with { Enums = [.. g.Enums, new EnumType { Name = N("tier"), Labels = ["bronze", "silver", "gold"] }] };
         var customers = new TableDef { Name = N("customers"), PrimaryKey = new KeyConstraint { Columns = ["id"] } };
         customers.Columns.Add(new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false });
         customers.Columns.Add(new ColumnDef { Name = "name", Type = SqlType.Of(TypeKind.Text) });
@@ -33,8 +33,8 @@ public sealed class RealSchemaTests
         orders.Columns.Add(new ColumnDef { Name = "placed_at", Type = SqlType.Of(TypeKind.Timestamp), Nullable = false });
         orders.ForeignKeys.Add(new ForeignKey { Columns = ["customer_id"], RefTable = N("customers"), RefColumns = ["id"] });
         orders.ForeignKeys.Add(new ForeignKey { Columns = ["previous_order"], RefTable = N("orders"), RefColumns = ["order_id"] });
-        g.Tables.Add(customers);
-        g.Tables.Add(orders);
+        g = g with { Tables = [.. g.Tables, customers] };
+        g = g with { Tables = [.. g.Tables, orders] };
         return g;
     }
 
@@ -87,8 +87,8 @@ public sealed class RealSchemaTests
         items.Columns.Add(new ColumnDef { Name = "tag_id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false });
         items.Columns.Add(new ColumnDef { Name = "weight", Type = SqlType.Of(TypeKind.Double) });
         items.ForeignKeys.Add(new ForeignKey { Columns = ["tag_id"], RefTable = N("tags"), RefColumns = ["id"] });
-        g.Tables.Add(tags);
-        g.Tables.Add(items);
+        g = g with { Tables = [.. g.Tables, tags] };
+        g = g with { Tables = [.. g.Tables, items] };
         var db = new PluRelDatabase(g, new Dictionary<QualifiedName, long> { [N("tags")] = 10, [N("items")] = 100 }, 1);
         Assert.Empty(db.ComputeChunk(tags, 0, 10).Columns);
         var c = db.ComputeChunk(items, 0, 100);

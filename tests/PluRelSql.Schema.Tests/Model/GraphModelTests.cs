@@ -27,13 +27,13 @@ public sealed class GraphModelTests
         var payment = new TableDef { Name = new("public", "payment"), Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["at"] } };
         payment.Columns.Add(new ColumnDef { Name = "customer_id", Type = SqlType.Of(TypeKind.Integer), Nullable = false });
         payment.Columns.Add(new ColumnDef { Name = "at", Type = SqlType.Of(TypeKind.Date), Nullable = false });
-        g.Tables.Add(payment);
-        g.Tables.Add(customer);
+        g = g with { Tables = [.. g.Tables, payment] };
+        g = g with { Tables = [.. g.Tables, customer] };
         foreach (var name in new[] { "payment_a", "payment_b" })
         {
             var part = new TableDef { Name = new("public", name), PartitionOf = payment.Name };
             part.ForeignKeys.Add(new ForeignKey { Name = name + "_fk", Columns = ["customer_id"], RefTable = customer.Name, RefColumns = ["id"] });
-            g.Tables.Add(part);
+            g = g with { Tables = [.. g.Tables, part] };
         }
         var fks = g.ForeignKeysOf(payment);
         Assert.Single(fks); // the same FK on both partitions counts once

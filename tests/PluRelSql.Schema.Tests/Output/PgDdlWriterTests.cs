@@ -119,15 +119,15 @@ public sealed class PgDdlWriterTests
         var g = new SchemaGraph();
         var t = new TableDef { Name = new("public", "item") };
         t.Columns.Add(new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.Integer), Nullable = false, Identity = IdentityKind.ByDefault });
-        g.Tables.Add(t);
-        g.Sequences.Add(new SequenceDef
+        g = g with { Tables = [.. g.Tables, t] };
+        g = g with { Sequences = [.. g.Sequences, new SequenceDef
         {
             Name = new("public", "item_id_seq"),
             DataType = "integer",
             Start = 10,
             Increment = 2,
             OwnedBy = (t.Name, "id"),
-        });
+        }] };
 
         Assert.Equal(
         [
@@ -151,7 +151,7 @@ public sealed class PgDdlWriterTests
             Identity = IdentityKind.Sequence,
             Sequence = new("shop", "Ticket No"),
         });
-        g.Tables.Add(t);
+        g = g with { Tables = [.. g.Tables, t] };
 
         Assert.Equal(
         [
@@ -175,7 +175,7 @@ public sealed class PgDdlWriterTests
         eu.Partitioning = new PartitionSpec { Strategy = "hash", Columns = ["day"] };
         eu.Partitioning.Partitions.Add(new PartitionBound { Table = new("public", "m_eu_0"), Bound = "FOR VALUES WITH (MODULUS 2, REMAINDER 0)" });
         var eu0 = new TableDef { Name = new("public", "m_eu_0"), PartitionOf = eu.Name };
-        g.Tables.AddRange([eu0, eu, root]);
+        g = g with { Tables = [.. g.Tables, eu0, eu, root] };
 
         Assert.Equal(
         [
@@ -192,8 +192,8 @@ public sealed class PgDdlWriterTests
         var parent = new TableDef { Name = new("public", "p") };
         parent.Columns.Add(new ColumnDef { Name = "k", Type = SqlType.Of(TypeKind.Integer) });
         parent.Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["k"] };
-        g.Tables.Add(parent);
-        g.Tables.Add(new TableDef { Name = new("public", "p_1"), PartitionOf = parent.Name, Position = new("s.sql", 7, 1) });
+        g = g with { Tables = [.. g.Tables, parent] };
+        g = g with { Tables = [.. g.Tables, new TableDef { Name = new("public", "p_1"), PartitionOf = parent.Name, Position = new("s.sql", 7, 1) }] };
 
         var ex = Assert.Throws<SchemaException>(() => PgDdlWriter.PreData(g));
         Assert.Contains("public.p_1", ex.Message, StringComparison.Ordinal);
@@ -204,11 +204,11 @@ public sealed class PgDdlWriterTests
     public void Unlogged_and_column_less_tables_and_expression_partition_keys()
     {
         var g = new SchemaGraph();
-        g.Tables.Add(new TableDef { Name = new("public", "empty"), Unlogged = true });
+        g = g with { Tables = [.. g.Tables, new TableDef { Name = new("public", "empty"), Unlogged = true }] };
         var logs = new TableDef { Name = new("public", "user") };
         logs.Columns.Add(new ColumnDef { Name = "at", Type = new SqlType { Kind = TypeKind.Timestamp, Precision = 3 } });
         logs.Partitioning = new PartitionSpec { Strategy = "range", Columns = ["date_trunc('day', at)"] };
-        g.Tables.Add(logs);
+        g = g with { Tables = [.. g.Tables, logs] };
 
         Assert.Equal(
         [
@@ -254,7 +254,7 @@ public sealed class PgDdlWriterVersionTests
             GeneratedExpression = "round(length / 60.0, 2)",
             GeneratedKind = "VIRTUAL",
         });
-        g.Tables.Add(film);
+        g = g with { Tables = [.. g.Tables, film] };
 
         const string Virtual = "CREATE TABLE public.film (\n    length smallint,\n    length_hours numeric(4,2) GENERATED ALWAYS AS (round(length / 60.0, 2)) VIRTUAL\n)";
         Assert.Equal([Virtual], PgDdlWriter.PreData(g));

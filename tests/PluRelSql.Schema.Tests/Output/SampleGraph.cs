@@ -14,8 +14,8 @@ internal static class SampleGraph
     public static SchemaGraph Build()
     {
         var g = new SchemaGraph();
-        g.Extensions.Add("pgcrypto");
-        g.Enums.Add(new EnumType { Name = new("public", "mood"), Labels = ["sad", "ok", "it's fine"] });
+        g = g with { Extensions = [.. g.Extensions, "pgcrypto"] };
+        g = g with { Enums = [.. g.Enums, new EnumType { Name = new("public", "mood"), Labels = ["sad", "ok", "it's fine"] }] };
 
         var postal = new DomainType
         {
@@ -24,9 +24,9 @@ internal static class SampleGraph
             NotNull = true,
         };
         postal.Checks.Add(new CheckConstraint { Name = "us_postal_check", Expression = "VALUE ~ '^[0-9]{5}$'" });
-        g.Domains.Add(postal);
+        g = g with { Domains = [.. g.Domains, postal] };
 
-        g.Sequences.Add(new SequenceDef
+        g = g with { Sequences = [.. g.Sequences, new SequenceDef
         {
             Name = new("inventory", "order_no_seq"),
             DataType = "integer",
@@ -36,7 +36,7 @@ internal static class SampleGraph
             MaxValue = 999999,
             Cycle = true,
             OwnedBy = (Orders, "order_no"),
-        });
+        }] };
 
         var customer = new TableDef { Name = Customer };
         customer.Columns.Add(new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false, Identity = IdentityKind.Always });
@@ -57,7 +57,7 @@ internal static class SampleGraph
             Expression = "length(\"Full Name\") > 0",
             Predicate = new ComparePredicate(new LengthOperand("Full Name"), CompareOp.Gt, new ConstOperand(new NumberValue(0))),
         });
-        g.Tables.Add(customer);
+        g = g with { Tables = [.. g.Tables, customer] };
 
         var orders = new TableDef { Name = Orders };
         orders.Columns.Add(new ColumnDef
@@ -95,7 +95,7 @@ internal static class SampleGraph
             Predicate = new BetweenPredicate(new ColumnOperand("qty"), new ConstOperand(new NumberValue(1)),
                 new ConstOperand(new NumberValue(100)), Negated: false),
         });
-        g.Tables.Add(orders);
+        g = g with { Tables = [.. g.Tables, orders] };
 
         var line = new TableDef { Name = LineItem };
         line.Columns.Add(new ColumnDef { Name = "OrderNo", Type = SqlType.Of(TypeKind.Integer), Nullable = false });
@@ -119,10 +119,10 @@ internal static class SampleGraph
             RefColumns = ["order_no"],
             OnDelete = ReferentialAction.Cascade,
         });
-        g.Tables.Add(line);
+        g = g with { Tables = [.. g.Tables, line] };
 
         // The 2025 partition comes before its parent in graph order: the writer must still create the parent first.
-        g.Tables.Add(Partition("events_2025"));
+        g = g with { Tables = [.. g.Tables, Partition("events_2025")] };
         var events = EventColumns(new TableDef { Name = Events });
         events.Partitioning = new PartitionSpec { Strategy = "range", Columns = ["created_on"] };
         events.Partitioning.Partitions.Add(new PartitionBound
@@ -136,23 +136,23 @@ internal static class SampleGraph
             Bound = "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
         });
         events.ForeignKeys.Add(new ForeignKey { Name = "events_customer_fk", Columns = ["customer_id"], RefTable = Customer, RefColumns = ["id"] });
-        g.Tables.Add(events);
-        g.Tables.Add(Partition("events_2024"));
+        g = g with { Tables = [.. g.Tables, events] };
+        g = g with { Tables = [.. g.Tables, Partition("events_2024")] };
 
-        g.Indexes.Add(new IndexDef
+        g = g with { Indexes = [.. g.Indexes, new IndexDef
         {
             Name = "events_payload_idx",
             Table = Events,
             Sql = "CREATE INDEX events_payload_idx ON public.events USING gin (payload);",
-        });
+        }] };
         // The index behind the customer primary key: the constraint creates it.
-        g.Indexes.Add(new IndexDef
+        g = g with { Indexes = [.. g.Indexes, new IndexDef
         {
             Name = "customer_pkey",
             Table = Customer,
             Sql = "CREATE UNIQUE INDEX customer_pkey ON public.customer USING btree (id)",
             Unique = true,
-        });
+        }] };
         return g;
     }
 

@@ -87,7 +87,7 @@ public sealed class SchemaJsonTests
         var t = new TableDef { Name = new("public", "log") };
         t.Columns.Add(new ColumnDef { Name = "msg", Type = new SqlType { Kind = TypeKind.Varchar, Length = 20 }, Nullable = false });
         t.Checks.Add(new CheckConstraint { Expression = "msg <> ''" });
-        g.Tables.Add(t);
+        g = g with { Tables = [.. g.Tables, t] };
 
         Assert.Equal(
             """{"tables":[{"schema":"public","name":"log","columns":[{"name":"msg","type":"character varying(20)","nullable":false}],"primaryKey":[],"unique":[],"foreignKeys":[],"checks":["msg <> ''"]}],"enums":[],"domains":[]}""",

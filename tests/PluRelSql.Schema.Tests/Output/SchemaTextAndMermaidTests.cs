@@ -105,7 +105,7 @@ public sealed class SchemaMermaidTests
         passport.Columns.Add(new ColumnDef { Name = "person_id", Type = SqlType.Of(TypeKind.Integer), Nullable = false });
         passport.PrimaryKey = new KeyConstraint { Columns = ["person_id"] };
         passport.ForeignKeys.Add(new ForeignKey { Columns = ["person_id"], RefTable = person.Name, RefColumns = ["id"] });
-        g.Tables.AddRange([person, passport]);
+        g = g with { Tables = [.. g.Tables, person, passport] };
 
         var lines = SchemaMermaid.Write(g).Split('\n');
         Assert.Contains("    Person_P {", lines);
