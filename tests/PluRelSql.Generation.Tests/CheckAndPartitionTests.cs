@@ -135,14 +135,14 @@ public class CheckAndPartitionTests
     public void Domain_checks_and_not_null_domains_are_honoured()
     {
         var year = new DomainType { Name = N("year"), BaseType = SqlType.Of(TypeKind.Integer) };
-        year.Checks.Add(new CheckConstraint
+        year = year with { Checks = [.. year.Checks, new CheckConstraint
         {
             Name = "year_check", Expression = "VALUE >= 1901 AND VALUE <= 2155",
             Predicate = new AndPredicate([Cmp("VALUE", CompareOp.Ge, 1901), Cmp("VALUE", CompareOp.Le, 2155)]),
-        });
+        }] };
         var code = new DomainType { Name = N("code"), BaseType = new SqlType { Kind = TypeKind.Varchar, Length = 10 }, NotNull = true };
         var note = new DomainType { Name = N("note"), BaseType = SqlType.Of(TypeKind.Text), NotNull = true };
-        code.Checks.Add(new CheckConstraint { Name = "code_len", Expression = "length(VALUE) = 4", Predicate = new ComparePredicate(new LengthOperand("VALUE"), CompareOp.Eq, new ConstOperand(new NumberValue(4))) });
+        code = code with { Checks = [.. code.Checks, new CheckConstraint { Name = "code_len", Expression = "length(VALUE) = 4", Predicate = new ComparePredicate(new LengthOperand("VALUE"), CompareOp.Eq, new ConstOperand(new NumberValue(4))) }] };
         var t = Table("film", Col("id", TypeKind.Integer), Col("release_year", TypeKind.Integer, domain: year.Name),
             Col("code", TypeKind.Varchar, length: 10, nullable: false, domain: code.Name), Col("note", TypeKind.Text, domain: note.Name))
             .Pk("id").Unique("code");
@@ -214,10 +214,10 @@ public class CheckAndPartitionTests
         for (var i = 0; i < months.Length - 1; i++)
         {
             var name = N($"payment_p{i}");
-            payment.Partitioning.Partitions.Add(new PartitionBound
+            payment.Partitioning = payment.Partitioning with { Partitions = [.. payment.Partitioning.Partitions, new PartitionBound
             {
                 Table = name, Bound = "FOR VALUES FROM … TO …", From = [$"'{months[i]}'"], To = [$"'{months[i + 1]}'::timestamp with time zone"],
-            });
+            }] };
             var part = Table(name.Name, Col("payment_id", TypeKind.Integer), Col("amount", TypeKind.Numeric, precision: 5, scale: 2), Col("payment_date", TypeKind.TimestampTz));
             part.PartitionOf = payment.Name;
             g = g with { Tables = [.. g.Tables, part] };
@@ -259,9 +259,9 @@ public class CheckAndPartitionTests
         {
             var t = Table("events", Col("id", TypeKind.Integer), Col("kind", TypeKind.Text)).Pk("id");
             t.Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["id"] };
-            t.Partitioning.Partitions.Add(new PartitionBound { Table = N("events_a"), Bound = "…", From = ["MINVALUE"], To = ["500"] });
-            t.Partitioning.Partitions.Add(new PartitionBound { Table = N("events_b"), Bound = "…", From = ["500"], To = ["1000"] });
-            if (withDefault) t.Partitioning.Partitions.Add(new PartitionBound { Table = N("events_rest"), Bound = "DEFAULT" });
+            t.Partitioning = t.Partitioning with { Partitions = [.. t.Partitioning.Partitions, new PartitionBound { Table = N("events_a"), Bound = "…", From = ["MINVALUE"], To = ["500"] }] };
+            t.Partitioning = t.Partitioning with { Partitions = [.. t.Partitioning.Partitions, new PartitionBound { Table = N("events_b"), Bound = "…", From = ["500"], To = ["1000"] }] };
+            if (withDefault) t.Partitioning = t.Partitioning with { Partitions = [.. t.Partitioning.Partitions, new PartitionBound { Table = N("events_rest"), Bound = "DEFAULT" }] };
             return t;
         }
         var fits = Events(false);
@@ -277,8 +277,8 @@ public class CheckAndPartitionTests
     {
         var t = Table("sales", Col("id", TypeKind.Integer), Col("region", TypeKind.Text, nullable: false), Col("tier", TypeKind.Integer)).Pk("id", "region");
         t.Partitioning = new PartitionSpec { Strategy = "LIST", Columns = ["region"] };
-        t.Partitioning.Partitions.Add(new PartitionBound { Table = N("sales_eu"), Bound = "IN", In = ["'de'", "'fr'"] });
-        t.Partitioning.Partitions.Add(new PartitionBound { Table = N("sales_us"), Bound = "IN", In = ["'us'"] });
+        t.Partitioning = t.Partitioning with { Partitions = [.. t.Partitioning.Partitions, new PartitionBound { Table = N("sales_eu"), Bound = "IN", In = ["'de'", "'fr'"] }] };
+        t.Partitioning = t.Partitioning with { Partitions = [.. t.Partitioning.Partitions, new PartitionBound { Table = N("sales_us"), Bound = "IN", In = ["'us'"] }] };
         var rows = All(Gen(Graph(t), 900), t);
         Assert.Equal(["de", "fr", "us"], rows["region"].Cast<string>().Distinct().Order());
         Assert.Equal(900, rows["id"].Distinct().Count());

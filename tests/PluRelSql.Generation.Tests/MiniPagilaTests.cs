@@ -11,7 +11,7 @@ public class MiniPagilaTests
     {
         var rating = new EnumType { Name = N("mpaa_rating"), Labels = ["G", "PG", "PG-13", "R", "NC-17"] };
         var year = new DomainType { Name = N("year"), BaseType = SqlType.Of(TypeKind.Integer) };
-        year.Checks.Add(new CheckConstraint { Name = "year_check", Expression = "…", Predicate = new AndPredicate([Cmp("VALUE", CompareOp.Ge, 1901), Cmp("VALUE", CompareOp.Le, 2155)]) });
+        year = year with { Checks = [.. year.Checks, new CheckConstraint { Name = "year_check", Expression = "…", Predicate = new AndPredicate([Cmp("VALUE", CompareOp.Ge, 1901), Cmp("VALUE", CompareOp.Le, 2155)]) }] };
         var language = Table("language", Col("language_id", TypeKind.Integer), Col("name", TypeKind.Char, length: 20, nullable: false)).Pk("language_id");
         var film = Table("film", Col("film_id", TypeKind.Integer), Col("title", TypeKind.Text, nullable: false), Col("description", TypeKind.Text),
                 Col("release_year", TypeKind.Integer, domain: year.Name), Col("language_id", TypeKind.Integer, nullable: false),
@@ -50,7 +50,7 @@ public class MiniPagilaTests
         for (var m = 1; m <= 6; m++)
         {
             var name = N($"payment_p2022_0{m}");
-            payment.Partitioning.Partitions.Add(new PartitionBound { Table = name, Bound = "…", From = [$"'2022-0{m}-01 00:00:00+00'"], To = [$"'2022-0{m + 1}-01 00:00:00+00'"] });
+            payment.Partitioning = payment.Partitioning with { Partitions = [.. payment.Partitioning.Partitions, new PartitionBound { Table = name, Bound = "…", From = [$"'2022-0{m}-01 00:00:00+00'"], To = [$"'2022-0{m + 1}-01 00:00:00+00'"] }] };
             var p = Table(name.Name, Col("payment_id", TypeKind.Integer));
             p.PartitionOf = payment.Name;
             g = g with { Tables = [.. g.Tables, p] };

@@ -112,7 +112,7 @@ public sealed record PartitionSpec
     public required string Strategy { get; init; }
     public required IReadOnlyList<string> Columns { get; init; }
     /// <summary>Child partitions attached to this table, with their bound clause text (e.g. <c>FOR VALUES FROM ('a') TO ('b')</c>).</summary>
-    public List<PartitionBound> Partitions { get; init; } = [];
+    public IReadOnlyList<PartitionBound> Partitions { get; init => field = [.. value]; } = [];
 }
 
 public sealed record PartitionBound

@@ -104,7 +104,7 @@ public sealed record EnumType
     public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
 
     public required QualifiedName Name { get; init; }
-    public required List<string> Labels { get; init; }
+    public required IReadOnlyList<string> Labels { get; init => field = [.. value]; }
     public SourcePosition? Position { get; init; }
 }
 
@@ -119,7 +119,7 @@ public sealed record DomainType
     public bool NotNull { get; init; }
     public string? Default { get; init; }
     /// <summary>CHECKs over the pseudo-column <c>VALUE</c>.</summary>
-    public List<CheckConstraint> Checks { get; init; } = [];
+    public IReadOnlyList<CheckConstraint> Checks { get; init => field = [.. value]; } = [];
     public SourcePosition? Position { get; init; }
 }
 

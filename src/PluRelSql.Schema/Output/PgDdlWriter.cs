@@ -200,7 +200,7 @@ public static class PgDdlWriter
             // A partition takes its columns from the parent; only the bound is its own.
             var parent = g.FindTable(parentName)
                 ?? throw new SchemaException($"partition {t.Name}: its parent {parentName} is not in the schema", t.Position);
-            var bound = parent.Partitioning?.Partitions.Find(p => p.Table == t.Name)
+            var bound = parent.Partitioning?.Partitions.FirstOrDefault(p => p.Table == t.Name)
                 ?? throw new SchemaException($"partition {t.Name}: {parentName} declares no bound for it", t.Position);
             sb.Append(" PARTITION OF ").Append(parentName.ToSql()).Append(' ').Append(bound.Bound);
         }

@@ -176,5 +176,5 @@ public static class SchemaDiff
 
     private static string Generated(ColumnDef c) => c.GeneratedExpression is null ? "a plain column" : "a generated column";
 
-    private static string Labels(List<string> labels) => string.Join(", ", labels.Select(PgDdlWriter.Literal));
+    private static string Labels(IReadOnlyList<string> labels) => string.Join(", ", labels.Select(PgDdlWriter.Literal));
 }

@@ -258,17 +258,20 @@ internal sealed partial class PgSchemaBuilder
             {
                 if (!ifNotExists) throw Error($"enum label \"{label}\" already exists", pos);
             }
-            else e.Labels.Insert(at, label);
+            else ReplaceEnum(e, e with { Labels = [.. e.Labels.Take(at), label, .. e.Labels.Skip(at)] });
         }
         else if (e is not null && c.TryWords("rename", "value"))
         {
             int i = LabelIndex(c, e, pos);
             c.ExpectWord("to");
-            e.Labels[i] = StringLiteral(c);
+            var renamed = StringLiteral(c);
+            ReplaceEnum(e, e with { Labels = [.. e.Labels.Select((l, j) => j == i ? renamed : l)] });
         }
         else { SkipStatement(c, "alter-type"); return; }
         if (!c.AtEnd) throw c.Unexpected(c.Peek());
     }
+
+    private void ReplaceEnum(EnumType old, EnumType altered) => _graph.Enums[_graph.Enums.IndexOf(old)] = altered;
 
     private static int LabelIndex(Cursor c, EnumType e, SourcePosition pos)
     {

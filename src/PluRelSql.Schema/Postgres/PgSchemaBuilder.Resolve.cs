@@ -110,7 +110,10 @@ internal sealed partial class PgSchemaBuilder
             for (var p = parent; p is not null; p = Parent(p))
                 if (ReferenceEquals(p, child)) throw Error($"table {child.Name} cannot be a partition of itself or of its own partition", a.ChildPos);
             child.PartitionOf = parent.Name;
-            parent.Partitioning.Partitions.Add(new PartitionBound { Table = child.Name, Bound = a.Bound.Text, From = a.Bound.From, To = a.Bound.To, In = a.Bound.In });
+            parent.Partitioning = parent.Partitioning with
+            {
+                Partitions = [.. parent.Partitioning.Partitions, new PartitionBound { Table = child.Name, Bound = a.Bound.Text, From = a.Bound.From, To = a.Bound.To, In = a.Bound.In }],
+            };
         }
 
         // Partitions: a NOT NULL column of the parent is NOT NULL in its partitions.
@@ -163,8 +166,7 @@ internal sealed partial class PgSchemaBuilder
         if (d.Resolving || depth > 50) throw Error($"domain {d.Name} is defined in terms of itself", d.Pos);
         d.Resolving = true;
         var (baseType, notNull) = ResolveType(d.Base, depth + 1);
-        var built = new DomainType { Name = d.Name, BaseType = baseType with { Domain = null }, NotNull = d.NotNull, Default = d.Default, Position = d.Pos };
-        built.Checks.AddRange(d.Checks);
+        var built = new DomainType { Name = d.Name, BaseType = baseType with { Domain = null }, NotNull = d.NotNull, Default = d.Default, Position = d.Pos, Checks = d.Checks };
         d.EffectiveNotNull = d.NotNull || notNull;
         d.Built = built;
         d.Resolving = false;

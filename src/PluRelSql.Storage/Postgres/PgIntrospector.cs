@@ -270,7 +270,9 @@ public static class PgIntrospector
 
         private async Task ReadEnumsAsync()
         {
-            var byOid = new Dictionary<uint, EnumType>();
+            // Labels come in sort order, one row each; an enum is built once its labels are all read.
+            var byOid = new Dictionary<uint, (QualifiedName Name, List<string> Labels)>();
+            var order = new List<uint>();
             await ForEachRowAsync(
                 $"""
                 SELECT t.oid, n.nspname, t.typname, e.enumlabel
@@ -284,12 +286,13 @@ public static class PgIntrospector
                     var oid = r.GetFieldValue<uint>(0);
                     if (!byOid.TryGetValue(oid, out var e))
                     {
-                        e = new EnumType { Name = new QualifiedName(r.GetString(1), r.GetString(2)), Labels = [] };
+                        e = (new QualifiedName(r.GetString(1), r.GetString(2)), []);
                         byOid[oid] = e;
-                        _enumList.Add(e);
+                        order.Add(oid);
                     }
                     e.Labels.Add(r.GetString(3));
                 }).ConfigureAwait(false);
+            foreach (var oid in order) _enumList.Add(new EnumType { Name = byOid[oid].Name, Labels = byOid[oid].Labels });
         }
 
         private async Task ReadDomainsAsync()
@@ -324,7 +327,9 @@ public static class PgIntrospector
                 r =>
                 {
                     if (!_domains.TryGetValue(r.GetFieldValue<uint>(0), out var d)) return;
-                    d.Checks.Add(MakeCheck(r.GetString(1), r.GetString(2), domain: true));
+                    var checkedDomain = d with { Checks = [.. d.Checks, MakeCheck(r.GetString(1), r.GetString(2), domain: true)] };
+                    _domainList[_domainList.IndexOf(d)] = checkedDomain;
+                    _domains[r.GetFieldValue<uint>(0)] = checkedDomain;
                 }).ConfigureAwait(false);
         }
 
@@ -525,7 +530,8 @@ public static class PgIntrospector
                     var child = _tables[r.GetFieldValue<uint>(0)];
                     if (!_tables.TryGetValue(r.GetFieldValue<uint>(1), out var parent)) return; // parent in another schema
                     child.PartitionOf = parent.Name;
-                    parent.Partitioning?.Partitions.Add(ParseBound(child.Name, r.GetString(2)));
+                    if (parent.Partitioning is { } spec)
+                        parent.Partitioning = spec with { Partitions = [.. spec.Partitions, ParseBound(child.Name, r.GetString(2))] };
                 }, ("oids", oids)).ConfigureAwait(false);
         }
 

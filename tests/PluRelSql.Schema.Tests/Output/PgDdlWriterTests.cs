@@ -170,10 +170,10 @@ public sealed class PgDdlWriterTests
         root.Columns.Add(new ColumnDef { Name = "region", Type = SqlType.Of(TypeKind.Text), Nullable = false });
         root.Columns.Add(new ColumnDef { Name = "day", Type = SqlType.Of(TypeKind.Date), Nullable = false });
         root.Partitioning = new PartitionSpec { Strategy = "LIST", Columns = ["region"] };
-        root.Partitioning.Partitions.Add(new PartitionBound { Table = new("public", "m_eu"), Bound = "FOR VALUES IN ('eu')" });
+        root.Partitioning = root.Partitioning with { Partitions = [.. root.Partitioning.Partitions, new PartitionBound { Table = new("public", "m_eu"), Bound = "FOR VALUES IN ('eu')" }] };
         var eu = new TableDef { Name = new("public", "m_eu"), PartitionOf = root.Name };
         eu.Partitioning = new PartitionSpec { Strategy = "hash", Columns = ["day"] };
-        eu.Partitioning.Partitions.Add(new PartitionBound { Table = new("public", "m_eu_0"), Bound = "FOR VALUES WITH (MODULUS 2, REMAINDER 0)" });
+        eu.Partitioning = eu.Partitioning with { Partitions = [.. eu.Partitioning.Partitions, new PartitionBound { Table = new("public", "m_eu_0"), Bound = "FOR VALUES WITH (MODULUS 2, REMAINDER 0)" }] };
         var eu0 = new TableDef { Name = new("public", "m_eu_0"), PartitionOf = eu.Name };
         g = g with { Tables = [.. g.Tables, eu0, eu, root] };
 

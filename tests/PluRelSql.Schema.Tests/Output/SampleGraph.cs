@@ -23,7 +23,7 @@ internal static class SampleGraph
             BaseType = new SqlType { Kind = TypeKind.Varchar, Length = 10 },
             NotNull = true,
         };
-        postal.Checks.Add(new CheckConstraint { Name = "us_postal_check", Expression = "VALUE ~ '^[0-9]{5}$'" });
+        postal = postal with { Checks = [.. postal.Checks, new CheckConstraint { Name = "us_postal_check", Expression = "VALUE ~ '^[0-9]{5}$'" }] };
         g = g with { Domains = [.. g.Domains, postal] };
 
         g = g with { Sequences = [.. g.Sequences, new SequenceDef
@@ -125,16 +125,16 @@ internal static class SampleGraph
         g = g with { Tables = [.. g.Tables, Partition("events_2025")] };
         var events = EventColumns(new TableDef { Name = Events });
         events.Partitioning = new PartitionSpec { Strategy = "range", Columns = ["created_on"] };
-        events.Partitioning.Partitions.Add(new PartitionBound
+        events.Partitioning = events.Partitioning with { Partitions = [.. events.Partitioning.Partitions, new PartitionBound
         {
             Table = new("public", "events_2024"),
             Bound = "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
-        });
-        events.Partitioning.Partitions.Add(new PartitionBound
+        }] };
+        events.Partitioning = events.Partitioning with { Partitions = [.. events.Partitioning.Partitions, new PartitionBound
         {
             Table = new("public", "events_2025"),
             Bound = "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
-        });
+        }] };
         events.ForeignKeys.Add(new ForeignKey { Name = "events_customer_fk", Columns = ["customer_id"], RefTable = Customer, RefColumns = ["id"] });
         g = g with { Tables = [.. g.Tables, events] };
         g = g with { Tables = [.. g.Tables, Partition("events_2024")] };

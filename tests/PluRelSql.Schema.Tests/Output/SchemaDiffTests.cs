@@ -176,7 +176,7 @@ public sealed class SchemaDiffTests
     public void Enum_labels_in_order()
     {
         Assert.Equal(["enum public.mood: labels expected ('sad', 'ok', 'it''s fine'), found ('ok', 'sad', 'it''s fine')"],
-            DiffAfter(g => g.Enums[0].Labels.Reverse(0, 2)));
+            DiffAfter(g => g with { Enums = [g.Enums[0] with { Labels = [.. g.Enums[0].Labels.Take(2).Reverse(), .. g.Enums[0].Labels.Skip(2)] }, .. g.Enums.Skip(1)] }));
         Assert.Equal(["missing enum public.mood", "unexpected enum public.moods"],
             DiffAfter(g => g with { Enums = [new EnumType { Name = new("public", "moods"), Labels = ["sad", "ok", "it's fine"] }, .. g.Enums.Skip(1)] }));
     }
@@ -224,20 +224,22 @@ public sealed class SchemaDiffTests
             DiffAfter(g =>
             {
                 var old = g.Table(SampleGraph.Events).Partitioning!;
-                var spec = new PartitionSpec { Strategy = "list", Columns = old.Columns };
-                spec.Partitions.AddRange(old.Partitions);
+                var spec = new PartitionSpec { Strategy = "list", Columns = old.Columns, Partitions = old.Partitions };
                 g.Table(SampleGraph.Events).Partitioning = spec;
             }));
         Assert.Equal(["public.events: partitioning expected RANGE (created_on), found none"],
             DiffAfter(g => g.Table(SampleGraph.Events).Partitioning = null));
         Assert.Equal(["public.events: missing partition public.events_2025"],
-            DiffAfter(g => g.Table(SampleGraph.Events).Partitioning!.Partitions.RemoveAt(1)));
+            DiffAfter(g =>
+            {
+                var events = g.Table(SampleGraph.Events);
+                events.Partitioning = events.Partitioning! with { Partitions = [.. events.Partitioning.Partitions.Where((_, i) => i != 1)] };
+            }));
         // Strategy case is spelling, not layout.
         Assert.Empty(DiffAfter(g =>
         {
             var old = g.Table(SampleGraph.Events).Partitioning!;
-            var spec = new PartitionSpec { Strategy = "RANGE", Columns = old.Columns };
-            spec.Partitions.AddRange(old.Partitions);
+            var spec = new PartitionSpec { Strategy = "RANGE", Columns = old.Columns, Partitions = old.Partitions };
             g.Table(SampleGraph.Events).Partitioning = spec;
         }));
     }
