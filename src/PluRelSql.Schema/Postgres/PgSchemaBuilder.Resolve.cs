@@ -8,7 +8,7 @@ internal sealed partial class PgSchemaBuilder
     /// <summary>A table by name: an unqualified name is looked for along the search path; a qualifier naming a
     /// schema in which no table was created (DB2's TPCD.REGION) falls back to the one table of that name in any
     /// schema, ignoring case.</summary>
-    private TableDef? LookupTable(QualifiedName name, bool explicitSchema, IReadOnlyList<string> searchPath)
+    private TableDraft? LookupTable(QualifiedName name, bool explicitSchema, IReadOnlyList<string> searchPath)
     {
         var t = FindTable(name);
         if (t is not null) return t;
@@ -18,9 +18,9 @@ internal sealed partial class PgSchemaBuilder
                 if (FindTable(new QualifiedName(schema, name.Name)) is { } onPath) return onPath;
             return null;
         }
-        if (_graph.Tables.Exists(x => x.Name.Schema == name.Schema)) return null;
-        TableDef? found = null;
-        foreach (var x in _graph.Tables)
+        if (_tableOrder.Exists(x => x.Name.Schema == name.Schema)) return null;
+        TableDraft? found = null;
+        foreach (var x in _tableOrder)
         {
             if (!string.Equals(x.Name.Name, name.Name, StringComparison.OrdinalIgnoreCase)) continue;
             if (found is not null) return null;
@@ -63,7 +63,7 @@ internal sealed partial class PgSchemaBuilder
             foreach (var (cn, pos) in cols) ColumnOf(table, cn, pos);
 
         // 3. Indexes (their tables may be referenced with a search path or DB2 qualifier).
-        var uniqueIndexes = new List<(TableDef Table, List<string>? Columns)>();
+        var uniqueIndexes = new List<(TableDraft Table, List<string>? Columns)>();
         foreach (var (index, tableName, explicitSchema, path, pos) in _indexes)
         {
             var table = LookupTable(tableName, explicitSchema, path);
@@ -85,19 +85,22 @@ internal sealed partial class PgSchemaBuilder
             for (int i = 0; i < f.Fk.Columns.Count; i++) ColumnOf(f.Table, f.Fk.Columns[i], f.ColumnPositions[i]);
             var target = LookupTable(f.Target, f.ExplicitSchema, f.SearchPath)
                 ?? throw Error($"foreign key references missing table {f.Target}", f.TargetPos);
-            f.Fk.RefTable = target.Name;
-            if (f.Fk.RefColumns.Count == 0)
+            var fk = f.Fk with { RefTable = target.Name };
+            if (fk.RefColumns.Count == 0)
             {
                 if (target.PrimaryKey is null)
                     throw Error($"foreign key references table {target.Name} without naming columns, and it has no primary key", f.TargetPos);
-                f.Fk.RefColumns = [.. target.PrimaryKey.Columns];
+                fk = fk with { RefColumns = [.. target.PrimaryKey.Columns] };
             }
             else
-                for (int i = 0; i < f.Fk.RefColumns.Count; i++) ColumnOf(target, f.Fk.RefColumns[i], f.RefColumnPositions[i]);
-            if (f.Fk.RefColumns.Count != f.Fk.Columns.Count)
-                throw Error($"number of referencing and referenced columns for foreign key disagree ({f.Fk.Columns.Count} vs {f.Fk.RefColumns.Count})", f.Fk.Position!.Value);
-            if (!IsUniqueKey(target, f.Fk.RefColumns, uniqueIndexes))
+                for (int i = 0; i < fk.RefColumns.Count; i++) ColumnOf(target, fk.RefColumns[i], f.RefColumnPositions[i]);
+            if (fk.RefColumns.Count != fk.Columns.Count)
+                throw Error($"number of referencing and referenced columns for foreign key disagree ({fk.Columns.Count} vs {fk.RefColumns.Count})", fk.Position!.Value);
+            if (!IsUniqueKey(target, fk.RefColumns, uniqueIndexes))
                 throw Error($"there is no unique constraint matching given keys for referenced table {target.Name}", f.TargetPos);
+            // A key dropped by ALTER TABLE is still checked, as PostgreSQL checked it when it was added.
+            var at = f.Table.ForeignKeys.IndexOf(f.Fk);
+            if (at >= 0) f.Table.ForeignKeys[at] = fk;
         }
 
         // 5. Partitions.
@@ -117,7 +120,7 @@ internal sealed partial class PgSchemaBuilder
         }
 
         // Partitions: a NOT NULL column of the parent is NOT NULL in its partitions.
-        foreach (var t in _graph.Tables)
+        foreach (var t in _tableOrder)
             for (var p = Parent(t); p is not null; p = Parent(p))
                 foreach (var col in t.Columns)
                     if (p.FindColumn(col.Name) is { Nullable: false }) col.Nullable = false;
@@ -131,6 +134,7 @@ internal sealed partial class PgSchemaBuilder
             if (at >= 0) _graph.Sequences[at] = _graph.Sequences[at] with { OwnedBy = (table.Name, colName) };
         }
 
+        _graph.Tables.AddRange(_tableOrder.Select(t => t.Build()));
         var notices = _notices.Select(n => (n.Seq, n.Notice))
             .Concat(_skipped.Select(kv => (kv.Value.Seq, new ReaderNotice(kv.Key,
                 kv.Value.Count == 1 ? kv.Value.Message : $"{kv.Value.Message} (and {kv.Value.Count - 1} more)", kv.Value.Pos))))
@@ -146,9 +150,9 @@ internal sealed partial class PgSchemaBuilder
         };
     }
 
-    private TableDef? Parent(TableDef t) => t.PartitionOf is { } p ? FindTable(p) : null;
+    private TableDraft? Parent(TableDraft t) => t.PartitionOf is { } p ? FindTable(p) : null;
 
-    private static bool IsUniqueKey(TableDef table, IReadOnlyList<string> columns, List<(TableDef Table, List<string>? Columns)> uniqueIndexes)
+    private static bool IsUniqueKey(TableDraft table, IReadOnlyList<string> columns, List<(TableDraft Table, List<string>? Columns)> uniqueIndexes)
     {
         bool Same(IReadOnlyCollection<string> k) => k.Count == columns.Count && k.All(columns.Contains) && columns.All(k.Contains);
         if (table.PrimaryKey is { } pk && Same(pk.Columns)) return true;
@@ -157,7 +161,7 @@ internal sealed partial class PgSchemaBuilder
         return uniqueIndexes.Exists(u => ReferenceEquals(u.Table, table) && (u.Columns is null || Same(u.Columns)));
     }
 
-    private static ColumnDef ColumnOf(TableDef table, string name, SourcePosition pos) =>
+    private static ColumnDraft ColumnOf(TableDraft table, string name, SourcePosition pos) =>
         table.FindColumn(name) ?? throw Error($"column \"{name}\" does not exist in table {table.Name}", pos);
 
     private void ResolveDomain(PendingDomain d, int depth)

@@ -10,17 +10,18 @@ internal sealed partial class PgSchemaBuilder
     private readonly List<SkippedStatement> _skippedAll = [];
     private int _seq;
     private readonly List<string> _files = [];
-    private readonly Dictionary<QualifiedName, TableDef> _tables = [];
+    private readonly Dictionary<QualifiedName, TableDraft> _tables = [];
+    private readonly List<TableDraft> _tableOrder = [];
     private IReadOnlyList<string> _searchPath = ["public"];
 
-    private readonly List<(ColumnDef Column, TypeSpec Spec)> _columnTypes = [];
+    private readonly List<(ColumnDraft Column, TypeSpec Spec)> _columnTypes = [];
     private readonly List<PendingDomain> _domains = [];
     private readonly List<PendingKey> _keys = [];
     private readonly List<PendingFk> _fks = [];
-    private readonly List<(TableDef Table, CheckConstraint Check)> _checks = [];
-    private readonly List<(TableDef Table, string Column, SourcePosition Pos)> _exclusionColumns = [];
-    private readonly List<(TableDef Table, string Column, SourcePosition Pos)> _notNulls = [];
-    private readonly List<(TableDef Table, List<(string Name, SourcePosition Pos)> Columns)> _partitionBy = [];
+    private readonly List<(TableDraft Table, CheckConstraint Check)> _checks = [];
+    private readonly List<(TableDraft Table, string Column, SourcePosition Pos)> _exclusionColumns = [];
+    private readonly List<(TableDraft Table, string Column, SourcePosition Pos)> _notNulls = [];
+    private readonly List<(TableDraft Table, List<(string Name, SourcePosition Pos)> Columns)> _partitionBy = [];
     private readonly List<PendingAttach> _attaches = [];
     private readonly List<(IndexDef Index, QualifiedName Table, bool Explicit, IReadOnlyList<string> Path, SourcePosition Pos)> _indexes = [];
     // Seq: the sequence's name, null for an identity column's options (checked, but they name no graph sequence).
@@ -28,6 +29,56 @@ internal sealed partial class PgSchemaBuilder
     private readonly Dictionary<IndexDef, (List<string>? Columns, bool Partial)> _indexKeys = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<QualifiedName> _opaqueTypes = [];
     private readonly HashSet<QualifiedName> _views = [];
+
+    /// <summary>A table while its statements are read (ALTER TABLE may still change it); <see cref="Finish"/> builds
+    /// the <see cref="TableDef"/>.</summary>
+    private sealed class TableDraft
+    {
+        public required QualifiedName Name { get; init; }
+        public bool Unlogged { get; init; }
+        public SourcePosition? Position { get; init; }
+        public List<ColumnDraft> Columns { get; } = [];
+        public KeyConstraint? PrimaryKey { get; set; }
+        public List<KeyConstraint> Uniques { get; } = [];
+        public List<ForeignKey> ForeignKeys { get; } = [];
+        public List<CheckConstraint> Checks { get; } = [];
+        public List<ExclusionConstraint> Exclusions { get; } = [];
+        public PartitionSpec? Partitioning { get; set; }
+        public QualifiedName? PartitionOf { get; set; }
+
+        public ColumnDraft? FindColumn(string name) => Columns.Find(c => c.Name == name);
+
+        public ColumnDraft Column(string name) =>
+            FindColumn(name) ?? throw new KeyNotFoundException($"table {Name} has no column \"{name}\"");
+
+        public TableDef Build() => new()
+        {
+            Name = Name, Columns = Columns.ConvertAll(c => c.Build()), PrimaryKey = PrimaryKey, Uniques = Uniques,
+            ForeignKeys = ForeignKeys, Checks = Checks, Exclusions = Exclusions, Partitioning = Partitioning,
+            PartitionOf = PartitionOf, Unlogged = Unlogged, Position = Position,
+        };
+    }
+
+    /// <summary>A column while its table is read: types resolve in <see cref="Finish"/>, ALTER COLUMN edits it.</summary>
+    private sealed class ColumnDraft
+    {
+        public required string Name { get; init; }
+        public required SqlType Type { get; set; }
+        public bool Nullable { get; set; } = true;
+        public string? Default { get; set; }
+        public IdentityKind Identity { get; set; }
+        public QualifiedName? Sequence { get; set; }
+        public string? GeneratedExpression { get; set; }
+        public string? GeneratedKind { get; set; }
+        public string? Collation { get; set; }
+        public SourcePosition? Position { get; init; }
+
+        public ColumnDef Build() => new()
+        {
+            Name = Name, Type = Type, Nullable = Nullable, Default = Default, Identity = Identity, Sequence = Sequence,
+            GeneratedExpression = GeneratedExpression, GeneratedKind = GeneratedKind, Collation = Collation, Position = Position,
+        };
+    }
 
     private sealed class PendingDomain
     {
@@ -42,9 +93,9 @@ internal sealed partial class PgSchemaBuilder
         public bool Resolving { get; set; }
     }
 
-    private sealed record PendingKey(TableDef Table, KeyConstraint Key, List<SourcePosition> ColumnPositions);
+    private sealed record PendingKey(TableDraft Table, KeyConstraint Key, List<SourcePosition> ColumnPositions);
 
-    private sealed record PendingFk(TableDef Table, ForeignKey Fk, QualifiedName Target, bool ExplicitSchema,
+    private sealed record PendingFk(TableDraft Table, ForeignKey Fk, QualifiedName Target, bool ExplicitSchema,
         IReadOnlyList<string> SearchPath, SourcePosition TargetPos, List<SourcePosition> ColumnPositions, List<SourcePosition> RefColumnPositions);
 
     private sealed record PendingAttach(QualifiedName Parent, bool ParentExplicit, SourcePosition ParentPos,
@@ -183,13 +234,13 @@ internal sealed partial class PgSchemaBuilder
     private void Note(string kind, string message, SourcePosition pos) =>
         _notices.Add((_seq++, new ReaderNotice(kind, message, pos)));
 
-    private void AddTable(TableDef table)
+    private void AddTable(TableDraft table)
     {
-        _graph.Tables.Add(table);
+        _tableOrder.Add(table);
         _tables.Add(table.Name, table);
     }
 
-    private TableDef? FindTable(QualifiedName name) => _tables.GetValueOrDefault(name);
+    private TableDraft? FindTable(QualifiedName name) => _tables.GetValueOrDefault(name);
 
     private static SchemaException Error(string reason, SourcePosition pos) => new(reason, pos);
 
