@@ -4,7 +4,7 @@ namespace PluRelSql.Schema;
 /// <see cref="Build"/> makes the read-only <see cref="SchemaGraph"/>.</summary>
 internal sealed class GraphDraft
 {
-    public List<TableDef> Tables { get; } = [];
+    public List<TableDraft> Tables { get; } = [];
     public List<EnumType> Enums { get; } = [];
     public List<DomainType> Domains { get; } = [];
     public List<SequenceDef> Sequences { get; } = [];
@@ -17,7 +17,7 @@ internal sealed class GraphDraft
 
     public SchemaGraph Build(SqlDialect dialect) => new()
     {
-        Tables = Tables, Enums = Enums, Domains = Domains, Sequences = Sequences, Indexes = Indexes, Extensions = Extensions,
+        Tables = Tables.ConvertAll(t => t.Build()), Enums = Enums, Domains = Domains, Sequences = Sequences, Indexes = Indexes, Extensions = Extensions,
         Dialect = dialect,
     };
 }

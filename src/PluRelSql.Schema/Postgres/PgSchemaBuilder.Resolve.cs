@@ -18,9 +18,9 @@ internal sealed partial class PgSchemaBuilder
                 if (FindTable(new QualifiedName(schema, name.Name)) is { } onPath) return onPath;
             return null;
         }
-        if (_tableOrder.Exists(x => x.Name.Schema == name.Schema)) return null;
+        if (_graph.Tables.Exists(x => x.Name.Schema == name.Schema)) return null;
         TableDraft? found = null;
-        foreach (var x in _tableOrder)
+        foreach (var x in _graph.Tables)
         {
             if (!string.Equals(x.Name.Name, name.Name, StringComparison.OrdinalIgnoreCase)) continue;
             if (found is not null) return null;
@@ -120,7 +120,7 @@ internal sealed partial class PgSchemaBuilder
         }
 
         // Partitions: a NOT NULL column of the parent is NOT NULL in its partitions.
-        foreach (var t in _tableOrder)
+        foreach (var t in _graph.Tables)
             for (var p = Parent(t); p is not null; p = Parent(p))
                 foreach (var col in t.Columns)
                     if (p.FindColumn(col.Name) is { Nullable: false }) col.Nullable = false;
@@ -134,7 +134,6 @@ internal sealed partial class PgSchemaBuilder
             if (at >= 0) _graph.Sequences[at] = _graph.Sequences[at] with { OwnedBy = (table.Name, colName) };
         }
 
-        _graph.Tables.AddRange(_tableOrder.Select(t => t.Build()));
         var notices = _notices.Select(n => (n.Seq, n.Notice))
             .Concat(_skipped.Select(kv => (kv.Value.Seq, new ReaderNotice(kv.Key,
                 kv.Value.Count == 1 ? kv.Value.Message : $"{kv.Value.Message} (and {kv.Value.Count - 1} more)", kv.Value.Pos))))

@@ -11,7 +11,6 @@ internal sealed partial class PgSchemaBuilder
     private int _seq;
     private readonly List<string> _files = [];
     private readonly Dictionary<QualifiedName, TableDraft> _tables = [];
-    private readonly List<TableDraft> _tableOrder = [];
     private IReadOnlyList<string> _searchPath = ["public"];
 
     private readonly List<(ColumnDraft Column, TypeSpec Spec)> _columnTypes = [];
@@ -29,56 +28,6 @@ internal sealed partial class PgSchemaBuilder
     private readonly Dictionary<IndexDef, (List<string>? Columns, bool Partial)> _indexKeys = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<QualifiedName> _opaqueTypes = [];
     private readonly HashSet<QualifiedName> _views = [];
-
-    /// <summary>A table while its statements are read (ALTER TABLE may still change it); <see cref="Finish"/> builds
-    /// the <see cref="TableDef"/>.</summary>
-    private sealed class TableDraft
-    {
-        public required QualifiedName Name { get; init; }
-        public bool Unlogged { get; init; }
-        public SourcePosition? Position { get; init; }
-        public List<ColumnDraft> Columns { get; } = [];
-        public KeyConstraint? PrimaryKey { get; set; }
-        public List<KeyConstraint> Uniques { get; } = [];
-        public List<ForeignKey> ForeignKeys { get; } = [];
-        public List<CheckConstraint> Checks { get; } = [];
-        public List<ExclusionConstraint> Exclusions { get; } = [];
-        public PartitionSpec? Partitioning { get; set; }
-        public QualifiedName? PartitionOf { get; set; }
-
-        public ColumnDraft? FindColumn(string name) => Columns.Find(c => c.Name == name);
-
-        public ColumnDraft Column(string name) =>
-            FindColumn(name) ?? throw new KeyNotFoundException($"table {Name} has no column \"{name}\"");
-
-        public TableDef Build() => new()
-        {
-            Name = Name, Columns = Columns.ConvertAll(c => c.Build()), PrimaryKey = PrimaryKey, Uniques = Uniques,
-            ForeignKeys = ForeignKeys, Checks = Checks, Exclusions = Exclusions, Partitioning = Partitioning,
-            PartitionOf = PartitionOf, Unlogged = Unlogged, Position = Position,
-        };
-    }
-
-    /// <summary>A column while its table is read: types resolve in <see cref="Finish"/>, ALTER COLUMN edits it.</summary>
-    private sealed class ColumnDraft
-    {
-        public required string Name { get; init; }
-        public required SqlType Type { get; set; }
-        public bool Nullable { get; set; } = true;
-        public string? Default { get; set; }
-        public IdentityKind Identity { get; set; }
-        public QualifiedName? Sequence { get; set; }
-        public string? GeneratedExpression { get; set; }
-        public string? GeneratedKind { get; set; }
-        public string? Collation { get; set; }
-        public SourcePosition? Position { get; init; }
-
-        public ColumnDef Build() => new()
-        {
-            Name = Name, Type = Type, Nullable = Nullable, Default = Default, Identity = Identity, Sequence = Sequence,
-            GeneratedExpression = GeneratedExpression, GeneratedKind = GeneratedKind, Collation = Collation, Position = Position,
-        };
-    }
 
     private sealed class PendingDomain
     {
@@ -236,7 +185,7 @@ internal sealed partial class PgSchemaBuilder
 
     private void AddTable(TableDraft table)
     {
-        _tableOrder.Add(table);
+        _graph.Tables.Add(table);
         _tables.Add(table.Name, table);
     }
 
