@@ -114,7 +114,7 @@ public class CheckAndPartitionTests
     public void Checks_without_a_parsed_predicate_are_ignored_and_impossible_ones_are_reported_by_name()
     {
         var t = Table("t", Col("id", TypeKind.Integer), Col("a", TypeKind.Integer, nullable: false)).Pk("id");
-        t.Checks.Add(new CheckConstraint { Name = "regex", Expression = "a::text ~ '^1'" });
+        t = t with { Checks = [.. t.Checks, new CheckConstraint { Name = "regex", Expression = "a::text ~ '^1'" }] };
         Assert.Equal(10, All(Gen(Graph(t), 10), t)["a"].Count);
 
         var bad = Table("bad", Col("id", TypeKind.Integer), Col("a", TypeKind.Integer, nullable: false), Col("b", TypeKind.Text))
@@ -208,20 +208,21 @@ public class CheckAndPartitionTests
     {
         var payment = Table("payment", Col("payment_id", TypeKind.Integer), Col("amount", TypeKind.Numeric, precision: 5, scale: 2, nullable: false),
             Col("payment_date", TypeKind.TimestampTz, nullable: false)).Pk("payment_date", "payment_id");
-        payment.Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["payment_date"] };
+        payment = payment with { Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["payment_date"] } };
         g = Graph(payment);
         var months = new[] { "2022-01-01 00:00:00+00", "2022-02-01 00:00:00+00", "2022-03-01 00:00:00+00", "2022-04-01 01:00:00+01", "2022-05-01 01:00:00+01" };
         for (var i = 0; i < months.Length - 1; i++)
         {
             var name = N($"payment_p{i}");
-            payment.Partitioning = payment.Partitioning with { Partitions = [.. payment.Partitioning.Partitions, new PartitionBound
+            payment = payment with { Partitioning = payment.Partitioning! with { Partitions = [.. payment.Partitioning!.Partitions, new PartitionBound
             {
                 Table = name, Bound = "FOR VALUES FROM … TO …", From = [$"'{months[i]}'"], To = [$"'{months[i + 1]}'::timestamp with time zone"],
-            }] };
+            }] } };
             var part = Table(name.Name, Col("payment_id", TypeKind.Integer), Col("amount", TypeKind.Numeric, precision: 5, scale: 2), Col("payment_date", TypeKind.TimestampTz));
-            part.PartitionOf = payment.Name;
+            part = part with { PartitionOf = payment.Name };
             g = g with { Tables = [.. g.Tables, part] };
         }
+        g = g with { Tables = [payment, .. g.Tables.Skip(1)] };
         return payment;
     }
 
@@ -258,10 +259,10 @@ public class CheckAndPartitionTests
         TableDef Events(bool withDefault)
         {
             var t = Table("events", Col("id", TypeKind.Integer), Col("kind", TypeKind.Text)).Pk("id");
-            t.Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["id"] };
-            t.Partitioning = t.Partitioning with { Partitions = [.. t.Partitioning.Partitions, new PartitionBound { Table = N("events_a"), Bound = "…", From = ["MINVALUE"], To = ["500"] }] };
-            t.Partitioning = t.Partitioning with { Partitions = [.. t.Partitioning.Partitions, new PartitionBound { Table = N("events_b"), Bound = "…", From = ["500"], To = ["1000"] }] };
-            if (withDefault) t.Partitioning = t.Partitioning with { Partitions = [.. t.Partitioning.Partitions, new PartitionBound { Table = N("events_rest"), Bound = "DEFAULT" }] };
+            t = t with { Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["id"] } };
+            t = t with { Partitioning = t.Partitioning! with { Partitions = [.. t.Partitioning!.Partitions, new PartitionBound { Table = N("events_a"), Bound = "…", From = ["MINVALUE"], To = ["500"] }] } };
+            t = t with { Partitioning = t.Partitioning! with { Partitions = [.. t.Partitioning!.Partitions, new PartitionBound { Table = N("events_b"), Bound = "…", From = ["500"], To = ["1000"] }] } };
+            if (withDefault) t = t with { Partitioning = t.Partitioning! with { Partitions = [.. t.Partitioning!.Partitions, new PartitionBound { Table = N("events_rest"), Bound = "DEFAULT" }] } };
             return t;
         }
         var fits = Events(false);
@@ -276,9 +277,9 @@ public class CheckAndPartitionTests
     public void List_partition_keys_take_listed_values()
     {
         var t = Table("sales", Col("id", TypeKind.Integer), Col("region", TypeKind.Text, nullable: false), Col("tier", TypeKind.Integer)).Pk("id", "region");
-        t.Partitioning = new PartitionSpec { Strategy = "LIST", Columns = ["region"] };
-        t.Partitioning = t.Partitioning with { Partitions = [.. t.Partitioning.Partitions, new PartitionBound { Table = N("sales_eu"), Bound = "IN", In = ["'de'", "'fr'"] }] };
-        t.Partitioning = t.Partitioning with { Partitions = [.. t.Partitioning.Partitions, new PartitionBound { Table = N("sales_us"), Bound = "IN", In = ["'us'"] }] };
+        t = t with { Partitioning = new PartitionSpec { Strategy = "LIST", Columns = ["region"] } };
+        t = t with { Partitioning = t.Partitioning! with { Partitions = [.. t.Partitioning!.Partitions, new PartitionBound { Table = N("sales_eu"), Bound = "IN", In = ["'de'", "'fr'"] }] } };
+        t = t with { Partitioning = t.Partitioning! with { Partitions = [.. t.Partitioning!.Partitions, new PartitionBound { Table = N("sales_us"), Bound = "IN", In = ["'us'"] }] } };
         var rows = All(Gen(Graph(t), 900), t);
         Assert.Equal(["de", "fr", "us"], rows["region"].Cast<string>().Distinct().Order());
         Assert.Equal(900, rows["id"].Distinct().Count());

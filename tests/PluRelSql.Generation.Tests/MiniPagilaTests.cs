@@ -22,8 +22,10 @@ public class MiniPagilaTests
                 Col("fulltext", TypeKind.TsVector, nullable: false))
             .Pk("film_id").Fk("language_id", "language", "language_id").Fk("original_language_id", "language", "language_id")
             .Check("film_length_check", Cmp("length", CompareOp.Gt, 0));
-        film.Column("film_id").Identity = IdentityKind.Sequence;
-        film.Column("film_id").Sequence = N("film_film_id_seq");
+        film = film with
+        {
+            Columns = [.. film.Columns.Select(c => c.Name == "film_id" ? c with { Identity = IdentityKind.Sequence, Sequence = N("film_film_id_seq") } : c)],
+        };
         var actor = Table("actor", Col("actor_id", TypeKind.Integer), Col("first_name", TypeKind.Text, nullable: false), Col("last_name", TypeKind.Text, nullable: false)).Pk("actor_id");
         var filmActor = Table("film_actor", Col("actor_id", TypeKind.Integer), Col("film_id", TypeKind.Integer), Col("last_update", TypeKind.TimestampTz, nullable: false))
             .Pk("actor_id", "film_id").Fk("actor_id", "actor", "actor_id").Fk("film_id", "film", "film_id");
@@ -45,16 +47,17 @@ public class MiniPagilaTests
                 Col("rental_id", TypeKind.Integer, nullable: false), Col("amount", TypeKind.Numeric, precision: 5, scale: 2, nullable: false),
                 Col("payment_date", TypeKind.TimestampTz, nullable: false))
             .Pk("payment_date", "payment_id").Fk("customer_id", "customer", "customer_id").Fk("staff_id", "staff", "staff_id").Fk("rental_id", "rental", "rental_id");
-        payment.Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["payment_date"] };
+        payment = payment with { Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["payment_date"] } };
         var g = Graph(language, film, actor, filmActor, store, staff, inventory, customer, rental, payment);
         for (var m = 1; m <= 6; m++)
         {
             var name = N($"payment_p2022_0{m}");
-            payment.Partitioning = payment.Partitioning with { Partitions = [.. payment.Partitioning.Partitions, new PartitionBound { Table = name, Bound = "…", From = [$"'2022-0{m}-01 00:00:00+00'"], To = [$"'2022-0{m + 1}-01 00:00:00+00'"] }] };
+            payment = payment with { Partitioning = payment.Partitioning! with { Partitions = [.. payment.Partitioning!.Partitions, new PartitionBound { Table = name, Bound = "…", From = [$"'2022-0{m}-01 00:00:00+00'"], To = [$"'2022-0{m + 1}-01 00:00:00+00'"] }] } };
             var p = Table(name.Name, Col("payment_id", TypeKind.Integer));
-            p.PartitionOf = payment.Name;
+            p = p with { PartitionOf = payment.Name };
             g = g with { Tables = [.. g.Tables, p] };
         }
+        g = g with { Tables = [.. g.Tables.Select(t => t.Name == payment.Name ? payment : t)] };
         g = g with { Enums = [.. g.Enums, rating] };
         g = g with { Domains = [.. g.Domains, year] };
         g = g with { Sequences = [.. g.Sequences, new SequenceDef { Name = N("film_film_id_seq"), Start = 1 }] };

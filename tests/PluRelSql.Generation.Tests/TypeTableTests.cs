@@ -23,8 +23,8 @@ public class TypeTableTests
         var scalar = Column(kind);
         var t = Table("t", Col("id", TypeKind.Integer), scalar);
         var arrays = kind is TypeKind.Other ? [] : new[] { Column(kind, arrayDims: 1) };
-        t.Columns.AddRange(arrays);
-        t.Pk("id");
+        t = t with { Columns = [.. t.Columns, .. arrays] };
+        t = t.Pk("id");
         var g = Graph(t);
         g = g with { Enums = [.. g.Enums, Mood] };
 

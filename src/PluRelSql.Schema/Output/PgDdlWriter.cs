@@ -132,7 +132,7 @@ public static class PgDdlWriter
     /// <summary>INCLUDE (…) and DEFERRABLE / INITIALLY DEFERRED after a key's column list.</summary>
     private static string KeyTail(KeyConstraint k) => IndexTail(k.Include, k.Deferrable, k.InitiallyDeferred);
 
-    private static string IndexTail(List<string> include, bool deferrable, bool initiallyDeferred)
+    private static string IndexTail(IReadOnlyList<string> include, bool deferrable, bool initiallyDeferred)
     {
         var sb = new StringBuilder();
         if (include.Count > 0) sb.Append(" INCLUDE (").Append(Columns(include)).Append(')');

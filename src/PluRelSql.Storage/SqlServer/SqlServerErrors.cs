@@ -143,7 +143,7 @@ internal static partial class SqlServerErrors
     private static (TableDef?, ForeignKey?) FindByForeignKey(SchemaGraph graph, string name)
     {
         foreach (var t in graph.Tables)
-            if (t.ForeignKeys.Find(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)) is { } fk) return (t, fk);
+            if (t.ForeignKeys.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)) is { } fk) return (t, fk);
         return (null, null);
     }
 
@@ -152,7 +152,7 @@ internal static partial class SqlServerErrors
         if (table is null) return null;
         var key = string.Equals(table.PrimaryKey?.Name, constraint, StringComparison.OrdinalIgnoreCase)
             ? table.PrimaryKey
-            : table.Uniques.Find(u => string.Equals(u.Name, constraint, StringComparison.OrdinalIgnoreCase));
+            : table.Uniques.FirstOrDefault(u => string.Equals(u.Name, constraint, StringComparison.OrdinalIgnoreCase));
         return key?.Columns.Count == 1 ? key.Columns[0] : null;
     }
 
