@@ -135,7 +135,7 @@ public class CheckAndPartitionTests
     public void Checks_without_a_parsed_predicate_are_ignored_and_impossible_ones_are_reported_by_name()
     {
         var t = Table("t", Col("id", TypeKind.Integer), Col("a", TypeKind.Integer, nullable: false)).Pk("id");
-        t.Checks.Add(new CheckConstraint { Name = "regex", Expression = "a::text ~ '^1'" });
+        t = t with { Checks = [.. t.Checks, new CheckConstraint { Name = "regex", Expression = "a::text ~ '^1'" }] };
         Assert.Equal(10, All(Gen(Graph(t), 10), t)["a"].Count);
 
         var bad = Table("bad", Col("id", TypeKind.Integer), Col("a", TypeKind.Integer, nullable: false), Col("b", TypeKind.Text))
@@ -156,19 +156,19 @@ public class CheckAndPartitionTests
     public void Domain_checks_and_not_null_domains_are_honoured()
     {
         var year = new DomainType { Name = N("year"), BaseType = SqlType.Of(TypeKind.Integer) };
-        year.Checks.Add(new CheckConstraint
+        year = year with { Checks = [.. year.Checks, new CheckConstraint
         {
             Name = "year_check", Expression = "VALUE >= 1901 AND VALUE <= 2155",
             Predicate = new AndPredicate([Cmp("VALUE", CompareOp.Ge, 1901), Cmp("VALUE", CompareOp.Le, 2155)]),
-        });
+        }] };
         var code = new DomainType { Name = N("code"), BaseType = new SqlType { Kind = TypeKind.Varchar, Length = 10 }, NotNull = true };
         var note = new DomainType { Name = N("note"), BaseType = SqlType.Of(TypeKind.Text), NotNull = true };
-        code.Checks.Add(new CheckConstraint { Name = "code_len", Expression = "length(VALUE) = 4", Predicate = new ComparePredicate(new LengthOperand("VALUE"), CompareOp.Eq, new ConstOperand(new NumberValue(4))) });
+        code = code with { Checks = [.. code.Checks, new CheckConstraint { Name = "code_len", Expression = "length(VALUE) = 4", Predicate = new ComparePredicate(new LengthOperand("VALUE"), CompareOp.Eq, new ConstOperand(new NumberValue(4))) }] };
         var t = Table("film", Col("id", TypeKind.Integer), Col("release_year", TypeKind.Integer, domain: year.Name),
             Col("code", TypeKind.Varchar, length: 10, nullable: false, domain: code.Name), Col("note", TypeKind.Text, domain: note.Name))
             .Pk("id").Unique("code");
         var g = Graph(t);
-        g.Domains.AddRange([year, code, note]);
+        g = g with { Domains = [.. g.Domains, year, code, note] };
         var rows = All(Gen(g, 3000, nullRate: 0.5), t);
         Assert.DoesNotContain(null, rows["note"]);
         Assert.Contains(null, rows["release_year"]);
@@ -200,7 +200,7 @@ public class CheckAndPartitionTests
         var t = Table("post", Col("id", TypeKind.Integer), Col("state", TypeKind.Enum, nullable: false, userType: st.Name))
             .Pk("id").Check("not_dead", Cmp("state", CompareOp.Ne, "dead"));
         var g = Graph(t);
-        g.Enums.Add(st);
+        g = g with { Enums = [.. g.Enums, st] };
         var rows = All(Gen(g, 500), t);
         Assert.Equal(["draft", "live"], rows["state"].Cast<string>().Distinct().Order());
     }
@@ -229,20 +229,21 @@ public class CheckAndPartitionTests
     {
         var payment = Table("payment", Col("payment_id", TypeKind.Integer), Col("amount", TypeKind.Numeric, precision: 5, scale: 2, nullable: false),
             Col("payment_date", TypeKind.TimestampTz, nullable: false)).Pk("payment_date", "payment_id");
-        payment.Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["payment_date"] };
+        payment = payment with { Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["payment_date"] } };
         g = Graph(payment);
         var months = new[] { "2022-01-01 00:00:00+00", "2022-02-01 00:00:00+00", "2022-03-01 00:00:00+00", "2022-04-01 01:00:00+01", "2022-05-01 01:00:00+01" };
         for (var i = 0; i < months.Length - 1; i++)
         {
             var name = N($"payment_p{i}");
-            payment.Partitioning.Partitions.Add(new PartitionBound
+            payment = payment with { Partitioning = payment.Partitioning! with { Partitions = [.. payment.Partitioning!.Partitions, new PartitionBound
             {
                 Table = name, Bound = "FOR VALUES FROM … TO …", From = [$"'{months[i]}'"], To = [$"'{months[i + 1]}'::timestamp with time zone"],
-            });
+            }] } };
             var part = Table(name.Name, Col("payment_id", TypeKind.Integer), Col("amount", TypeKind.Numeric, precision: 5, scale: 2), Col("payment_date", TypeKind.TimestampTz));
-            part.PartitionOf = payment.Name;
-            g.Tables.Add(part);
+            part = part with { PartitionOf = payment.Name };
+            g = g with { Tables = [.. g.Tables, part] };
         }
+        g = g with { Tables = [payment, .. g.Tables.Skip(1)] };
         return payment;
     }
 
@@ -253,7 +254,7 @@ public class CheckAndPartitionTests
         var refund = Table("refund", Col("id", TypeKind.Integer), Col("payment_id", TypeKind.Integer, nullable: false),
                 Col("payment_date", TypeKind.TimestampTz, nullable: false))
             .Pk("id").Fk("payment_p1", ["payment_date", "payment_id"], ["payment_date", "payment_id"]);
-        g.Tables.Add(refund);
+        g = g with { Tables = [.. g.Tables, refund] };
         var gen = Gen(g, 4000);
         Assert.Throws<ArgumentException>(() => gen.Generate(g.Table("public", "payment_p0"), 0, 1));
         var rows = All(gen, payment);
@@ -279,10 +280,10 @@ public class CheckAndPartitionTests
         TableDef Events(bool withDefault)
         {
             var t = Table("events", Col("id", TypeKind.Integer), Col("kind", TypeKind.Text)).Pk("id");
-            t.Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["id"] };
-            t.Partitioning.Partitions.Add(new PartitionBound { Table = N("events_a"), Bound = "…", From = ["MINVALUE"], To = ["500"] });
-            t.Partitioning.Partitions.Add(new PartitionBound { Table = N("events_b"), Bound = "…", From = ["500"], To = ["1000"] });
-            if (withDefault) t.Partitioning.Partitions.Add(new PartitionBound { Table = N("events_rest"), Bound = "DEFAULT" });
+            t = t with { Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["id"] } };
+            t = t with { Partitioning = t.Partitioning! with { Partitions = [.. t.Partitioning!.Partitions, new PartitionBound { Table = N("events_a"), Bound = "…", From = ["MINVALUE"], To = ["500"] }] } };
+            t = t with { Partitioning = t.Partitioning! with { Partitions = [.. t.Partitioning!.Partitions, new PartitionBound { Table = N("events_b"), Bound = "…", From = ["500"], To = ["1000"] }] } };
+            if (withDefault) t = t with { Partitioning = t.Partitioning! with { Partitions = [.. t.Partitioning!.Partitions, new PartitionBound { Table = N("events_rest"), Bound = "DEFAULT" }] } };
             return t;
         }
         var fits = Events(false);
@@ -297,9 +298,9 @@ public class CheckAndPartitionTests
     public void List_partition_keys_take_listed_values()
     {
         var t = Table("sales", Col("id", TypeKind.Integer), Col("region", TypeKind.Text, nullable: false), Col("tier", TypeKind.Integer)).Pk("id", "region");
-        t.Partitioning = new PartitionSpec { Strategy = "LIST", Columns = ["region"] };
-        t.Partitioning.Partitions.Add(new PartitionBound { Table = N("sales_eu"), Bound = "IN", In = ["'de'", "'fr'"] });
-        t.Partitioning.Partitions.Add(new PartitionBound { Table = N("sales_us"), Bound = "IN", In = ["'us'"] });
+        t = t with { Partitioning = new PartitionSpec { Strategy = "LIST", Columns = ["region"] } };
+        t = t with { Partitioning = t.Partitioning! with { Partitions = [.. t.Partitioning!.Partitions, new PartitionBound { Table = N("sales_eu"), Bound = "IN", In = ["'de'", "'fr'"] }] } };
+        t = t with { Partitioning = t.Partitioning! with { Partitions = [.. t.Partitioning!.Partitions, new PartitionBound { Table = N("sales_us"), Bound = "IN", In = ["'us'"] }] } };
         var rows = All(Gen(Graph(t), 900), t);
         Assert.Equal(["de", "fr", "us"], rows["region"].Cast<string>().Distinct().Order());
         Assert.Equal(900, rows["id"].Distinct().Count());

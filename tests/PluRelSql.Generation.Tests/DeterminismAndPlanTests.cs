@@ -76,8 +76,8 @@ public class DeterminismAndPlanTests
     {
         var a = Table("alpha", Col("id", TypeKind.Integer)).Pk("id");
         var b = new TableDef { Name = new QualifiedName("sales", "beta") };
-        b.Columns.Add(Col("id", TypeKind.Integer));
-        b.Pk("id");
+        b = b with { Columns = [.. b.Columns, Col("id", TypeKind.Integer)] };
+        b = b.Pk("id");
         var c = Table("gamma", Col("id", TypeKind.Integer)).Pk("id");
         var g = Graph(a, b, c);
         var plan = GenerationPlanner.Create(g, new GenerationOptions

@@ -32,8 +32,8 @@ public class ExtensionValueTests
             Ext("area", "geometry", "(Polygon,4326)"), Ext("parcels", "geometry", "(MultiPolygon,3857)"),
             Ext("lines", "geometry", "(MultiLineString,32633)"), Ext("pts", "geometry", "(MultiPoint)"), Ext("any", "geometry"),
             Ext("zone", "geography", "(Polygon)"), Ext("ptz", "geometry", "(PointZ,4326)"));
-        t.Pk("id");
-        foreach (var u in new[] { "email", "attrs_u", "path_u", "isbn_u", "ean", "upc", "blob", "emb_u", "pt_u" }) t.Unique(u);
+        t = t.Pk("id");
+        foreach (var u in new[] { "email", "attrs_u", "path_u", "isbn_u", "ean", "upc", "blob", "emb_u", "pt_u" }) t = t.Unique(u);
         return (t, Graph(t));
     }
 
@@ -168,8 +168,8 @@ public class ExtensionValueTests
     private static List<Guid> Uuids(string? defaultExpr, bool unique = false)
     {
         var t = Table("u", Col("id", TypeKind.Integer, nullable: false), new ColumnDef { Name = "u", Nullable = false, Type = SqlType.Of(TypeKind.Uuid), Default = defaultExpr });
-        t.Pk("id");
-        if (unique) t.Unique("u");
+        t = t.Pk("id");
+        if (unique) t = t.Unique("u");
         return All(Gen(Graph(t), 500, nullRate: 0), t)["u"].Cast<Guid>().ToList();
     }
 

@@ -142,7 +142,7 @@ public class KeyAndForeignKeyTests
         var size = new EnumType { Name = N("size"), Labels = ["s", "m", "l"] };
         var t = Table("variant", Col("size", TypeKind.Enum, userType: size.Name), Col("flag", TypeKind.Boolean)).Pk("size", "flag");
         var g = Graph(t);
-        g.Enums.Add(size);
+        g = g with { Enums = [.. g.Enums, size] };
         Assert.Throws<RowCountException>(() => Gen(g, 100));
         var gen = Gen(g, 100, fitRows: true);
         Assert.Equal(6, gen.Plan.Rows(t));

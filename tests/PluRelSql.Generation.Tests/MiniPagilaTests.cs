@@ -11,7 +11,7 @@ public class MiniPagilaTests
     {
         var rating = new EnumType { Name = N("mpaa_rating"), Labels = ["G", "PG", "PG-13", "R", "NC-17"] };
         var year = new DomainType { Name = N("year"), BaseType = SqlType.Of(TypeKind.Integer) };
-        year.Checks.Add(new CheckConstraint { Name = "year_check", Expression = "…", Predicate = new AndPredicate([Cmp("VALUE", CompareOp.Ge, 1901), Cmp("VALUE", CompareOp.Le, 2155)]) });
+        year = year with { Checks = [.. year.Checks, new CheckConstraint { Name = "year_check", Expression = "…", Predicate = new AndPredicate([Cmp("VALUE", CompareOp.Ge, 1901), Cmp("VALUE", CompareOp.Le, 2155)]) }] };
         var language = Table("language", Col("language_id", TypeKind.Integer), Col("name", TypeKind.Char, length: 20, nullable: false)).Pk("language_id");
         var film = Table("film", Col("film_id", TypeKind.Integer), Col("title", TypeKind.Text, nullable: false), Col("description", TypeKind.Text),
                 Col("release_year", TypeKind.Integer, domain: year.Name), Col("language_id", TypeKind.Integer, nullable: false),
@@ -22,8 +22,10 @@ public class MiniPagilaTests
                 Col("fulltext", TypeKind.TsVector, nullable: false))
             .Pk("film_id").Fk("language_id", "language", "language_id").Fk("original_language_id", "language", "language_id")
             .Check("film_length_check", Cmp("length", CompareOp.Gt, 0));
-        film.Column("film_id").Identity = IdentityKind.Sequence;
-        film.Column("film_id").Sequence = N("film_film_id_seq");
+        film = film with
+        {
+            Columns = [.. film.Columns.Select(c => c.Name == "film_id" ? c with { Identity = IdentityKind.Sequence, Sequence = N("film_film_id_seq") } : c)],
+        };
         var actor = Table("actor", Col("actor_id", TypeKind.Integer), Col("first_name", TypeKind.Text, nullable: false), Col("last_name", TypeKind.Text, nullable: false)).Pk("actor_id");
         var filmActor = Table("film_actor", Col("actor_id", TypeKind.Integer), Col("film_id", TypeKind.Integer), Col("last_update", TypeKind.TimestampTz, nullable: false))
             .Pk("actor_id", "film_id").Fk("actor_id", "actor", "actor_id").Fk("film_id", "film", "film_id");
@@ -45,19 +47,20 @@ public class MiniPagilaTests
                 Col("rental_id", TypeKind.Integer, nullable: false), Col("amount", TypeKind.Numeric, precision: 5, scale: 2, nullable: false),
                 Col("payment_date", TypeKind.TimestampTz, nullable: false))
             .Pk("payment_date", "payment_id").Fk("customer_id", "customer", "customer_id").Fk("staff_id", "staff", "staff_id").Fk("rental_id", "rental", "rental_id");
-        payment.Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["payment_date"] };
+        payment = payment with { Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["payment_date"] } };
         var g = Graph(language, film, actor, filmActor, store, staff, inventory, customer, rental, payment);
         for (var m = 1; m <= 6; m++)
         {
             var name = N($"payment_p2022_0{m}");
-            payment.Partitioning.Partitions.Add(new PartitionBound { Table = name, Bound = "…", From = [$"'2022-0{m}-01 00:00:00+00'"], To = [$"'2022-0{m + 1}-01 00:00:00+00'"] });
+            payment = payment with { Partitioning = payment.Partitioning! with { Partitions = [.. payment.Partitioning!.Partitions, new PartitionBound { Table = name, Bound = "…", From = [$"'2022-0{m}-01 00:00:00+00'"], To = [$"'2022-0{m + 1}-01 00:00:00+00'"] }] } };
             var p = Table(name.Name, Col("payment_id", TypeKind.Integer));
-            p.PartitionOf = payment.Name;
-            g.Tables.Add(p);
+            p = p with { PartitionOf = payment.Name };
+            g = g with { Tables = [.. g.Tables, p] };
         }
-        g.Enums.Add(rating);
-        g.Domains.Add(year);
-        g.Sequences.Add(new SequenceDef { Name = N("film_film_id_seq"), Start = 1 });
+        g = g with { Tables = [.. g.Tables.Select(t => t.Name == payment.Name ? payment : t)] };
+        g = g with { Enums = [.. g.Enums, rating] };
+        g = g with { Domains = [.. g.Domains, year] };
+        g = g with { Sequences = [.. g.Sequences, new SequenceDef { Name = N("film_film_id_seq"), Start = 1 }] };
         return g;
     }
 

@@ -19,43 +19,42 @@ internal static class S
 
     public static TableDef Table(string name, params ColumnDef[] columns)
     {
-        var t = new TableDef { Name = N(name) };
-        t.Columns.AddRange(columns);
-        return t;
+        return new TableDef { Name = N(name), Columns = columns };
     }
 
     public static TableDef Pk(this TableDef t, params string[] cols)
     {
-        t.PrimaryKey = new KeyConstraint { Name = t.Name.Name + "_pkey", Columns = [.. cols] };
-        foreach (var c in cols) t.Column(c).Nullable = false;
-        return t;
+        foreach (var c in cols) t.Column(c);
+        return t with
+        {
+            PrimaryKey = new KeyConstraint { Name = t.Name.Name + "_pkey", Columns = [.. cols] },
+            Columns = [.. t.Columns.Select(c => cols.Contains(c.Name) ? c with { Nullable = false } : c)],
+        };
     }
 
     public static TableDef Unique(this TableDef t, params string[] cols)
     {
-        t.Uniques.Add(new KeyConstraint { Name = t.Name.Name + "_" + string.Join("_", cols) + "_key", Columns = [.. cols] });
-        return t;
+        return t with { Uniques = [.. t.Uniques, new KeyConstraint { Name = t.Name.Name + "_" + string.Join("_", cols) + "_key", Columns = [.. cols] }] };
     }
 
     public static TableDef Fk(this TableDef t, string parent, string[] cols, string[] refCols, string? name = null)
     {
-        t.ForeignKeys.Add(new ForeignKey { Name = name ?? t.Name.Name + "_" + string.Join("_", cols) + "_fkey", Columns = [.. cols], RefTable = N(parent), RefColumns = [.. refCols] });
-        return t;
+        return t with
+        {
+            ForeignKeys = [.. t.ForeignKeys, new ForeignKey { Name = name ?? t.Name.Name + "_" + string.Join("_", cols) + "_fkey", Columns = [.. cols], RefTable = N(parent), RefColumns = [.. refCols] }],
+        };
     }
 
     public static TableDef Fk(this TableDef t, string col, string parent, string refCol = "id") => t.Fk(parent, [col], [refCol]);
 
     public static TableDef Check(this TableDef t, string name, CheckPredicate p)
     {
-        t.Checks.Add(new CheckConstraint { Name = name, Expression = name, Predicate = p });
-        return t;
+        return t with { Checks = [.. t.Checks, new CheckConstraint { Name = name, Expression = name, Predicate = p }] };
     }
 
     public static SchemaGraph Graph(params TableDef[] tables)
     {
-        var g = new SchemaGraph();
-        g.Tables.AddRange(tables);
-        return g;
+        return new SchemaGraph { Tables = tables };
     }
 
     public static IndependentValueGenerator Gen(SchemaGraph g, long rows = 1000, ulong seed = 1, double nullRate = 0.05,

@@ -23,10 +23,10 @@ public class TypeTableTests
         var scalar = Column(kind);
         var t = Table("t", Col("id", TypeKind.Integer), scalar);
         var arrays = kind is TypeKind.Other ? [] : new[] { Column(kind, arrayDims: 1) };
-        t.Columns.AddRange(arrays);
-        t.Pk("id");
+        t = t with { Columns = [.. t.Columns, .. arrays] };
+        t = t.Pk("id");
         var g = Graph(t);
-        g.Enums.Add(Mood);
+        g = g with { Enums = [.. g.Enums, Mood] };
 
         var clr = TypeTable.Of(kind).Clr.Type;
         var batch = Gen(g, rows: 4, nullRate: 0).Generate(t, 0, 4);

@@ -31,9 +31,9 @@ public class TypeTests
             Col("tags", TypeKind.Text, arrayDims: 1), Col("nums", TypeKind.Integer, arrayDims: 1),
             Col("quantity", TypeKind.Integer), Col("moods", TypeKind.Enum, arrayDims: 1, userType: mood.Name),
             Col("codes", TypeKind.Varchar, length: 3, arrayDims: 1));
-        t.Pk("id");
+        t = t.Pk("id");
         var g = Graph(t);
-        g.Enums.Add(mood);
+        g = g with { Enums = [.. g.Enums, mood] };
         return (t, g);
     }
 
@@ -131,11 +131,20 @@ public class TypeTests
     public void Generated_columns_are_left_out_and_identity_columns_count_from_their_sequence()
     {
         var t = Table("t", Col("id", TypeKind.BigInt), Col("n", TypeKind.Integer, nullable: false), Col("total", TypeKind.Integer)).Pk("id");
-        t.Column("total").GeneratedExpression = "n * 2";
-        t.Column("n").Identity = IdentityKind.Sequence;
-        t.Column("n").Sequence = N("t_n_seq");
+        t = t with
+        {
+            Columns =
+            [
+                .. t.Columns.Select(c => c.Name switch
+                {
+                    "total" => c with { GeneratedExpression = "n * 2" },
+                    "n" => c with { Identity = IdentityKind.Sequence, Sequence = N("t_n_seq") },
+                    _ => c,
+                }),
+            ],
+        };
         var g = Graph(t);
-        g.Sequences.Add(new SequenceDef { Name = N("t_n_seq"), Start = 100, Increment = 5 });
+        g = g with { Sequences = [.. g.Sequences, new SequenceDef { Name = N("t_n_seq"), Start = 100, Increment = 5 }] };
         var b = Gen(g, 20).Generate(t, 3, 4);
         Assert.Equal(["id", "n"], b.Columns.Select(c => c.Column.Name));
         Assert.Equal([4L, 5L, 6L, 7L], ((ColumnVector<long>)b["id"]).Values);

@@ -23,7 +23,7 @@ public class TypeTableTests
             },
         };
         var table = new TableDef { Name = new QualifiedName("public", "t") };
-        table.Columns.Add(column);
+        table = table with { Columns = [.. table.Columns, column] };
         return (table, column);
     }
 

@@ -72,19 +72,19 @@ public sealed class SampledSchema
     /// Tables are listed in id order.</summary>
     public SchemaGraph ToSchemaGraph()
     {
-        var g = new SchemaGraph();
+        var enums = new List<EnumType>();
+        var tables = new List<TableDef>();
         foreach (var t in Tables)
         {
-            var def = new TableDef { Name = new QualifiedName(Schema, t.Name) };
             var pk = PrimaryKeyName(t);
-            def.Columns.Add(new ColumnDef { Name = pk, Type = SqlType.Of(TypeKind.BigInt), Nullable = false });
-            def.PrimaryKey = new KeyConstraint { Name = t.Name + "_pkey", Columns = [pk] };
+            var columns = new List<ColumnDef> { new() { Name = pk, Type = SqlType.Of(TypeKind.BigInt), Nullable = false } };
+            var foreignKeys = new List<ForeignKey>();
             for (var j = 0; j < t.Parents.Count; j++)
             {
                 var parent = Tables[t.Parents[j]];
                 var col = ForeignKeyName(t, j);
-                def.Columns.Add(new ColumnDef { Name = col, Type = SqlType.Of(TypeKind.BigInt), Nullable = false });
-                def.ForeignKeys.Add(new ForeignKey
+                columns.Add(new ColumnDef { Name = col, Type = SqlType.Of(TypeKind.BigInt), Nullable = false });
+                foreignKeys.Add(new ForeignKey
                 {
                     Name = $"{t.Name}_{col}_fkey",
                     Columns = [col],
@@ -100,16 +100,22 @@ public sealed class SampledSchema
                 else
                 {
                     var name = new QualifiedName(Schema, EnumName(t, f));
-                    g.Enums.Add(new EnumType { Name = name, Labels = Enumerable.Range(0, f.Categories).Select(k => $"c{k}").ToList() });
+                    enums.Add(new EnumType { Name = name, Labels = Enumerable.Range(0, f.Categories).Select(k => $"c{k}").ToList() });
                     type = new SqlType { Kind = TypeKind.Enum, UserType = name };
                 }
-                def.Columns.Add(new ColumnDef { Name = f.Name, Type = type, Nullable = f.Kind == FeatureKind.Numeric });
+                columns.Add(new ColumnDef { Name = f.Name, Type = type, Nullable = f.Kind == FeatureKind.Numeric });
             }
             if (t.Role == TableRole.Activity)
-                def.Columns.Add(new ColumnDef { Name = TimeColumn, Type = SqlType.Of(TypeKind.Timestamp), Nullable = false });
-            g.Tables.Add(def);
+                columns.Add(new ColumnDef { Name = TimeColumn, Type = SqlType.Of(TypeKind.Timestamp), Nullable = false });
+            tables.Add(new TableDef
+            {
+                Name = new QualifiedName(Schema, t.Name),
+                Columns = columns,
+                PrimaryKey = new KeyConstraint { Name = t.Name + "_pkey", Columns = [pk] },
+                ForeignKeys = foreignKeys,
+            });
         }
-        return g;
+        return new SchemaGraph { Tables = tables, Enums = enums };
     }
 }
 

@@ -2,9 +2,10 @@ using System.Runtime.CompilerServices;
 
 namespace PluRelSql.Schema;
 
-// The model types are records so that converters and readers can derive changed copies with `with`; each keeps
-// identity equality (Equals/GetHashCode below), as when it was a class: maps and sets keyed by model objects
-// (LoadOrder, the generators) and ReferenceEquals checks rely on two alike objects staying distinct.
+// The model types are immutable records (collections are copied when set) so that converters and readers derive
+// changed copies with `with`; each keeps identity equality (Equals/GetHashCode below), as when it was a class: maps
+// and sets keyed by model objects (LoadOrder, the generators) and ReferenceEquals checks rely on two alike objects
+// staying distinct.
 
 /// <summary>PRIMARY KEY or UNIQUE over one or more columns, in declaration order.</summary>
 public sealed record KeyConstraint
@@ -13,13 +14,13 @@ public sealed record KeyConstraint
     public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
 
     public string? Name { get; init; }
-    public required IReadOnlyList<string> Columns { get; init; }
+    public required IReadOnlyList<string> Columns { get; init => field = [.. value]; }
     /// <summary>UNIQUE NULLS NOT DISTINCT: NULLs count as equal, so at most one row may have a NULL key.</summary>
     public bool NullsNotDistinct { get; init; }
     /// <summary>INCLUDE (…): non-key columns stored in the constraint's index.</summary>
-    public List<string> Include { get; init; } = [];
-    public bool Deferrable { get; set; }
-    public bool InitiallyDeferred { get; set; }
+    public IReadOnlyList<string> Include { get; init => field = [.. value]; } = [];
+    public bool Deferrable { get; init; }
+    public bool InitiallyDeferred { get; init; }
     public SourcePosition? Position { get; init; }
 }
 
@@ -33,12 +34,12 @@ public sealed record ExclusionConstraint
     public string? Name { get; init; }
     /// <summary>The index access method (gist, btree, …); null when the DDL names none (btree).</summary>
     public string? Method { get; init; }
-    public required IReadOnlyList<ExclusionElement> Elements { get; init; }
-    public List<string> Include { get; init; } = [];
+    public required IReadOnlyList<ExclusionElement> Elements { get; init => field = [.. value]; }
+    public IReadOnlyList<string> Include { get; init => field = [.. value]; } = [];
     /// <summary>The WHERE predicate as written (without parentheses), for a partial exclusion.</summary>
     public string? Where { get; init; }
-    public bool Deferrable { get; set; }
-    public bool InitiallyDeferred { get; set; }
+    public bool Deferrable { get; init; }
+    public bool InitiallyDeferred { get; init; }
     public SourcePosition? Position { get; init; }
 
     /// <summary>The element columns compared with <c>=</c>, when every element is a plain column compared with
@@ -72,16 +73,16 @@ public sealed record ForeignKey
     public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
 
     public string? Name { get; init; }
-    public required IReadOnlyList<string> Columns { get; init; }
-    public required QualifiedName RefTable { get; set; }
+    public required IReadOnlyList<string> Columns { get; init => field = [.. value]; }
+    public required QualifiedName RefTable { get; init; }
     /// <summary>The referenced columns; readers fill in the referenced table's primary key when the DDL omits them.</summary>
-    public required IReadOnlyList<string> RefColumns { get; set; }
+    public required IReadOnlyList<string> RefColumns { get; init => field = [.. value]; }
     public ReferentialAction OnDelete { get; init; }
     public ReferentialAction OnUpdate { get; init; }
     /// <summary>MATCH FULL: all the key's columns are NULL or none is.</summary>
     public ForeignKeyMatch Match { get; init; }
-    public bool Deferrable { get; set; }
-    public bool InitiallyDeferred { get; set; }
+    public bool Deferrable { get; init; }
+    public bool InitiallyDeferred { get; init; }
     public SourcePosition? Position { get; init; }
 
     public bool IsSelfReference(TableDef owner) => RefTable == owner.Name;
@@ -98,7 +99,7 @@ public sealed record CheckConstraint
     /// <summary>The expression parsed into a form the generator can satisfy, or null when it is beyond the simple forms.</summary>
     public CheckPredicate? Predicate { get; init; }
     /// <summary>CHECK … NO INHERIT: not inherited by child tables.</summary>
-    public bool NoInherit { get; set; }
+    public bool NoInherit { get; init; }
     public SourcePosition? Position { get; init; }
 }
 
@@ -110,9 +111,9 @@ public sealed record PartitionSpec
 
     /// <summary>RANGE, LIST or HASH.</summary>
     public required string Strategy { get; init; }
-    public required IReadOnlyList<string> Columns { get; init; }
+    public required IReadOnlyList<string> Columns { get; init => field = [.. value]; }
     /// <summary>Child partitions attached to this table, with their bound clause text (e.g. <c>FOR VALUES FROM ('a') TO ('b')</c>).</summary>
-    public List<PartitionBound> Partitions { get; init; } = [];
+    public IReadOnlyList<PartitionBound> Partitions { get; init => field = [.. value]; } = [];
 }
 
 public sealed record PartitionBound
@@ -124,8 +125,8 @@ public sealed record PartitionBound
     /// <summary>The bound clause as written: <c>FOR VALUES FROM (…) TO (…)</c>, <c>FOR VALUES IN (…)</c>, <c>FOR VALUES WITH (…)</c> or <c>DEFAULT</c>.</summary>
     public required string Bound { get; init; }
     /// <summary>RANGE bounds as SQL literals (one per partition column), when the bound is a range.</summary>
-    public IReadOnlyList<string>? From { get; init; }
-    public IReadOnlyList<string>? To { get; init; }
+    public IReadOnlyList<string>? From { get; init => field = value is null ? null : [.. value]; }
+    public IReadOnlyList<string>? To { get; init => field = value is null ? null : [.. value]; }
     /// <summary>LIST values as SQL literals.</summary>
-    public IReadOnlyList<string>? In { get; init; }
+    public IReadOnlyList<string>? In { get; init => field = value is null ? null : [.. value]; }
 }

@@ -2,9 +2,10 @@ using System.Runtime.CompilerServices;
 
 namespace PluRelSql.Schema;
 
-// The model types are records so that converters and readers can derive changed copies with `with`; each keeps
-// identity equality (Equals/GetHashCode below), as when it was a class: maps and sets keyed by model objects
-// (LoadOrder, the generators) and ReferenceEquals checks rely on two alike objects staying distinct.
+// The model types are immutable records (collections are copied when set) so that converters and readers derive
+// changed copies with `with`; each keeps identity equality (Equals/GetHashCode below), as when it was a class: maps
+// and sets keyed by model objects (LoadOrder, the generators) and ReferenceEquals checks rely on two alike objects
+// staying distinct.
 
 public enum IdentityKind
 {
@@ -23,26 +24,26 @@ public sealed record ColumnDef
     public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
 
     public required string Name { get; init; }
-    public required SqlType Type { get; set; }
+    public required SqlType Type { get; init; }
     /// <summary>False when the column is NOT NULL, part of the primary key, or its domain is NOT NULL.</summary>
-    public bool Nullable { get; set; } = true;
+    public bool Nullable { get; init; } = true;
     /// <summary>The DEFAULT expression as written, or null.</summary>
-    public string? Default { get; set; }
-    public IdentityKind Identity { get; set; }
+    public string? Default { get; init; }
+    public IdentityKind Identity { get; init; }
     /// <summary>The sequence behind an identity / serial / nextval column, when known.</summary>
-    public QualifiedName? Sequence { get; set; }
+    public QualifiedName? Sequence { get; init; }
     /// <summary>SQL Server IDENTITY(seed, increment): the first value and the step, when the source declares them.</summary>
-    public long? IdentitySeed { get; set; }
-    public long? IdentityIncrement { get; set; }
+    public long? IdentitySeed { get; init; }
+    public long? IdentityIncrement { get; init; }
     /// <summary>GENERATED ALWAYS AS (expr) [STORED|VIRTUAL] or a T-SQL computed column: never loaded.</summary>
-    public string? GeneratedExpression { get; set; }
+    public string? GeneratedExpression { get; init; }
     /// <summary>"STORED" or "VIRTUAL" for PostgreSQL generated columns; null otherwise.</summary>
-    public string? GeneratedKind { get; set; }
+    public string? GeneratedKind { get; init; }
     /// <summary>A PostgreSQL expression over the same row that the load writes into this (ordinary, loaded) column
     /// after the rows are in: a T-SQL computed column PostgreSQL cannot hold as a generated column (its expression is
     /// not immutable). Null otherwise.</summary>
     public string? FillExpression { get; init; }
-    public string? Collation { get; set; }
+    public string? Collation { get; init; }
     public SourcePosition? Position { get; init; }
 
     /// <summary>True when a loader supplies a value for this column (generated columns are computed by the server).</summary>
@@ -57,20 +58,20 @@ public sealed record TableDef
     public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
 
     public required QualifiedName Name { get; init; }
-    public List<ColumnDef> Columns { get; init; } = [];
-    public KeyConstraint? PrimaryKey { get; set; }
-    public List<KeyConstraint> Uniques { get; init; } = [];
-    public List<ForeignKey> ForeignKeys { get; init; } = [];
-    public List<CheckConstraint> Checks { get; init; } = [];
-    public List<ExclusionConstraint> Exclusions { get; init; } = [];
+    public IReadOnlyList<ColumnDef> Columns { get; init => field = [.. value]; } = [];
+    public KeyConstraint? PrimaryKey { get; init; }
+    public IReadOnlyList<KeyConstraint> Uniques { get; init => field = [.. value]; } = [];
+    public IReadOnlyList<ForeignKey> ForeignKeys { get; init => field = [.. value]; } = [];
+    public IReadOnlyList<CheckConstraint> Checks { get; init => field = [.. value]; } = [];
+    public IReadOnlyList<ExclusionConstraint> Exclusions { get; init => field = [.. value]; } = [];
     /// <summary>Set on a partitioned (parent) table.</summary>
-    public PartitionSpec? Partitioning { get; set; }
+    public PartitionSpec? Partitioning { get; init; }
     /// <summary>Set on a partition: its parent table. Loaders write into the parent, which routes rows.</summary>
-    public QualifiedName? PartitionOf { get; set; }
+    public QualifiedName? PartitionOf { get; init; }
     public bool Unlogged { get; init; }
     public SourcePosition? Position { get; init; }
 
-    public ColumnDef? FindColumn(string name) => Columns.Find(c => c.Name == name);
+    public ColumnDef? FindColumn(string name) => Columns.FirstOrDefault(c => c.Name == name);
 
     public ColumnDef Column(string name) =>
         FindColumn(name) ?? throw new KeyNotFoundException($"table {Name} has no column \"{name}\"");
@@ -104,7 +105,7 @@ public sealed record EnumType
     public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
 
     public required QualifiedName Name { get; init; }
-    public required List<string> Labels { get; init; }
+    public required IReadOnlyList<string> Labels { get; init => field = [.. value]; }
     public SourcePosition? Position { get; init; }
 }
 
@@ -119,7 +120,7 @@ public sealed record DomainType
     public bool NotNull { get; init; }
     public string? Default { get; init; }
     /// <summary>CHECKs over the pseudo-column <c>VALUE</c>.</summary>
-    public List<CheckConstraint> Checks { get; init; } = [];
+    public IReadOnlyList<CheckConstraint> Checks { get; init => field = [.. value]; } = [];
     public SourcePosition? Position { get; init; }
 }
 

@@ -12,29 +12,31 @@ public sealed record SchemaGraph
     public bool Equals(SchemaGraph? other) => ReferenceEquals(this, other);
     public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
 
-    public List<TableDef> Tables { get; init; } = [];
-    public List<EnumType> Enums { get; init; } = [];
-    public List<DomainType> Domains { get; init; } = [];
-    public List<SequenceDef> Sequences { get; init; } = [];
-    public List<IndexDef> Indexes { get; init; } = [];
+    // Each collection is copied when set, so a reader's working list stays its own.
+
+    public IReadOnlyList<TableDef> Tables { get; init => field = [.. value]; } = [];
+    public IReadOnlyList<EnumType> Enums { get; init => field = [.. value]; } = [];
+    public IReadOnlyList<DomainType> Domains { get; init => field = [.. value]; } = [];
+    public IReadOnlyList<SequenceDef> Sequences { get; init => field = [.. value]; } = [];
+    public IReadOnlyList<IndexDef> Indexes { get; init => field = [.. value]; } = [];
     /// <summary>Extensions the schema needs (CREATE EXTENSION), e.g. <c>vector</c>.</summary>
-    public List<string> Extensions { get; init; } = [];
+    public IReadOnlyList<string> Extensions { get; init => field = [.. value]; } = [];
     /// <summary>The dialect of the expression texts (defaults, CHECKs, index statements, computed columns). Readers
     /// set it; <see cref="Dialects.DialectConverter"/> rewrites a graph into the other dialect.</summary>
     public SqlDialect Dialect { get; init; } = SqlDialect.PostgreSql;
 
-    public TableDef? FindTable(QualifiedName name) => Tables.Find(t => t.Name == name);
+    public TableDef? FindTable(QualifiedName name) => Tables.FirstOrDefault(t => t.Name == name);
 
     public TableDef Table(QualifiedName name) =>
         FindTable(name) ?? throw new KeyNotFoundException($"no table {name}");
 
     public TableDef Table(string schema, string name) => Table(new QualifiedName(schema, name));
 
-    public EnumType? FindEnum(QualifiedName name) => Enums.Find(e => e.Name == name);
+    public EnumType? FindEnum(QualifiedName name) => Enums.FirstOrDefault(e => e.Name == name);
 
-    public DomainType? FindDomain(QualifiedName name) => Domains.Find(d => d.Name == name);
+    public DomainType? FindDomain(QualifiedName name) => Domains.FirstOrDefault(d => d.Name == name);
 
-    public SequenceDef? FindSequence(QualifiedName name) => Sequences.Find(s => s.Name == name);
+    public SequenceDef? FindSequence(QualifiedName name) => Sequences.FirstOrDefault(s => s.Name == name);
 
     /// <summary>The tables a loader writes: every table except partitions (rows go through the partitioned parent).</summary>
     public IEnumerable<TableDef> LoadableTables => Tables.Where(t => !t.IsPartition);

@@ -132,7 +132,7 @@ public static class PgDdlWriter
     /// <summary>INCLUDE (…) and DEFERRABLE / INITIALLY DEFERRED after a key's column list.</summary>
     private static string KeyTail(KeyConstraint k) => IndexTail(k.Include, k.Deferrable, k.InitiallyDeferred);
 
-    private static string IndexTail(List<string> include, bool deferrable, bool initiallyDeferred)
+    private static string IndexTail(IReadOnlyList<string> include, bool deferrable, bool initiallyDeferred)
     {
         var sb = new StringBuilder();
         if (include.Count > 0) sb.Append(" INCLUDE (").Append(Columns(include)).Append(')');
@@ -200,7 +200,7 @@ public static class PgDdlWriter
             // A partition takes its columns from the parent; only the bound is its own.
             var parent = g.FindTable(parentName)
                 ?? throw new SchemaException($"partition {t.Name}: its parent {parentName} is not in the schema", t.Position);
-            var bound = parent.Partitioning?.Partitions.Find(p => p.Table == t.Name)
+            var bound = parent.Partitioning?.Partitions.FirstOrDefault(p => p.Table == t.Name)
                 ?? throw new SchemaException($"partition {t.Name}: {parentName} declares no bound for it", t.Position);
             sb.Append(" PARTITION OF ").Append(parentName.ToSql()).Append(' ').Append(bound.Bound);
         }

@@ -53,7 +53,7 @@ public static class SchemaDiff
     /// <summary>What a table has in force: for a partition, its parent's columns when it lists none, and the keys,
     /// FKs and CHECKs it inherits from its ancestors. A DDL file declares those once on the parent while the catalog
     /// repeats them on every partition; both views of a partition become the same.</summary>
-    private sealed record TableView(TableDef Table, List<ColumnDef> Columns, KeyConstraint? PrimaryKey,
+    private sealed record TableView(TableDef Table, IReadOnlyList<ColumnDef> Columns, KeyConstraint? PrimaryKey,
         List<KeyConstraint> Uniques, List<ForeignKey> ForeignKeys, List<CheckConstraint> Checks);
 
     private static TableView Effective(SchemaGraph g, TableDef t)
@@ -82,7 +82,7 @@ public static class SchemaDiff
             diffs.Add($"{t}: columns expected ({string.Join(", ", eNames)}), found ({string.Join(", ", aNames)})");
         foreach (var ec in e.Columns)
         {
-            if (a.Columns.Find(c => c.Name == ec.Name) is not { } ac) continue;
+            if (a.Columns.FirstOrDefault(c => c.Name == ec.Name) is not { } ac) continue;
             var where = $"{t}.{ec.Name}";
             if (ec.Type.ToPgSql() != ac.Type.ToPgSql())
                 diffs.Add($"{where}: type expected {ec.Type.ToPgSql()}, found {ac.Type.ToPgSql()}");
@@ -176,5 +176,5 @@ public static class SchemaDiff
 
     private static string Generated(ColumnDef c) => c.GeneratedExpression is null ? "a plain column" : "a generated column";
 
-    private static string Labels(List<string> labels) => string.Join(", ", labels.Select(PgDdlWriter.Literal));
+    private static string Labels(IReadOnlyList<string> labels) => string.Join(", ", labels.Select(PgDdlWriter.Literal));
 }

@@ -49,7 +49,7 @@ internal sealed partial class PgSchemaBuilder
         var (name, explicitSchema, namePos) = c.QualifiedName("a table name");
         c.TryOp("*");
         var table = LookupTable(name, explicitSchema, c.SearchPath);
-        TableDef Need() => table ?? throw Error($"ALTER TABLE on missing table {name}", namePos);
+        TableDraft Need() => table ?? throw Error($"ALTER TABLE on missing table {name}", namePos);
         if (table is null && ifExists) { SkipStatement(c, "alter-table"); return; }
 
         if (c.PeekWord("rename") || c.PeekWord("set") && c.PeekWord("schema", 1))
@@ -121,13 +121,13 @@ internal sealed partial class PgSchemaBuilder
         if (!c.AtEnd) throw c.Unexpected(c.Peek());
     }
 
-    private static bool DropConstraint(TableDef t, string name)
+    private static bool DropConstraint(TableDraft t, string name)
     {
         if (t.PrimaryKey?.Name == name) { t.PrimaryKey = null; return true; }
         return t.Uniques.RemoveAll(k => k.Name == name) + t.ForeignKeys.RemoveAll(k => k.Name == name) + t.Checks.RemoveAll(k => k.Name == name) > 0;
     }
 
-    private void AlterColumn(Cursor c, TableDef table)
+    private void AlterColumn(Cursor c, TableDraft table)
     {
         var (colName, colPos) = c.IdentAt("a column name");
         var col = table.FindColumn(colName) ?? throw Error($"column \"{colName}\" of table {table.Name} does not exist", colPos);
@@ -258,17 +258,20 @@ internal sealed partial class PgSchemaBuilder
             {
                 if (!ifNotExists) throw Error($"enum label \"{label}\" already exists", pos);
             }
-            else e.Labels.Insert(at, label);
+            else ReplaceEnum(e, e with { Labels = [.. e.Labels.Take(at), label, .. e.Labels.Skip(at)] });
         }
         else if (e is not null && c.TryWords("rename", "value"))
         {
             int i = LabelIndex(c, e, pos);
             c.ExpectWord("to");
-            e.Labels[i] = StringLiteral(c);
+            var renamed = StringLiteral(c);
+            ReplaceEnum(e, e with { Labels = [.. e.Labels.Select((l, j) => j == i ? renamed : l)] });
         }
         else { SkipStatement(c, "alter-type"); return; }
         if (!c.AtEnd) throw c.Unexpected(c.Peek());
     }
+
+    private void ReplaceEnum(EnumType old, EnumType altered) => _graph.Enums[_graph.Enums.IndexOf(old)] = altered;
 
     private static int LabelIndex(Cursor c, EnumType e, SourcePosition pos)
     {

@@ -8,7 +8,7 @@ internal sealed partial class PgSchemaBuilder
     /// <summary>A table by name: an unqualified name is looked for along the search path; a qualifier naming a
     /// schema in which no table was created (DB2's TPCD.REGION) falls back to the one table of that name in any
     /// schema, ignoring case.</summary>
-    private TableDef? LookupTable(QualifiedName name, bool explicitSchema, IReadOnlyList<string> searchPath)
+    private TableDraft? LookupTable(QualifiedName name, bool explicitSchema, IReadOnlyList<string> searchPath)
     {
         var t = FindTable(name);
         if (t is not null) return t;
@@ -19,7 +19,7 @@ internal sealed partial class PgSchemaBuilder
             return null;
         }
         if (_graph.Tables.Exists(x => x.Name.Schema == name.Schema)) return null;
-        TableDef? found = null;
+        TableDraft? found = null;
         foreach (var x in _graph.Tables)
         {
             if (!string.Equals(x.Name.Name, name.Name, StringComparison.OrdinalIgnoreCase)) continue;
@@ -63,7 +63,7 @@ internal sealed partial class PgSchemaBuilder
             foreach (var (cn, pos) in cols) ColumnOf(table, cn, pos);
 
         // 3. Indexes (their tables may be referenced with a search path or DB2 qualifier).
-        var uniqueIndexes = new List<(TableDef Table, List<string>? Columns)>();
+        var uniqueIndexes = new List<(TableDraft Table, List<string>? Columns)>();
         foreach (var (index, tableName, explicitSchema, path, pos) in _indexes)
         {
             var table = LookupTable(tableName, explicitSchema, path);
@@ -85,19 +85,22 @@ internal sealed partial class PgSchemaBuilder
             for (int i = 0; i < f.Fk.Columns.Count; i++) ColumnOf(f.Table, f.Fk.Columns[i], f.ColumnPositions[i]);
             var target = LookupTable(f.Target, f.ExplicitSchema, f.SearchPath)
                 ?? throw Error($"foreign key references missing table {f.Target}", f.TargetPos);
-            f.Fk.RefTable = target.Name;
-            if (f.Fk.RefColumns.Count == 0)
+            var fk = f.Fk with { RefTable = target.Name };
+            if (fk.RefColumns.Count == 0)
             {
                 if (target.PrimaryKey is null)
                     throw Error($"foreign key references table {target.Name} without naming columns, and it has no primary key", f.TargetPos);
-                f.Fk.RefColumns = [.. target.PrimaryKey.Columns];
+                fk = fk with { RefColumns = [.. target.PrimaryKey.Columns] };
             }
             else
-                for (int i = 0; i < f.Fk.RefColumns.Count; i++) ColumnOf(target, f.Fk.RefColumns[i], f.RefColumnPositions[i]);
-            if (f.Fk.RefColumns.Count != f.Fk.Columns.Count)
-                throw Error($"number of referencing and referenced columns for foreign key disagree ({f.Fk.Columns.Count} vs {f.Fk.RefColumns.Count})", f.Fk.Position!.Value);
-            if (!IsUniqueKey(target, f.Fk.RefColumns, uniqueIndexes))
+                for (int i = 0; i < fk.RefColumns.Count; i++) ColumnOf(target, fk.RefColumns[i], f.RefColumnPositions[i]);
+            if (fk.RefColumns.Count != fk.Columns.Count)
+                throw Error($"number of referencing and referenced columns for foreign key disagree ({fk.Columns.Count} vs {fk.RefColumns.Count})", fk.Position!.Value);
+            if (!IsUniqueKey(target, fk.RefColumns, uniqueIndexes))
                 throw Error($"there is no unique constraint matching given keys for referenced table {target.Name}", f.TargetPos);
+            // A key dropped by ALTER TABLE is still checked, as PostgreSQL checked it when it was added.
+            var at = f.Table.ForeignKeys.IndexOf(f.Fk);
+            if (at >= 0) f.Table.ForeignKeys[at] = fk;
         }
 
         // 5. Partitions.
@@ -110,7 +113,10 @@ internal sealed partial class PgSchemaBuilder
             for (var p = parent; p is not null; p = Parent(p))
                 if (ReferenceEquals(p, child)) throw Error($"table {child.Name} cannot be a partition of itself or of its own partition", a.ChildPos);
             child.PartitionOf = parent.Name;
-            parent.Partitioning.Partitions.Add(new PartitionBound { Table = child.Name, Bound = a.Bound.Text, From = a.Bound.From, To = a.Bound.To, In = a.Bound.In });
+            parent.Partitioning = parent.Partitioning with
+            {
+                Partitions = [.. parent.Partitioning.Partitions, new PartitionBound { Table = child.Name, Bound = a.Bound.Text, From = a.Bound.From, To = a.Bound.To, In = a.Bound.In }],
+            };
         }
 
         // Partitions: a NOT NULL column of the parent is NOT NULL in its partitions.
@@ -136,16 +142,16 @@ internal sealed partial class PgSchemaBuilder
             .Select(x => x.Item2).ToList();
         return new SchemaReadResult
         {
-            Graph = _graph, Notices = notices,
+            Graph = _graph.Build(SqlDialect.PostgreSql), Notices = notices,
             Skipped = _skippedAll, // in reading order: an included file's statements stand where it was included
             Notes = [.. _notices.OrderBy(n => _files.IndexOf(n.Notice.Position.File)).ThenBy(n => n.Notice.Position.Line)
                 .ThenBy(n => n.Notice.Position.Column).ThenBy(n => n.Seq).Select(n => n.Notice)],
         };
     }
 
-    private TableDef? Parent(TableDef t) => t.PartitionOf is { } p ? FindTable(p) : null;
+    private TableDraft? Parent(TableDraft t) => t.PartitionOf is { } p ? FindTable(p) : null;
 
-    private static bool IsUniqueKey(TableDef table, IReadOnlyList<string> columns, List<(TableDef Table, List<string>? Columns)> uniqueIndexes)
+    private static bool IsUniqueKey(TableDraft table, IReadOnlyList<string> columns, List<(TableDraft Table, List<string>? Columns)> uniqueIndexes)
     {
         bool Same(IReadOnlyCollection<string> k) => k.Count == columns.Count && k.All(columns.Contains) && columns.All(k.Contains);
         if (table.PrimaryKey is { } pk && Same(pk.Columns)) return true;
@@ -154,7 +160,7 @@ internal sealed partial class PgSchemaBuilder
         return uniqueIndexes.Exists(u => ReferenceEquals(u.Table, table) && (u.Columns is null || Same(u.Columns)));
     }
 
-    private static ColumnDef ColumnOf(TableDef table, string name, SourcePosition pos) =>
+    private static ColumnDraft ColumnOf(TableDraft table, string name, SourcePosition pos) =>
         table.FindColumn(name) ?? throw Error($"column \"{name}\" does not exist in table {table.Name}", pos);
 
     private void ResolveDomain(PendingDomain d, int depth)
@@ -163,8 +169,7 @@ internal sealed partial class PgSchemaBuilder
         if (d.Resolving || depth > 50) throw Error($"domain {d.Name} is defined in terms of itself", d.Pos);
         d.Resolving = true;
         var (baseType, notNull) = ResolveType(d.Base, depth + 1);
-        var built = new DomainType { Name = d.Name, BaseType = baseType with { Domain = null }, NotNull = d.NotNull, Default = d.Default, Position = d.Pos };
-        built.Checks.AddRange(d.Checks);
+        var built = new DomainType { Name = d.Name, BaseType = baseType with { Domain = null }, NotNull = d.NotNull, Default = d.Default, Position = d.Pos, Checks = d.Checks };
         d.EffectiveNotNull = d.NotNull || notNull;
         d.Built = built;
         d.Resolving = false;

@@ -91,7 +91,7 @@ internal sealed partial class PgSchemaBuilder
             SkipStatement(c, "table-as");
             return;
         }
-        var table = new TableDef { Name = name, Unlogged = unlogged, Position = c.Pos(createTok) };
+        var table = new TableDraft { Name = name, Unlogged = unlogged, Position = c.Pos(createTok) };
         AddTable(table);
 
         if (c.TryWords("partition", "of"))
@@ -149,7 +149,7 @@ internal sealed partial class PgSchemaBuilder
         }
     }
 
-    private List<string> PartitionKey(Cursor c, TableDef table)
+    private List<string> PartitionKey(Cursor c, TableDraft table)
     {
         c.ExpectOp("(");
         var cols = new List<string>();
@@ -172,7 +172,7 @@ internal sealed partial class PgSchemaBuilder
         return cols;
     }
 
-    private static ColumnDef CloneColumn(ColumnDef col) => new()
+    private static ColumnDraft CloneColumn(ColumnDraft col) => new()
     {
         Name = col.Name,
         Type = col.Type,
@@ -186,7 +186,7 @@ internal sealed partial class PgSchemaBuilder
         Position = col.Position,
     };
 
-    private void TableElements(Cursor c, TableDef table, bool partitionOf)
+    private void TableElements(Cursor c, TableDraft table, bool partitionOf)
     {
         c.ExpectOp("(");
         if (c.TryOp(")")) return;
@@ -234,12 +234,12 @@ internal sealed partial class PgSchemaBuilder
         };
     }
 
-    private ColumnDef ColumnDefinition(Cursor c, TableDef table)
+    private ColumnDraft ColumnDefinition(Cursor c, TableDraft table)
     {
         var (colName, colPos) = c.IdentAt("a column name");
         if (table.FindColumn(colName) is not null) throw Error($"column \"{colName}\" specified more than once in table {table.Name}", colPos);
         var spec = PgTypeParser.Parse(c);
-        var col = new ColumnDef { Name = colName, Type = spec.Builtin ?? SqlType.Of(TypeKind.Other), Position = colPos };
+        var col = new ColumnDraft { Name = colName, Type = spec.Builtin ?? SqlType.Of(TypeKind.Other), Position = colPos };
         table.Columns.Add(col);
         if (spec.Builtin is null) _columnTypes.Add((col, spec));
         if (spec.Serial is { } serialType)
@@ -282,7 +282,7 @@ internal sealed partial class PgSchemaBuilder
         "deferrable", "initially", "storage", "compression",
     };
 
-    private void ColumnConstraints(Cursor c, TableDef table, ColumnDef col)
+    private void ColumnConstraints(Cursor c, TableDraft table, ColumnDraft col)
     {
         ForeignKey? lastFk = null;
         KeyConstraint? lastKey = null;
@@ -297,18 +297,18 @@ internal sealed partial class PgSchemaBuilder
             else if (c.TryWord("null")) { }
             else if (c.TryWords("not", "deferrable")) { }
             else if (c.TryWords("not", "enforced") || c.TryWord("enforced")) { }
-            else if (c.TryWords("no", "inherit")) { if (lastCheck is not null) lastCheck.NoInherit = true; }
+            else if (c.TryWords("no", "inherit")) { if (lastCheck is not null) lastCheck = Replace(table, lastCheck, lastCheck with { NoInherit = true }); }
             else if (c.TryWord("deferrable"))
             {
-                if (lastFk is not null) lastFk.Deferrable = true;
-                if (lastKey is not null) lastKey.Deferrable = true;
+                if (lastFk is not null) lastFk = Replace(table, lastFk, lastFk with { Deferrable = true });
+                if (lastKey is not null) lastKey = Replace(table, lastKey, lastKey with { Deferrable = true });
             }
             else if (c.TryWord("initially"))
             {
                 if (c.TryWord("deferred"))
                 {
-                    if (lastFk is not null) lastFk.InitiallyDeferred = true;
-                    if (lastKey is not null) lastKey.InitiallyDeferred = true;
+                    if (lastFk is not null) lastFk = Replace(table, lastFk, lastFk with { InitiallyDeferred = true });
+                    if (lastKey is not null) lastKey = Replace(table, lastKey, lastKey with { InitiallyDeferred = true });
                 }
                 else c.ExpectWord("immediate");
             }
@@ -324,14 +324,14 @@ internal sealed partial class PgSchemaBuilder
             else if (c.TryWords("primary", "key"))
             {
                 var key = new KeyConstraint { Name = name, Columns = [col.Name], Position = c.Pos(start) };
-                IndexParameters(c, table, key);
+                key = IndexParameters(c, table, key).Key!;
                 AddKey(table, key, [col.Position!.Value], primary: true);
                 lastKey = key;
             }
             else if (c.TryWord("unique"))
             {
                 var key = new KeyConstraint { Name = name, Columns = [col.Name], Position = c.Pos(start), NullsNotDistinct = NullsNotDistinct(c) };
-                IndexParameters(c, table, key);
+                key = IndexParameters(c, table, key).Key!;
                 AddKey(table, key, [col.Position!.Value], primary: false);
                 lastKey = key;
             }
@@ -374,7 +374,7 @@ internal sealed partial class PgSchemaBuilder
         return explicitSchema && n.Schema != "pg_catalog" ? n.ToString() : n.Name;
     }
 
-    private void SetIdentity(Cursor c, ColumnDef col, IdentityKind kind)
+    private void SetIdentity(Cursor c, ColumnDraft col, IdentityKind kind)
     {
         col.Identity = kind;
         col.Nullable = false;
@@ -399,7 +399,8 @@ internal sealed partial class PgSchemaBuilder
 
     /// <summary>INCLUDE (…), WITH (…), USING INDEX TABLESPACE x, DEFERRABLE … after a PRIMARY KEY / UNIQUE / EXCLUDE;
     /// INCLUDE and DEFERRABLE / INITIALLY DEFERRED are kept on the constraint.</summary>
-    private void IndexParameters(Cursor c, TableDef table, KeyConstraint? key, ExclusionConstraint? exclusion = null)
+    private (KeyConstraint? Key, ExclusionConstraint? Exclusion) IndexParameters(Cursor c, TableDraft table, KeyConstraint? key,
+        ExclusionConstraint? exclusion = null)
     {
         while (true)
         {
@@ -408,8 +409,8 @@ internal sealed partial class PgSchemaBuilder
                 foreach (var (col, pos) in c.ColumnList())
                 {
                     _exclusionColumns.Add((table, col, pos));
-                    key?.Include.Add(col);
-                    exclusion?.Include.Add(col);
+                    if (key is not null) key = key with { Include = [.. key.Include, col] };
+                    if (exclusion is not null) exclusion = exclusion with { Include = [.. exclusion.Include, col] };
                 }
             }
             else if (c.PeekWord("with") && c.Peek(1).IsOp("(")) { c.Next(); c.Parenthesized(); }
@@ -417,24 +418,24 @@ internal sealed partial class PgSchemaBuilder
             else if (c.TryWords("not", "deferrable")) { }
             else if (c.TryWord("deferrable"))
             {
-                if (key is not null) key.Deferrable = true;
-                if (exclusion is not null) exclusion.Deferrable = true;
+                if (key is not null) key = key with { Deferrable = true };
+                if (exclusion is not null) exclusion = exclusion with { Deferrable = true };
             }
             else if (c.TryWord("initially"))
             {
                 if (c.TryWord("deferred"))
                 {
-                    if (key is not null) key.InitiallyDeferred = true;
-                    if (exclusion is not null) exclusion.InitiallyDeferred = true;
+                    if (key is not null) key = key with { InitiallyDeferred = true };
+                    if (exclusion is not null) exclusion = exclusion with { InitiallyDeferred = true };
                 }
                 else c.ExpectWord("immediate");
             }
-            else return;
+            else return (key, exclusion);
         }
     }
 
     /// <summary>EXCLUDE [USING method] ( element WITH operator, … ) index_parameters [WHERE ( predicate )].</summary>
-    private ExclusionConstraint Exclude(Cursor c, TableDef table, string? name, Token start)
+    private ExclusionConstraint Exclude(Cursor c, TableDraft table, string? name, Token start)
     {
         string? method = c.TryWord("using") ? c.Ident("an index method") : null;
         c.ExpectOp("(");
@@ -471,7 +472,7 @@ internal sealed partial class PgSchemaBuilder
         while (c.TryOp(","));
         c.ExpectOp(")");
         var ex = new ExclusionConstraint { Name = name, Method = method, Elements = elements, Position = c.Pos(start) };
-        IndexParameters(c, table, null, ex);
+        ex = IndexParameters(c, table, null, ex).Exclusion!;
         if (c.TryWord("where"))
         {
             var (predicate, _) = c.Parenthesized();
@@ -482,7 +483,7 @@ internal sealed partial class PgSchemaBuilder
         return ex;
     }
 
-    private void TableConstraint(Cursor c, TableDef table)
+    private void TableConstraint(Cursor c, TableDraft table)
     {
         var start = c.Peek();
         string? name = null;
@@ -496,7 +497,7 @@ internal sealed partial class PgSchemaBuilder
         {
             var cols = c.PeekWord("using") ? UsingIndex(c, table) : KeyColumns(c);
             key = new KeyConstraint { Name = name, Columns = cols.ConvertAll(x => x.Name), Position = c.Pos(start) };
-            IndexParameters(c, table, key);
+            key = IndexParameters(c, table, key).Key!;
             AddKey(table, key, cols.ConvertAll(x => x.Pos), primary: true);
         }
         else if (c.TryWord("unique"))
@@ -504,7 +505,7 @@ internal sealed partial class PgSchemaBuilder
             var nnd = NullsNotDistinct(c);
             var cols = c.PeekWord("using") ? UsingIndex(c, table) : KeyColumns(c);
             key = new KeyConstraint { Name = name, Columns = cols.ConvertAll(x => x.Name), Position = c.Pos(start), NullsNotDistinct = nnd };
-            IndexParameters(c, table, key);
+            key = IndexParameters(c, table, key).Key!;
             AddKey(table, key, cols.ConvertAll(x => x.Pos), primary: false);
         }
         else if (c.TryWords("foreign", "key"))
@@ -536,24 +537,24 @@ internal sealed partial class PgSchemaBuilder
             if (c.TryWords("not", "valid") || c.TryWords("not", "enforced") || c.TryWord("enforced")) continue;
             if (c.TryWords("no", "inherit"))
             {
-                if (check is not null) check.NoInherit = true;
+                if (check is not null) check = Replace(table, check, check with { NoInherit = true });
                 continue;
             }
             if (c.TryWords("not", "deferrable")) continue;
             if (c.TryWord("deferrable"))
             {
-                if (key is not null) key.Deferrable = true;
-                if (fk is not null) fk.Deferrable = true;
-                if (exclusion is not null) exclusion.Deferrable = true;
+                if (key is not null) key = Replace(table, key, key with { Deferrable = true });
+                if (fk is not null) fk = Replace(table, fk, fk with { Deferrable = true });
+                if (exclusion is not null) exclusion = Replace(table, exclusion, exclusion with { Deferrable = true });
                 continue;
             }
             if (c.TryWord("initially"))
             {
                 if (c.TryWord("deferred"))
                 {
-                    if (key is not null) key.InitiallyDeferred = true;
-                    if (fk is not null) fk.InitiallyDeferred = true;
-                    if (exclusion is not null) exclusion.InitiallyDeferred = true;
+                    if (key is not null) key = Replace(table, key, key with { InitiallyDeferred = true });
+                    if (fk is not null) fk = Replace(table, fk, fk with { InitiallyDeferred = true });
+                    if (exclusion is not null) exclusion = Replace(table, exclusion, exclusion with { InitiallyDeferred = true });
                 }
                 else c.ExpectWord("immediate");
                 continue;
@@ -564,7 +565,7 @@ internal sealed partial class PgSchemaBuilder
 
     /// <summary>PRIMARY KEY / UNIQUE USING INDEX name: the key takes the columns of an existing unique index,
     /// which becomes the constraint's index (so it is no longer a separate index).</summary>
-    private List<(string Name, SourcePosition Pos)> UsingIndex(Cursor c, TableDef table)
+    private List<(string Name, SourcePosition Pos)> UsingIndex(Cursor c, TableDraft table)
     {
         c.ExpectWord("using");
         c.ExpectWord("index");
@@ -595,7 +596,7 @@ internal sealed partial class PgSchemaBuilder
         return cols;
     }
 
-    private void AddKey(TableDef table, KeyConstraint key, List<SourcePosition> colPos, bool primary)
+    private void AddKey(TableDraft table, KeyConstraint key, List<SourcePosition> colPos, bool primary)
     {
         if (primary)
         {
@@ -607,7 +608,39 @@ internal sealed partial class PgSchemaBuilder
         _keys.Add(new PendingKey(table, key, colPos));
     }
 
-    private CheckConstraint AddCheck(Cursor c, TableDef table, string? name, Token start)
+    // Constraints are immutable: an attribute read after one was added replaces it in its table and pending lists.
+    private KeyConstraint Replace(TableDraft table, KeyConstraint old, KeyConstraint now)
+    {
+        if (ReferenceEquals(table.PrimaryKey, old)) table.PrimaryKey = now;
+        else if (table.Uniques.IndexOf(old) is var i and >= 0) table.Uniques[i] = now;
+        var p = _keys.FindIndex(k => ReferenceEquals(k.Key, old));
+        if (p >= 0) _keys[p] = _keys[p] with { Key = now };
+        return now;
+    }
+
+    private ForeignKey Replace(TableDraft table, ForeignKey old, ForeignKey now)
+    {
+        if (table.ForeignKeys.IndexOf(old) is var i and >= 0) table.ForeignKeys[i] = now;
+        var p = _fks.FindIndex(f => ReferenceEquals(f.Fk, old));
+        if (p >= 0) _fks[p] = _fks[p] with { Fk = now };
+        return now;
+    }
+
+    private CheckConstraint Replace(TableDraft table, CheckConstraint old, CheckConstraint now)
+    {
+        if (table.Checks.IndexOf(old) is var i and >= 0) table.Checks[i] = now;
+        var p = _checks.FindIndex(x => ReferenceEquals(x.Check, old));
+        if (p >= 0) _checks[p] = (table, now);
+        return now;
+    }
+
+    private static ExclusionConstraint Replace(TableDraft table, ExclusionConstraint old, ExclusionConstraint now)
+    {
+        if (table.Exclusions.IndexOf(old) is var i and >= 0) table.Exclusions[i] = now;
+        return now;
+    }
+
+    private CheckConstraint AddCheck(Cursor c, TableDraft table, string? name, Token start)
     {
         var (expr, open) = c.Parenthesized();
         if (expr.Length == 0) throw c.Unexpected(c.Last, "an expression");
@@ -638,7 +671,7 @@ internal sealed partial class PgSchemaBuilder
         throw Error($"malformed CHECK expression: unexpected {what} (expected {bad.Expected})", c.Pos(bad.At));
     }
 
-    private ForeignKey References(Cursor c, TableDef table, string? name, Token start, List<(string Name, SourcePosition Pos)> cols)
+    private ForeignKey References(Cursor c, TableDraft table, string? name, Token start, List<(string Name, SourcePosition Pos)> cols)
     {
         var (target, explicitSchema, targetPos) = c.QualifiedName("a table name");
         var refCols = c.Peek().IsOp("(") ? KeyColumns(c) : [];
@@ -688,7 +721,7 @@ internal sealed partial class PgSchemaBuilder
     private static partial Regex NextvalRegex();
 
     /// <summary>DEFAULT nextval('seq'::regclass) makes the column a sequence column.</summary>
-    private static void ApplyNextval(ColumnDef col, string defaultSchema)
+    private static void ApplyNextval(ColumnDraft col, string defaultSchema)
     {
         if (col.Default is null || col.Identity is IdentityKind.Always or IdentityKind.ByDefault) return;
         var m = NextvalRegex().Match(col.Default);

@@ -4,23 +4,23 @@ namespace PluRelSql.Schema.Postgres;
 /// FK targets, index tables) are kept pending and resolved in <see cref="Finish"/>.</summary>
 internal sealed partial class PgSchemaBuilder
 {
-    private readonly SchemaGraph _graph = new();
+    private readonly GraphDraft _graph = new();
     private readonly List<(int Seq, ReaderNotice Notice)> _notices = [];
     private readonly Dictionary<string, (int Seq, string Message, SourcePosition Pos, int Count)> _skipped = new(StringComparer.Ordinal);
     private readonly List<SkippedStatement> _skippedAll = [];
     private int _seq;
     private readonly List<string> _files = [];
-    private readonly Dictionary<QualifiedName, TableDef> _tables = [];
+    private readonly Dictionary<QualifiedName, TableDraft> _tables = [];
     private IReadOnlyList<string> _searchPath = ["public"];
 
-    private readonly List<(ColumnDef Column, TypeSpec Spec)> _columnTypes = [];
+    private readonly List<(ColumnDraft Column, TypeSpec Spec)> _columnTypes = [];
     private readonly List<PendingDomain> _domains = [];
     private readonly List<PendingKey> _keys = [];
     private readonly List<PendingFk> _fks = [];
-    private readonly List<(TableDef Table, CheckConstraint Check)> _checks = [];
-    private readonly List<(TableDef Table, string Column, SourcePosition Pos)> _exclusionColumns = [];
-    private readonly List<(TableDef Table, string Column, SourcePosition Pos)> _notNulls = [];
-    private readonly List<(TableDef Table, List<(string Name, SourcePosition Pos)> Columns)> _partitionBy = [];
+    private readonly List<(TableDraft Table, CheckConstraint Check)> _checks = [];
+    private readonly List<(TableDraft Table, string Column, SourcePosition Pos)> _exclusionColumns = [];
+    private readonly List<(TableDraft Table, string Column, SourcePosition Pos)> _notNulls = [];
+    private readonly List<(TableDraft Table, List<(string Name, SourcePosition Pos)> Columns)> _partitionBy = [];
     private readonly List<PendingAttach> _attaches = [];
     private readonly List<(IndexDef Index, QualifiedName Table, bool Explicit, IReadOnlyList<string> Path, SourcePosition Pos)> _indexes = [];
     // Seq: the sequence's name, null for an identity column's options (checked, but they name no graph sequence).
@@ -42,9 +42,9 @@ internal sealed partial class PgSchemaBuilder
         public bool Resolving { get; set; }
     }
 
-    private sealed record PendingKey(TableDef Table, KeyConstraint Key, List<SourcePosition> ColumnPositions);
+    private sealed record PendingKey(TableDraft Table, KeyConstraint Key, List<SourcePosition> ColumnPositions);
 
-    private sealed record PendingFk(TableDef Table, ForeignKey Fk, QualifiedName Target, bool ExplicitSchema,
+    private sealed record PendingFk(TableDraft Table, ForeignKey Fk, QualifiedName Target, bool ExplicitSchema,
         IReadOnlyList<string> SearchPath, SourcePosition TargetPos, List<SourcePosition> ColumnPositions, List<SourcePosition> RefColumnPositions);
 
     private sealed record PendingAttach(QualifiedName Parent, bool ParentExplicit, SourcePosition ParentPos,
@@ -183,13 +183,13 @@ internal sealed partial class PgSchemaBuilder
     private void Note(string kind, string message, SourcePosition pos) =>
         _notices.Add((_seq++, new ReaderNotice(kind, message, pos)));
 
-    private void AddTable(TableDef table)
+    private void AddTable(TableDraft table)
     {
         _graph.Tables.Add(table);
         _tables.Add(table.Name, table);
     }
 
-    private TableDef? FindTable(QualifiedName name) => _tables.GetValueOrDefault(name);
+    private TableDraft? FindTable(QualifiedName name) => _tables.GetValueOrDefault(name);
 
     private static SchemaException Error(string reason, SourcePosition pos) => new(reason, pos);
 

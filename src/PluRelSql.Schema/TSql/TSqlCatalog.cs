@@ -63,7 +63,7 @@ public static class TSqlCatalog
             Name = name,
             Expression = definition.Substring(condition.StartOffset, condition.FragmentLength),
             Predicate = RestoreIn(TSqlExpressions.ReadCheck(condition,
-                n => table.Columns.Find(c => c.Name.Equals(n, StringComparison.OrdinalIgnoreCase)))),
+                n => table.Columns.FirstOrDefault(c => c.Name.Equals(n, StringComparison.OrdinalIgnoreCase)))),
         };
     }
 

@@ -11,18 +11,18 @@ namespace PluRelSql.Schema.TSql;
 /// script, so a file may reference a table that a later file creates.</summary>
 internal sealed partial class TSqlSchemaBuilder
 {
-    private readonly SchemaGraph _graph = new() { Dialect = SqlDialect.TSql };
-    private readonly Dictionary<string, TableDef> _tables = [];
+    private readonly GraphDraft _graph = new();
+    private readonly Dictionary<string, TableDraft> _tables = [];
     private readonly Dictionary<string, DomainType> _domains = [];
     private readonly List<PendingForeignKey> _foreignKeys = [];
     private readonly List<TSqlNotice> _notices = [];
     private readonly Dictionary<string, SequenceDef> _sequences = [];
     /// <summary>Named DEFAULT constraints, so that DROP CONSTRAINT DF_… can remove the default.</summary>
-    private readonly Dictionary<(TableDef, string), ColumnDef> _defaultNames = [];
+    private readonly Dictionary<(TableDraft, string), ColumnDraft> _defaultNames = [];
     private readonly Dictionary<(TSqlNoticeKind Kind, string What), (int Count, SourcePosition First)> _counted = [];
     private TSqlSource _source = null!;
 
-    private sealed record PendingForeignKey(TableDef Owner, ForeignKey Key, bool ColumnsGiven);
+    private sealed record PendingForeignKey(TableDraft Owner, ForeignKey Key, bool ColumnsGiven);
 
     public void Add(TSqlSource source)
     {
@@ -48,7 +48,7 @@ internal sealed partial class TSqlSchemaBuilder
                 _ when count == 1 => what,
                 _ => $"{count} × {what}",
             }, first));
-        return new TSqlReadResult { Graph = _graph, Notices = _notices };
+        return new TSqlReadResult { Graph = _graph.Build(SqlDialect.TSql), Notices = _notices };
     }
 
     // ---- statements ------------------------------------------------------------------------------------------
@@ -234,7 +234,7 @@ internal sealed partial class TSqlSchemaBuilder
         if (ct.AsNode || ct.AsEdge)
             Notice(TSqlNoticeKind.SkippedTable, $"graph table {name}: its hidden node/edge columns are not part of the graph", ct);
 
-        var table = new TableDef { Name = name, Position = _source.Position(ct) };
+        var table = new TableDraft { Name = name, Position = _source.Position(ct) };
         AddElements(table, ct.Definition);
         _tables[TSqlNames.Key(name)] = table;
         _graph.Tables.Add(table);
@@ -271,7 +271,7 @@ internal sealed partial class TSqlSchemaBuilder
     /// <summary>System-versioned temporal tables: both tables are part of the schema. SQL Server creates the history
     /// table itself when the script does not; it has the same columns, no keys. Every period is ValidFrom ≤ ValidTo
     /// (closed periods in the history: ValidFrom &lt; ValidTo), written as CHECKs the generator meets by construction.</summary>
-    private void Temporal(TableDef table, CreateTableStatement ct)
+    private void Temporal(TableDraft table, CreateTableStatement ct)
     {
         if (ct.Definition.SystemTimePeriod is not { } period) return;
         var from = RequireColumn(table, period.StartTimeColumn).Name;
@@ -287,9 +287,9 @@ internal sealed partial class TSqlSchemaBuilder
             "every row has ValidFrom <= ValidTo (CHECKs added), history periods are closed (ValidFrom < ValidTo)", versioning);
     }
 
-    private readonly List<(TableDef Current, QualifiedName History, string From, string To, SourcePosition At)> _histories = [];
+    private readonly List<(TableDraft Current, QualifiedName History, string From, string To, SourcePosition At)> _histories = [];
 
-    private CheckConstraint PeriodCheck(TableDef table, string from, string to, string op, TSqlFragment at)
+    private CheckConstraint PeriodCheck(TableDraft table, string from, string to, string op, TSqlFragment at)
     {
         var text = $"[{from}] {op} [{to}]";
         var condition = Condition(text);
@@ -297,7 +297,7 @@ internal sealed partial class TSqlSchemaBuilder
         {
             Name = $"CK_{table.Name.Name}_period",
             Expression = text,
-            Predicate = TSqlExpressions.ReadCheck(condition, n => FindColumn(table, n)),
+            Predicate = TSqlExpressions.ReadCheck(condition, n => FindColumn(table, n)?.Build()),
             Position = _source.Position(at),
         };
     }
@@ -310,9 +310,9 @@ internal sealed partial class TSqlSchemaBuilder
         {
             if (!_tables.TryGetValue(TSqlNames.Key(name), out var history))
             {
-                history = new TableDef { Name = name, Position = at };
+                history = new TableDraft { Name = name, Position = at };
                 foreach (var c in current.Columns.Where(c => c.GeneratedExpression is null || c.Name == from || c.Name == to))
-                    history.Columns.Add(new ColumnDef { Name = c.Name, Type = c.Type, Nullable = c.Nullable, Position = c.Position });
+                    history.Columns.Add(new ColumnDraft { Name = c.Name, Type = c.Type, Nullable = c.Nullable, Position = c.Position });
                 _tables[TSqlNames.Key(name)] = history;
                 _graph.Tables.Insert(_graph.Tables.IndexOf(current) + 1, history);
                 _notices.Add(new TSqlNotice(TSqlNoticeKind.Temporal,
@@ -323,7 +323,7 @@ internal sealed partial class TSqlSchemaBuilder
                 {
                     Name = $"CK_{history.Name.Name}_period",
                     Expression = $"[{f.Name}] < [{t.Name}]",
-                    Predicate = TSqlExpressions.ReadCheck(Condition($"[{f.Name}] < [{t.Name}]"), n => FindColumn(history, n)),
+                    Predicate = TSqlExpressions.ReadCheck(Condition($"[{f.Name}] < [{t.Name}]"), n => FindColumn(history, n)?.Build()),
                     Position = at,
                 });
         }
@@ -366,7 +366,7 @@ internal sealed partial class TSqlSchemaBuilder
         else Skip("ALTER TABLE ALTER COLUMN (options)", alter);
     }
 
-    private TableDef RequireTable(SchemaObjectName name)
+    private TableDraft RequireTable(SchemaObjectName name)
     {
         var qualified = TSqlNames.Of(name);
         return _tables.TryGetValue(TSqlNames.Key(qualified), out var table)
@@ -374,16 +374,16 @@ internal sealed partial class TSqlSchemaBuilder
             : throw Error($"table {qualified} is not defined (ALTER TABLE before CREATE TABLE?)", name);
     }
 
-    private ColumnDef RequireColumn(TableDef table, Identifier column) =>
+    private ColumnDraft RequireColumn(TableDraft table, Identifier column) =>
         FindColumn(table, column.Value) ?? throw Error($"table {table.Name} has no column \"{column.Value}\"", column);
 
-    private static ColumnDef? FindColumn(TableDef table, string name) =>
+    private static ColumnDraft? FindColumn(TableDraft table, string name) =>
         table.Columns.Find(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
-    private void AddElements(TableDef table, TableDefinition definition)
+    private void AddElements(TableDraft table, TableDefinition definition)
     {
         // Columns first, then their inline constraints: an inline CHECK or FK may name a later column.
-        var added = new List<(ColumnDefinition Def, ColumnDef Column)>();
+        var added = new List<(ColumnDefinition Def, ColumnDraft Column)>();
         foreach (var def in definition.ColumnDefinitions)
         {
             if (def.StorageOptions is { SparseOption: SparseColumnOption.ColumnSetForAllSparseColumns })
@@ -444,15 +444,15 @@ internal sealed partial class TSqlSchemaBuilder
         }
     }
 
-    private ColumnDef Column(TableDef table, ColumnDefinition def)
+    private ColumnDraft Column(TableDraft table, ColumnDefinition def)
     {
         var name = def.ColumnIdentifier.Value;
         var position = _source.Position(def);
-        ColumnDef column;
+        ColumnDraft column;
         if (def.ComputedColumnExpression is { } computed)
         {
             // A computed column: the server computes it, a loader never writes it.
-            column = new ColumnDef
+            column = new ColumnDraft
             {
                 Name = name,
                 Type = SqlType.Of(TypeKind.Other),
@@ -466,7 +466,7 @@ internal sealed partial class TSqlSchemaBuilder
             var type = def.DataType is not null ? MapType(def.DataType, table, name)
                 : name.Equals("timestamp", StringComparison.OrdinalIgnoreCase) ? TSqlTypeMapper.Builtin("timestamp", [])!.Value
                 : throw Error($"column {name} has no data type", def);
-            column = new ColumnDef { Name = name, Type = type.Type, Nullable = !type.NotNullByDefault, Position = position };
+            column = new ColumnDraft { Name = name, Type = type.Type, Nullable = !type.NotNullByDefault, Position = position };
             if (type.ServerGenerated)
             {
                 column.GeneratedExpression = "rowversion";
@@ -508,7 +508,7 @@ internal sealed partial class TSqlSchemaBuilder
         return column;
     }
 
-    private TSqlColumnType MapType(DataTypeReference type, TableDef table, string column)
+    private TSqlColumnType MapType(DataTypeReference type, TableDraft table, string column)
     {
         var mapped = TSqlTypeMapper.Map(type, n => _domains.GetValueOrDefault(TSqlNames.Key(n)));
         if (mapped.Unknown)
@@ -551,7 +551,7 @@ internal sealed partial class TSqlSchemaBuilder
     // ---- constraints -----------------------------------------------------------------------------------------
 
     /// <summary>A column constraint (<paramref name="column"/> set: its column lists default to that column) or a table constraint.</summary>
-    private void Constraint(TableDef table, ConstraintDefinition constraint, ColumnDef? column)
+    private void Constraint(TableDraft table, ConstraintDefinition constraint, ColumnDraft? column)
     {
         var name = constraint.ConstraintIdentifier?.Value;
         var position = _source.Position(constraint);
@@ -606,7 +606,7 @@ internal sealed partial class TSqlSchemaBuilder
                 {
                     Name = name,
                     Expression = _source.Text(condition),
-                    Predicate = TSqlExpressions.ReadCheck(condition, n => FindColumn(table, n)),
+                    Predicate = TSqlExpressions.ReadCheck(condition, n => FindColumn(table, n)?.Build()),
                     Position = position,
                 });
                 return;
@@ -625,7 +625,7 @@ internal sealed partial class TSqlSchemaBuilder
     }
 
     /// <summary>The default as written; DEFAULT (NEXT VALUE FOR seq) also ties the column to that sequence.</summary>
-    private void SetDefault(TableDef table, ColumnDef column, DefaultConstraintDefinition dflt)
+    private void SetDefault(TableDraft table, ColumnDraft column, DefaultConstraintDefinition dflt)
     {
         var expression = Unwrap(dflt.Expression);
         column.Default = _source.Text(expression);
@@ -638,7 +638,7 @@ internal sealed partial class TSqlSchemaBuilder
         }
     }
 
-    private string ColumnName(TableDef table, ColumnReferenceExpression c)
+    private string ColumnName(TableDraft table, ColumnReferenceExpression c)
     {
         var id = c.MultiPartIdentifier.Identifiers[^1];
         return RequireColumn(table, id).Name;
@@ -664,24 +664,32 @@ internal sealed partial class TSqlSchemaBuilder
 
     private void Resolve(PendingForeignKey pending)
     {
-        var (owner, fk, columnsGiven) = pending;
+        var (owner, declared, columnsGiven) = pending;
+        var fk = declared;
         var label = fk.Name is { } n ? $"foreign key {n} on {owner.Name}" : $"foreign key on {owner.Name}";
         if (!_tables.TryGetValue(TSqlNames.Key(fk.RefTable), out var target))
             throw new SchemaException($"{label} references table {fk.RefTable}, which is not defined", fk.Position);
-        fk.RefTable = target.Name;
+        fk = fk with { RefTable = target.Name };
         if (!columnsGiven)
         {
-            fk.RefColumns = target.PrimaryKey?.Columns.ToList()
-                ?? throw new SchemaException($"{label} names no referenced columns and table {target.Name} has no primary key", fk.Position);
+            fk = fk with
+            {
+                RefColumns = target.PrimaryKey?.Columns.ToList()
+                    ?? throw new SchemaException($"{label} names no referenced columns and table {target.Name} has no primary key", fk.Position),
+            };
         }
         else
         {
-            fk.RefColumns = fk.RefColumns.Select(c => FindColumn(target, c)?.Name
-                ?? throw new SchemaException($"{label} references column \"{c}\", which table {target.Name} does not have", fk.Position)).ToList();
+            fk = fk with
+            {
+                RefColumns = fk.RefColumns.Select(c => FindColumn(target, c)?.Name
+                    ?? throw new SchemaException($"{label} references column \"{c}\", which table {target.Name} does not have", fk.Position)).ToList(),
+            };
         }
         if (fk.RefColumns.Count != fk.Columns.Count)
             throw new SchemaException(
                 $"{label} has {fk.Columns.Count} column(s) but references {fk.RefColumns.Count} in {target.Name}", fk.Position);
+        if (owner.ForeignKeys.IndexOf(declared) is var at and >= 0) owner.ForeignKeys[at] = fk;
     }
 
     // ---- alias types, EXEC, indexes ----------------------------------------------------------------------------

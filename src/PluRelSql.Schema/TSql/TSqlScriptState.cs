@@ -281,7 +281,7 @@ internal sealed partial class TSqlSchemaBuilder
         return _graph.Tables.Any(t => t.Name.Schema.Equals(name.Schema, StringComparison.OrdinalIgnoreCase) && ConstraintNamed(t, name.Name));
     }
 
-    private bool ConstraintNamed(TableDef t, string name)
+    private bool ConstraintNamed(TableDraft t, string name)
     {
         bool Named(string? n) => n is not null && n.Equals(name, StringComparison.OrdinalIgnoreCase);
         return Named(t.PrimaryKey?.Name) || t.Uniques.Any(k => Named(k.Name)) || t.Checks.Any(k => Named(k.Name)) ||

@@ -127,8 +127,15 @@ public static class PgIntrospector
 
     private sealed class CatalogReader(NpgsqlConnection conn, IReadOnlyCollection<string>? schemas, CancellationToken ct)
     {
-        private readonly SchemaGraph _graph = new();
+        // The graph's collections, filled in catalog order; ReadAsync builds the graph from them.
+        private readonly List<uint> _tableOids = [];
+        private readonly List<EnumType> _enumList = [];
+        private readonly List<DomainType> _domainList = [];
+        private readonly List<SequenceDef> _sequenceList = [];
+        private readonly List<IndexDef> _indexList = [];
+        private readonly List<string> _extensionList = [];
         private readonly Dictionary<uint, PgTypeInfo> _types = [];
+        // Each table as read so far (in catalog order in _tableOids); a later pass replaces it with a `with` copy.
         private readonly Dictionary<uint, TableDef> _tables = [];
         private readonly Dictionary<(uint Rel, short Num), string> _attNames = [];
         private readonly Dictionary<uint, DomainType> _domains = [];
@@ -157,7 +164,11 @@ public static class PgIntrospector
             await ReadSequencesAsync().ConfigureAwait(false);
             await ReadIndexesAsync().ConfigureAwait(false);
             await ReadExtensionsAsync().ConfigureAwait(false);
-            return _graph;
+            return new SchemaGraph
+            {
+                Tables = [.. _tableOids.Select(oid => _tables[oid])], Enums = _enumList, Domains = _domainList, Sequences = _sequenceList, Indexes = _indexList,
+                Extensions = _extensionList,
+            };
         }
 
         private NpgsqlCommand Command(string sql)
@@ -260,7 +271,9 @@ public static class PgIntrospector
 
         private async Task ReadEnumsAsync()
         {
-            var byOid = new Dictionary<uint, EnumType>();
+            // Labels come in sort order, one row each; an enum is built once its labels are all read.
+            var byOid = new Dictionary<uint, (QualifiedName Name, List<string> Labels)>();
+            var order = new List<uint>();
             await ForEachRowAsync(
                 $"""
                 SELECT t.oid, n.nspname, t.typname, e.enumlabel
@@ -274,12 +287,13 @@ public static class PgIntrospector
                     var oid = r.GetFieldValue<uint>(0);
                     if (!byOid.TryGetValue(oid, out var e))
                     {
-                        e = new EnumType { Name = new QualifiedName(r.GetString(1), r.GetString(2)), Labels = [] };
+                        e = (new QualifiedName(r.GetString(1), r.GetString(2)), []);
                         byOid[oid] = e;
-                        _graph.Enums.Add(e);
+                        order.Add(oid);
                     }
                     e.Labels.Add(r.GetString(3));
                 }).ConfigureAwait(false);
+            foreach (var oid in order) _enumList.Add(new EnumType { Name = byOid[oid].Name, Labels = byOid[oid].Labels });
         }
 
         private async Task ReadDomainsAsync()
@@ -303,7 +317,7 @@ public static class PgIntrospector
                         Default = r.IsDBNull(6) ? null : r.GetString(6),
                     };
                     _domains[r.GetFieldValue<uint>(0)] = d;
-                    _graph.Domains.Add(d);
+                    _domainList.Add(d);
                 }).ConfigureAwait(false);
 
             await ForEachRowAsync(
@@ -314,7 +328,9 @@ public static class PgIntrospector
                 r =>
                 {
                     if (!_domains.TryGetValue(r.GetFieldValue<uint>(0), out var d)) return;
-                    d.Checks.Add(MakeCheck(r.GetString(1), r.GetString(2), domain: true));
+                    var checkedDomain = d with { Checks = [.. d.Checks, MakeCheck(r.GetString(1), r.GetString(2), domain: true)] };
+                    _domainList[_domainList.IndexOf(d)] = checkedDomain;
+                    _domains[r.GetFieldValue<uint>(0)] = checkedDomain;
                 }).ConfigureAwait(false);
         }
 
@@ -385,7 +401,7 @@ public static class PgIntrospector
                 {
                     var t = new TableDef { Name = new QualifiedName(r.GetString(1), r.GetString(2)), Unlogged = r.GetChar(3) == 'u' };
                     _tables[r.GetFieldValue<uint>(0)] = t;
-                    _graph.Tables.Add(t);
+                    _tableOids.Add(r.GetFieldValue<uint>(0));
                 }).ConfigureAwait(false);
         }
 
@@ -393,6 +409,7 @@ public static class PgIntrospector
         {
             var oids = _tables.Keys.ToArray();
             var sequenceOf = new Dictionary<(uint, short), QualifiedName>();
+            var columns = new Dictionary<uint, List<ColumnDef>>();
             // Sequences tied to a column: identity ('i'), serial / OWNED BY ('a'), and nextval() defaults (through pg_attrdef).
             await ForEachRowAsync(
                 """
@@ -438,37 +455,31 @@ public static class PgIntrospector
                     var identity = r.GetChar(6);
                     var generated = r.GetChar(7);
                     var expr = r.IsDBNull(8) ? null : r.GetString(8);
+                    sequenceOf.TryGetValue((rel, num), out var seq);
+                    var kind = IdentityKind.None;
+                    if (identity is 'a' or 'd') kind = identity == 'a' ? IdentityKind.Always : IdentityKind.ByDefault;
+                    else if (expr is not null && generated != 's' &&
+                             expr.StartsWith("nextval(", StringComparison.Ordinal) && sequenceOf.ContainsKey((rel, num)))
+                        kind = IdentityKind.Sequence;
                     var col = new ColumnDef
                     {
                         Name = name,
                         Type = type,
                         Nullable = !r.GetBoolean(5) && !domainNotNull,
                         Collation = r.GetBoolean(10) && !r.IsDBNull(9) ? r.GetString(9) : null,
+                        GeneratedExpression = generated == 's' ? expr : null,
+                        GeneratedKind = generated == 's' ? "STORED" : null,
+                        Default = generated == 's' ? null : expr,
+                        Identity = kind,
+                        Sequence = kind == IdentityKind.None ? null : seq,
                     };
-                    if (generated == 's')
-                    {
-                        col.GeneratedExpression = expr;
-                        col.GeneratedKind = "STORED";
-                    }
-                    else
-                    {
-                        col.Default = expr;
-                    }
-                    sequenceOf.TryGetValue((rel, num), out var seq);
-                    if (identity is 'a' or 'd')
-                    {
-                        col.Identity = identity == 'a' ? IdentityKind.Always : IdentityKind.ByDefault;
-                        col.Sequence = seq;
-                    }
-                    else if (expr is not null && generated != 's' &&
-                             expr.StartsWith("nextval(", StringComparison.Ordinal) && sequenceOf.ContainsKey((rel, num)))
-                    {
-                        col.Identity = IdentityKind.Sequence;
-                        col.Sequence = seq;
-                    }
-                    _tables[rel].Columns.Add(col);
+                    if (!columns.TryGetValue(rel, out var list)) columns[rel] = list = [];
+                    list.Add(col);
                 }, ("oids", oids)).ConfigureAwait(false);
+            foreach (var (rel, list) in columns) Update(rel, t => t with { Columns = list });
         }
+
+        private void Update(uint rel, Func<TableDef, TableDef> change) => _tables[rel] = change(_tables[rel]);
 
         private async Task ForEachRowAsync(string sql, Action<NpgsqlDataReader> row, (string Name, object Value) parameter)
         {
@@ -496,11 +507,14 @@ public static class PgIntrospector
                     var space = def.IndexOf(' ', StringComparison.Ordinal);
                     var open = def.IndexOf('(', StringComparison.Ordinal);
                     var close = MatchingParen(def, open);
-                    _tables[r.GetFieldValue<uint>(0)].Partitioning = new PartitionSpec
+                    Update(r.GetFieldValue<uint>(0), t => t with
                     {
-                        Strategy = def[..space],
-                        Columns = SplitTopLevel(def[(open + 1)..close]).Select(Unquote).ToList(),
-                    };
+                        Partitioning = new PartitionSpec
+                        {
+                            Strategy = def[..space],
+                            Columns = SplitTopLevel(def[(open + 1)..close]).Select(Unquote).ToList(),
+                        },
+                    });
                 }, ("oids", oids)).ConfigureAwait(false);
 
             await ForEachRowAsync(
@@ -514,8 +528,12 @@ public static class PgIntrospector
                 {
                     var child = _tables[r.GetFieldValue<uint>(0)];
                     if (!_tables.TryGetValue(r.GetFieldValue<uint>(1), out var parent)) return; // parent in another schema
-                    child.PartitionOf = parent.Name;
-                    parent.Partitioning?.Partitions.Add(ParseBound(child.Name, r.GetString(2)));
+                    Update(r.GetFieldValue<uint>(0), t => t with { PartitionOf = parent.Name });
+                    if (parent.Partitioning is { } spec)
+                        Update(r.GetFieldValue<uint>(1), t => t with
+                        {
+                            Partitioning = spec with { Partitions = [.. spec.Partitions, ParseBound(child.Name, r.GetString(2))] },
+                        });
                 }, ("oids", oids)).ConfigureAwait(false);
         }
 
@@ -524,7 +542,7 @@ public static class PgIntrospector
         private async Task ReadConstraintsAsync()
         {
             var oids = _tables.Keys.ToArray();
-            var fkTargets = new List<(ForeignKey Fk, uint RefRel, short[] RefNums)>();
+            var fkTargets = new List<(uint Rel, ForeignKey Fk, uint RefRel, short[] RefNums)>();
             await ForEachRowAsync(
                 """
                 SELECT c.conrelid, c.conname, c.contype, c.conkey, c.confrelid, c.confkey, c.confdeltype, c.confupdtype,
@@ -537,22 +555,22 @@ public static class PgIntrospector
                 r =>
                 {
                     var rel = r.GetFieldValue<uint>(0);
-                    var table = _tables[rel];
                     var name = r.GetString(1);
                     var keys = r.IsDBNull(3) ? [] : r.GetFieldValue<short[]>(3);
                     var cols = keys.Select(k => _attNames[(rel, k)]).ToList();
                     switch (r.GetChar(2))
                     {
                         case 'p':
-                            table.PrimaryKey = MakeKey(name, cols, r.GetBoolean(8), r.GetBoolean(9), r.GetString(10));
+                            var pk = MakeKey(name, cols, r.GetBoolean(8), r.GetBoolean(9), r.GetString(10));
+                            Update(rel, t => t with { PrimaryKey = pk });
                             break;
                         case 'u':
-                            table.Uniques.Add(MakeKey(name, cols, r.GetBoolean(8), r.GetBoolean(9), r.GetString(10)));
+                            var unique = MakeKey(name, cols, r.GetBoolean(8), r.GetBoolean(9), r.GetString(10));
+                            Update(rel, t => t with { Uniques = [.. t.Uniques, unique] });
                             break;
                         case 'c':
-                            var check = MakeCheck(name, r.GetString(10), domain: false);
-                            check.NoInherit = r.GetBoolean(11);
-                            table.Checks.Add(check);
+                            var check = MakeCheck(name, r.GetString(10), domain: false) with { NoInherit = r.GetBoolean(11) };
+                            Update(rel, t => t with { Checks = [.. t.Checks, check] });
                             break;
                         case 'f':
                             var refRel = r.GetFieldValue<uint>(4);
@@ -568,8 +586,8 @@ public static class PgIntrospector
                                 InitiallyDeferred = r.GetBoolean(9),
                                 Match = r.GetChar(12) switch { 'f' => ForeignKeyMatch.Full, 'p' => ForeignKeyMatch.Partial, _ => ForeignKeyMatch.Simple },
                             };
-                            table.ForeignKeys.Add(fk);
-                            fkTargets.Add((fk, refRel, r.GetFieldValue<short[]>(5)));
+                            Update(rel, t => t with { ForeignKeys = [.. t.ForeignKeys, fk] });
+                            fkTargets.Add((rel, fk, refRel, r.GetFieldValue<short[]>(5)));
                             break;
                     }
                 }, ("oids", oids)).ConfigureAwait(false);
@@ -597,7 +615,7 @@ public static class PgIntrospector
                     var keys = r.GetFieldValue<short[]>(2);
                     var texts = r.GetFieldValue<string[]>(4);
                     var ops = r.GetFieldValue<string[]>(5);
-                    _tables[rel].Exclusions.Add(new ExclusionConstraint
+                    var exclusion = new ExclusionConstraint
                     {
                         Name = r.GetString(1),
                         Method = r.GetString(3),
@@ -611,7 +629,8 @@ public static class PgIntrospector
                         Where = r.IsDBNull(7) ? null : CheckBody(r.GetString(7)), // an expression: only its outer parentheses go
                         Deferrable = r.GetBoolean(8),
                         InitiallyDeferred = r.GetBoolean(9),
-                    });
+                    };
+                    Update(rel, t => t with { Exclusions = [.. t.Exclusions, exclusion] });
                 }, ("oids", oids)).ConfigureAwait(false);
 
             // A referenced table may live outside the schemas we read: resolve its name and columns separately.
@@ -631,10 +650,14 @@ public static class PgIntrospector
                     r => _attNames[(r.GetFieldValue<uint>(0), r.GetInt16(1))] = r.GetString(2),
                     ("oids", missing)).ConfigureAwait(false);
             }
-            foreach (var (fk, refRel, nums) in fkTargets)
+            foreach (var (rel, fk, refRel, nums) in fkTargets)
             {
-                fk.RefTable = _tables.TryGetValue(refRel, out var t) ? t.Name : outside[refRel];
-                fk.RefColumns = nums.Select(k => _attNames[(refRel, k)]).ToList();
+                var resolved = fk with
+                {
+                    RefTable = _tables.TryGetValue(refRel, out var target) ? target.Name : outside[refRel],
+                    RefColumns = nums.Select(k => _attNames[(refRel, k)]).ToList(),
+                };
+                Update(rel, t => t with { ForeignKeys = [.. t.ForeignKeys.Select(x => ReferenceEquals(x, fk) ? resolved : x)] });
             }
         }
 
@@ -679,12 +702,12 @@ public static class PgIntrospector
                         MaxValue = r.GetInt64(7) == defMax ? null : r.GetInt64(7),
                         Cycle = r.GetBoolean(8),
                     };
-                    _graph.Sequences.Add(seq);
+                    _sequenceList.Add(seq);
                     if (!r.IsDBNull(9)) owners.Add((seq, r.GetFieldValue<uint>(9), (short)r.GetInt32(10)));
                 }).ConfigureAwait(false);
             foreach (var (seq, rel, num) in owners)
                 if (_tables.TryGetValue(rel, out var t) && _attNames.TryGetValue((rel, num), out var col))
-                    _graph.Sequences[_graph.Sequences.IndexOf(seq)] = seq with { OwnedBy = (t.Name, col) };
+                    _sequenceList[_sequenceList.IndexOf(seq)] = seq with { OwnedBy = (t.Name, col) };
         }
 
         private static (long Min, long Max) DefaultBounds(string type, long increment)
@@ -706,7 +729,7 @@ public static class PgIntrospector
                   AND NOT ic.relispartition
                 ORDER BY i.indexrelid
                 """,
-                r => _graph.Indexes.Add(new IndexDef
+                r => _indexList.Add(new IndexDef
                 {
                     Table = _tables[r.GetFieldValue<uint>(0)].Name,
                     Name = r.GetString(1),
@@ -718,7 +741,7 @@ public static class PgIntrospector
         private async Task ReadExtensionsAsync()
         {
             await ForEachRowAsync("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY oid",
-                r => _graph.Extensions.Add(r.GetString(0))).ConfigureAwait(false);
+                r => _extensionList.Add(r.GetString(0))).ConfigureAwait(false);
         }
     }
 }

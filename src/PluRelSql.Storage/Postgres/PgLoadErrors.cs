@@ -67,7 +67,7 @@ internal static class PgLoadErrors
 
     private static IReadOnlyCollection<string> CheckColumns(TableDef? table, string constraint)
     {
-        var check = table?.Checks.Find(c => c.Name == constraint);
+        var check = table?.Checks.FirstOrDefault(c => c.Name == constraint);
         if (check is null) return [];
         if (check.Predicate is { } p) return p.Columns().ToHashSet();
         // Without a parsed predicate: the columns whose names appear as words in the expression.

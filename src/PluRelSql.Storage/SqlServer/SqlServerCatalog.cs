@@ -133,7 +133,10 @@ public static partial class SqlServerCatalog
     {
         ArgumentNullException.ThrowIfNull(rows);
         // Expression texts (defaults, CHECKs, computed columns, indexes) are the server's T-SQL.
-        var graph = new SchemaGraph { Dialect = SqlDialect.TSql };
+        var domainList = new List<DomainType>();
+        var sequences = new List<SequenceDef>();
+        var tables = new List<int>(); // object ids in table order; byId holds each table as built so far
+        var indexes = new List<IndexDef>();
         bool Wanted(string schema) => schemas is null || schemas.Count == 0 || schemas.Contains(schema, StringComparer.OrdinalIgnoreCase);
 
         var domains = new Dictionary<(string, string), DomainType>();
@@ -147,11 +150,11 @@ public static partial class SqlServerCatalog
                 NotNull = !a.IsNullable,
             };
             domains[(a.SchemaName.ToUpperInvariant(), a.Name.ToUpperInvariant())] = domain;
-            graph.Domains.Add(domain);
+            domainList.Add(domain);
         }
 
         foreach (var s in rows.Sequences.Where(s => Wanted(s.SchemaName)))
-            graph.Sequences.Add(new SequenceDef
+            sequences.Add(new SequenceDef
             {
                 Name = new QualifiedName(s.SchemaName, s.Name),
                 DataType = s.TypeName.ToLowerInvariant() switch
@@ -172,11 +175,13 @@ public static partial class SqlServerCatalog
         foreach (var t in rows.Tables.Where(t => Wanted(t.SchemaName))
                      .OrderBy(t => t.SchemaName, StringComparer.Ordinal).ThenBy(t => t.TableName, StringComparer.Ordinal))
         {
-            var table = new TableDef { Name = new QualifiedName(t.SchemaName, t.TableName) };
-            foreach (var c in columnsOf.GetValueOrDefault(t.ObjectId) ?? [])
-                table.Columns.Add(Column(c, domains, rows.DefaultCollation, graph));
+            var table = new TableDef
+            {
+                Name = new QualifiedName(t.SchemaName, t.TableName),
+                Columns = [.. (columnsOf.GetValueOrDefault(t.ObjectId) ?? []).Select(c => Column(c, domains, rows.DefaultCollation, sequences))],
+            };
             byId[t.ObjectId] = table;
-            graph.Tables.Add(table);
+            tables.Add(t.ObjectId);
         }
 
         foreach (var key in rows.Keys.Where(k => byId.ContainsKey(k.ObjectId)).GroupBy(k => (k.ObjectId, k.Name)))
@@ -185,16 +190,21 @@ public static partial class SqlServerCatalog
             var def = new KeyConstraint { Name = key.Key.Name, Columns = key.OrderBy(k => k.KeyOrdinal).Select(k => k.ColumnName).ToList() };
             if (key.First().Type.Trim() == "PK")
             {
-                table.PrimaryKey = def;
-                foreach (var c in def.Columns) table.Column(c).Nullable = false;
+                foreach (var c in def.Columns) _ = table.Column(c); // a key column the table lacks is an error, as before
+                table = table with
+                {
+                    PrimaryKey = def,
+                    Columns = [.. table.Columns.Select(c => def.Columns.Contains(c.Name) ? c with { Nullable = false } : c)],
+                };
             }
-            else table.Uniques.Add(def);
+            else table = table with { Uniques = [.. table.Uniques, def] };
+            byId[key.Key.ObjectId] = table;
         }
 
         foreach (var fk in rows.ForeignKeys.Where(k => byId.ContainsKey(k.ObjectId)).GroupBy(k => (k.ObjectId, k.Name)))
         {
             var cols = fk.OrderBy(k => k.Ordinal).ToList();
-            byId[fk.Key.ObjectId].ForeignKeys.Add(new ForeignKey
+            var foreignKey = new ForeignKey
             {
                 Name = fk.Key.Name,
                 Columns = cols.Select(k => k.ColumnName).ToList(),
@@ -202,20 +212,21 @@ public static partial class SqlServerCatalog
                 RefColumns = cols.Select(k => k.RefColumnName).ToList(),
                 OnDelete = Action(cols[0].DeleteAction),
                 OnUpdate = Action(cols[0].UpdateAction),
-            });
+            };
+            byId[fk.Key.ObjectId] = byId[fk.Key.ObjectId] with { ForeignKeys = [.. byId[fk.Key.ObjectId].ForeignKeys, foreignKey] };
         }
 
         foreach (var check in rows.Checks.Where(c => byId.ContainsKey(c.ObjectId)))
         {
             var table = byId[check.ObjectId];
-            table.Checks.Add(TSqlCatalog.ParseCheck(check.Name, check.Definition, table));
+            byId[check.ObjectId] = table with { Checks = [.. table.Checks, TSqlCatalog.ParseCheck(check.Name, check.Definition, table)] };
         }
 
         foreach (var index in rows.Indexes.Where(i => byId.ContainsKey(i.ObjectId)).GroupBy(i => (i.ObjectId, i.Name)))
         {
             var table = byId[index.Key.ObjectId];
             var first = index.First();
-            graph.Indexes.Add(new IndexDef
+            indexes.Add(new IndexDef
             {
                 Name = index.Key.Name,
                 Table = table.Name,
@@ -223,62 +234,65 @@ public static partial class SqlServerCatalog
                 Unique = first.IsUnique,
             });
         }
-        return graph;
+        return new SchemaGraph { Tables = [.. tables.Select(id => byId[id])], Domains = domainList, Sequences = sequences, Indexes = indexes, Dialect = SqlDialect.TSql };
     }
 
     private static ColumnDef Column(CatalogColumn c, Dictionary<(string, string), DomainType> domains, string? defaultCollation,
-        SchemaGraph graph)
+        List<SequenceDef> sequences)
     {
         var column = new ColumnDef { Name = c.Name, Type = SqlType.Of(TypeKind.Other), Nullable = c.IsNullable };
         if (c.ComputedDefinition is { } computed)
         {
             // As the script reader: a computed column's type is the server's business; it is never loaded.
-            column.GeneratedExpression = TSqlCatalog.StripParentheses(computed);
+            column = column with { GeneratedExpression = TSqlCatalog.StripParentheses(computed) };
             return column;
         }
         if (c.IsUserDefined && c.UserTypeName is { } alias &&
             domains.TryGetValue(((c.UserTypeSchema ?? "dbo").ToUpperInvariant(), alias.ToUpperInvariant()), out var domain))
-            column.Type = domain.BaseType with { Domain = domain.Name };
+            column = column with { Type = domain.BaseType with { Domain = domain.Name } };
         else if (c.IsUserDefined && c.UserTypeName is { } clr)
-            column.Type = new SqlType { Kind = TypeKind.Other, UserType = new QualifiedName(c.UserTypeSchema ?? "dbo", clr) };
+            column = column with { Type = new SqlType { Kind = TypeKind.Other, UserType = new QualifiedName(c.UserTypeSchema ?? "dbo", clr) } };
         else
         {
             var mapped = TSqlCatalog.MapType(c.SystemType, c.MaxLength, c.Precision, c.Scale);
-            column.Type = mapped.Type;
+            column = column with { Type = mapped.Type };
             if (mapped.ServerGenerated)
-            {
-                column.GeneratedExpression = "rowversion";
-                column.Nullable = false;
-            }
+                column = column with { GeneratedExpression = "rowversion", Nullable = false };
         }
         if (c.GeneratedAlwaysType != 0)
-            column.GeneratedExpression = "GENERATED ALWAYS AS " + c.GeneratedAlwaysType switch
+            column = column with
             {
-                1 => "ROW START",
-                2 => "ROW END",
-                _ => $"(generated_always_type {c.GeneratedAlwaysType})",
+                GeneratedExpression = "GENERATED ALWAYS AS " + c.GeneratedAlwaysType switch
+                {
+                    1 => "ROW START",
+                    2 => "ROW END",
+                    _ => $"(generated_always_type {c.GeneratedAlwaysType})",
+                },
             };
         if (c.IsIdentity)
         {
-            column.Identity = IdentityKind.Always;
-            column.IdentitySeed = c.IdentitySeed;
-            column.IdentityIncrement = c.IdentityIncrement;
-            column.Nullable = false;
+            column = column with
+            {
+                Identity = IdentityKind.Always, IdentitySeed = c.IdentitySeed, IdentityIncrement = c.IdentityIncrement, Nullable = false,
+            };
         }
         if (c.DefaultDefinition is { } dflt)
         {
-            column.Default = TSqlCatalog.StripParentheses(dflt);
+            column = column with { Default = TSqlCatalog.StripParentheses(dflt) };
             if (NextValueFor().Match(column.Default) is { Success: true } m && column.Identity == IdentityKind.None)
             {
                 var name = new QualifiedName(Unbracket(m.Groups["schema"].Success ? m.Groups["schema"].Value : "dbo"), Unbracket(m.Groups["name"].Value));
-                column.Identity = IdentityKind.Sequence;
-                column.Sequence = graph.Sequences.Find(s =>
-                    s.Name.Schema.Equals(name.Schema, StringComparison.OrdinalIgnoreCase) &&
-                    s.Name.Name.Equals(name.Name, StringComparison.OrdinalIgnoreCase))?.Name ?? name;
+                column = column with
+                {
+                    Identity = IdentityKind.Sequence,
+                    Sequence = sequences.Find(s =>
+                        s.Name.Schema.Equals(name.Schema, StringComparison.OrdinalIgnoreCase) &&
+                        s.Name.Name.Equals(name.Name, StringComparison.OrdinalIgnoreCase))?.Name ?? name,
+                };
             }
         }
         if (c.CollationName is { } collation && !string.Equals(collation, defaultCollation, StringComparison.OrdinalIgnoreCase))
-            column.Collation = collation;
+            column = column with { Collation = collation };
         return column;
     }
 

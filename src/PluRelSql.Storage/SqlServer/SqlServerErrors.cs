@@ -132,18 +132,18 @@ internal static partial class SqlServerErrors
     }
 
     private static TableDef? Find(SchemaGraph graph, QualifiedName? name) =>
-        name is not { } n ? null : graph.Tables.Find(t => SameName(t.Name, n));
+        name is not { } n ? null : graph.Tables.FirstOrDefault(t => SameName(t.Name, n));
 
     private static bool SameName(QualifiedName a, QualifiedName b) =>
         string.Equals(a.Schema, b.Schema, StringComparison.OrdinalIgnoreCase) && string.Equals(a.Name, b.Name, StringComparison.OrdinalIgnoreCase);
 
     private static TableDef? FindByCheck(SchemaGraph graph, string name) =>
-        graph.Tables.Find(t => t.Checks.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)));
+        graph.Tables.FirstOrDefault(t => t.Checks.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)));
 
     private static (TableDef?, ForeignKey?) FindByForeignKey(SchemaGraph graph, string name)
     {
         foreach (var t in graph.Tables)
-            if (t.ForeignKeys.Find(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)) is { } fk) return (t, fk);
+            if (t.ForeignKeys.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)) is { } fk) return (t, fk);
         return (null, null);
     }
 
@@ -152,7 +152,7 @@ internal static partial class SqlServerErrors
         if (table is null) return null;
         var key = string.Equals(table.PrimaryKey?.Name, constraint, StringComparison.OrdinalIgnoreCase)
             ? table.PrimaryKey
-            : table.Uniques.Find(u => string.Equals(u.Name, constraint, StringComparison.OrdinalIgnoreCase));
+            : table.Uniques.FirstOrDefault(u => string.Equals(u.Name, constraint, StringComparison.OrdinalIgnoreCase));
         return key?.Columns.Count == 1 ? key.Columns[0] : null;
     }
 

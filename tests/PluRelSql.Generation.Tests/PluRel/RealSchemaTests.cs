@@ -11,30 +11,30 @@ public sealed class RealSchemaTests
     private static SchemaGraph Shop()
     {
         var g = new SchemaGraph();
-        g.Enums.Add(new EnumType { Name = N("tier"), Labels = ["bronze", "silver", "gold"] });
+        g = g with { Enums = [.. g.Enums, new EnumType { Name = N("tier"), Labels = ["bronze", "silver", "gold"] }] };
         var customers = new TableDef { Name = N("customers"), PrimaryKey = new KeyConstraint { Columns = ["id"] } };
-        customers.Columns.Add(new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false });
-        customers.Columns.Add(new ColumnDef { Name = "name", Type = SqlType.Of(TypeKind.Text) });
-        customers.Columns.Add(new ColumnDef { Name = "tier", Type = new SqlType { Kind = TypeKind.Enum, UserType = N("tier") }, Nullable = false });
-        customers.Columns.Add(new ColumnDef { Name = "vip", Type = SqlType.Of(TypeKind.Boolean) });
-        customers.Columns.Add(new ColumnDef { Name = "credit", Type = SqlType.Of(TypeKind.Numeric) });
-        customers.Columns.Add(new ColumnDef { Name = "status", Type = SqlType.Of(TypeKind.Varchar) });
-        customers.Checks.Add(new CheckConstraint
+        customers = customers with { Columns = [.. customers.Columns, new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false }] };
+        customers = customers with { Columns = [.. customers.Columns, new ColumnDef { Name = "name", Type = SqlType.Of(TypeKind.Text) }] };
+        customers = customers with { Columns = [.. customers.Columns, new ColumnDef { Name = "tier", Type = new SqlType { Kind = TypeKind.Enum, UserType = N("tier") }, Nullable = false }] };
+        customers = customers with { Columns = [.. customers.Columns, new ColumnDef { Name = "vip", Type = SqlType.Of(TypeKind.Boolean) }] };
+        customers = customers with { Columns = [.. customers.Columns, new ColumnDef { Name = "credit", Type = SqlType.Of(TypeKind.Numeric) }] };
+        customers = customers with { Columns = [.. customers.Columns, new ColumnDef { Name = "status", Type = SqlType.Of(TypeKind.Varchar) }] };
+        customers = customers with { Checks = [.. customers.Checks, new CheckConstraint
         {
             Expression = "status IN ('new', 'active', 'closed')",
             Predicate = new InPredicate(new ColumnOperand("status"), [new StringValue("new"), new StringValue("active"), new StringValue("closed")], false),
-        });
+        }] };
         var orders = new TableDef { Name = N("orders"), PrimaryKey = new KeyConstraint { Columns = ["order_id"] } };
-        orders.Columns.Add(new ColumnDef { Name = "order_id", Type = SqlType.Of(TypeKind.Integer), Nullable = false });
-        orders.Columns.Add(new ColumnDef { Name = "customer_id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false });
-        orders.Columns.Add(new ColumnDef { Name = "previous_order", Type = SqlType.Of(TypeKind.Integer) });
-        orders.Columns.Add(new ColumnDef { Name = "amount", Type = SqlType.Of(TypeKind.Double), Nullable = false });
-        orders.Columns.Add(new ColumnDef { Name = "discount", Type = SqlType.Of(TypeKind.Real) });
-        orders.Columns.Add(new ColumnDef { Name = "placed_at", Type = SqlType.Of(TypeKind.Timestamp), Nullable = false });
-        orders.ForeignKeys.Add(new ForeignKey { Columns = ["customer_id"], RefTable = N("customers"), RefColumns = ["id"] });
-        orders.ForeignKeys.Add(new ForeignKey { Columns = ["previous_order"], RefTable = N("orders"), RefColumns = ["order_id"] });
-        g.Tables.Add(customers);
-        g.Tables.Add(orders);
+        orders = orders with { Columns = [.. orders.Columns, new ColumnDef { Name = "order_id", Type = SqlType.Of(TypeKind.Integer), Nullable = false }] };
+        orders = orders with { Columns = [.. orders.Columns, new ColumnDef { Name = "customer_id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false }] };
+        orders = orders with { Columns = [.. orders.Columns, new ColumnDef { Name = "previous_order", Type = SqlType.Of(TypeKind.Integer) }] };
+        orders = orders with { Columns = [.. orders.Columns, new ColumnDef { Name = "amount", Type = SqlType.Of(TypeKind.Double), Nullable = false }] };
+        orders = orders with { Columns = [.. orders.Columns, new ColumnDef { Name = "discount", Type = SqlType.Of(TypeKind.Real) }] };
+        orders = orders with { Columns = [.. orders.Columns, new ColumnDef { Name = "placed_at", Type = SqlType.Of(TypeKind.Timestamp), Nullable = false }] };
+        orders = orders with { ForeignKeys = [.. orders.ForeignKeys, new ForeignKey { Columns = ["customer_id"], RefTable = N("customers"), RefColumns = ["id"] }] };
+        orders = orders with { ForeignKeys = [.. orders.ForeignKeys, new ForeignKey { Columns = ["previous_order"], RefTable = N("orders"), RefColumns = ["order_id"] }] };
+        g = g with { Tables = [.. g.Tables, customers] };
+        g = g with { Tables = [.. g.Tables, orders] };
         return g;
     }
 
@@ -80,15 +80,15 @@ public sealed class RealSchemaTests
     {
         var g = new SchemaGraph();
         var tags = new TableDef { Name = N("tags"), PrimaryKey = new KeyConstraint { Columns = ["id"] } };
-        tags.Columns.Add(new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false });
-        tags.Columns.Add(new ColumnDef { Name = "label", Type = SqlType.Of(TypeKind.Text) });
+        tags = tags with { Columns = [.. tags.Columns, new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false }] };
+        tags = tags with { Columns = [.. tags.Columns, new ColumnDef { Name = "label", Type = SqlType.Of(TypeKind.Text) }] };
         var items = new TableDef { Name = N("items"), PrimaryKey = new KeyConstraint { Columns = ["id"] } };
-        items.Columns.Add(new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false });
-        items.Columns.Add(new ColumnDef { Name = "tag_id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false });
-        items.Columns.Add(new ColumnDef { Name = "weight", Type = SqlType.Of(TypeKind.Double) });
-        items.ForeignKeys.Add(new ForeignKey { Columns = ["tag_id"], RefTable = N("tags"), RefColumns = ["id"] });
-        g.Tables.Add(tags);
-        g.Tables.Add(items);
+        items = items with { Columns = [.. items.Columns, new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false }] };
+        items = items with { Columns = [.. items.Columns, new ColumnDef { Name = "tag_id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false }] };
+        items = items with { Columns = [.. items.Columns, new ColumnDef { Name = "weight", Type = SqlType.Of(TypeKind.Double) }] };
+        items = items with { ForeignKeys = [.. items.ForeignKeys, new ForeignKey { Columns = ["tag_id"], RefTable = N("tags"), RefColumns = ["id"] }] };
+        g = g with { Tables = [.. g.Tables, tags] };
+        g = g with { Tables = [.. g.Tables, items] };
         var db = new PluRelDatabase(g, new Dictionary<QualifiedName, long> { [N("tags")] = 10, [N("items")] = 100 }, 1);
         Assert.Empty(db.ComputeChunk(tags, 0, 10).Columns);
         var c = db.ComputeChunk(items, 0, 100);

@@ -22,18 +22,18 @@ public sealed class GraphModelTests
     {
         var g = new SchemaGraph();
         var customer = new TableDef { Name = new("public", "customer") };
-        customer.Columns.Add(new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.Integer), Nullable = false });
-        customer.PrimaryKey = new KeyConstraint { Columns = ["id"] };
+        customer = customer with { Columns = [.. customer.Columns, new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.Integer), Nullable = false }] };
+        customer = customer with { PrimaryKey = new KeyConstraint { Columns = ["id"] } };
         var payment = new TableDef { Name = new("public", "payment"), Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["at"] } };
-        payment.Columns.Add(new ColumnDef { Name = "customer_id", Type = SqlType.Of(TypeKind.Integer), Nullable = false });
-        payment.Columns.Add(new ColumnDef { Name = "at", Type = SqlType.Of(TypeKind.Date), Nullable = false });
-        g.Tables.Add(payment);
-        g.Tables.Add(customer);
+        payment = payment with { Columns = [.. payment.Columns, new ColumnDef { Name = "customer_id", Type = SqlType.Of(TypeKind.Integer), Nullable = false }] };
+        payment = payment with { Columns = [.. payment.Columns, new ColumnDef { Name = "at", Type = SqlType.Of(TypeKind.Date), Nullable = false }] };
+        g = g with { Tables = [.. g.Tables, payment] };
+        g = g with { Tables = [.. g.Tables, customer] };
         foreach (var name in new[] { "payment_a", "payment_b" })
         {
             var part = new TableDef { Name = new("public", name), PartitionOf = payment.Name };
-            part.ForeignKeys.Add(new ForeignKey { Name = name + "_fk", Columns = ["customer_id"], RefTable = customer.Name, RefColumns = ["id"] });
-            g.Tables.Add(part);
+            part = part with { ForeignKeys = [.. part.ForeignKeys, new ForeignKey { Name = name + "_fk", Columns = ["customer_id"], RefTable = customer.Name, RefColumns = ["id"] }] };
+            g = g with { Tables = [.. g.Tables, part] };
         }
         var fks = g.ForeignKeysOf(payment);
         Assert.Single(fks); // the same FK on both partitions counts once

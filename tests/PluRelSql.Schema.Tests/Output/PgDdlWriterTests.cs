@@ -96,12 +96,13 @@ public sealed class PgDdlWriterTests
     {
         var g = SampleGraph.Build();
         var parent = g.Table(SampleGraph.Events);
-        parent.Checks.Add(new CheckConstraint { Name = "events_id_positive", Expression = "id > 0" });
+        parent = parent with { Checks = [.. parent.Checks, new CheckConstraint { Name = "events_id_positive", Expression = "id > 0" }] };
         var p2024 = g.Table("public", "events_2024");
         // PostgreSQL prints the inherited check back with extra parentheses: still the parent's.
-        p2024.Checks.Add(new CheckConstraint { Name = "events_id_positive", Expression = "((id > 0))" });
-        p2024.Uniques.Add(new KeyConstraint { Columns = ["payload", "created_on"] });
-        p2024.ForeignKeys.Add(new ForeignKey { Columns = ["customer_id"], RefTable = SampleGraph.Customer, RefColumns = ["id"], OnDelete = ReferentialAction.SetNull });
+        p2024 = p2024 with { Checks = [.. p2024.Checks, new CheckConstraint { Name = "events_id_positive", Expression = "((id > 0))" }] };
+        p2024 = p2024 with { Uniques = [.. p2024.Uniques, new KeyConstraint { Columns = ["payload", "created_on"] }] };
+        p2024 = p2024 with { ForeignKeys = [.. p2024.ForeignKeys, new ForeignKey { Columns = ["customer_id"], RefTable = SampleGraph.Customer, RefColumns = ["id"], OnDelete = ReferentialAction.SetNull }] };
+        g = g with { Tables = [.. g.Tables.Select(t => t.Name == parent.Name ? parent : t.Name == p2024.Name ? p2024 : t)] };
 
         var post = PgDdlWriter.PostData(g);
 
@@ -118,16 +119,16 @@ public sealed class PgDdlWriterTests
     {
         var g = new SchemaGraph();
         var t = new TableDef { Name = new("public", "item") };
-        t.Columns.Add(new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.Integer), Nullable = false, Identity = IdentityKind.ByDefault });
-        g.Tables.Add(t);
-        g.Sequences.Add(new SequenceDef
+        t = t with { Columns = [.. t.Columns, new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.Integer), Nullable = false, Identity = IdentityKind.ByDefault }] };
+        g = g with { Tables = [.. g.Tables, t] };
+        g = g with { Sequences = [.. g.Sequences, new SequenceDef
         {
             Name = new("public", "item_id_seq"),
             DataType = "integer",
             Start = 10,
             Increment = 2,
             OwnedBy = (t.Name, "id"),
-        });
+        }] };
 
         Assert.Equal(
         [
@@ -141,17 +142,17 @@ public sealed class PgDdlWriterTests
         var g = new SchemaGraph();
         var t = new TableDef { Name = new("shop", "ticket") };
         // serial with no sequence named at all: the serial keyword makes one.
-        t.Columns.Add(new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false, Identity = IdentityKind.Sequence });
+        t = t with { Columns = [.. t.Columns, new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false, Identity = IdentityKind.Sequence }] };
         // a sequence named but not defined: created, used as DEFAULT and owned by the column.
-        t.Columns.Add(new ColumnDef
+        t = t with { Columns = [.. t.Columns, new ColumnDef
         {
             Name = "no",
             Type = SqlType.Of(TypeKind.Integer),
             Nullable = false,
             Identity = IdentityKind.Sequence,
             Sequence = new("shop", "Ticket No"),
-        });
-        g.Tables.Add(t);
+        }] };
+        g = g with { Tables = [.. g.Tables, t] };
 
         Assert.Equal(
         [
@@ -167,15 +168,15 @@ public sealed class PgDdlWriterTests
     {
         var g = new SchemaGraph();
         var root = new TableDef { Name = new("public", "m") };
-        root.Columns.Add(new ColumnDef { Name = "region", Type = SqlType.Of(TypeKind.Text), Nullable = false });
-        root.Columns.Add(new ColumnDef { Name = "day", Type = SqlType.Of(TypeKind.Date), Nullable = false });
-        root.Partitioning = new PartitionSpec { Strategy = "LIST", Columns = ["region"] };
-        root.Partitioning.Partitions.Add(new PartitionBound { Table = new("public", "m_eu"), Bound = "FOR VALUES IN ('eu')" });
+        root = root with { Columns = [.. root.Columns, new ColumnDef { Name = "region", Type = SqlType.Of(TypeKind.Text), Nullable = false }] };
+        root = root with { Columns = [.. root.Columns, new ColumnDef { Name = "day", Type = SqlType.Of(TypeKind.Date), Nullable = false }] };
+        root = root with { Partitioning = new PartitionSpec { Strategy = "LIST", Columns = ["region"] } };
+        root = root with { Partitioning = root.Partitioning! with { Partitions = [.. root.Partitioning!.Partitions, new PartitionBound { Table = new("public", "m_eu"), Bound = "FOR VALUES IN ('eu')" }] } };
         var eu = new TableDef { Name = new("public", "m_eu"), PartitionOf = root.Name };
-        eu.Partitioning = new PartitionSpec { Strategy = "hash", Columns = ["day"] };
-        eu.Partitioning.Partitions.Add(new PartitionBound { Table = new("public", "m_eu_0"), Bound = "FOR VALUES WITH (MODULUS 2, REMAINDER 0)" });
+        eu = eu with { Partitioning = new PartitionSpec { Strategy = "hash", Columns = ["day"] } };
+        eu = eu with { Partitioning = eu.Partitioning! with { Partitions = [.. eu.Partitioning!.Partitions, new PartitionBound { Table = new("public", "m_eu_0"), Bound = "FOR VALUES WITH (MODULUS 2, REMAINDER 0)" }] } };
         var eu0 = new TableDef { Name = new("public", "m_eu_0"), PartitionOf = eu.Name };
-        g.Tables.AddRange([eu0, eu, root]);
+        g = g with { Tables = [.. g.Tables, eu0, eu, root] };
 
         Assert.Equal(
         [
@@ -190,10 +191,10 @@ public sealed class PgDdlWriterTests
     {
         var g = new SchemaGraph();
         var parent = new TableDef { Name = new("public", "p") };
-        parent.Columns.Add(new ColumnDef { Name = "k", Type = SqlType.Of(TypeKind.Integer) });
-        parent.Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["k"] };
-        g.Tables.Add(parent);
-        g.Tables.Add(new TableDef { Name = new("public", "p_1"), PartitionOf = parent.Name, Position = new("s.sql", 7, 1) });
+        parent = parent with { Columns = [.. parent.Columns, new ColumnDef { Name = "k", Type = SqlType.Of(TypeKind.Integer) }] };
+        parent = parent with { Partitioning = new PartitionSpec { Strategy = "RANGE", Columns = ["k"] } };
+        g = g with { Tables = [.. g.Tables, parent] };
+        g = g with { Tables = [.. g.Tables, new TableDef { Name = new("public", "p_1"), PartitionOf = parent.Name, Position = new("s.sql", 7, 1) }] };
 
         var ex = Assert.Throws<SchemaException>(() => PgDdlWriter.PreData(g));
         Assert.Contains("public.p_1", ex.Message, StringComparison.Ordinal);
@@ -204,11 +205,11 @@ public sealed class PgDdlWriterTests
     public void Unlogged_and_column_less_tables_and_expression_partition_keys()
     {
         var g = new SchemaGraph();
-        g.Tables.Add(new TableDef { Name = new("public", "empty"), Unlogged = true });
+        g = g with { Tables = [.. g.Tables, new TableDef { Name = new("public", "empty"), Unlogged = true }] };
         var logs = new TableDef { Name = new("public", "user") };
-        logs.Columns.Add(new ColumnDef { Name = "at", Type = new SqlType { Kind = TypeKind.Timestamp, Precision = 3 } });
-        logs.Partitioning = new PartitionSpec { Strategy = "range", Columns = ["date_trunc('day', at)"] };
-        g.Tables.Add(logs);
+        logs = logs with { Columns = [.. logs.Columns, new ColumnDef { Name = "at", Type = new SqlType { Kind = TypeKind.Timestamp, Precision = 3 } }] };
+        logs = logs with { Partitioning = new PartitionSpec { Strategy = "range", Columns = ["date_trunc('day', at)"] } };
+        g = g with { Tables = [.. g.Tables, logs] };
 
         Assert.Equal(
         [
@@ -246,15 +247,15 @@ public sealed class PgDdlWriterVersionTests
     {
         var g = new SchemaGraph();
         var film = new TableDef { Name = new("public", "film") };
-        film.Columns.Add(new ColumnDef { Name = "length", Type = SqlType.Of(TypeKind.SmallInt) });
-        film.Columns.Add(new ColumnDef
+        film = film with { Columns = [.. film.Columns, new ColumnDef { Name = "length", Type = SqlType.Of(TypeKind.SmallInt) }] };
+        film = film with { Columns = [.. film.Columns, new ColumnDef
         {
             Name = "length_hours",
             Type = new SqlType { Kind = TypeKind.Numeric, Precision = 4, Scale = 2 },
             GeneratedExpression = "round(length / 60.0, 2)",
             GeneratedKind = "VIRTUAL",
-        });
-        g.Tables.Add(film);
+        }] };
+        g = g with { Tables = [.. g.Tables, film] };
 
         const string Virtual = "CREATE TABLE public.film (\n    length smallint,\n    length_hours numeric(4,2) GENERATED ALWAYS AS (round(length / 60.0, 2)) VIRTUAL\n)";
         Assert.Equal([Virtual], PgDdlWriter.PreData(g));

@@ -85,9 +85,9 @@ public sealed class SchemaJsonTests
     {
         var g = new SchemaGraph();
         var t = new TableDef { Name = new("public", "log") };
-        t.Columns.Add(new ColumnDef { Name = "msg", Type = new SqlType { Kind = TypeKind.Varchar, Length = 20 }, Nullable = false });
-        t.Checks.Add(new CheckConstraint { Expression = "msg <> ''" });
-        g.Tables.Add(t);
+        t = t with { Columns = [.. t.Columns, new ColumnDef { Name = "msg", Type = new SqlType { Kind = TypeKind.Varchar, Length = 20 }, Nullable = false }] };
+        t = t with { Checks = [.. t.Checks, new CheckConstraint { Expression = "msg <> ''" }] };
+        g = g with { Tables = [.. g.Tables, t] };
 
         Assert.Equal(
             """{"tables":[{"schema":"public","name":"log","columns":[{"name":"msg","type":"character varying(20)","nullable":false}],"primaryKey":[],"unique":[],"foreignKeys":[],"checks":["msg <> ''"]}],"enums":[],"domains":[]}""",

@@ -98,14 +98,14 @@ public sealed class SchemaMermaidTests
     {
         var g = new SchemaGraph();
         var person = new TableDef { Name = new("public", "Person \"P\"") };
-        person.Columns.Add(new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.Integer), Nullable = false });
-        person.Columns.Add(new ColumnDef { Name = "2nd name", Type = new SqlType { Kind = TypeKind.Enum, UserType = new("crm", "Name Kind") } });
-        person.PrimaryKey = new KeyConstraint { Columns = ["id"] };
+        person = person with { Columns = [.. person.Columns, new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.Integer), Nullable = false }] };
+        person = person with { Columns = [.. person.Columns, new ColumnDef { Name = "2nd name", Type = new SqlType { Kind = TypeKind.Enum, UserType = new("crm", "Name Kind") } }] };
+        person = person with { PrimaryKey = new KeyConstraint { Columns = ["id"] } };
         var passport = new TableDef { Name = new("public", "passport") };
-        passport.Columns.Add(new ColumnDef { Name = "person_id", Type = SqlType.Of(TypeKind.Integer), Nullable = false });
-        passport.PrimaryKey = new KeyConstraint { Columns = ["person_id"] };
-        passport.ForeignKeys.Add(new ForeignKey { Columns = ["person_id"], RefTable = person.Name, RefColumns = ["id"] });
-        g.Tables.AddRange([person, passport]);
+        passport = passport with { Columns = [.. passport.Columns, new ColumnDef { Name = "person_id", Type = SqlType.Of(TypeKind.Integer), Nullable = false }] };
+        passport = passport with { PrimaryKey = new KeyConstraint { Columns = ["person_id"] } };
+        passport = passport with { ForeignKeys = [.. passport.ForeignKeys, new ForeignKey { Columns = ["person_id"], RefTable = person.Name, RefColumns = ["id"] }] };
+        g = g with { Tables = [.. g.Tables, person, passport] };
 
         var lines = SchemaMermaid.Write(g).Split('\n');
         Assert.Contains("    Person_P {", lines);

@@ -148,12 +148,12 @@ public sealed class RowBatchDataReaderTests
     public void Character_and_time_destinations_get_text_and_TimeSpan()
     {
         var table = new TableDef { Name = new QualifiedName("dbo", "t") };
-        table.Columns.Add(new ColumnDef { Name = "tags", Type = SqlType.Of(TypeKind.Integer) with { ArrayDims = 1 } });
-        table.Columns.Add(new ColumnDef { Name = "at", Type = SqlType.Of(TypeKind.TimeTz) });
-        table.Columns.Add(new ColumnDef { Name = "when", Type = SqlType.Of(TypeKind.Timestamp) });
-        table.Columns.Add(new ColumnDef { Name = "flag", Type = SqlType.Of(TypeKind.Bit) with { Length = 1 } });
-        table.Columns.Add(new ColumnDef { Name = "mask", Type = SqlType.Of(TypeKind.VarBit) });
-        table.Columns.Add(new ColumnDef { Name = "tiny", Type = SqlType.Of(TypeKind.SmallInt) });
+        table = table with { Columns = [.. table.Columns, new ColumnDef { Name = "tags", Type = SqlType.Of(TypeKind.Integer) with { ArrayDims = 1 } }] };
+        table = table with { Columns = [.. table.Columns, new ColumnDef { Name = "at", Type = SqlType.Of(TypeKind.TimeTz) }] };
+        table = table with { Columns = [.. table.Columns, new ColumnDef { Name = "when", Type = SqlType.Of(TypeKind.Timestamp) }] };
+        table = table with { Columns = [.. table.Columns, new ColumnDef { Name = "flag", Type = SqlType.Of(TypeKind.Bit) with { Length = 1 } }] };
+        table = table with { Columns = [.. table.Columns, new ColumnDef { Name = "mask", Type = SqlType.Of(TypeKind.VarBit) }] };
+        table = table with { Columns = [.. table.Columns, new ColumnDef { Name = "tiny", Type = SqlType.Of(TypeKind.SmallInt) }] };
         var batch = new RowBatch
         {
             Table = table, FirstRow = 0, Count = 2,
@@ -192,7 +192,7 @@ public sealed class RowBatchDataReaderTests
     public void Time_with_time_zone_into_a_character_column_keeps_time_and_offset()
     {
         var table = new TableDef { Name = new QualifiedName("dbo", "tz") };
-        table.Columns.Add(new ColumnDef { Name = "at", Type = SqlType.Of(TypeKind.TimeTz) });
+        table = table with { Columns = [.. table.Columns, new ColumnDef { Name = "at", Type = SqlType.Of(TypeKind.TimeTz) }] };
         var batch = new RowBatch
         {
             Table = table, FirstRow = 0, Count = 1,
@@ -207,8 +207,8 @@ public sealed class RowBatchDataReaderTests
     public void Streams_bytes_and_text_for_max_columns()
     {
         var table = new TableDef { Name = new QualifiedName("dbo", "blob") };
-        table.Columns.Add(new ColumnDef { Name = "data", Type = SqlType.Of(TypeKind.Bytea) });
-        table.Columns.Add(new ColumnDef { Name = "body", Type = SqlType.Of(TypeKind.Text) });
+        table = table with { Columns = [.. table.Columns, new ColumnDef { Name = "data", Type = SqlType.Of(TypeKind.Bytea) }] };
+        table = table with { Columns = [.. table.Columns, new ColumnDef { Name = "body", Type = SqlType.Of(TypeKind.Text) }] };
         var bytes = Enumerable.Range(0, 10_000).Select(i => (byte)i).ToArray();
         var batch = new RowBatch
         {

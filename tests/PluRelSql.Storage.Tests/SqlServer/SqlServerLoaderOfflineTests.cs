@@ -39,7 +39,7 @@ public sealed class SqlServerLoaderOfflineTests
         Assert.DoesNotContain("Label", mappings.Select(m => m.DestinationColumn));
 
         var odd = new TableDef { Name = new QualifiedName("sales", "order]x") };
-        odd.Columns.Add(new ColumnDef { Name = "a", Type = SqlType.Of(TypeKind.Integer) });
+        odd = odd with { Columns = [.. odd.Columns, new ColumnDef { Name = "a", Type = SqlType.Of(TypeKind.Integer) }] };
         using var bulk2 = SqlServerLoader.CreateBulkCopy(conn, null, odd, 1, new Dictionary<string, string> { ["a"] = "A" });
         Assert.Equal("[sales].[order]]x]", bulk2.DestinationTableName);
         // The target's own spelling: bulk copy matches destination names case-sensitively.
