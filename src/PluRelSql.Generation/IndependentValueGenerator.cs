@@ -557,8 +557,11 @@ internal sealed class TableProgram
 
     private static CompareOp Flip(CompareOp op) => op switch
     {
-        CompareOp.Lt => CompareOp.Gt, CompareOp.Le => CompareOp.Ge,
-        CompareOp.Gt => CompareOp.Lt, CompareOp.Ge => CompareOp.Le, _ => op,
+        CompareOp.Lt => CompareOp.Gt,
+        CompareOp.Le => CompareOp.Ge,
+        CompareOp.Gt => CompareOp.Lt,
+        CompareOp.Ge => CompareOp.Le,
+        _ => op,
     };
 
     private bool TryAdjust(CheckOperand target, CompareOp op, CheckOperand other, ColumnVector[] vectors, int i, Scalar[] row)

@@ -107,8 +107,11 @@ internal sealed class TableAnalysis
 
     private static CompareOp Flip(CompareOp op) => op switch
     {
-        CompareOp.Lt => CompareOp.Gt, CompareOp.Le => CompareOp.Ge,
-        CompareOp.Gt => CompareOp.Lt, CompareOp.Ge => CompareOp.Le, _ => op,
+        CompareOp.Lt => CompareOp.Gt,
+        CompareOp.Le => CompareOp.Ge,
+        CompareOp.Gt => CompareOp.Lt,
+        CompareOp.Ge => CompareOp.Le,
+        _ => op,
     };
 
     /// <summary>Comparisons a term makes true when all of them hold: column-vs-column ones (and, with

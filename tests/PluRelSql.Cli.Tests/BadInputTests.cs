@@ -1,5 +1,5 @@
-using PluRelSql.TestSupport;
 using System.Text.RegularExpressions;
+using PluRelSql.TestSupport;
 
 namespace PluRelSql.Cli.Tests;
 

@@ -1,9 +1,9 @@
-using PluRelSql.TestSupport;
 using Npgsql;
 using PluRelSql.Schema;
 using PluRelSql.Schema.Output;
 using PluRelSql.Schema.Postgres;
 using PluRelSql.Storage.Postgres;
+using PluRelSql.TestSupport;
 
 namespace PluRelSql.Cli.Tests;
 

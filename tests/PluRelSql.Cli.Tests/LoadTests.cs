@@ -1,6 +1,6 @@
-using PluRelSql.TestSupport;
 using System.Diagnostics;
 using Npgsql;
+using PluRelSql.TestSupport;
 
 namespace PluRelSql.Cli.Tests;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using PluRelSql.Cli.Commands;
-using PluRelSql.Workflows.Scaling;
 using PluRelSql.Generation.PluRel;
 using PluRelSql.TestSupport;
+using PluRelSql.Workflows.Scaling;
 
 namespace PluRelSql.Cli.Tests;
 
@@ -28,8 +28,20 @@ public sealed class ScalingTests(ClusterFixture pg) : IDisposable
 
     private static ScalingSettings Tiny(string database) => ScalingSettings.Quick with
     {
-        Databases = [1, 2, 3], Tokens = [2048, 4096, 8192], Steps = 8, EvalDatabases = 2, Tables = new IntRange(3, 3), Scale = 0.1,
-        DModel = 16, Layers = 1, Heads = 2, Context = 32, TokensPerBatch = 256, EvalContexts = 64, CheckpointEvery = 4, Bootstrap = 100,
+        Databases = [1, 2, 3],
+        Tokens = [2048, 4096, 8192],
+        Steps = 8,
+        EvalDatabases = 2,
+        Tables = new IntRange(3, 3),
+        Scale = 0.1,
+        DModel = 16,
+        Layers = 1,
+        Heads = 2,
+        Context = 32,
+        TokensPerBatch = 256,
+        EvalContexts = 64,
+        CheckpointEvery = 4,
+        Bootstrap = 100,
         Database = database,
     };
 

@@ -34,8 +34,12 @@ public class CheckAndPartitionTests
             var c = a.CompareTo(b);
             return op switch
             {
-                CompareOp.Eq => c == 0, CompareOp.Ne => c != 0, CompareOp.Lt => c < 0,
-                CompareOp.Le => c <= 0, CompareOp.Gt => c > 0, _ => c >= 0,
+                CompareOp.Eq => c == 0,
+                CompareOp.Ne => c != 0,
+                CompareOp.Lt => c < 0,
+                CompareOp.Le => c <= 0,
+                CompareOp.Gt => c > 0,
+                _ => c >= 0,
             };
         }
         switch (p)
@@ -156,11 +160,14 @@ public class CheckAndPartitionTests
     public void Domain_checks_and_not_null_domains_are_honoured()
     {
         var year = new DomainType { Name = N("year"), BaseType = SqlType.Of(TypeKind.Integer) };
-        year = year with { Checks = [.. year.Checks, new CheckConstraint
+        year = year with
+        {
+            Checks = [.. year.Checks, new CheckConstraint
         {
             Name = "year_check", Expression = "VALUE >= 1901 AND VALUE <= 2155",
             Predicate = new AndPredicate([Cmp("VALUE", CompareOp.Ge, 1901), Cmp("VALUE", CompareOp.Le, 2155)]),
-        }] };
+        }]
+        };
         var code = new DomainType { Name = N("code"), BaseType = new SqlType { Kind = TypeKind.Varchar, Length = 10 }, NotNull = true };
         var note = new DomainType { Name = N("note"), BaseType = SqlType.Of(TypeKind.Text), NotNull = true };
         code = code with { Checks = [.. code.Checks, new CheckConstraint { Name = "code_len", Expression = "length(VALUE) = 4", Predicate = new ComparePredicate(new LengthOperand("VALUE"), CompareOp.Eq, new ConstOperand(new NumberValue(4))) }] };
@@ -235,10 +242,16 @@ public class CheckAndPartitionTests
         for (var i = 0; i < months.Length - 1; i++)
         {
             var name = N($"payment_p{i}");
-            payment = payment with { Partitioning = payment.Partitioning! with { Partitions = [.. payment.Partitioning!.Partitions, new PartitionBound
+            payment = payment with
+            {
+                Partitioning = payment.Partitioning! with
+                {
+                    Partitions = [.. payment.Partitioning!.Partitions, new PartitionBound
             {
                 Table = name, Bound = "FOR VALUES FROM … TO …", From = [$"'{months[i]}'"], To = [$"'{months[i + 1]}'::timestamp with time zone"],
-            }] } };
+            }]
+                }
+            };
             var part = Table(name.Name, Col("payment_id", TypeKind.Integer), Col("amount", TypeKind.Numeric, precision: 5, scale: 2), Col("payment_date", TypeKind.TimestampTz));
             part = part with { PartitionOf = payment.Name };
             g = g with { Tables = [.. g.Tables, part] };

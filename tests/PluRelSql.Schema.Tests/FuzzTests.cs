@@ -165,7 +165,8 @@ internal static class Fuzz
                             failures[site] = Describe(input, seed, i, detail!);
                     }
                 }
-            }, StackBytes) { IsBackground = true, Name = $"fuzz-{w}" };
+            }, StackBytes)
+            { IsBackground = true, Name = $"fuzz-{w}" };
             workers[w].Start();
         }
         // A runaway input would hang the test: the watchdog names it and leaves its thread behind.
@@ -303,129 +304,129 @@ internal static class Fuzz
         switch (rng.Next(14))
         {
             case 0:
-                {
-                    int at = At();
-                    done.Add($"truncate at {at}");
-                    return text[..at];
-                }
+            {
+                int at = At();
+                done.Add($"truncate at {at}");
+                return text[..at];
+            }
             case 1:
+            {
+                if (n == 0) goto case 6;
+                var chars = text.ToCharArray();
+                int flips = 1 + rng.Next(8);
+                for (int k = 0; k < flips; k++)
                 {
-                    if (n == 0) goto case 6;
-                    var chars = text.ToCharArray();
-                    int flips = 1 + rng.Next(8);
-                    for (int k = 0; k < flips; k++)
-                    {
-                        int at = rng.Next(n);
-                        chars[at] = (char)(chars[at] ^ (1 << rng.Next(8)));
-                    }
-                    done.Add($"{flips} bit flips");
-                    return new string(chars);
+                    int at = rng.Next(n);
+                    chars[at] = (char)(chars[at] ^ (1 << rng.Next(8)));
                 }
+                done.Add($"{flips} bit flips");
+                return new string(chars);
+            }
             case 2:
             case 3:
-                {
-                    // Token deletion or duplication: one token or a run of them.
-                    var tokens = Tokens(text);
-                    if (tokens.Count == 0) goto case 6;
-                    int at = rng.Next(tokens.Count), run = Math.Min(1 + rng.Next(rng.Next(2) == 0 ? 3 : 40), tokens.Count - at);
-                    bool delete = rng.Next(2) == 0;
-                    done.Add($"{(delete ? "delete" : "duplicate")} tokens {at}..{at + run - 1} ('{Escape(string.Concat(tokens.Skip(at).Take(run)))}')");
-                    var piece = delete ? "" : string.Concat(tokens.Skip(at).Take(run)) + string.Concat(tokens.Skip(at).Take(run));
-                    return string.Concat(tokens.Take(at)) + piece + string.Concat(tokens.Skip(at + run));
-                }
+            {
+                // Token deletion or duplication: one token or a run of them.
+                var tokens = Tokens(text);
+                if (tokens.Count == 0) goto case 6;
+                int at = rng.Next(tokens.Count), run = Math.Min(1 + rng.Next(rng.Next(2) == 0 ? 3 : 40), tokens.Count - at);
+                bool delete = rng.Next(2) == 0;
+                done.Add($"{(delete ? "delete" : "duplicate")} tokens {at}..{at + run - 1} ('{Escape(string.Concat(tokens.Skip(at).Take(run)))}')");
+                var piece = delete ? "" : string.Concat(tokens.Skip(at).Take(run)) + string.Concat(tokens.Skip(at).Take(run));
+                return string.Concat(tokens.Take(at)) + piece + string.Concat(tokens.Skip(at + run));
+            }
             case 4:
-                {
-                    var other = sources[rng.Next(sources.Count)];
-                    var mine = Statements(text);
-                    var theirs = Statements(other.Text);
-                    int a = rng.Next(mine.Count + 1), b = rng.Next(theirs.Count + 1), len = rng.Next(1, 30);
-                    var spliced = string.Concat(mine.Take(a)) + string.Concat(theirs.Skip(b).Take(len)) + string.Concat(mine.Skip(a));
-                    done.Add($"splice {Math.Min(len, theirs.Count - b)} statements of {other.Name} from statement {b} at statement {a}");
-                    return spliced;
-                }
+            {
+                var other = sources[rng.Next(sources.Count)];
+                var mine = Statements(text);
+                var theirs = Statements(other.Text);
+                int a = rng.Next(mine.Count + 1), b = rng.Next(theirs.Count + 1), len = rng.Next(1, 30);
+                var spliced = string.Concat(mine.Take(a)) + string.Concat(theirs.Skip(b).Take(len)) + string.Concat(mine.Skip(a));
+                done.Add($"splice {Math.Min(len, theirs.Count - b)} statements of {other.Name} from statement {b} at statement {a}");
+                return spliced;
+            }
             case 5:
+            {
+                var (deep, what) = Deep(rng);
+                done.Add(what);
+                int check = text.IndexOf("CHECK (", rng.Next(n + 1), StringComparison.OrdinalIgnoreCase);
+                if (rng.Next(2) == 0 && check >= 0)
+                    return text[..(check + 7)] + deep + " AND " + text[(check + 7)..];
+                var table = $"fuzz_{rng.Next(1000)}";
+                var stmt = rng.Next(3) switch
                 {
-                    var (deep, what) = Deep(rng);
-                    done.Add(what);
-                    int check = text.IndexOf("CHECK (", rng.Next(n + 1), StringComparison.OrdinalIgnoreCase);
-                    if (rng.Next(2) == 0 && check >= 0)
-                        return text[..(check + 7)] + deep + " AND " + text[(check + 7)..];
-                    var table = $"fuzz_{rng.Next(1000)}";
-                    var stmt = rng.Next(3) switch
-                    {
-                        0 => $"\nCREATE TABLE {table} (a int CHECK ({deep}));\n",
-                        1 => $"\nCREATE TABLE {table} (a int DEFAULT {deep}, b text);\n",
-                        _ => $"\nCREATE TABLE {table} (a int, b int GENERATED ALWAYS AS ({deep}) STORED);\n",
-                    };
-                    if (src.TSql) stmt = stmt.Replace("GENERATED ALWAYS AS", "AS", StringComparison.Ordinal).Replace(" STORED", " PERSISTED", StringComparison.Ordinal) + "GO\n";
-                    int at = LineStart(text, At());
-                    return text[..at] + stmt + text[at..];
-                }
+                    0 => $"\nCREATE TABLE {table} (a int CHECK ({deep}));\n",
+                    1 => $"\nCREATE TABLE {table} (a int DEFAULT {deep}, b text);\n",
+                    _ => $"\nCREATE TABLE {table} (a int, b int GENERATED ALWAYS AS ({deep}) STORED);\n",
+                };
+                if (src.TSql) stmt = stmt.Replace("GENERATED ALWAYS AS", "AS", StringComparison.Ordinal).Replace(" STORED", " PERSISTED", StringComparison.Ordinal) + "GO\n";
+                int at = LineStart(text, At());
+                return text[..at] + stmt + text[at..];
+            }
             case 6:
-                {
-                    int count = 1 + rng.Next(6);
-                    var sb = new StringBuilder(text);
-                    for (int k = 0; k < count; k++) sb.Insert(rng.Next(sb.Length + 1), Odd[rng.Next(Odd.Length)]);
-                    done.Add($"{count} odd characters");
-                    return sb.ToString();
-                }
+            {
+                int count = 1 + rng.Next(6);
+                var sb = new StringBuilder(text);
+                for (int k = 0; k < count; k++) sb.Insert(rng.Next(sb.Length + 1), Odd[rng.Next(Odd.Length)]);
+                done.Add($"{count} odd characters");
+                return sb.ToString();
+            }
             case 7:
-                {
-                    var bom = rng.Next(4) switch { 0 => "\uFEFF", 1 => "\uFEFF\uFEFF", 2 => "\uFFFE", _ => "\u00EF\u00BB\u00BF" };
-                    int at = rng.Next(2) == 0 ? 0 : At();
-                    done.Add($"BOM {string.Concat(bom.Select(c => $"U+{(int)c:X4}"))} at {at}");
-                    return text.Insert(at, bom);
-                }
+            {
+                var bom = rng.Next(4) switch { 0 => "\uFEFF", 1 => "\uFEFF\uFEFF", 2 => "\uFFFE", _ => "\u00EF\u00BB\u00BF" };
+                int at = rng.Next(2) == 0 ? 0 : At();
+                done.Add($"BOM {string.Concat(bom.Select(c => $"U+{(int)c:X4}"))} at {at}");
+                return text.Insert(at, bom);
+            }
             case 8:
-                {
-                    var f = Fragments[rng.Next(Fragments.Length)];
-                    int at = At();
-                    done.Add($"insert '{Escape(f)}' at {at}");
-                    return text.Insert(at, f);
-                }
+            {
+                var f = Fragments[rng.Next(Fragments.Length)];
+                int at = At();
+                done.Add($"insert '{Escape(f)}' at {at}");
+                return text.Insert(at, f);
+            }
             case 9:
-                {
-                    int at = At(), len = Math.Min(rng.Next(1, 400), n - at);
-                    if (rng.Next(2) == 0) { done.Add($"delete {len} chars at {at}"); return text.Remove(at, len); }
-                    done.Add($"duplicate {len} chars at {at}");
-                    return text.Insert(at, text.Substring(at, len));
-                }
+            {
+                int at = At(), len = Math.Min(rng.Next(1, 400), n - at);
+                if (rng.Next(2) == 0) { done.Add($"delete {len} chars at {at}"); return text.Remove(at, len); }
+                done.Add($"duplicate {len} chars at {at}");
+                return text.Insert(at, text.Substring(at, len));
+            }
             case 10:
-                {
-                    // Swap two equal-length spans: moves a statement's pieces into another.
-                    int a = At(), b = At();
-                    if (a > b) (a, b) = (b, a);
-                    int len = Math.Min(rng.Next(1, 200), Math.Min(b - a, n - b));
-                    done.Add($"swap {len} chars at {a} and {b}");
-                    return text[..a] + text.Substring(b, len) + text[(a + len)..b] + text.Substring(a, len) + text[(b + len)..];
-                }
+            {
+                // Swap two equal-length spans: moves a statement's pieces into another.
+                int a = At(), b = At();
+                if (a > b) (a, b) = (b, a);
+                int len = Math.Min(rng.Next(1, 200), Math.Min(b - a, n - b));
+                done.Add($"swap {len} chars at {a} and {b}");
+                return text[..a] + text.Substring(b, len) + text[(a + len)..b] + text.Substring(a, len) + text[(b + len)..];
+            }
             case 12:
             case 13:
-                {
-                    // A number at the edge of a type, or a type in place of another, keeps the statement's syntax.
-                    var tokens = Tokens(text);
-                    var numbers = Enumerable.Range(0, tokens.Count).Where(k => char.IsDigit(tokens[k][0])).ToList();
-                    var types = Enumerable.Range(0, tokens.Count).Where(k => Types.Contains(tokens[k], StringComparer.OrdinalIgnoreCase)).ToList();
-                    bool number = rng.Next(2) == 0 ? numbers.Count > 0 : types.Count == 0;
-                    var pick = number ? numbers : types;
-                    if (pick.Count == 0) goto case 8;
-                    int at = pick[rng.Next(pick.Count)];
-                    var with = number ? Numbers[rng.Next(Numbers.Length)] : Types[rng.Next(Types.Length)];
-                    done.Add($"token {at} '{Escape(tokens[at])}' -> '{with}'");
-                    tokens[at] = with;
-                    return string.Concat(tokens);
-                }
+            {
+                // A number at the edge of a type, or a type in place of another, keeps the statement's syntax.
+                var tokens = Tokens(text);
+                var numbers = Enumerable.Range(0, tokens.Count).Where(k => char.IsDigit(tokens[k][0])).ToList();
+                var types = Enumerable.Range(0, tokens.Count).Where(k => Types.Contains(tokens[k], StringComparer.OrdinalIgnoreCase)).ToList();
+                bool number = rng.Next(2) == 0 ? numbers.Count > 0 : types.Count == 0;
+                var pick = number ? numbers : types;
+                if (pick.Count == 0) goto case 8;
+                int at = pick[rng.Next(pick.Count)];
+                var with = number ? Numbers[rng.Next(Numbers.Length)] : Types[rng.Next(Types.Length)];
+                done.Add($"token {at} '{Escape(tokens[at])}' -> '{with}'");
+                tokens[at] = with;
+                return string.Concat(tokens);
+            }
             default:
-                {
-                    // A keyword of the wrong kind in place of a token.
-                    var tokens = Tokens(text);
-                    if (tokens.Count == 0) goto case 8;
-                    int at = rng.Next(tokens.Count);
-                    var word = Keywords[rng.Next(Keywords.Length)];
-                    done.Add($"token {at} '{Escape(tokens[at])}' -> '{word}'");
-                    tokens[at] = word;
-                    return string.Concat(tokens);
-                }
+            {
+                // A keyword of the wrong kind in place of a token.
+                var tokens = Tokens(text);
+                if (tokens.Count == 0) goto case 8;
+                int at = rng.Next(tokens.Count);
+                var word = Keywords[rng.Next(Keywords.Length)];
+                done.Add($"token {at} '{Escape(tokens[at])}' -> '{word}'");
+                tokens[at] = word;
+                return string.Concat(tokens);
+            }
         }
     }
 
@@ -444,15 +445,15 @@ internal static class Fuzz
             case 6: return (string.Join(" + ", Enumerable.Repeat("1", depth)), $"{depth} additions");
             case 7: return (string.Concat(Enumerable.Repeat("/* ", depth)) + string.Concat(Enumerable.Repeat(" */", depth)) + " a > 0", $"{depth} nested comments");
             case 8:
-                {
-                    int len = rng.Next(2) == 0 ? 100_000 : rng.Next(64, 5_000);
-                    return ($"a > length('{new string('x', len)}')", $"a {len}-character string");
-                }
+            {
+                int len = rng.Next(2) == 0 ? 100_000 : rng.Next(64, 5_000);
+                return ($"a > length('{new string('x', len)}')", $"a {len}-character string");
+            }
             default:
-                {
-                    int len = rng.Next(2) == 0 ? 100_000 : rng.Next(64, 5_000);
-                    return (new string('b', len) + " > 0", $"a {len}-character identifier");
-                }
+            {
+                int len = rng.Next(2) == 0 ? 100_000 : rng.Next(64, 5_000);
+                return (new string('b', len) + " > 0", $"a {len}-character identifier");
+            }
         }
     }
 

@@ -67,15 +67,15 @@ public sealed class MutationPropertyTests
             case 0: return text.Remove(at, len);
             case 1: return text.Insert(at, text.Substring(at, len));
             case 2:
-                {
-                    int other = c % (n + 1);
-                    int len2 = Math.Min(len, n - other);
-                    if (other < at) (at, other) = (other, at);
-                    if (at + len2 > other) return text.Remove(at, len2);
-                    var s1 = text.Substring(at, len2);
-                    var s2 = text.Substring(other, len2);
-                    return text[..at] + s2 + text[(at + len2)..other] + s1 + text[(other + len2)..];
-                }
+            {
+                int other = c % (n + 1);
+                int len2 = Math.Min(len, n - other);
+                if (other < at) (at, other) = (other, at);
+                if (at + len2 > other) return text.Remove(at, len2);
+                var s1 = text.Substring(at, len2);
+                var s2 = text.Substring(other, len2);
+                return text[..at] + s2 + text[(at + len2)..other] + s1 + text[(other + len2)..];
+            }
             case 3: return text.Insert(at, Fragments[fragment]);
             case 4: return text.Insert(at, new string(ch, 1 + b % 3));
             default: return text[..at];

@@ -38,6 +38,11 @@ internal static class PredicateText
 
     private static string Op(CompareOp op) => op switch
     {
-        CompareOp.Eq => "=", CompareOp.Ne => "<>", CompareOp.Lt => "<", CompareOp.Le => "<=", CompareOp.Gt => ">", _ => ">=",
+        CompareOp.Eq => "=",
+        CompareOp.Ne => "<>",
+        CompareOp.Lt => "<",
+        CompareOp.Le => "<=",
+        CompareOp.Gt => ">",
+        _ => ">=",
     };
 }

@@ -268,8 +268,11 @@ internal sealed class ColumnRules
 
     private static CompareOp Flip(CompareOp op) => op switch
     {
-        CompareOp.Lt => CompareOp.Gt, CompareOp.Le => CompareOp.Ge,
-        CompareOp.Gt => CompareOp.Lt, CompareOp.Ge => CompareOp.Le, _ => op,
+        CompareOp.Lt => CompareOp.Gt,
+        CompareOp.Le => CompareOp.Ge,
+        CompareOp.Gt => CompareOp.Lt,
+        CompareOp.Ge => CompareOp.Le,
+        _ => op,
     };
 
     private static void Apply(CheckPredicate term, Func<string, ColumnRules> rulesOf, Func<string, ColumnCodec?> codecOf)

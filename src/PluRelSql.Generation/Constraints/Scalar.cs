@@ -154,8 +154,13 @@ internal static class Literals
             var v = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
             seconds += v * (m.Groups[2].Value.ToLowerInvariant() switch
             {
-                "year" => 365.25 * 86400, "mon" => 30 * 86400, "week" => 7 * 86400, "day" => 86400,
-                "hour" => 3600, "min" => 60, _ => 1,
+                "year" => 365.25 * 86400,
+                "mon" => 30 * 86400,
+                "week" => 7 * 86400,
+                "day" => 86400,
+                "hour" => 3600,
+                "min" => 60,
+                _ => 1,
             });
         }
         return any;

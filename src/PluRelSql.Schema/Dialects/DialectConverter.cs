@@ -129,7 +129,12 @@ public static class DialectConverter
             });
             return g with
             {
-                Tables = _tables, Sequences = _sequences, Indexes = _indexes, Extensions = [], Domains = [], Enums = [],
+                Tables = _tables,
+                Sequences = _sequences,
+                Indexes = _indexes,
+                Extensions = [],
+                Domains = [],
+                Enums = [],
                 Dialect = SqlDialect.TSql,
             };
         }
@@ -585,31 +590,31 @@ public static class DialectConverter
             }
         }
         /// <summary>The type a computed column's expression declares at its top (CONVERT/TRY_CONVERT/CAST/TRY_CAST), else text.</summary>
-    private static SqlType ComputedResultType(string expression)
-    {
-        using var reader = new StringReader(expression);
-        var e = new TSql170Parser(initialQuotedIdentifiers: true).ParseExpression(reader, out var errors);
-        while (e is ParenthesisExpression p) e = p.Expression;
-        var type = e switch
+        private static SqlType ComputedResultType(string expression)
         {
-            ConvertCall convert => convert.DataType,
-            TryConvertCall convert => convert.DataType,
-            CastCall cast => cast.DataType,
-            TryCastCall cast => cast.DataType,
-            _ => null,
-        };
-        return errors.Count == 0 && type is not null && TSqlTypeMapper.Map(type, _ => null) is { Unknown: false } mapped
-            ? mapped.Type with { Domain = null }
-            : SqlType.Of(TypeKind.Text);
-    }
+            using var reader = new StringReader(expression);
+            var e = new TSql170Parser(initialQuotedIdentifiers: true).ParseExpression(reader, out var errors);
+            while (e is ParenthesisExpression p) e = p.Expression;
+            var type = e switch
+            {
+                ConvertCall convert => convert.DataType,
+                TryConvertCall convert => convert.DataType,
+                CastCall cast => cast.DataType,
+                TryCastCall cast => cast.DataType,
+                _ => null,
+            };
+            return errors.Count == 0 && type is not null && TSqlTypeMapper.Map(type, _ => null) is { Unknown: false } mapped
+                ? mapped.Type with { Domain = null }
+                : SqlType.Of(TypeKind.Text);
+        }
 
-    /// <summary>False when PostgreSQL would refuse the expression in a generated column: it reads the clock, a
-    /// random number or the session (<see cref="Volatile"/>) or formats a date (to_char is STABLE).</summary>
-    private static bool Immutable(SqlExpr e) => !Volatile(e) && !Any(e, x => x is Call { Name: Fn.ToChar });
+        /// <summary>False when PostgreSQL would refuse the expression in a generated column: it reads the clock, a
+        /// random number or the session (<see cref="Volatile"/>) or formats a date (to_char is STABLE).</summary>
+        private static bool Immutable(SqlExpr e) => !Volatile(e) && !Any(e, x => x is Call { Name: Fn.ToChar });
 
-    private static bool HasNextValue(SqlExpr e) => Any(e, x => x is NextValue);
+        private static bool HasNextValue(SqlExpr e) => Any(e, x => x is NextValue);
 
-    private static bool Any(SqlExpr e, Func<SqlExpr, bool> test) => test(e) || e switch
+        private static bool Any(SqlExpr e, Func<SqlExpr, bool> test) => test(e) || e switch
         {
             Call c => c.Args.Any(a => Any(a, test)),
             Unary u => Any(u.Operand, test),
@@ -623,7 +628,7 @@ public static class DialectConverter
             _ => false,
         };
 
-    private static bool Volatile(SqlExpr e) => e switch
+        private static bool Volatile(SqlExpr e) => e switch
         {
             Call { Name: Fn.Now or Fn.UtcNow or Fn.CurrentDate or Fn.Uuid or Fn.Random or Fn.CurrentUser or Fn.CurrentDatabase } => true,
             NextValue => true,
@@ -640,7 +645,8 @@ public static class DialectConverter
         {
             switch (e)
             {
-                case NumberLit n: return n.Text.Contains('.', StringComparison.Ordinal) || n.Text.Contains('e', StringComparison.OrdinalIgnoreCase)
+                case NumberLit n:
+                    return n.Text.Contains('.', StringComparison.Ordinal) || n.Text.Contains('e', StringComparison.OrdinalIgnoreCase)
                     ? SqlType.Of(TypeKind.Numeric) : SqlType.Of(TypeKind.Integer);
                 case StringLit: return SqlType.Of(TypeKind.Text);
                 case BoolLit: return SqlType.Of(TypeKind.Boolean);

@@ -16,7 +16,8 @@ internal static class LargeStack
         {
             try { result = work(); }
             catch (Exception e) { failure = ExceptionDispatchInfo.Capture(e); }
-        }, StackBytes) { Name = "large-stack parse" };
+        }, StackBytes)
+        { Name = "large-stack parse" };
         thread.Start();
         thread.Join();
         failure?.Throw();

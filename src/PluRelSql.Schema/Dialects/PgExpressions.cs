@@ -170,7 +170,8 @@ internal static class PgExpressions
                     var pattern = PatternLiteral("LIKE");
                     if (Peek().IsWord("escape")) throw new UntranslatableException("LIKE … ESCAPE is not translated");
                     left = new LikeExpr(left, LikePattern.FromPgLike(pattern)
-                        ?? throw new UntranslatableException($"LIKE pattern '{pattern}' ends in an escape character"), not) { Unusual = !plain || _oddTypes != odd };
+                        ?? throw new UntranslatableException($"LIKE pattern '{pattern}' ends in an escape character"), not)
+                    { Unusual = !plain || _oddTypes != odd };
                     continue;
                 }
                 if (Peek().IsWord("ilike") || Peek().IsWord("similar"))
@@ -206,7 +207,7 @@ internal static class PgExpressions
                     var regex = PatternLiteral("~");
                     left = new LikeExpr(left, LikePattern.FromPgRegex(regex)
                         ?? throw new UntranslatableException($"regular expression '{regex}' is beyond what a LIKE pattern can say"), t.Text == "!~")
-                        { Unusual = !plain || _oddTypes != odd };
+                    { Unusual = !plain || _oddTypes != odd };
                     continue;
                 }
                 if (t.IsOp("~*") || t.IsOp("!~*"))
@@ -512,7 +513,8 @@ internal static class PgExpressions
                         "date" => TypeKind.Date,
                         "time" => TypeKind.Time,
                         _ => TypeKind.Timestamp,
-                    })) { Unusual = true };
+                    }))
+                    { Unusual = true };
                 }
                 case "extract" when Peek(1).IsOp("("):
                 {

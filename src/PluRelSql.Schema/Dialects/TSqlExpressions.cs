@@ -1,8 +1,8 @@
 using System.Text;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using PluRelSql.Schema.TSql;
-using TSqlLike = Microsoft.SqlServer.TransactSql.ScriptDom.LikePredicate;
 using TSqlIn = Microsoft.SqlServer.TransactSql.ScriptDom.InPredicate;
+using TSqlLike = Microsoft.SqlServer.TransactSql.ScriptDom.LikePredicate;
 
 namespace PluRelSql.Schema.Dialects;
 

@@ -481,12 +481,12 @@ internal sealed partial class PgLexer
             case 'b': sb.Append('\b'); return;
             case 'f': sb.Append('\f'); return;
             case >= '0' and <= '7':
-                {
-                    int v = e - '0';
-                    for (int k = 0; k < 2 && At(_pos) is >= '0' and <= '7'; k++) { v = v * 8 + (_text[_pos] - '0'); Advance(); }
-                    sb.Append((char)(v & 0xFF));
-                    return;
-                }
+            {
+                int v = e - '0';
+                for (int k = 0; k < 2 && At(_pos) is >= '0' and <= '7'; k++) { v = v * 8 + (_text[_pos] - '0'); Advance(); }
+                sb.Append((char)(v & 0xFF));
+                return;
+            }
             case 'x' when Uri.IsHexDigit(At(_pos)):
                 AppendHex(sb, 2);
                 return;

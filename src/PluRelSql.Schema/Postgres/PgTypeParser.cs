@@ -132,29 +132,29 @@ internal static class PgTypeParser
                     if (c.TryWord("varying")) return WithLength(c, TypeKind.VarBit, pos);
                     return WithLength(c, TypeKind.Bit, pos);
                 case "time" or "timestamp":
-                    {
-                        c.Next();
-                        int? p = OptionalPrecision(c);
-                        bool tz = false;
-                        if (c.TryWord("with")) { c.ExpectWord("time"); c.ExpectWord("zone"); tz = true; }
-                        else if (c.TryWord("without")) { c.ExpectWord("time"); c.ExpectWord("zone"); }
-                        var kind = w == "time" ? (tz ? TypeKind.TimeTz : TypeKind.Time) : (tz ? TypeKind.TimestampTz : TypeKind.Timestamp);
-                        return Builtin(new SqlType { Kind = kind, Precision = CheckTimePrecision(p, pos) }, pos);
-                    }
+                {
+                    c.Next();
+                    int? p = OptionalPrecision(c);
+                    bool tz = false;
+                    if (c.TryWord("with")) { c.ExpectWord("time"); c.ExpectWord("zone"); tz = true; }
+                    else if (c.TryWord("without")) { c.ExpectWord("time"); c.ExpectWord("zone"); }
+                    var kind = w == "time" ? (tz ? TypeKind.TimeTz : TypeKind.Time) : (tz ? TypeKind.TimestampTz : TypeKind.Timestamp);
+                    return Builtin(new SqlType { Kind = kind, Precision = CheckTimePrecision(p, pos) }, pos);
+                }
                 case "interval":
-                    {
-                        c.Next();
-                        while (c.Peek().Kind == TokKind.Word && IntervalFields.Contains(c.Peek().Text)) c.Next();
-                        int? p = OptionalPrecision(c);
-                        return Builtin(new SqlType { Kind = TypeKind.Interval, Precision = CheckTimePrecision(p, pos) }, pos);
-                    }
+                {
+                    c.Next();
+                    while (c.Peek().Kind == TokKind.Word && IntervalFields.Contains(c.Peek().Text)) c.Next();
+                    int? p = OptionalPrecision(c);
+                    return Builtin(new SqlType { Kind = TypeKind.Interval, Precision = CheckTimePrecision(p, pos) }, pos);
+                }
                 case "float":
-                    {
-                        c.Next();
-                        int? p = OptionalPrecision(c);
-                        if (p is < 1 or > 53) throw new SchemaException("precision for type float must be between 1 and 53", pos);
-                        return Builtin(SqlType.Of(p is <= 24 ? TypeKind.Real : TypeKind.Double), pos);
-                    }
+                {
+                    c.Next();
+                    int? p = OptionalPrecision(c);
+                    if (p is < 1 or > 53) throw new SchemaException("precision for type float must be between 1 and 53", pos);
+                    return Builtin(SqlType.Of(p is <= 24 ? TypeKind.Real : TypeKind.Double), pos);
+                }
             }
         }
 
@@ -187,15 +187,15 @@ internal static class PgTypeParser
                 switch (k)
                 {
                     case TypeKind.Numeric:
-                        {
-                            var mods = Modifiers(c, pos, 2);
-                            if (mods.Count == 0) return Builtin(SqlType.Of(TypeKind.Numeric), pos);
-                            int p = mods[0];
-                            int s = mods.Count > 1 ? mods[1] : 0;
-                            if (p is < 1 or > 1000) throw new SchemaException($"NUMERIC precision {p} must be between 1 and 1000", pos);
-                            if (s is < -1000 or > 1000) throw new SchemaException($"NUMERIC scale {s} must be between -1000 and 1000", pos);
-                            return Builtin(new SqlType { Kind = TypeKind.Numeric, Precision = p, Scale = s }, pos);
-                        }
+                    {
+                        var mods = Modifiers(c, pos, 2);
+                        if (mods.Count == 0) return Builtin(SqlType.Of(TypeKind.Numeric), pos);
+                        int p = mods[0];
+                        int s = mods.Count > 1 ? mods[1] : 0;
+                        if (p is < 1 or > 1000) throw new SchemaException($"NUMERIC precision {p} must be between 1 and 1000", pos);
+                        if (s is < -1000 or > 1000) throw new SchemaException($"NUMERIC scale {s} must be between -1000 and 1000", pos);
+                        return Builtin(new SqlType { Kind = TypeKind.Numeric, Precision = p, Scale = s }, pos);
+                    }
                     case TypeKind.Varchar or TypeKind.Char or TypeKind.VarBit:
                         return WithLength(c, k, pos);
                     default:

@@ -26,31 +26,31 @@ internal sealed class PsqlSession
         switch (name)
         {
             case "set":
+            {
+                var parts = Arguments(args, at);
+                if (parts.Count == 0) { Skipped(name, "\\set (lists variables)", at); return MetaAction.None; }
+                if (parts.Exists(p => p.Shell))
                 {
-                    var parts = Arguments(args, at);
-                    if (parts.Count == 0) { Skipped(name, "\\set (lists variables)", at); return MetaAction.None; }
-                    if (parts.Exists(p => p.Shell))
-                    {
-                        Skipped(name, $"\\set {parts[0].Text}: a `shell command` is not run offline; the variable stays undefined", at);
-                        return MetaAction.None;
-                    }
-                    _variables[parts[0].Text] = string.Concat(parts.Skip(1).Select(p => p.Text));
+                    Skipped(name, $"\\set {parts[0].Text}: a `shell command` is not run offline; the variable stays undefined", at);
                     return MetaAction.None;
                 }
+                _variables[parts[0].Text] = string.Concat(parts.Skip(1).Select(p => p.Text));
+                return MetaAction.None;
+            }
             case "unset":
-                {
-                    var parts = Arguments(args, at);
-                    if (parts.Count > 0) _variables.Remove(parts[0].Text);
-                    return MetaAction.None;
-                }
+            {
+                var parts = Arguments(args, at);
+                if (parts.Count > 0) _variables.Remove(parts[0].Text);
+                return MetaAction.None;
+            }
             case "i" or "include" or "ir" or "include_relative":
-                {
-                    var parts = Arguments(args, at);
-                    if (parts.Count == 0 || parts[0].Text.Length == 0)
-                        throw new SchemaException($"\\{name}: missing required argument (the file to include)", at);
-                    Include(parts[0].Text, name is "ir" or "include_relative", at);
-                    return MetaAction.None;
-                }
+            {
+                var parts = Arguments(args, at);
+                if (parts.Count == 0 || parts[0].Text.Length == 0)
+                    throw new SchemaException($"\\{name}: missing required argument (the file to include)", at);
+                Include(parts[0].Text, name is "ir" or "include_relative", at);
+                return MetaAction.None;
+            }
             case "q" or "quit":
                 return MetaAction.Quit;
             case "g" or "gx" or "gset" or "gexec" or "gdesc" or "crosstabview" or "watch":

@@ -195,20 +195,20 @@ internal static class TSqlNesting
                     while (i + 1 < text.Length && text[i + 1] != '\n') i++;
                     break;
                 case '\'' or '"' or '[':
+                {
+                    char close = c == '[' ? ']' : c;
+                    // Doubled closers are escapes; newlines inside still count as lines.
+                    for (i++; i < text.Length; i++)
                     {
-                        char close = c == '[' ? ']' : c;
-                        // Doubled closers are escapes; newlines inside still count as lines.
-                        for (i++; i < text.Length; i++)
+                        if (text[i] == '\n') { line++; lineStart = i + 1; }
+                        else if (text[i] == close)
                         {
-                            if (text[i] == '\n') { line++; lineStart = i + 1; }
-                            else if (text[i] == close)
-                            {
-                                if (i + 1 < text.Length && text[i + 1] == close) i++;
-                                else break;
-                            }
+                            if (i + 1 < text.Length && text[i + 1] == close) i++;
+                            else break;
                         }
-                        break;
                     }
+                    break;
+                }
                 case '(':
                     if (++parens > MaxDepth) return (line, i - lineStart + 1);
                     break;

@@ -131,7 +131,8 @@ public sealed class PgLoader
             if ((bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!)
                 throw new LoadException(
                     $"{LoadException.DisplayName(table.Name)}: the target table is not empty; load into empty tables, or replace their rows",
-                    table.Name) { TableNotEmpty = true };
+                    table.Name)
+                { TableNotEmpty = true };
         }
         return fresh;
     }

@@ -273,7 +273,10 @@ public static partial class SqlServerCatalog
         {
             column = column with
             {
-                Identity = IdentityKind.Always, IdentitySeed = c.IdentitySeed, IdentityIncrement = c.IdentityIncrement, Nullable = false,
+                Identity = IdentityKind.Always,
+                IdentitySeed = c.IdentitySeed,
+                IdentityIncrement = c.IdentityIncrement,
+                Nullable = false,
             };
         }
         if (c.DefaultDefinition is { } dflt)

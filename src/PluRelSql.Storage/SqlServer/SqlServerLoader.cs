@@ -145,7 +145,8 @@ public sealed class SqlServerLoader
             if ((int)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))! == 1)
                 throw new LoadException(
                     $"{LoadException.DisplayName(table.Name)}: the target table is not empty; load into empty tables, or replace their rows",
-                    table.Name) { TableNotEmpty = true };
+                    table.Name)
+                { TableNotEmpty = true };
         }
         return existing;
     }

@@ -19,11 +19,14 @@ public sealed class RealSchemaTests
         customers = customers with { Columns = [.. customers.Columns, new ColumnDef { Name = "vip", Type = SqlType.Of(TypeKind.Boolean) }] };
         customers = customers with { Columns = [.. customers.Columns, new ColumnDef { Name = "credit", Type = SqlType.Of(TypeKind.Numeric) }] };
         customers = customers with { Columns = [.. customers.Columns, new ColumnDef { Name = "status", Type = SqlType.Of(TypeKind.Varchar) }] };
-        customers = customers with { Checks = [.. customers.Checks, new CheckConstraint
+        customers = customers with
+        {
+            Checks = [.. customers.Checks, new CheckConstraint
         {
             Expression = "status IN ('new', 'active', 'closed')",
             Predicate = new InPredicate(new ColumnOperand("status"), [new StringValue("new"), new StringValue("active"), new StringValue("closed")], false),
-        }] };
+        }]
+        };
         var orders = new TableDef { Name = N("orders"), PrimaryKey = new KeyConstraint { Columns = ["order_id"] } };
         orders = orders with { Columns = [.. orders.Columns, new ColumnDef { Name = "order_id", Type = SqlType.Of(TypeKind.Integer), Nullable = false }] };
         orders = orders with { Columns = [.. orders.Columns, new ColumnDef { Name = "customer_id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false }] };

@@ -1,8 +1,8 @@
 using PluRelSql.Schema.Dialects;
 using PluRelSql.Schema.Output;
 using PluRelSql.Schema.Postgres;
-using PluRelSql.Schema.TSql;
 using PluRelSql.Schema.Tests.TSql;
+using PluRelSql.Schema.TSql;
 
 namespace PluRelSql.Schema.Tests.Dialects;
 

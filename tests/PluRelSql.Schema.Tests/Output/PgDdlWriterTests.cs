@@ -121,14 +121,17 @@ public sealed class PgDdlWriterTests
         var t = new TableDef { Name = new("public", "item") };
         t = t with { Columns = [.. t.Columns, new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.Integer), Nullable = false, Identity = IdentityKind.ByDefault }] };
         g = g with { Tables = [.. g.Tables, t] };
-        g = g with { Sequences = [.. g.Sequences, new SequenceDef
+        g = g with
+        {
+            Sequences = [.. g.Sequences, new SequenceDef
         {
             Name = new("public", "item_id_seq"),
             DataType = "integer",
             Start = 10,
             Increment = 2,
             OwnedBy = (t.Name, "id"),
-        }] };
+        }]
+        };
 
         Assert.Equal(
         [
@@ -144,14 +147,17 @@ public sealed class PgDdlWriterTests
         // serial with no sequence named at all: the serial keyword makes one.
         t = t with { Columns = [.. t.Columns, new ColumnDef { Name = "id", Type = SqlType.Of(TypeKind.BigInt), Nullable = false, Identity = IdentityKind.Sequence }] };
         // a sequence named but not defined: created, used as DEFAULT and owned by the column.
-        t = t with { Columns = [.. t.Columns, new ColumnDef
+        t = t with
+        {
+            Columns = [.. t.Columns, new ColumnDef
         {
             Name = "no",
             Type = SqlType.Of(TypeKind.Integer),
             Nullable = false,
             Identity = IdentityKind.Sequence,
             Sequence = new("shop", "Ticket No"),
-        }] };
+        }]
+        };
         g = g with { Tables = [.. g.Tables, t] };
 
         Assert.Equal(
@@ -248,13 +254,16 @@ public sealed class PgDdlWriterVersionTests
         var g = new SchemaGraph();
         var film = new TableDef { Name = new("public", "film") };
         film = film with { Columns = [.. film.Columns, new ColumnDef { Name = "length", Type = SqlType.Of(TypeKind.SmallInt) }] };
-        film = film with { Columns = [.. film.Columns, new ColumnDef
+        film = film with
+        {
+            Columns = [.. film.Columns, new ColumnDef
         {
             Name = "length_hours",
             Type = new SqlType { Kind = TypeKind.Numeric, Precision = 4, Scale = 2 },
             GeneratedExpression = "round(length / 60.0, 2)",
             GeneratedKind = "VIRTUAL",
-        }] };
+        }]
+        };
         g = g with { Tables = [.. g.Tables, film] };
 
         const string Virtual = "CREATE TABLE public.film (\n    length smallint,\n    length_hours numeric(4,2) GENERATED ALWAYS AS (round(length / 60.0, 2)) VIRTUAL\n)";

@@ -79,12 +79,12 @@ public sealed class SqlServerCatalogTests
     private static CatalogColumn Col(int table, int id, string name, string type, int maxLength, int precision, int scale,
         bool nullable = true, bool identity = false, string? collation = null, string? alias = null, string? computed = null,
         string? defaultName = null, string? defaultDefinition = null) => new()
-    {
-        ObjectId = table, ColumnId = id, Name = name, SystemType = type, MaxLength = maxLength, Precision = precision, Scale = scale,
-        IsNullable = nullable, IsIdentity = identity, IdentitySeed = identity ? 1 : null, IdentityIncrement = identity ? 1 : null,
-        CollationName = collation, IsUserDefined = alias is not null, UserTypeSchema = alias is null ? "sys" : "dbo",
-        UserTypeName = alias ?? type, ComputedDefinition = computed, DefaultName = defaultName, DefaultDefinition = defaultDefinition,
-    };
+        {
+            ObjectId = table, ColumnId = id, Name = name, SystemType = type, MaxLength = maxLength, Precision = precision, Scale = scale,
+            IsNullable = nullable, IsIdentity = identity, IdentitySeed = identity ? 1 : null, IdentityIncrement = identity ? 1 : null,
+            CollationName = collation, IsUserDefined = alias is not null, UserTypeSchema = alias is null ? "sys" : "dbo",
+            UserTypeName = alias ?? type, ComputedDefinition = computed, DefaultName = defaultName, DefaultDefinition = defaultDefinition,
+        };
 
     [Fact]
     public void Catalog_rows_give_the_graph_the_script_reader_gives()
