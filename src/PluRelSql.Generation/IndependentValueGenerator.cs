@@ -547,22 +547,13 @@ internal sealed class TableProgram
                 {
                     if (term is not ComparePredicate cmp) continue;
                     if (TryAdjust(cmp.Left, cmp.Op, cmp.Right, vectors, i, row)) continue;
-                    TryAdjust(cmp.Right, Flip(cmp.Op), cmp.Left, vectors, i, row);
+                    TryAdjust(cmp.Right, CompareOps.Flip(cmp.Op), cmp.Left, vectors, i, row);
                 }
             }
             if (AllPass(row)) return true;
         }
         return false;
     }
-
-    private static CompareOp Flip(CompareOp op) => op switch
-    {
-        CompareOp.Lt => CompareOp.Gt,
-        CompareOp.Le => CompareOp.Ge,
-        CompareOp.Gt => CompareOp.Lt,
-        CompareOp.Ge => CompareOp.Le,
-        _ => op,
-    };
 
     private bool TryAdjust(CheckOperand target, CompareOp op, CheckOperand other, ColumnVector[] vectors, int i, Scalar[] row)
     {

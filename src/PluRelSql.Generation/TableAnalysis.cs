@@ -105,15 +105,6 @@ internal sealed class TableAnalysis
     /// Other is another column, or a constant when the comparison sits inside an OR (top-level constants are rules).</summary>
     internal sealed record ColumnBound(string Column, CompareOp Op, CheckOperand Other, CheckPredicate Check);
 
-    private static CompareOp Flip(CompareOp op) => op switch
-    {
-        CompareOp.Lt => CompareOp.Gt,
-        CompareOp.Le => CompareOp.Ge,
-        CompareOp.Gt => CompareOp.Lt,
-        CompareOp.Ge => CompareOp.Le,
-        _ => op,
-    };
-
     /// <summary>Comparisons a term makes true when all of them hold: column-vs-column ones (and, with
     /// <paramref name="constants"/>, column-vs-constant ones), or null when the term holds anything else.</summary>
     private static List<(CheckOperand Left, CompareOp Op, CheckOperand Right)>? Comparisons(CheckPredicate term, bool constants)
@@ -127,7 +118,7 @@ internal sealed class TableAnalysis
                     all.Add((c.Left, c.Op, c.Right));
                     break;
                 case ComparePredicate { Op: not CompareOp.Ne } c when constants && c.Left is ConstOperand && c.Right is ColumnOperand:
-                    all.Add((c.Right, Flip(c.Op), c.Left));
+                    all.Add((c.Right, CompareOps.Flip(c.Op), c.Left));
                     break;
                 case BetweenPredicate { Negated: false, Operand: ColumnOperand } b:
                     if (b.Low is ColumnOperand || constants && b.Low is ConstOperand) all.Add((b.Operand, CompareOp.Ge, b.Low));
@@ -240,7 +231,7 @@ internal sealed class TableAnalysis
                 if (!Compatible(l, r)) continue;
                 // The greater side first (a > b, a >= b: a is drawn from b), then the other.
                 var greaterLeft = op is CompareOp.Gt or CompareOp.Ge or CompareOp.Eq;
-                AddBound(greaterLeft ? [(l, op, r), (r, Flip(op), l)] : [(r, Flip(op), l), (l, op, r)], predicate);
+                AddBound(greaterLeft ? [(l, op, r), (r, CompareOps.Flip(op), l)] : [(r, CompareOps.Flip(op), l), (l, op, r)], predicate);
             }
         }
 
@@ -254,7 +245,7 @@ internal sealed class TableAnalysis
             if (Checks.Any(ck => ck.Predicate.Columns().Contains(lower) && ck.Predicate.Columns().Contains(upper))) continue;
             var op = strict ? CompareOp.Gt : CompareOp.Ge;
             var implicitCheck = new ComparePredicate(new ColumnOperand(upper), op, new ColumnOperand(lower));
-            if (AddBound([(upper, op, lower), (lower, Flip(op), upper)], implicitCheck)) ImplicitChecks.Add(implicitCheck);
+            if (AddBound([(upper, op, lower), (lower, CompareOps.Flip(op), upper)], implicitCheck)) ImplicitChecks.Add(implicitCheck);
         }
         if (bounds.Count == 0) return bounds;
 

@@ -266,15 +266,6 @@ internal sealed class ColumnRules
         else yield return p;
     }
 
-    private static CompareOp Flip(CompareOp op) => op switch
-    {
-        CompareOp.Lt => CompareOp.Gt,
-        CompareOp.Le => CompareOp.Ge,
-        CompareOp.Gt => CompareOp.Lt,
-        CompareOp.Ge => CompareOp.Le,
-        _ => op,
-    };
-
     private static void Apply(CheckPredicate term, Func<string, ColumnRules> rulesOf, Func<string, ColumnCodec?> codecOf)
     {
         switch (term)
@@ -286,7 +277,7 @@ internal sealed class ColumnRules
                 Compare(c.Left, c.Op, k.Value, rulesOf, codecOf);
                 break;
             case ComparePredicate c when c.Left is ConstOperand k:
-                Compare(c.Right, Flip(c.Op), k.Value, rulesOf, codecOf);
+                Compare(c.Right, CompareOps.Flip(c.Op), k.Value, rulesOf, codecOf);
                 break;
             case BetweenPredicate { Negated: false } b:
                 // A column bound (x BETWEEN a AND 10) is drawn by construction; the constant side is a rule.

@@ -11,6 +11,19 @@ public abstract record CheckPredicate
 
 public enum CompareOp { Eq, Ne, Lt, Le, Gt, Ge }
 
+public static class CompareOps
+{
+    /// <summary>The operator with its operands swapped: <c>a &lt; b</c> is <c>b &gt; a</c>.</summary>
+    public static CompareOp Flip(CompareOp op) => op switch
+    {
+        CompareOp.Lt => CompareOp.Gt,
+        CompareOp.Le => CompareOp.Ge,
+        CompareOp.Gt => CompareOp.Lt,
+        CompareOp.Ge => CompareOp.Le,
+        _ => op,
+    };
+}
+
 /// <summary>A constant in a CHECK: a number, a string, a boolean or NULL, as parsed.</summary>
 public abstract record CheckValue;
 public sealed record NumberValue(decimal Value) : CheckValue;

@@ -240,18 +240,9 @@ internal static partial class CheckText
     private static string Compare(CheckOperand left, CompareOp op, CheckOperand right)
     {
         // Put the column side on the left: "0 < x" is "x > 0".
-        if (left is ConstOperand && right is not ConstOperand) (left, right, op) = (right, left, Flip(op));
+        if (left is ConstOperand && right is not ConstOperand) (left, right, op) = (right, left, CompareOps.Flip(op));
         return $"{Operand(left)} {Symbol(op)} {Operand(right)}";
     }
-
-    private static CompareOp Flip(CompareOp op) => op switch
-    {
-        CompareOp.Lt => CompareOp.Gt,
-        CompareOp.Le => CompareOp.Ge,
-        CompareOp.Gt => CompareOp.Lt,
-        CompareOp.Ge => CompareOp.Le,
-        _ => op,
-    };
 
     private static CompareOp Negate(CompareOp op) => op switch
     {
