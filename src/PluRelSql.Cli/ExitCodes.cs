@@ -16,7 +16,8 @@ public static class ExitCodes
     public const int Failure = 1;
     public const int BadInput = 2;
     public const int Database = 3;
-    /// <summary>Stopped by Ctrl-C (SIGINT) after saving its state (<c>plurel train</c>): 128 + SIGINT, as shells report it.</summary>
+    /// <summary>Stopped by Ctrl-C (SIGINT): <c>plurel train</c> after saving its checkpoint, any other command after rolling
+    /// back what it had started. 128 + SIGINT, as shells report it.</summary>
     public const int Interrupted = 130;
 
     /// <summary>Runs a command body, printing failures for people and mapping them to exit codes.</summary>
@@ -26,6 +27,8 @@ public static class ExitCodes
         {
             return await body();
         }
+        // After Ctrl-C whatever ends the command (cancellation, a cancelled query, a closed connection) is the interrupt.
+        catch (Exception) when (InterruptRequested) { return Fail(Interrupted, "interrupted; the target was left as it was"); }
         catch (SchemaException e) { return Fail(BadInput, e.Message); }
         catch (UsageException e) { return Fail(BadInput, SettingFlags.Message(e)); }
         catch (DeviceUnavailableException e) { return Fail(BadInput, Commands.ModelCommands.DeviceMessage(e)); }
@@ -45,6 +48,13 @@ public static class ExitCodes
         catch (ClusterException e) { return Fail(Database, e.Message); }
         catch (OperationCanceledException) { return Fail(Failure, "cancelled; the target was left as it was"); }
     }
+
+    private static volatile bool _interruptRequested;
+
+    /// <summary>Set by the first Ctrl-C (SIGINT), before the commands' cancellation token fires.</summary>
+    public static bool InterruptRequested => _interruptRequested;
+
+    public static void RequestInterrupt() => _interruptRequested = true;
 
     private static int Fail(int code, string message)
     {

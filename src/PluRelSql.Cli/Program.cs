@@ -37,7 +37,12 @@ public static class Program
         using var cts = new CancellationTokenSource();
         // The first Ctrl-C asks the command to stop (train finishes its step and saves a checkpoint); a second one
         // ends the process at once.
-        Console.CancelKeyPress += (_, e) => { e.Cancel = !cts.IsCancellationRequested; cts.Cancel(); };
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = !cts.IsCancellationRequested;
+            ExitCodes.RequestInterrupt();
+            cts.Cancel();
+        };
         // No System.CommandLine signal handler: its forced exit after a timeout could cut a checkpoint write short.
         return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cts.Token);
     }

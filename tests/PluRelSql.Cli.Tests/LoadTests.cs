@@ -107,6 +107,47 @@ public sealed class LoadTests(ClusterFixture pg)
     }
 
     [Fact]
+    public async Task Ctrl_c_mid_copy_exits_130_and_leaves_the_target_tables_empty()
+    {
+        await pg.RecreateDatabase("interrupted");
+        var psql = pg.Psql("interrupted", "-f", Path.Combine(Repo.Root, "schemas", "bench.sql"));
+        Assert.True(psql.ExitCode == 0, psql.ToString());
+
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var a in new[] { Repo.PlurelDll, "populate", "--db", pg.Url("interrupted"), "--schema",
+                     Path.Combine(Repo.Root, "schemas", "bench.sql"), "--rows", "5000000" })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+
+        var sw = Stopwatch.StartNew();
+        long copied = 0;
+        while (sw.Elapsed < TimeSpan.FromSeconds(90) && !p.HasExited)
+        {
+            copied = await pg.Scalar<long>("postgres",
+                "SELECT coalesce(sum(tuples_processed), 0)::bigint FROM pg_stat_progress_copy WHERE datname = 'interrupted'");
+            if (copied > 10_000) break;
+            await Task.Delay(50);
+        }
+        Assert.False(p.HasExited, "populate finished before it could be interrupted");
+        using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(1))) p.Kill(entireProcessTree: true);
+        var result = new ProcessResult(p.HasExited ? p.ExitCode : -1, await stdout, await stderr);
+
+        // Interrupted like any command: the load stops, its transaction rolls back, and the exit code says SIGINT.
+        Assert.True(result.ExitCode == 130, result.ToString());
+        Assert.Contains("interrupted; the target was left as it was", result.StdErr);
+        foreach (var t in new[] { "branch", "teller", "account", "transfer" })
+            Assert.Equal(0L, await pg.Scalar<long>("interrupted", $"SELECT count(*) FROM {t}"));
+    }
+
+    [Fact]
     public async Task Our_shop_schema_populates_with_partitions_enums_domains_and_checks()
     {
         var r = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--database", "shop_full", "--recreate",
