@@ -357,7 +357,7 @@ internal static class ColumnFactory
     /// the others are their text input forms, drawn per row (free) or as the k-th value (unique).</summary>
     private static KindSpec ExtensionSpec(ColumnContext ctx)
     {
-        var name = ExtensionValues.TypeName(ctx.Type.ElementType) ?? throw new NotSupportedException($"{ctx.Where}: type {ctx.Type} cannot be generated");
+        var name = ExtensionTypes.NameOf(ctx.Type.ElementType) ?? throw new NotSupportedException($"{ctx.Where}: type {ctx.Type} cannot be generated");
         if (name == "citext") return TextSpec(ctx, SqlType.Of(TypeKind.Text));
         var type = ctx.Type.ElementType;
         var free = ExtensionValues.Free(name, type, ctx.Rng);

@@ -10,25 +10,9 @@ namespace PluRelSql.Generation.Values;
 /// the loader casts the text to the column's type on the server.</summary>
 public static class ExtensionValues
 {
-    private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
-    {
-        "citext", "hstore", "ltree", "cube", "earth", "lo", "vector", "geometry", "geography",
-        "isbn", "isbn13", "ean13", "issn", "issn13", "ismn", "ismn13", "upc",
-    };
-
-    /// <summary>The extension type a column holds ("geometry", "isbn", "lo" …), or null for anything else. Domains
-    /// of an extension (lo over oid, earth over cube) are read by the catalog as their base type plus the domain's
-    /// name, so the domain decides; SQL Server's own CLR types (sys.geometry) are not these.</summary>
-    public static string? TypeName(SqlType type)
-    {
-        if (type.Kind != TypeKind.Other || type.UserType is { Schema: "sys" }) return null;
-        if (type.Domain is { Name: "lo" or "earth" } d) return d.Name;
-        return type.UserType is { } u && Known.Contains(u.Name) ? u.Name : null;
-    }
-
-    /// <summary>True when the generator produces values for the type (every built-in kind, and the extension types
-    /// above).</summary>
-    public static bool CanGenerate(SqlType type) => type.Kind != TypeKind.Other || TypeName(type) is not null;
+    /// <summary>True when the generator produces values for the type (every built-in kind, and the
+    /// <see cref="ExtensionTypes"/>).</summary>
+    public static bool CanGenerate(SqlType type) => type.Kind != TypeKind.Other || ExtensionTypes.NameOf(type) is not null;
 
     /// <summary>The free value of one draw: <paramref name="r"/> gives independent 64-bit draws by index.</summary>
     internal static Func<Func<int, ulong>, string> Free(string name, SqlType type, CounterRng column) => name switch

@@ -57,7 +57,7 @@ internal sealed class StagedCopy
     public async Task FinishAsync(NpgsqlConnection conn, CancellationToken ct)
     {
         var types = await ColumnTypesAsync(conn, ct).ConfigureAwait(false);
-        foreach (var c in Columns.Where(c => StagedColumns.Contains(c.Name) && IsLargeObject(c.Type.ElementType)))
+        foreach (var c in Columns.Where(c => StagedColumns.Contains(c.Name) && ExtensionTypes.NameOf(c.Type.ElementType) == "lo"))
         {
             var oids = c.Type.IsArray ? $"unnest({SqlIdent.Quote(c.Name)})::oid" : $"{SqlIdent.Quote(c.Name)}::oid";
             await ExecuteAsync(conn,
@@ -76,12 +76,6 @@ internal sealed class StagedCopy
             .ConfigureAwait(false);
         await ExecuteAsync(conn, $"DROP TABLE pg_temp.{Stage}", ct).ConfigureAwait(false);
     }
-
-    /// <summary>The lo extension's type (a domain over oid): what the generator's ExtensionValues.TypeName calls "lo"
-    /// (a domain named lo, or a type lo that is not SQL Server's and not under the earth domain).</summary>
-    private static bool IsLargeObject(SqlType t) =>
-        t.Kind == TypeKind.Other && t.UserType is not { Schema: "sys" } &&
-        (t.Domain is { Name: "lo" } || (t.Domain is not { Name: "earth" } && t.UserType is { Name: "lo" }));
 
     /// <summary>The target's column types as the server spells them (schema-qualified when not on the search path,
     /// with their typmods: geometry(Point,4326), vector(3)).</summary>
