@@ -2,12 +2,48 @@ using System.Text;
 
 namespace PluRelSql.Schema;
 
-/// <summary>What a column's values mean, as far as its name and type tell. Printed in snake_case
-/// (see <see cref="ColumnSemantics.Name"/>).</summary>
+/// <summary>What a column's values mean, as far as the schema tells (name, type and size, CHECKs and enum labels,
+/// comments, the table it lives in). Printed in snake_case (see <see cref="ColumnSemantics.Name"/>). The generator
+/// draws values of the kind; <c>plurel profile</c> prints it. Grouped by family; the order carries no meaning.</summary>
 public enum SemanticKind
 {
-    Id, ForeignKey, Email, Phone, Name, City, Country, Region, PostalCode, Url,
-    Date, Timestamp, Price, Quantity, Percentage, Flag, Code, Text, Json, Other,
+    // Keys.
+    Id, ForeignKey,
+    // A person: parts of one name, and what derives from it (consistent within a row).
+    GivenName, FamilyName, FullName, NamePrefix, Gender, Username, Email, Password,
+    // Contact.
+    Phone, PhoneExtension,
+    // An address (consistent within a row).
+    StreetAddress, City, Region, PostalCode, Country, CountryCode, Latitude, Longitude,
+    // Coded vocabularies (ISO and friends).
+    CurrencyCode, LanguageCode, TimeZone, Locale,
+    // Business words.
+    CompanyName, ProductName, JobTitle, Department, Category, Colour, Code,
+    // Internet and files.
+    Url, Domain, IpAddress, MacAddress, FilePath, FileName, MimeType, UserAgent, Hash,
+    // Text.
+    Name, Title, Text, Word, Json,
+    // Numbers.
+    Price, Quantity, Percentage, Fraction, Rating, Score, Age, Year, Quarter, Month, DayOfMonth, DayOfWeek, Hour,
+    Minute, Second, Duration, ByteSize, Weight, Measurement, Version,
+    // Time.
+    Date, Timestamp, BirthDate, Time,
+    // Small closed sets.
+    Flag, Enumerated,
+    Other,
+}
+
+/// <summary>How a duration column counts (<c>milliseconds</c>, <c>duration_sec</c>, <c>runtime_minutes</c>).</summary>
+public enum DurationUnit { Unknown, Milliseconds, Seconds, Minutes, Hours, Days }
+
+/// <summary>A column's guessed meaning and what gave it away (<c>name part 'qty'</c>, <c>CHECK IN list</c>,
+/// <c>type char(3)</c>, <c>comment "ISO 4217 code"</c>), for <c>plurel profile</c> and generation reports.</summary>
+public sealed record ColumnMeaning(SemanticKind Kind, string Evidence)
+{
+    /// <summary>Set for <see cref="SemanticKind.Duration"/> when the name or comment says the unit.</summary>
+    public DurationUnit Unit { get; init; }
+
+    public string KindName => ColumnSemantics.Name(Kind);
 }
 
 /// <summary>A small, honest guesser of <see cref="SemanticKind"/> from a column's name parts and type. All the
@@ -72,6 +108,18 @@ public static class ColumnSemantics
         }
         Flush();
         return parts;
+    }
+
+    /// <summary>The meaning of <paramref name="column"/> of <paramref name="table"/>, from everything the schema says
+    /// about it (the graph, when given, adds foreign keys declared outside the table, enum labels and domains).
+    /// A pure function of the schema: the generator and <c>plurel profile</c> call it alike.</summary>
+    public static ColumnMeaning Classify(TableDef table, ColumnDef column, SchemaGraph? graph = null)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(column);
+        var pk = table.PrimaryKey?.Columns.Contains(column.Name) == true;
+        var fk = (graph is null ? table.ForeignKeys : graph.ForeignKeysOf(table)).Any(f => f.Columns.Contains(column.Name));
+        return new ColumnMeaning(Guess(column.Name, column.Type, pk, fk), "name and type");
     }
 
     /// <summary>Guesses the kind of a column. Key membership wins (a key's values are identifiers whatever its
