@@ -19,6 +19,7 @@ public static class Program
             PopulateCommand.Create(),
             InspectCommand.Create(),
             ProfileCommand.Create(),
+            RealismCommand.Create(),
             ConvertCommand.Create(),
             SampleCommands.Sample(),
             SampleCommands.Corpus(),
