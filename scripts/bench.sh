@@ -109,3 +109,8 @@ PY
 
 # The trainer: tokens/s of a training step and its share of plain matmul FLOP/s on this CPU (one torch thread).
 $PLUREL bench-train --threads 1
+
+# Realism (issue 15): the six corpus data sets loaded with their real data, the same schemas populated (seed 42),
+# per database "plausible/total (xx %), table-size Spearman r" and the implausible columns with their reasons.
+echo "realism (goal: >= 80 % plausible columns and table-size Spearman >= 0.8 on every data set):"
+scripts/realism.sh | sed 's/^/  /'
