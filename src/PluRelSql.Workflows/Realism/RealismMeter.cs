@@ -170,7 +170,10 @@ public static class RealismMeter
         var ok = genCount > 0 && share >= RealismScoring.ValuesGoal;
         return rec with
         {
-            Test = RealismTest.Values, Share = share, Plausible = ok, Real = $"{realValues.Count} values: {realList}",
+            Test = RealismTest.Values,
+            Share = share,
+            Plausible = ok,
+            Real = $"{realValues.Count} values: {realList}",
             Generated = string.Join(", ", gen.Take(SampleValues).Select(p => p.Value)),
             Reason = genCount == 0 ? "no generated values" : ok ? "" : $"{Pct(1 - share)} of generated values are not real values",
         };
@@ -196,7 +199,9 @@ public static class RealismMeter
         var ok = genCount > 0 && share >= RealismScoring.RangeGoal;
         return rec with
         {
-            Test = RealismTest.Range, Share = share, Plausible = ok,
+            Test = RealismTest.Range,
+            Share = share,
+            Plausible = ok,
             Real = $"p1..p99 {row[2]} .. {row[3]} (window ±10 %)",
             Generated = $"min {gen[1]}, max {gen[2]}; e.g. {string.Join(", ", samples)}",
             Reason = genCount == 0 ? "no generated values" : ok ? "" : $"{Pct(1 - share)} of generated values outside the real window",
@@ -222,7 +227,9 @@ public static class RealismMeter
             : $"only {Pct(share)} of generated values have a common real shape";
         return rec with
         {
-            Test = RealismTest.Shape, Share = share, Plausible = ok,
+            Test = RealismTest.Shape,
+            Share = share,
+            Plausible = ok,
             Real = $"mean length {realMean:0.#}{(longText ? " (long text)" : "")}; shapes {string.Join(" | ", top.Take(5).Select(t => Clip(t.Shape)))}",
             Generated = $"mean length {genMean:0.#}; e.g. {string.Join(" | ", genValues.Take(3).Select(v => Clip(v)))}; shapes {string.Join(" | ", RealismScoring.CommonShapes(genValues, 3).Select(t => Clip(t.Shape)))}",
             Reason = reason,
