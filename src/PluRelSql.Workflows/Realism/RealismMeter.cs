@@ -61,8 +61,20 @@ public static class RealismMeter
                     keys++;
                     continue;
                 }
-                if (twin.FindColumn(column.Name) is null) continue;
-                columns.Add(await MeasureColumnAsync(real, generated, realGraph, table, column, ct).ConfigureAwait(false));
+                if (twin.FindColumn(column.Name) is null)
+                {
+                    columns.Add(Skip(realGraph, table, column, "missing from the generated database"));
+                    continue;
+                }
+                try
+                {
+                    columns.Add(await MeasureColumnAsync(real, generated, realGraph, table, column, ct).ConfigureAwait(false));
+                }
+                catch (DbException e)
+                {
+                    // One unreadable column (a generated type that differs, a value the cast refuses) must not hide the rest.
+                    columns.Add(Skip(realGraph, table, column, $"could not be measured: {e.Message}"));
+                }
             }
         }
         var spearman = RealismScoring.Spearman([.. sizes.Select(s => (double)s.Real)], [.. sizes.Select(s => (double)s.Generated)]);
@@ -72,6 +84,16 @@ public static class RealismMeter
             KeyColumns = keys, MissingTables = missing,
         };
     }
+
+    private static ColumnRealism Skip(SchemaGraph graph, TableDef table, ColumnDef column, string reason) => new()
+    {
+        Table = table.Name,
+        Column = column.Name,
+        Type = column.Type.ToPgSql(),
+        Meaning = ColumnSemantics.Classify(table, column, graph),
+        Test = RealismTest.Skipped,
+        Reason = reason,
+    };
 
     /// <summary>Columns of a PRIMARY KEY, UNIQUE constraint, unique index or foreign key: their values are identifiers.</summary>
     internal static HashSet<string> KeyColumns(SchemaGraph graph, TableDef table)
