@@ -158,7 +158,12 @@ public static class RealismMeter
         if (realCount == 0) return baseRecord with { Reason = "all NULL in the real data" };
 
         var scalar = !type.IsArray;
-        if (scalar && RealismScoring.IsLowCardinality(realDistinct, realCount))
+        var ordered = scalar && (type.Descriptor.IsNumeric || type.Descriptor.IsTemporal);
+        var textual = scalar && (type.Descriptor.IsCharacter || type.Kind == TypeKind.Enum);
+        // Only numbers, times, text and closed sets have a test; other types are skipped before any rule applies.
+        if (!ordered && !textual && !(scalar && type.Kind == TypeKind.Boolean))
+            return baseRecord with { Reason = $"type {type.ToPgSql()} is not scored (only numbers, dates/times, text and closed sets are)" };
+        if (RealismScoring.IsLowCardinality(realDistinct, realCount))
         {
             var values = await ListAsync(real, $"SELECT DISTINCT v::text FROM {from} ORDER BY 1", ct).ConfigureAwait(false);
             var realList = string.Join(", ", values.Take(12)) + (values.Count > 12 ? ", …" : "");
@@ -170,16 +175,11 @@ public static class RealismMeter
                 };
             return await ValuesTestAsync(generated, from, baseRecord, values, realList, genCount, ct).ConfigureAwait(false);
         }
-        if (scalar && (type.Descriptor.IsNumeric || type.Descriptor.IsTemporal))
-            return await RangeTestAsync(real, generated, from, baseRecord, type, genCount, ct).ConfigureAwait(false);
-        if (scalar && (type.Descriptor.IsCharacter || type.Kind == TypeKind.Enum))
-            return await ShapeTestAsync(real, generated, from, baseRecord, genCount, ct).ConfigureAwait(false);
-        if (scalar && type.Kind == TypeKind.Boolean)
-        {
-            var values = await ListAsync(real, $"SELECT DISTINCT v::text FROM {from} ORDER BY 1", ct).ConfigureAwait(false);
-            return await ValuesTestAsync(generated, from, baseRecord, values, string.Join(", ", values), genCount, ct).ConfigureAwait(false);
-        }
-        return baseRecord with { Reason = $"type {type.ToPgSql()} is not scored (only numbers, dates/times, text and closed sets are)" };
+        if (ordered) return await RangeTestAsync(real, generated, from, baseRecord, type, genCount, ct).ConfigureAwait(false);
+        if (textual) return await ShapeTestAsync(real, generated, from, baseRecord, genCount, ct).ConfigureAwait(false);
+        // A boolean that is not low-cardinality (both values, a handful of rows): still a closed set.
+        var both = await ListAsync(real, $"SELECT DISTINCT v::text FROM {from} ORDER BY 1", ct).ConfigureAwait(false);
+        return await ValuesTestAsync(generated, from, baseRecord, both, string.Join(", ", both), genCount, ct).ConfigureAwait(false);
     }
 
     private static async Task<ColumnRealism> ValuesTestAsync(DbConnection generated, string from, ColumnRealism rec,
