@@ -9,8 +9,9 @@ namespace PluRelSql.Generation;
 /// rules, which FK owns which column, partition routing and the digits of every key.</summary>
 internal sealed class TableAnalysis
 {
-    public TableAnalysis(SchemaGraph graph, LoadOrder order, TableDef table)
+    public TableAnalysis(SchemaGraph graph, LoadOrder order, TableDef table, TimeRange? timeRange = null)
     {
+        TimeRange = timeRange ?? TimeRange.Default;
         Graph = graph;
         Table = table;
         Loaded = table.Columns.Where(c => c.IsLoaded).ToList();
@@ -86,6 +87,7 @@ internal sealed class TableAnalysis
 
     public SchemaGraph Graph { get; }
     public TableDef Table { get; }
+    public TimeRange TimeRange { get; }
     public List<ColumnDef> Loaded { get; }
     public Dictionary<string, int> Positions { get; }
     public List<(string Name, string Expression, CheckPredicate Predicate, SourcePosition? Position)> Checks { get; } = [];
@@ -338,6 +340,7 @@ internal sealed class TableAnalysis
             SequenceStart = start,
             SequenceIncrement = inc,
             WholeRange = wholeRange,
+            TimeRange = TimeRange,
         };
     }
 

@@ -25,6 +25,8 @@ internal sealed class ColumnContext
     public long SequenceIncrement { get; init; } = 1;
     /// <summary>The column alone is a key: when too few values follow its preferred start, it may use its whole range.</summary>
     public bool WholeRange { get; init; }
+    /// <summary>Where dates and timestamps are drawn (GenerationOptions.TimeRange).</summary>
+    public TimeRange TimeRange { get; init; } = TimeRange.Default;
 
     /// <summary>The CHECK that bounds the column (or the column itself) in the schema file, when known.</summary>
     public SourcePosition? Source { get; init; }
@@ -210,8 +212,12 @@ internal static class ColumnFactory
         switch (kind)
         {
             case TypeKind.Date or TypeKind.Timestamp or TypeKind.TimestampTz:
-                if (Has("birth") || Has("dob")) return (Sec(1950, 1, 1), Sec(2005, 12, 31));
-                return (Sec(2015, 1, 1), kind == TypeKind.Date ? Sec(2025, 12, 31) : Sec(2025, 12, 31) + 86399);
+            {
+                // Inside the time range (--time-range); birth dates are adults', 18 to 80 years before its end.
+                var (from, to) = (ctx.TimeRange.From, ctx.TimeRange.To);
+                if (IsBirthDate(ctx)) (from, to) = (SafeAddYears(to, -80), SafeAddYears(to, -18));
+                return (Sec(from.Year, from.Month, from.Day), Sec(to.Year, to.Month, to.Day) + (kind == TypeKind.Date ? 0 : 86399));
+            }
             case TypeKind.Time or TypeKind.TimeTz: return (0, 86399);
             case TypeKind.Interval: return (0, 30 * 86400);
         }
@@ -235,6 +241,16 @@ internal static class ColumnFactory
             _ => (0, 1000),
         };
     }
+
+    private static bool IsBirthDate(ColumnContext ctx)
+    {
+        if (ColumnSemantics.Classify(ctx.Table, ctx.Column).Kind == SemanticKind.BirthDate) return true;
+        var n = ctx.Column.Name.ToLowerInvariant();
+        return n.Contains("birth", StringComparison.Ordinal) || n.Contains("dob", StringComparison.Ordinal);
+    }
+
+    private static DateOnly SafeAddYears(DateOnly d, int years) =>
+        d.Year + years < 1 ? DateOnly.MinValue : d.Year + years > 9999 ? DateOnly.MaxValue : d.AddYears(years);
 
     /// <summary>The draw range in units: type range ∩ CHECK bounds ∩ partition range, then narrowed to the
     /// column-name hint when that still leaves something.</summary>
