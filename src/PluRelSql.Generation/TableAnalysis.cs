@@ -56,6 +56,7 @@ internal sealed class TableAnalysis
         }
         Route = Routing(graph, table);
         Bounds = ColumnBounds();
+        EventColumn = EventTimes.Of(this);
     }
 
     private static bool IsEquality(string op)
@@ -88,6 +89,8 @@ internal sealed class TableAnalysis
     public SchemaGraph Graph { get; }
     public TableDef Table { get; }
     public TimeRange TimeRange { get; }
+    /// <summary>The column that says when a row happened (EventTimes), or null.</summary>
+    public string? EventColumn { get; }
     public List<ColumnDef> Loaded { get; }
     public Dictionary<string, int> Positions { get; }
     public List<(string Name, string Expression, CheckPredicate Predicate, SourcePosition? Position)> Checks { get; } = [];

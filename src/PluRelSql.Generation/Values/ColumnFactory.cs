@@ -27,6 +27,8 @@ internal sealed class ColumnContext
     public bool WholeRange { get; init; }
     /// <summary>Where dates and timestamps are drawn (GenerationOptions.TimeRange).</summary>
     public TimeRange TimeRange { get; init; } = TimeRange.Default;
+    /// <summary>Set on a table's event column (EventTimes): its draws grow with the row and/or follow its parents'.</summary>
+    public EventTime? Event { get; set; }
 
     /// <summary>The CHECK that bounds the column (or the column itself) in the schema file, when known.</summary>
     public SourcePosition? Source { get; init; }
@@ -319,6 +321,8 @@ internal static class ColumnFactory
             }
             if (ctx.Route is { Ranges: { } ranges })
                 return new RangeGen<T>(codec, ctx.Rng, ranges.Select(p => Range(ctx, codec.Step, typeLo, typeHi, p)).ToArray());
+            if (ctx.Event is { } ev && EventTimes.IsCalendar(ctx.Type) && ctx.Route is null)
+                return new EventTimeGen<T>(codec, ctx.Rng.Derive(0xE7E7), Range(ctx, codec.Step, typeLo, typeHi, null), ctx.Rows, ev);
             return new RangeGen<T>(codec, ctx.Rng, [Range(ctx, codec.Step, typeLo, typeHi, null)]);
         }
 
