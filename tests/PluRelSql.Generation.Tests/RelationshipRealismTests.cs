@@ -138,6 +138,21 @@ public class RelationshipRealismTests
         Assert.True(births.Min() < new DateOnly(1945, 1, 1) && births.Max() > new DateOnly(1985, 1, 1));
     }
 
+    [Fact]
+    public void Unique_moments_spread_over_the_time_range()
+    {
+        var g = PgDdlReader.Read("CREATE TABLE rental (id serial PRIMARY KEY, rental_date timestamp NOT NULL UNIQUE, at date UNIQUE);", "r.sql").Graph;
+        var gen = new IndependentValueGenerator(GenerationPlanner.Create(g, new GenerationOptions { DefaultRows = 5000 }));
+        var rows = All(gen, g.Tables[0]);
+        var ts = rows["rental_date"].Select(v => (DateTime)v!).ToList();
+        Assert.Equal(ts.Count, ts.Distinct().Count());
+        Assert.All(ts, t => Assert.InRange(t, new DateTime(2021, 1, 1), new DateTime(2025, 12, 31, 23, 59, 59)));
+        Assert.True(ts.Max() - ts.Min() > TimeSpan.FromDays(4 * 365), $"{ts.Min():O}..{ts.Max():O}");
+        // Fewer days in the range than rows: one day apart, as before.
+        var days = rows["at"].OfType<DateOnly>().ToList();
+        Assert.Equal(days.Count, days.Distinct().Count());
+    }
+
     [Theory]
     [InlineData("2025-01-01..2021-01-01")]
     [InlineData("2021-01-01")]

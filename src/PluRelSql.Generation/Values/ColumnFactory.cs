@@ -340,7 +340,15 @@ internal static class ColumnFactory
                 if (Math.Max(lo, ctx.SequenceStart) <= hi) lo = Math.Max(lo, ctx.SequenceStart);
                 if (double.IsNegativeInfinity(r.Lo) || lo >= r.Lo) stride = Math.Max(1, ctx.SequenceIncrement);
             }
-            else if (double.IsNegativeInfinity(r.Lo)) lo = Math.Max(lo, Hint(ctx, ctx.Type.Kind).Lo);
+            else if (double.IsNegativeInfinity(r.Lo))
+            {
+                var (hLo, hHi) = Hint(ctx, ctx.Type.Kind);
+                lo = Math.Max(lo, hLo);
+                // Unique moments spread over the time range: one second apart from its start would put a whole
+                // table (pagila's rental_date) into its first hour.
+                if (EventTimes.IsCalendar(ctx.Type) && ctx.Rows > 1 && hHi > lo)
+                    stride = Math.Max(1, (long)((hHi - lo) / step / ctx.Rows));
+            }
             var uhi = Units(hi, step, false);
             long Domain(long from, long by) => (double)(uhi - from) / by + 1 > 4e18 ? (long)4e18 : (uhi - from) / by + 1;
             var ulo = Units(lo, step, true);
