@@ -20,6 +20,8 @@ public sealed record GenerationOptions
     public bool FitRows { get; init; }
     /// <summary>The most rows the whole plan may hold (a guard against a mistyped count); 0 for no limit.</summary>
     public long MaxTotalRows { get; init; } = DefaultMaxTotalRows;
+    /// <summary>The span dates and timestamps are drawn in (a fixed default: rows never depend on the clock).</summary>
+    public TimeRange TimeRange { get; init; } = TimeRange.Default;
 
     public const long DefaultMaxTotalRows = 10_000_000_000;
 }

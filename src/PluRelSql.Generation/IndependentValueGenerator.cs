@@ -30,7 +30,7 @@ public sealed class IndependentValueGenerator : IRowGenerator
                 foreach (var c in fk.RefColumns) Referenced.Add((parent.Name, c));
             }
         foreach (var t in plan.Order.Tables)
-            _programs[t.Name] = new TableProgram(this, new TableAnalysis(plan.Graph, plan.Order, t), plan.Rows(t));
+            _programs[t.Name] = new TableProgram(this, new TableAnalysis(plan.Graph, plan.Order, t, plan.Options.TimeRange), plan.Rows(t));
         foreach (var p in _programs.Values) p.Prepare();
         foreach (var p in _programs.Values) p.Complete();
         // Rows are pure functions of their index: trying the first ones now turns a CHECK the generator cannot meet
@@ -381,6 +381,7 @@ internal sealed class TableProgram
         else if (c.Identity != IdentityKind.None && c.Type.IsInteger) slot = ColumnFactory.Sequence(ctx);
         else
         {
+            if (column == _a.EventColumn) ctx.Event = EventOf();
             slot = ColumnFactory.Free(ctx);
             var rate = _gen.Plan.Options.NullRate;
             if (c.Nullable && !ctx.Rules.NotNull && !DomainNotNull(column) && !_a.IsKeyColumn(column) && rate > 0)
@@ -388,6 +389,26 @@ internal sealed class TableProgram
             slot.Retryable = slot.Adjustable = !_gen.Referenced.Contains((Table.Name, column));
         }
         return slot;
+    }
+
+    /// <summary>How the event column is drawn: growing with a sequence key, after each parent's event column (through
+    /// FKs that are loaded before this table: never deferred, ahead or self-referencing ones), or null for a free draw.</summary>
+    private EventTime? EventOf()
+    {
+        var parents = new List<EventParent>();
+        foreach (var (fk, link) in _links)
+        {
+            if (link.SelfReference || link.Target.Domain == 0 || _gen.Plan.Order.IsAhead(fk)) continue;
+            var (parent, _) = TableAnalysis.FkParent(_gen.Plan.Graph, Table, fk);
+            if (parent.Name == Table.Name) continue;
+            var program = _gen.Program(parent);
+            if (program._a.EventColumn is not { } pc) continue;
+            var own = fk.Columns.FirstOrDefault(c => _a.FkOf.TryGetValue(c, out var f) && ReferenceEquals(f, fk));
+            if (own is null) continue;
+            parents.Add(new EventParent(link, program.SlotFor(pc), SlotFor(own).Nulls));
+        }
+        var trend = EventTimes.HasSequenceKey(_a);
+        return trend || parents.Count > 0 ? new EventTime(trend, parents.ToArray()) : null;
     }
 
     private bool DomainNotNull(string column) =>

@@ -1,4 +1,5 @@
 using PluRelSql.Core;
+using PluRelSql.Generation.Constraints;
 using PluRelSql.Generation.PluRel;
 using PluRelSql.Schema;
 
@@ -22,10 +23,68 @@ public sealed class RealSchemaPluRelGenerator : IRowGenerator
         foreach (var t in plan.Order.Tables)
         {
             var blocked = ConstrainedColumns(plan.Graph, t);
+            // Orders the names imply (sale ≤ list price) are kept by v1's draws, which the engine's would undo.
+            blocked.UnionWith(new TableAnalysis(plan.Graph, plan.Order, t, plan.Options.TimeRange).ImplicitChecks.SelectMany(c => c.Columns()));
+            // Dates and timestamps stay v1's: its event columns already grow with the row as the engine's window does,
+            // and it also keeps them in the time range, after the parent's, in name order, and birth dates adult.
             _driven[t.Name] = engine.DrivenColumns(t)
-                .Where(c => c.IsLoaded && !blocked.Contains(c.Name) && c.Type.Domain is null && !c.Type.IsArray)
+                .Where(c => c.IsLoaded && !blocked.Contains(c.Name) && c.Type.Domain is null && !c.Type.IsArray && !EventTimes.IsCalendar(c.Type))
                 .Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            _shapes[t.Name] = new Lazy<Dictionary<string, Shape>>(() => Shapes(t, plan.Rows(t)), LazyThreadSafetyMode.ExecutionAndPublication);
         }
+    }
+
+    private readonly Dictionary<QualifiedName, Lazy<Dictionary<string, Shape>>> _shapes = [];
+
+    /// <summary>Rows sampled (the first ones) to learn both marginals of a driven numeric column.</summary>
+    private const int ShapeSample = 2048;
+
+    /// <summary>A driven numeric column's two marginals, sorted: the engine's (abstract: standardized, rank-uniform,
+    /// log …) and v1's (what the column's semantics make: prices at the type's scale, small quantities …).</summary>
+    private sealed record Shape(double[] Engine, double[] Values)
+    {
+        /// <summary>The v1 value at the engine value's quantile: the engine decides the rank (its causal dependence),
+        /// the semantics decide the look. Interpolated between neighbouring samples; SetNumber rounds to the type.</summary>
+        public double Map(double x)
+        {
+            int lo = 0, hi = Engine.Length;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >> 1;
+                if (Engine[mid] < x) lo = mid + 1; else hi = mid;
+            }
+            var q = Engine.Length == 1 ? 0.5 : Math.Clamp(lo / (double)(Engine.Length - 1), 0, 1);
+            var p = q * (Values.Length - 1);
+            var i = (int)Math.Floor(p);
+            var j = Math.Min(i + 1, Values.Length - 1);
+            return Values[i] + (Values[j] - Values[i]) * (p - i);
+        }
+    }
+
+    private Dictionary<string, Shape> Shapes(TableDef t, long rows)
+    {
+        var result = new Dictionary<string, Shape>(StringComparer.Ordinal);
+        var driven = _driven[t.Name];
+        var n = (int)Math.Min(rows, ShapeSample);
+        if (n == 0 || driven.Count == 0) return result;
+        var chunk = _engine.ComputeChunk(t, 0, n);
+        var program = _base.Program(t);
+        foreach (var f in chunk.Columns)
+        {
+            if (f.Kind != FeatureValueKind.Double || !driven.Contains(f.Column.Name)) continue;
+            var engine = new List<double>(n);
+            for (var i = 0; i < n; i++)
+                if (!f.IsNull(i) && double.IsFinite(f.Doubles![i])) engine.Add(f.Doubles[i]);
+            var slot = program.SlotFor(f.Column.Name);
+            var values = new List<double>(n);
+            for (var r = 0; r < n; r++)
+                if (slot.ScalarAt(r, 0) is { Kind: Scalar.NumKind } v) values.Add(v.Num);
+            if (engine.Count == 0 || values.Count == 0) continue;
+            engine.Sort();
+            values.Sort();
+            result[f.Column.Name] = new Shape([.. engine], [.. values]);
+        }
+        return result;
     }
 
     public GenerationPlan Plan => _base.Plan;
@@ -40,9 +99,10 @@ public sealed class RealSchemaPluRelGenerator : IRowGenerator
         var batch = _base.Generate(table, firstRow, count);
         if (count == 0 || !_driven.TryGetValue(table.Name, out var driven) || driven.Count == 0) return batch;
         var chunk = _engine.ComputeChunk(table, firstRow, count);
+        var shapes = _shapes[table.Name].Value;
         foreach (var feature in chunk.Columns)
             if (driven.Contains(feature.Column.Name))
-                Overwrite(batch[feature.Column.Name], feature);
+                Overwrite(batch[feature.Column.Name], feature, shapes.GetValueOrDefault(feature.Column.Name));
         return batch;
     }
 
@@ -58,7 +118,7 @@ public sealed class RealSchemaPluRelGenerator : IRowGenerator
         return set;
     }
 
-    private static void Overwrite(ColumnVector vector, FeatureColumn f)
+    private static void Overwrite(ColumnVector vector, FeatureColumn f, Shape? shape)
     {
         var col = vector.Column;
         for (var i = 0; i < vector.Count; i++)
@@ -71,7 +131,7 @@ public sealed class RealSchemaPluRelGenerator : IRowGenerator
             if (vector.Nulls is { } n) n[i] = false;
             switch (f.Kind)
             {
-                case FeatureValueKind.Double: SetNumber(vector, i, f.Doubles![i]); break;
+                case FeatureValueKind.Double: SetNumber(vector, i, shape is null ? f.Doubles![i] : shape.Map(f.Doubles![i])); break;
                 case FeatureValueKind.Boolean when vector is ColumnVector<bool> b: b.Values[i] = f.Booleans![i]; break;
                 case FeatureValueKind.Category when vector is ColumnVector<string> s && f.Labels is { } labels:
                     s.Values[i] = labels[f.Codes![i]];

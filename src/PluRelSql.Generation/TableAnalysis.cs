@@ -9,8 +9,9 @@ namespace PluRelSql.Generation;
 /// rules, which FK owns which column, partition routing and the digits of every key.</summary>
 internal sealed class TableAnalysis
 {
-    public TableAnalysis(SchemaGraph graph, LoadOrder order, TableDef table)
+    public TableAnalysis(SchemaGraph graph, LoadOrder order, TableDef table, TimeRange? timeRange = null)
     {
+        TimeRange = timeRange ?? TimeRange.Default;
         Graph = graph;
         Table = table;
         Loaded = table.Columns.Where(c => c.IsLoaded).ToList();
@@ -55,6 +56,7 @@ internal sealed class TableAnalysis
         }
         Route = Routing(graph, table);
         Bounds = ColumnBounds();
+        EventColumn = EventTimes.Of(this);
     }
 
     private static bool IsEquality(string op)
@@ -86,6 +88,9 @@ internal sealed class TableAnalysis
 
     public SchemaGraph Graph { get; }
     public TableDef Table { get; }
+    public TimeRange TimeRange { get; }
+    /// <summary>The column that says when a row happened (EventTimes), or null.</summary>
+    public string? EventColumn { get; }
     public List<ColumnDef> Loaded { get; }
     public Dictionary<string, int> Positions { get; }
     public List<(string Name, string Expression, CheckPredicate Predicate, SourcePosition? Position)> Checks { get; } = [];
@@ -338,6 +343,7 @@ internal sealed class TableAnalysis
             SequenceStart = start,
             SequenceIncrement = inc,
             WholeRange = wholeRange,
+            TimeRange = TimeRange,
         };
     }
 

@@ -3,7 +3,8 @@ using System.Text;
 namespace PluRelSql.Generation;
 
 /// <summary>Columns of one row whose names order them the way a real database does (created_at ≤ updated_at,
-/// start_date &lt; end_date, min_price ≤ max_price). The generator draws these orders by construction like CHECK
+/// start_date &lt; end_date, order_date ≤ shipped_date and required_date, min_price ≤ max_price, sale_price ≤
+/// list_price, cost ≤ price). The generator draws these orders by construction like CHECK
 /// comparisons, but only as a preference: they never make a row fail. The one table of name pairs lives here.</summary>
 internal static class TemporalPairs
 {
@@ -24,6 +25,28 @@ internal static class TemporalPairs
             ["ship_date", "shipped_at", "shipped_on", "shipping_date", "shipped_date", "ship_time"],
             ["delivery_date", "delivered_at", "delivered_on", "delivered_date", "deliver_date"],
         ], false, Families.Temporal),
+        ([
+            ["order_date", "ordered_at", "ordered_on", "order_time"],
+            ["required_date", "required_at", "required_on", "due_date", "due_at", "due_on"],
+        ], false, Families.Temporal),
+        ([
+            ["rental_date", "rented_at", "rented_on", "checkout_date", "checked_out_at", "borrowed_at", "loan_date"],
+            ["return_date", "returned_at", "returned_on", "returned_date", "checkin_date", "checked_in_at"],
+        ], false, Families.Temporal),
+        ([
+            ["published_at", "published_on", "publish_date", "posted_at", "sent_at", "submitted_at", "requested_at", "opened_at", "issued_at", "issue_date", "invoice_date"],
+            ["read_at", "answered_at", "approved_at", "closed_at", "resolved_at", "paid_at", "paid_on", "paid_date", "payment_date"],
+        ], false, Families.Temporal),
+        // Prices a name ranks: a list (regular, original, MSRP) price is at least the sale (discounted, net) price, and
+        // what an item costs the seller at most what it sells for.
+        ([
+            ["sale_price", "sales_price", "discount_price", "discounted_price", "net_price", "actual_price", "special_price", "offer_price", "promo_price"],
+            ["list_price", "listprice", "regular_price", "original_price", "msrp", "retail_price", "full_price", "base_price"],
+        ], false, Families.Numeric),
+        ([
+            ["cost", "unit_cost", "cost_price", "standard_cost", "standardcost", "purchase_price", "wholesale_price", "buy_price", "supply_price", "cost_amount"],
+            ["price", "unit_price", "unitprice", "list_price", "listprice", "sale_price", "sales_price", "selling_price", "sell_price", "retail_price", "msrp"],
+        ], false, Families.Numeric),
         ([
             ["birth_date", "birthdate", "birthday", "dob", "date_of_birth", "born_at", "born_on"],
             ["death_date", "deathdate", "date_of_death", "died_at", "died_on"],

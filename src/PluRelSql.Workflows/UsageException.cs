@@ -77,4 +77,6 @@ public enum Setting
     LearningRate,
     /// <summary>The folder a study or model is written to.</summary>
     Out,
+    /// <summary>The span generated dates and timestamps fall in (<see cref="PluRelSql.Generation.GenerationOptions.TimeRange"/>).</summary>
+    TimeRange,
 }

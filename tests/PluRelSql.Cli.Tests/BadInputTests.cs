@@ -68,6 +68,9 @@ public sealed partial class BadInputTests(ClusterFixture pg)
         Assert.Equal(2, Cli.Plurel("populate", "--db", pg.Url("postgres"), "--schema", "/nonexistent.sql").ExitCode);
         Assert.Equal(2, Cli.Plurel("populate", "--schema", Path.Combine(Repo.Root, "schemas", "shop.sql"), "--rows", "lots").ExitCode);
         Assert.Equal(2, Cli.Plurel("populate", "--no-such-option").ExitCode);
+        var range = Cli.Plurel("populate", "--schema", Path.Combine(Repo.Root, "schemas", "shop.sql"), "--time-range", "2025-01-01..2020-01-01");
+        Assert.True(range.ExitCode == 2, range.ToString());
+        Assert.Contains("--time-range", range.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,6 +17,19 @@ public sealed class CliUnitTests
         Assert.Throws<UsageException>(() => PopulateCommand.ParseRows(["many"]));
     }
 
+    [Fact]
+    public void Time_range_defaults_to_a_fixed_span_and_bad_ranges_are_usage_errors()
+    {
+        Assert.Equal(PluRelSql.Generation.TimeRange.Default, PopulateCommand.ParseTimeRange(null));
+        var r = PopulateCommand.ParseTimeRange("2019-06-01..2019-06-30");
+        Assert.Equal((new DateOnly(2019, 6, 1), new DateOnly(2019, 6, 30)), (r.From, r.To));
+        foreach (var bad in new[] { "2020-01-01..2019-01-01", "2020", "2020-02-30..2021-01-01", "..2021-01-01" })
+        {
+            var e = Assert.Throws<UsageException>(() => PopulateCommand.ParseTimeRange(bad));
+            Assert.StartsWith("--time-range ", SettingFlags.Message(e), StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("../shared/corpus/postgres/pagila-schema.sql", "pagila_schema")]
     [InlineData("/tmp/1st.sql", "db_1st")]

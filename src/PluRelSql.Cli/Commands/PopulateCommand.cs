@@ -28,17 +28,21 @@ public static class PopulateCommand
         var threads = CommonOptions.Threads();
         var fitRows = new Option<bool>("--fit-rows") { Description = "Give a table whose keys cannot hold the asked-for rows as many as they can (listed in the summary) instead of failing." };
         var maxRows = CommonOptions.MaxRows();
+        var timeRange = new Option<string>("--time-range")
+        {
+            Description = $"Dates and timestamps fall in FROM..TO (ISO dates); default {TimeRange.Default} (fixed, so rows never depend on today's date).",
+        };
         var verbose = SchemaFiles.VerboseOption();
         var vars = SchemaFiles.VarOption();
         var cmd = new Command("populate", "Fill a database from a schema file with generated, constraint-valid rows (one transaction).")
         {
-            schema, db, provider, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads, fitRows, maxRows, verbose, vars,
+            schema, db, provider, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads, fitRows, maxRows, timeRange, verbose, vars,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(() => Run(new Args(
             pr.GetValue(schema) ?? [], pr.GetValue(db), pr.GetValue(database), pr.GetValue(create) || pr.GetValue(recreate),
             pr.GetValue(recreate), pr.GetValue(seed), pr.GetValue(rows) ?? [], pr.GetValue(scale), pr.GetValue(truncate),
             pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel", pr.GetValue(threads), pr.GetValue(provider),
-            pr.GetValue(fitRows), pr.GetValue(maxRows), pr.GetValue(verbose), SchemaFiles.Variables(pr.GetValue(vars))), ct)));
+            pr.GetValue(fitRows), pr.GetValue(maxRows), pr.GetValue(verbose), SchemaFiles.Variables(pr.GetValue(vars)), pr.GetValue(timeRange)), ct)));
         return cmd;
     }
 
@@ -53,7 +57,7 @@ public static class PopulateCommand
     private sealed record Args(string[] Schema, string? Db, string? Database, bool Create, bool Recreate, ulong Seed,
         string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine, int Threads, string? Provider,
         bool FitRows = false, long MaxRows = GenerationOptions.DefaultMaxTotalRows, bool Verbose = false,
-        IReadOnlyDictionary<string, string>? Vars = null);
+        IReadOnlyDictionary<string, string>? Vars = null, string? TimeRange = null);
 
     private static async Task<int> Run(Args a, CancellationToken ct)
     {
@@ -61,6 +65,7 @@ public static class PopulateCommand
         CommonOptions.CheckMaxRows(a.MaxRows);
         if (a.BatchSize is < 1 or > 1_000_000) throw new UsageException("--batch-size must be between 1 and 1000000");
         CommonOptions.CheckThreads(a.Threads);
+        var timeRange = ParseTimeRange(a.TimeRange);
         // Checked before anything is read or loaded: a bad --report path must not surface after a committed load.
         var paths = SchemaFiles.Expand(a.Schema); // directories and globs, as the readers take them
         var report = a.Report is { } r ? OutputFile.Prepare("--report", "the report", r, paths.Select(s => ("--schema", s))) : null;
@@ -72,7 +77,7 @@ public static class PopulateCommand
         if (graph.Tables.Count == 0)
             throw new UsageException($"{string.Join(", ", a.Schema)}: no CREATE TABLE found, so there is nothing to populate " +
                                      "(is this a data-loading or migration script? pass the file that creates the tables)");
-        var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale, FitRows = a.FitRows, MaxTotalRows = a.MaxRows };
+        var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale, FitRows = a.FitRows, MaxTotalRows = a.MaxRows, TimeRange = timeRange };
         // Row counts are settled (or refused) before any server is contacted or anything is created.
         var plan = PopulateWorkflow.PlanRows(graph, options, server, Console.Error);
         var databaseName = a.Database ?? (a.Db is null ? DefaultDatabaseName(a.Schema[0]) : null);
@@ -103,6 +108,14 @@ public static class PopulateCommand
             else perTable[spec[..eq]] = n;
         }
         return new GenerationOptions { DefaultRows = defaultRows, TableRows = perTable };
+    }
+
+    /// <summary><c>--time-range FROM..TO</c>, or the fixed default; anything else is a usage error (exit 2).</summary>
+    internal static TimeRange ParseTimeRange(string? text)
+    {
+        if (text is null) return TimeRange.Default;
+        try { return TimeRange.Parse(text); }
+        catch (FormatException e) { throw UsageException.About($"{Setting.TimeRange} {e.Message}"); }
     }
 
     internal static string DefaultDatabaseName(string schemaPath)

@@ -25,6 +25,10 @@ internal sealed class ColumnContext
     public long SequenceIncrement { get; init; } = 1;
     /// <summary>The column alone is a key: when too few values follow its preferred start, it may use its whole range.</summary>
     public bool WholeRange { get; init; }
+    /// <summary>Where dates and timestamps are drawn (GenerationOptions.TimeRange).</summary>
+    public TimeRange TimeRange { get; init; } = TimeRange.Default;
+    /// <summary>Set on a table's event column (EventTimes): its draws grow with the row and/or follow its parents'.</summary>
+    public EventTime? Event { get; set; }
 
     /// <summary>The CHECK that bounds the column (or the column itself) in the schema file, when known.</summary>
     public SourcePosition? Source { get; init; }
@@ -210,8 +214,12 @@ internal static class ColumnFactory
         switch (kind)
         {
             case TypeKind.Date or TypeKind.Timestamp or TypeKind.TimestampTz:
-                if (Has("birth") || Has("dob")) return (Sec(1950, 1, 1), Sec(2005, 12, 31));
-                return (Sec(2015, 1, 1), kind == TypeKind.Date ? Sec(2025, 12, 31) : Sec(2025, 12, 31) + 86399);
+            {
+                // Inside the time range (--time-range); birth dates are adults', 18 to 80 years before its end.
+                var (from, to) = (ctx.TimeRange.From, ctx.TimeRange.To);
+                if (IsBirthDate(ctx)) (from, to) = (SafeAddYears(to, -80), SafeAddYears(to, -18));
+                return (Sec(from.Year, from.Month, from.Day), Sec(to.Year, to.Month, to.Day) + (kind == TypeKind.Date ? 0 : 86399));
+            }
             case TypeKind.Time or TypeKind.TimeTz: return (0, 86399);
             case TypeKind.Interval: return (0, 30 * 86400);
         }
@@ -235,6 +243,16 @@ internal static class ColumnFactory
             _ => (0, 1000),
         };
     }
+
+    private static bool IsBirthDate(ColumnContext ctx)
+    {
+        if (ColumnSemantics.Classify(ctx.Table, ctx.Column).Kind == SemanticKind.BirthDate) return true;
+        var n = ctx.Column.Name.ToLowerInvariant();
+        return n.Contains("birth", StringComparison.Ordinal) || n.Contains("dob", StringComparison.Ordinal);
+    }
+
+    private static DateOnly SafeAddYears(DateOnly d, int years) =>
+        d.Year + years < 1 ? DateOnly.MinValue : d.Year + years > 9999 ? DateOnly.MaxValue : d.AddYears(years);
 
     /// <summary>The draw range in units: type range ∩ CHECK bounds ∩ partition range, then narrowed to the
     /// column-name hint when that still leaves something.</summary>
@@ -303,6 +321,8 @@ internal static class ColumnFactory
             }
             if (ctx.Route is { Ranges: { } ranges })
                 return new RangeGen<T>(codec, ctx.Rng, ranges.Select(p => Range(ctx, codec.Step, typeLo, typeHi, p)).ToArray());
+            if (ctx.Event is { } ev && EventTimes.IsCalendar(ctx.Type) && ctx.Route is null)
+                return new EventTimeGen<T>(codec, ctx.Rng.Derive(0xE7E7), Range(ctx, codec.Step, typeLo, typeHi, null), ctx.Rows, ev);
             return new RangeGen<T>(codec, ctx.Rng, [Range(ctx, codec.Step, typeLo, typeHi, null)]);
         }
 
@@ -320,7 +340,15 @@ internal static class ColumnFactory
                 if (Math.Max(lo, ctx.SequenceStart) <= hi) lo = Math.Max(lo, ctx.SequenceStart);
                 if (double.IsNegativeInfinity(r.Lo) || lo >= r.Lo) stride = Math.Max(1, ctx.SequenceIncrement);
             }
-            else if (double.IsNegativeInfinity(r.Lo)) lo = Math.Max(lo, Hint(ctx, ctx.Type.Kind).Lo);
+            else if (double.IsNegativeInfinity(r.Lo))
+            {
+                var (hLo, hHi) = Hint(ctx, ctx.Type.Kind);
+                lo = Math.Max(lo, hLo);
+                // Unique moments spread over the time range: one second apart from its start would put a whole
+                // table (pagila's rental_date) into its first hour.
+                if (EventTimes.IsCalendar(ctx.Type) && ctx.Rows > 1 && hHi > lo)
+                    stride = Math.Max(1, (long)((hHi - lo) / step / ctx.Rows));
+            }
             var uhi = Units(hi, step, false);
             long Domain(long from, long by) => (double)(uhi - from) / by + 1 > 4e18 ? (long)4e18 : (uhi - from) / by + 1;
             var ulo = Units(lo, step, true);

@@ -76,10 +76,23 @@ internal readonly record struct FkTarget(long ParentRows, int PartitionIndex, in
 /// <summary>Chooses the parent row of each child row for one FK.</summary>
 internal sealed class FkLink
 {
+    /// <summary>Children per parent follow x = ((u + Head)^Skew − Head^Skew) / ((1 + Head)^Skew − Head^Skew), parent
+    /// floor(P·x) through a keyed bijection (so heavy parents are spread over the key space): the busiest tenth of the
+    /// parents holds about 35 % of the children, with five children per parent on average about 3 % of the parents have
+    /// none, and Head keeps the busiest parent near 17 times the mean (u^Skew alone gives parent 0 a share P^−0.4 of
+    /// all children: a thousand orders for one customer of two thousand).</summary>
+    internal const double Skew = 2.5;
+
+    internal const double Head = 0.1;
+
+    private static readonly double HeadBase = Math.Pow(Head, Skew);
+    private static readonly double HeadNorm = Math.Pow(1 + Head, Skew) - HeadBase;
+
     private readonly IForeignKeyLinker _linker;
     private readonly TableDef _child;
     private readonly CounterRng _rng;
     private readonly CounterRng? _uniform;
+    private readonly Permutation _spread;
     private KeyLayout? _layout;
     private int _digit;
 
@@ -95,6 +108,7 @@ internal sealed class FkLink
         Unique = unique;
         _linker = linker;
         _rng = rng;
+        if (_uniform is not null && !selfReference && target.Domain > 0) _spread = new Permutation(target.Domain, rng.Derive(0x5CE3));
     }
 
     public ForeignKey Fk { get; }
@@ -132,8 +146,18 @@ internal sealed class FkLink
         }
         if (_layout is { } l) return Target.Map(l.DigitOf(row, _digit));
         var domain = Target.Domain;
-        var k = _uniform is { } u ? u.Below(row, domain) : _linker.ParentRow(_child, Fk, row, domain);
+        var k = _uniform is { } u ? Skewed(u.Uniform(row), domain) : _linker.ParentRow(_child, Fk, row, domain);
         if (attempt > 0) k = (k + _rng.Below(row, domain, (ulong)attempt)) % domain;
         return Target.Map(k);
+    }
+
+    /// <summary>The v1 engine's parent for a uniform draw <paramref name="u"/>: skewed towards a few parents (see
+    /// <see cref="Skew"/>), O(1) and with no per-parent state. Only the default linker is skewed: the PluRel engine's
+    /// linker decides its own structure.</summary>
+    private long Skewed(double u, long domain)
+    {
+        if (domain <= 0) return 0; // an empty target: the FK's NULL gate makes the value NULL
+        var idx = (long)(domain * ((Math.Pow(u + Head, Skew) - HeadBase) / HeadNorm));
+        return _spread[Math.Min(idx, domain - 1)];
     }
 }
