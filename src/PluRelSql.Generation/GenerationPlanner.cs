@@ -9,7 +9,8 @@ namespace PluRelSql.Generation;
 /// <see cref="RowCountException"/> naming the key and its size, unless <see cref="GenerationOptions.FitRows"/> lowers
 /// the count instead. Counts that overflow or pass <see cref="GenerationOptions.MaxTotalRows"/> are refused. Under
 /// <see cref="RowSizing.ByRole"/> the counts not named in <see cref="GenerationOptions.TableRows"/> come from
-/// <see cref="TableRoles.Sizes"/> and are lowered to what the keys hold without a refusal.</summary>
+/// <see cref="TableRoles.Sizes"/>; those below N (or leaning on a parent below N) are lowered to what the keys hold
+/// without a refusal (<see cref="GenerationPlan.RoleCaps"/>).</summary>
 public static class GenerationPlanner
 {
     public static GenerationPlan Create(SchemaGraph graph, GenerationOptions options)
@@ -97,7 +98,13 @@ public static class GenerationPlanner
         foreach (var t in loadable)
         {
             var baseRows = explicitRows.TryGetValue(t.Name, out var e) ? e : roles?[t.Name].Rows ?? options.DefaultRows;
-            if (roles is not null && !explicitRows.ContainsKey(t.Name)) fromRoles.Add(t.Name);
+            // A count the roles lowered, or one whose keys lean on a parent the roles lowered, is fitted to what the keys
+            // hold without a refusal: nobody asked for it. A table at the full N keeps the refusal of an explicit count.
+            if (roles is not null && !explicitRows.ContainsKey(t.Name) &&
+                (roles[t.Name].Rows < options.DefaultRows || graph.ForeignKeysOf(t).Any(fk =>
+                    graph.FindTable(fk.RefTable) is { } p && p != t && graph.LoadedTableOf(p.Name) is var pn &&
+                    !explicitRows.ContainsKey(pn) && roles.TryGetValue(pn, out var ps) && ps.Rows < options.DefaultRows)))
+                fromRoles.Add(t.Name);
             // In doubles first: baseRows × scale may pass long.MaxValue (--scale 1e300), which must be refused, not saturated.
             var scaled = Math.Round(baseRows * options.Scale);
             if (!(scaled <= MaxTableRows))

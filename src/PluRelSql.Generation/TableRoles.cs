@@ -179,7 +179,9 @@ public static class TableRoles
                 var peer = 0;
                 foreach (var (bridge, _) in _children[t.Name])
                     foreach (var q in Parents(bridge))
-                        if (q != t && !_visiting.Contains(q.Name)) peer = Math.Max(peer, Down(q));
+                        // Only peers with children of their own count: two tables joined only by a bridge get the same size.
+                        if (q != t && !_visiting.Contains(q.Name) && _children[q.Name].Any(c => Role(c.Child) != SizingRole.Bridge))
+                            peer = Math.Max(peer, Down(q));
                 d = peer + 1;
             }
             _visiting.Remove(t.Name);
