@@ -14,7 +14,7 @@ public enum SizingRole
     Entity,
     /// <summary>A key made of two or more foreign keys and little else: sized from its parents.</summary>
     Bridge,
-    /// <summary>Referenced by nothing but bridges' peers, or only by its line items: the activity tables, largest.</summary>
+    /// <summary>An activity table: referenced by nothing, or only by its own line items (orders, rentals): the largest.</summary>
     Fact,
 }
 
@@ -124,6 +124,7 @@ public static class TableRoles
         private readonly Dictionary<QualifiedName, SizingRole> _roles = [];
         private readonly Dictionary<QualifiedName, int> _down = [];
         private readonly HashSet<QualifiedName> _visiting = [];
+        private readonly HashSet<QualifiedName> _deciding = [];
 
         public IReadOnlyList<TableDef> Tables { get; }
 
@@ -147,13 +148,16 @@ public static class TableRoles
         public SizingRole Role(TableDef t)
         {
             if (_roles.TryGetValue(t.Name, out var r)) return r;
+            // Asked again while deciding it (a cycle of foreign keys): an entity for now.
+            if (!_deciding.Add(t.Name)) return SizingRole.Entity;
             var parents = _parents[t.Name];
             var children = _children[t.Name];
             r = parents.Count == 0 && children.Count == 0 ? SizingRole.Standalone
                 : children.Count == 0 && IsBridge(t) ? SizingRole.Bridge
                 : parents.Count == 0 && IsLookup(t) ? SizingRole.Lookup
-                : Down(t) == 0 ? SizingRole.Fact
+                : Down(t) == 0 || IsHeader(t) ? SizingRole.Fact
                 : SizingRole.Entity;
+            _deciding.Remove(t.Name);
             return _roles[t.Name] = r;
         }
 
@@ -187,6 +191,13 @@ public static class TableRoles
             _visiting.Remove(t.Name);
             return _down[t.Name] = d;
         }
+
+        /// <summary>An activity referenced only by facts of its own (orders by order lines, rentals by payments): it has
+        /// parents and a date or time of its own. Only the label changes: its size is still a level below its children.</summary>
+        private bool IsHeader(TableDef t) =>
+            _parents[t.Name].Count > 0 && Down(t) == 1 &&
+            t.Columns.Any(c => c.IsLoaded && !IsAudit(c) && c.Type.Kind is TypeKind.Date or TypeKind.Timestamp or TypeKind.TimestampTz) &&
+            _children[t.Name].All(c => Role(c.Child) == SizingRole.Bridge || Down(c.Child) == 0);
 
         private bool IsBridge(TableDef t)
         {
