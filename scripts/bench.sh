@@ -20,7 +20,7 @@ psql "$url" -qAtc "DROP DATABASE IF EXISTS pgbench_bench WITH (FORCE)" -c "CREAT
 now() { date +%s.%N; }
 best_plurel=0; best_pgbench=0; best_pgbench_fk=0
 for round in $(seq 1 "$ROUNDS"); do
-  $PLUREL populate --schema schemas/bench.sql --database bench --recreate "${ROWS[@]}" --seed "$round" \
+  $PLUREL populate --schema schemas/bench.sql --database bench --recreate "${ROWS[@]}" --sizing uniform --seed "$round" \
     --report .plurel/bench-report.json >/dev/null 2>.plurel/bench-populate.log
   rate=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rowsPerSecond"])' .plurel/bench-report.json)
   rows=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["totalRows"], "rows in %.2f s (create %.2f, copy %.2f, constrain %.2f)" % (r["seconds"], r["createSeconds"], r["copySeconds"], r["constrainSeconds"]))' .plurel/bench-report.json)

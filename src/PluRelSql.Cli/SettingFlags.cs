@@ -10,6 +10,7 @@ public static class SettingFlags
         Setting.Rows => "--rows",
         Setting.FitRows => "--fit-rows",
         Setting.Scale => "--scale",
+        Setting.Sizing => "--sizing",
         Setting.MaxRows => "--max-rows",
         Setting.Create => "--create",
         Setting.Recreate => "--recreate",

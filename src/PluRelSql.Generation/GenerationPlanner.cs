@@ -7,7 +7,10 @@ namespace PluRelSql.Generation;
 /// <summary>Decides how many rows every loadable table gets: the requested count, or — where the table's keys cannot
 /// hold that many distinct values (a key of FK columns, a 1:1 FK, an enum/boolean key, a short char(n)) — a
 /// <see cref="RowCountException"/> naming the key and its size, unless <see cref="GenerationOptions.FitRows"/> lowers
-/// the count instead. Counts that overflow or pass <see cref="GenerationOptions.MaxTotalRows"/> are refused.</summary>
+/// the count instead. Counts that overflow or pass <see cref="GenerationOptions.MaxTotalRows"/> are refused. Under
+/// <see cref="RowSizing.ByRole"/> the counts not named in <see cref="GenerationOptions.TableRows"/> come from
+/// <see cref="TableRoles.Sizes"/>; those below N (or leaning on a parent below N) are lowered to what the keys hold
+/// without a refusal (<see cref="GenerationPlan.RoleCaps"/>).</summary>
 public static class GenerationPlanner
 {
     public static GenerationPlan Create(SchemaGraph graph, GenerationOptions options)
@@ -19,7 +22,7 @@ public static class GenerationPlanner
         if (!(options.NullRate is >= 0 and <= 1)) throw new ArgumentException("NullRate must be in [0, 1]", nameof(options));
 
         var order = graph.ComputeLoadOrder();
-        var requested = Requested(graph, options);
+        var requested = Requested(graph, options, out var fromRoles);
         // The ceiling applies to what was asked (a mistyped count), before keys are looked at; summed as doubles, so
         // the sum of many large counts cannot wrap.
         var total = requested.Values.Sum(n => (double)n);
@@ -28,6 +31,7 @@ public static class GenerationPlanner
                 $"the plan asks for {total:N0} rows in all, more than the limit of {options.MaxTotalRows:N0}"));
         var rows = new Dictionary<QualifiedName, long>();
         var caps = new Dictionary<QualifiedName, RowCap>();
+        var roleCaps = new Dictionary<QualifiedName, RowCap>();
         var analyses = order.Tables.ToDictionary(t => t.Name, t => new TableAnalysis(graph, order, t));
         // A child loaded ahead of its parent (a NOT NULL FK cycle) sizes its keys by the parent's count before the
         // parent is planned: start from the requested counts and lower them until no cap changes (counts only fall).
@@ -41,7 +45,9 @@ public static class GenerationPlanner
                 var want = requested[t.Name];
                 var (cap, reason) = Capacity(analyses[t.Name], want, rows, options.Seed);
                 var n = Math.Min(want, cap);
-                if (n < want)
+                if (n < want && fromRoles.Contains(t.Name))
+                    roleCaps[t.Name] = new RowCap(t.Name, want, n, reason!);
+                else if (n < want)
                 {
                     if (!options.FitRows)
                         throw new RowCountException(string.Create(CultureInfo.InvariantCulture,
@@ -57,6 +63,9 @@ public static class GenerationPlanner
         {
             Graph = graph, Order = order, RowCounts = rows, Options = options,
             Caps = order.Tables.Where(t => caps.ContainsKey(t.Name)).Select(t => caps[t.Name]).ToList(),
+            RoleCaps = order.Tables.Where(t => roleCaps.ContainsKey(t.Name) && rows[t.Name] < roleCaps[t.Name].Requested)
+                .Select(t => roleCaps[t.Name] with { Rows = rows[t.Name] }).ToList(),
+            Roles = TableRoles.Roles(graph),
         };
     }
 
@@ -64,8 +73,9 @@ public static class GenerationPlanner
     /// 1.25·10¹² rows), small enough that sums over thousands of tables stay exact in a long.</summary>
     public const long MaxTableRows = 1_000_000_000_000_000;
 
-    private static Dictionary<QualifiedName, long> Requested(SchemaGraph graph, GenerationOptions options)
+    private static Dictionary<QualifiedName, long> Requested(SchemaGraph graph, GenerationOptions options, out HashSet<QualifiedName> fromRoles)
     {
+        fromRoles = [];
         var loadable = graph.LoadableTables.ToList();
         var counts = new Dictionary<QualifiedName, long>();
         var explicitRows = new Dictionary<QualifiedName, long>();
@@ -84,9 +94,17 @@ public static class GenerationPlanner
             throw new ArgumentException("unknown table(s) in row counts: " + string.Join(", ", unknown.Order(StringComparer.Ordinal)) +
                 (graph.Tables.Any(t => t.IsPartition && unknown.Any(u => u.EndsWith(t.Name.Name, StringComparison.OrdinalIgnoreCase)))
                     ? " (partitions get their rows through the partitioned table)" : ""), nameof(options));
+        var roles = options.Sizing == RowSizing.ByRole ? TableRoles.Sizes(graph, options.DefaultRows) : null;
         foreach (var t in loadable)
         {
-            var baseRows = explicitRows.TryGetValue(t.Name, out var e) ? e : options.DefaultRows;
+            var baseRows = explicitRows.TryGetValue(t.Name, out var e) ? e : roles?[t.Name].Rows ?? options.DefaultRows;
+            // A count the roles lowered, or one whose keys lean on a parent the roles lowered, is fitted to what the keys
+            // hold without a refusal: nobody asked for it. A table at the full N keeps the refusal of an explicit count.
+            if (roles is not null && !explicitRows.ContainsKey(t.Name) &&
+                (roles[t.Name].Rows < options.DefaultRows || graph.ForeignKeysOf(t).Any(fk =>
+                    graph.FindTable(fk.RefTable) is { } p && p != t && graph.LoadedTableOf(p.Name) is var pn &&
+                    !explicitRows.ContainsKey(pn) && roles.TryGetValue(pn, out var ps) && ps.Rows < options.DefaultRows)))
+                fromRoles.Add(t.Name);
             // In doubles first: baseRows × scale may pass long.MaxValue (--scale 1e300), which must be refused, not saturated.
             var scaled = Math.Round(baseRows * options.Scale);
             if (!(scaled <= MaxTableRows))

@@ -7,8 +7,12 @@ namespace PluRelSql.Generation;
 public sealed record GenerationOptions
 {
     public ulong Seed { get; init; } = 1;
-    /// <summary>Rows for every table not named in <see cref="TableRows"/>.</summary>
+    /// <summary>Rows for every table not named in <see cref="TableRows"/> (under <see cref="RowSizing.ByRole"/>: for the
+    /// largest tables, the others get a share of it by their role).</summary>
     public long DefaultRows { get; init; } = 1000;
+    /// <summary>How <see cref="DefaultRows"/> becomes per-table counts: by each table's role in the graph (lookups small,
+    /// facts largest), or the same for every table.</summary>
+    public RowSizing Sizing { get; init; } = RowSizing.ByRole;
     /// <summary>Per-table row counts, keyed by "schema.table" or bare "table" (case-insensitive).</summary>
     public IReadOnlyDictionary<string, long> TableRows { get; init; } = new Dictionary<string, long>();
     /// <summary>Multiplies every row count.</summary>
@@ -46,6 +50,10 @@ public sealed class GenerationPlan
     public required GenerationOptions Options { get; init; }
     /// <summary>Tables that got fewer rows than asked because their keys cannot hold more (for the CLI to report).</summary>
     public IReadOnlyList<RowCap> Caps { get; init; } = [];
+    /// <summary>Every loadable table's role in the graph (shown beside the planned counts).</summary>
+    public IReadOnlyDictionary<QualifiedName, SizingRole> Roles { get; init; } = new Dictionary<QualifiedName, SizingRole>();
+    /// <summary>Role-derived counts lowered to what the table's keys hold (no refusal: nobody asked for that count).</summary>
+    public IReadOnlyList<RowCap> RoleCaps { get; init; } = [];
 
     public long Rows(TableDef table) => RowCounts[table.Name];
 

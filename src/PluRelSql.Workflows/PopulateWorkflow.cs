@@ -175,6 +175,50 @@ public static class PopulateWorkflow
         return plan;
     }
 
+    /// <summary>Every table's planned count and role, before anything is loaded: one line per table, largest first, or
+    /// — past <see cref="PlanLinesMax"/> tables — one wrapped list per role. <paramref name="name"/> says a setting as
+    /// the front end spells it (the CLI: its flag).</summary>
+    public static void DescribePlan(GenerationPlan plan, TextWriter log, Func<Setting, string>? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(log);
+        name ??= s => s.ToString();
+        var inv = CultureInfo.InvariantCulture;
+        var tables = plan.Order.Tables.OrderByDescending(plan.Rows).ThenBy(t => t.Name.ToString(), StringComparer.Ordinal).ToList();
+        if (tables.Count == 0) return;
+        var fitted = plan.RoleCaps.Select(c => c.Table).ToHashSet();
+        string Role(TableDef t) => plan.Roles.TryGetValue(t.Name, out var r) ? TableRoles.Label(r) : "?";
+        log.WriteLine(plan.Options.Sizing == RowSizing.ByRole
+            ? string.Create(inv, $"row plan: {plan.TotalRows:N0} rows in {tables.Count} tables, sized by role ({name(Setting.Sizing)} uniform gives every table the same count):")
+            : string.Create(inv, $"row plan: {plan.TotalRows:N0} rows in {tables.Count} tables ({name(Setting.Sizing)} uniform):"));
+        if (tables.Count <= PlanLinesMax)
+        {
+            var width = Math.Min(40, tables.Max(t => t.Name.ToString().Length));
+            foreach (var t in tables)
+                log.WriteLine(string.Create(inv, $"  {t.Name.ToString().PadRight(width)}  {Role(t),-10} {plan.Rows(t),14:N0}") +
+                              (fitted.Contains(t.Name) ? "  (as many as its keys hold)" : ""));
+            return;
+        }
+        foreach (var group in tables.GroupBy(Role).OrderByDescending(g => g.Max(plan.Rows)))
+        {
+            var line = new System.Text.StringBuilder(string.Create(inv, $"  {group.Key} ({group.Count()}):"));
+            var first = true;
+            foreach (var t in group)
+            {
+                var item = string.Create(inv, $" {t.Name.Name} {plan.Rows(t):N0}") + (fitted.Contains(t.Name) ? "*" : "");
+                if (!first) line.Append(',');
+                if (line.Length + item.Length + 1 > 110) { log.WriteLine(line.ToString()); line.Clear().Append("   "); }
+                line.Append(item);
+                first = false;
+            }
+            log.WriteLine(line.ToString());
+        }
+        if (fitted.Count > 0) log.WriteLine("  (* as many as the table's keys hold)");
+    }
+
+    /// <summary>Plans of more tables than this are shown as one list per role.</summary>
+    public const int PlanLinesMax = 30;
+
     /// <summary>Plans above a million rows: the largest tables and a size estimate, before anything is loaded.</summary>
     public static void DescribeLargePlan(GenerationPlan plan, TextWriter log) =>
         DescribeLargePlan(plan.Order.Tables.Select(t => (t, plan.Rows(t))).ToList(), log);

@@ -51,6 +51,8 @@ public enum Setting
     FitRows,
     /// <summary>The factor every row count is multiplied by.</summary>
     Scale,
+    /// <summary>Row counts by role or the same for every table (<see cref="PluRelSql.Generation.RowSizing"/>).</summary>
+    Sizing,
     /// <summary>The most rows one run may plan.</summary>
     MaxRows,
     /// <summary>Creating the schema's objects (<see cref="PopulateOptions.Create"/>).</summary>

@@ -31,7 +31,7 @@ public sealed class ExtensionTypeCliTests(ClusterFixture pg)
         {
             await pg.Execute("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
             var run = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--database", db, "--create", "--schema", file,
-                "--rows", Rows.ToString(System.Globalization.CultureInfo.InvariantCulture), "--batch-size", "64");
+                "--rows", Rows.ToString(System.Globalization.CultureInfo.InvariantCulture), "--batch-size", "64", "--sizing", "uniform");
             Assert.True(run.ExitCode == 0, run.ToString());
             Assert.DoesNotContain("loaded as NULL", run.StdErr);
             await check(db);

@@ -45,7 +45,7 @@ public sealed class LoadTests(ClusterFixture pg)
         var psql = pg.Psql("fill_existing", "-f", Shop);
         Assert.True(psql.ExitCode == 0, psql.ToString());
         string[] Args(params string[] extra) =>
-            ["populate", "--db", pg.Url("fill_existing"), "--schema", Shop, "--rows", "500", .. extra];
+            ["populate", "--db", pg.Url("fill_existing"), "--schema", Shop, "--rows", "500", "--sizing", "uniform", .. extra];
 
         var first = Cli.Plurel(Args());
         Assert.True(first.ExitCode == 0, first.ToString());

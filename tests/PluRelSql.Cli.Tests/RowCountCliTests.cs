@@ -29,12 +29,12 @@ public sealed class RowCountCliTests(ClusterFixture pg)
     {
         var db = "rows_oversized";
         await pg.Execute("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
-        var run = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--database", db, "--create", "--schema", Schema("shop.sql"), option, value);
+        var run = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--database", db, "--create", "--schema", Schema("shop.sql"), option, value, "--sizing", "uniform");
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains(message, run.StdErr);
         Assert.Equal(0L, await pg.Scalar<long>("postgres", $"SELECT count(*) FROM pg_database WHERE datname = '{db}'"));
         // Refused before connecting: against a server that is not there it is still exit 2, not 3.
-        var offline = Cli.Plurel("populate", "--db", Nowhere, "--schema", Schema("shop.sql"), option, value);
+        var offline = Cli.Plurel("populate", "--db", Nowhere, "--schema", Schema("shop.sql"), option, value, "--sizing", "uniform");
         Assert.True(offline.ExitCode == 2, offline.ToString());
     }
 
@@ -52,10 +52,37 @@ public sealed class RowCountCliTests(ClusterFixture pg)
     }
 
     [Fact]
+    public void The_row_plan_with_each_tables_role_is_printed_before_the_server_is_contacted()
+    {
+        var run = Cli.Plurel("populate", "--db", Nowhere, "--schema", Schema("shop.sql"), "--rows", "20000");
+        Assert.True(run.ExitCode == 3, run.ToString());
+        var plan = run.StdErr.IndexOf("row plan: ", StringComparison.Ordinal);
+        Assert.True(plan >= 0, run.StdErr);
+        Assert.Contains("sized by role (--sizing uniform gives every table the same count):", run.StdErr);
+        Assert.True(plan < run.StdErr.IndexOf("127.0.0.1", StringComparison.Ordinal), run.StdErr);
+        var lines = run.StdErr[plan..].Split('\n').Skip(1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)).ToList();
+        Assert.True(lines.Count >= 5, run.StdErr);
+        Assert.Contains(lines, l => l.Contains(" fact ", StringComparison.Ordinal) && l.TrimEnd().EndsWith("20,000", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(" lookup ", StringComparison.Ordinal) || l.Contains(" entity ", StringComparison.Ordinal));
+
+        var uniform = Cli.Plurel("populate", "--db", Nowhere, "--schema", Schema("shop.sql"), "--rows", "20000", "--sizing", "uniform");
+        Assert.True(uniform.ExitCode == 3, uniform.ToString());
+        Assert.Contains("(--sizing uniform):", uniform.StdErr);
+        var rows = uniform.StdErr[uniform.StdErr.IndexOf("row plan: ", StringComparison.Ordinal)..].Split('\n').Skip(1)
+            .TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)).ToList();
+        Assert.All(rows, l => Assert.EndsWith("20,000", l.TrimEnd(), StringComparison.Ordinal));
+
+        var bad = Cli.Plurel("populate", "--db", Nowhere, "--schema", Schema("shop.sql"), "--sizing", "random");
+        Assert.True(bad.ExitCode == 2, bad.ToString());
+        Assert.Contains("'random' not recognized", bad.StdErr);
+        Assert.Contains("'uniform'", bad.StdErr);
+    }
+
+    [Fact]
     public void Large_plans_are_described_before_loading_and_one_postgres_table_has_a_limit()
     {
         // Described on stderr before the (failed) connection.
-        var run = Cli.Plurel("populate", "--db", Nowhere, "--schema", Schema("shop.sql"), "--rows", "3000000");
+        var run = Cli.Plurel("populate", "--db", Nowhere, "--schema", Schema("shop.sql"), "--rows", "3000000", "--sizing", "uniform");
         Assert.True(run.ExitCode == 3, run.ToString());
         var described = run.StdErr.IndexOf("planned 18,000,000 rows in 6 tables, about ", StringComparison.Ordinal);
         Assert.True(described >= 0, run.StdErr);
@@ -116,7 +143,7 @@ public sealed class RowCountCliTests(ClusterFixture pg)
         var db = "rows_" + Path.GetFileNameWithoutExtension(schema);
         await pg.Execute("postgres", $"DROP DATABASE IF EXISTS {db} WITH (FORCE)");
         var sw = Stopwatch.StartNew();
-        var run = Cli.Plurel(["populate", "--db", pg.Url("postgres"), "--database", db, "--create", "--schema", Schema(schema), "--seed", "1", .. rows]);
+        var run = Cli.Plurel(["populate", "--db", pg.Url("postgres"), "--database", db, "--create", "--schema", Schema(schema), "--seed", "1", "--sizing", "uniform", .. rows]);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains($"loaded {total:N0} rows", run.StdOut.Replace('\u00a0', ' '));
         Assert.Contains("planned ", run.StdErr);

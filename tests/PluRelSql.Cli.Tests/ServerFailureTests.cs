@@ -30,7 +30,7 @@ public sealed class ServerFailureTests(ClusterFixture pg)
         Assert.Equal(1L, await DatabasesLike("killed\\_create\\_\\_plurel\\_%"));
 
         var next = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--database", "killed_create", "--create",
-            "--schema", Bench, "--rows", "100");
+            "--schema", Bench, "--rows", "100", "--sizing", "uniform");
         Assert.True(next.ExitCode == 0, next.ToString());
         Assert.Contains("note: dropped database killed_create__plurel_", next.StdErr);
         Assert.Equal(0L, await DatabasesLike("killed\\_create\\_\\_plurel\\_%"));
@@ -42,7 +42,7 @@ public sealed class ServerFailureTests(ClusterFixture pg)
     {
         await pg.Execute("postgres", "DROP DATABASE IF EXISTS concurrent WITH (FORCE)");
         string[] Args(string rows) =>
-            ["populate", "--db", pg.Url("postgres"), "--database", "concurrent", "--create", "--schema", Bench, "--rows", rows, "--threads", "1"];
+            ["populate", "--db", pg.Url("postgres"), "--database", "concurrent", "--create", "--schema", Bench, "--rows", rows, "--threads", "1", "--sizing", "uniform"];
         await using var first = RunningCli.Start(Args("account=3000000"));
         await WaitForCopy(pg.ConnectionString("postgres"), "concurrent__plurel_%", first);
 
@@ -86,7 +86,7 @@ public sealed class ServerFailureTests(ClusterFixture pg)
     {
         var name = new string('n', 63);
         await pg.Execute("postgres", $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        var run = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--database", name, "--create", "--schema", Bench, "--rows", "10");
+        var run = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--database", name, "--create", "--schema", Bench, "--rows", "10", "--sizing", "uniform");
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(10L, await pg.Scalar<long>(name, "SELECT count(*) FROM teller"));
         Assert.Equal(0L, await DatabasesLike("%\\_\\_plurel\\_%"));
@@ -136,7 +136,7 @@ public sealed class ServerCrashTests
             var maintenance = cluster.ConnectionString("postgres");
             string[] Args(string rows) =>
                 ["populate", "--db", cluster.Url("postgres"), "--database", "crashed", "--create", "--schema",
-                 Path.Combine(Repo.Root, "schemas", "bench.sql"), "--rows", rows, "--threads", "1"];
+                 Path.Combine(Repo.Root, "schemas", "bench.sql"), "--rows", rows, "--threads", "1", "--sizing", "uniform"];
 
             await using (var run = RunningCli.Start(Args("account=20000000")))
             {

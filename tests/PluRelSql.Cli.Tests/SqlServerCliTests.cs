@@ -226,7 +226,7 @@ public sealed class SqlServerCliTests
             Assert.Equal(1, await BuildsOf(name));
 
             var next = Cli.Plurel("populate", "--db", SqlServerTarget.ConnectionString!, "--database", name, "--create",
-                "--schema", bench, "--rows", "100");
+                "--schema", bench, "--rows", "100", "--sizing", "uniform");
             Assert.True(next.ExitCode == 0, next.ToString());
             Assert.Contains($"note: dropped database {name}__plurel_", next.StdErr);
             Assert.Equal(0, await BuildsOf(name));
@@ -242,7 +242,7 @@ public sealed class SqlServerCliTests
         await SqlServerTarget.DropAsync(name);
         var bench = Path.Combine(Repo.Root, "schemas", "bench.sql");
         string[] Args(string rows) =>
-            ["populate", "--db", SqlServerTarget.ConnectionString!, "--database", name, "--create", "--schema", bench, "--rows", rows, "--threads", "1"];
+            ["populate", "--db", SqlServerTarget.ConnectionString!, "--database", name, "--create", "--schema", bench, "--rows", rows, "--threads", "1", "--sizing", "uniform"];
         try
         {
             await using var first = RunningCli.Start(Args("account=1000000"));
@@ -307,7 +307,7 @@ public sealed class SqlServerCliTests
         try
         {
             var run = Cli.Plurel("populate", "--db", SqlServerTarget.ConnectionString!, "--database", name, "--create",
-                "--schema", Path.Combine(Repo.Root, "schemas", "bench.sql"), "--rows", "10");
+                "--schema", Path.Combine(Repo.Root, "schemas", "bench.sql"), "--rows", "10", "--sizing", "uniform");
             Assert.True(run.ExitCode == 0, run.ToString());
             Assert.Equal(10L, await SqlServerTarget.ScalarAsync<long>(name, "SELECT COUNT_BIG(*) FROM dbo.teller"));
         }

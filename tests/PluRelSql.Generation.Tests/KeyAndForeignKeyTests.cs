@@ -98,7 +98,7 @@ public class KeyAndForeignKeyTests
         var fa = Table("film_actor", Col("actor_id", TypeKind.SmallInt), Col("film_id", TypeKind.Integer), Col("last_update", TypeKind.Timestamp))
             .Pk("actor_id", "film_id").Fk("actor_id", "actor", "actor_id").Fk("film_id", "film", "film_id");
         var g = Graph(film, actor, fa);
-        var asked = new GenerationOptions { DefaultRows = 100, TableRows = new Dictionary<string, long> { ["film_actor"] = 50_000 } };
+        var asked = new GenerationOptions { DefaultRows = 100, TableRows = new Dictionary<string, long> { ["film_actor"] = 50_000 }, Sizing = RowSizing.Uniform };
         var e = Assert.Throws<RowCountException>(() => GenerationPlanner.Create(g, asked));
         Assert.Equal("public.film_actor: PRIMARY KEY (actor_id, film_id) can hold at most 10,000 distinct values " +
                      "(100 of actor_id: one per row of public.actor, which gets 100 rows × 100 of film_id: one per row of public.film, which gets 100 rows), " +
@@ -117,7 +117,7 @@ public class KeyAndForeignKeyTests
         Assert.All(rows["film_id"].Cast<int>(), f => Assert.InRange(f, 1, 100));
 
         // Fewer rows than combinations: still unique, and spread over the parents.
-        var gen2 = Gen(g, 100, tableRows: new Dictionary<string, long> { ["film_actor"] = 2000 });
+        var gen2 = Gen(g, 100, tableRows: new Dictionary<string, long> { ["film_actor"] = 2000 }, sizing: RowSizing.Uniform);
         var rows2 = All(gen2, fa);
         Assert.Equal(2000, Tuples(rows2, "actor_id", "film_id").ToHashSet().Count);
         Assert.True(rows2["actor_id"].Distinct().Count() > 80);

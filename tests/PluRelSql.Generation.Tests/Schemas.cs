@@ -58,10 +58,10 @@ internal static class S
     }
 
     public static IndependentValueGenerator Gen(SchemaGraph g, long rows = 1000, ulong seed = 1, double nullRate = 0.05,
-        IReadOnlyDictionary<string, long>? tableRows = null, bool fitRows = false) =>
+        IReadOnlyDictionary<string, long>? tableRows = null, bool fitRows = false, RowSizing sizing = RowSizing.ByRole) =>
         new(GenerationPlanner.Create(g, new GenerationOptions
         {
-            DefaultRows = rows, Seed = seed, NullRate = nullRate, TableRows = tableRows ?? new Dictionary<string, long>(), FitRows = fitRows,
+            DefaultRows = rows, Seed = seed, NullRate = nullRate, TableRows = tableRows ?? new Dictionary<string, long>(), FitRows = fitRows, Sizing = sizing,
         }));
 
     /// <summary>Every row of a table, column name → values (boxed; null for NULL).</summary>

@@ -36,6 +36,35 @@ public sealed class PopulateWorkflowTests
     }
 
     [Fact]
+    public void The_row_plan_names_each_tables_role_one_line_each_or_a_list_per_role_for_many_tables()
+    {
+        var graph = Read("""
+            CREATE TABLE order_status (id int PRIMARY KEY, label text);
+            CREATE TABLE customer (id int PRIMARY KEY, name text);
+            CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL REFERENCES customer, status_id int REFERENCES order_status, at timestamptz);
+            CREATE TABLE order_line (order_id int NOT NULL REFERENCES orders, line int NOT NULL, qty int, PRIMARY KEY (order_id, line));
+            """);
+        var log = new StringWriter();
+        var plan = PopulateWorkflow.PlanRows(graph, new GenerationOptions { DefaultRows = 8000 }, DatabaseTargets.Postgres, TextWriter.Null);
+        PopulateWorkflow.DescribePlan(plan, log, s => s == Setting.Sizing ? "--sizing" : s.ToString());
+        var lines = log.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("row plan: 10,520 rows in 4 tables, sized by role (--sizing uniform gives every table the same count):", lines[0]);
+        Assert.Equal(["  public.order_line    fact                8,000", "  public.orders        fact                2,000",
+                      "  public.customer      entity                500", "  public.order_status  lookup                 20"], lines[1..]);
+
+        // Many tables: one wrapped list per role, largest role first.
+        var many = Read(string.Join("\n", Enumerable.Range(0, 40).Select(i => $"CREATE TABLE t{i:D2} (id int PRIMARY KEY);")) +
+                        "\nCREATE TABLE kind (id int PRIMARY KEY); CREATE TABLE thing (id int PRIMARY KEY, kind_id int REFERENCES kind);");
+        var wide = new StringWriter();
+        PopulateWorkflow.DescribePlan(PopulateWorkflow.PlanRows(many, new GenerationOptions { DefaultRows = 1000 }, DatabaseTargets.Postgres, TextWriter.Null), wide);
+        var text = wide.ToString();
+        Assert.Contains("  standalone (40): t00 1,000, t01 1,000,", text, StringComparison.Ordinal);
+        Assert.Contains("  lookup (1): kind 10", text, StringComparison.Ordinal);
+        Assert.Contains("  fact (1): thing 1,000", text, StringComparison.Ordinal);
+        Assert.All(text.Split(Environment.NewLine), l => Assert.True(l.Length <= 110, l));
+    }
+
+    [Fact]
     public void A_plan_above_the_row_limit_names_the_limit()
     {
         var graph = Read("CREATE TABLE t (id bigint PRIMARY KEY); CREATE TABLE u (id bigint PRIMARY KEY);");

@@ -20,6 +20,7 @@ public static class PopulateCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed: the same seed and sizes give the same rows.", DefaultValueFactory = _ => 1UL };
         var rows = new Option<string[]>("--rows", "-n") { Description = "Rows per table: N for every table, TABLE=N for one (repeatable).", AllowMultipleArgumentsPerToken = false };
         var scale = new Option<double>("--scale") { Description = "Multiply every row count.", DefaultValueFactory = _ => 1.0 };
+        var sizing = SizingOption();
         var truncate = new Option<bool>("--truncate") { Description = "Empty the target tables first (in the same transaction)." };
         var batch = new Option<int>("--batch-size") { Description = "Rows per generated batch.", DefaultValueFactory = _ => 8192 };
         var report = new Option<string>("--report") { Description = "Also write the load report as JSON to this file." };
@@ -36,14 +37,28 @@ public static class PopulateCommand
         var vars = SchemaFiles.VarOption();
         var cmd = new Command("populate", "Fill a database from a schema file with generated, constraint-valid rows (one transaction).")
         {
-            schema, db, provider, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads, fitRows, maxRows, timeRange, verbose, vars,
+            schema, db, provider, database, create, recreate, seed, rows, scale, sizing, truncate, batch, report, engine, threads, fitRows, maxRows, timeRange, verbose, vars,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(() => Run(new Args(
             pr.GetValue(schema) ?? [], pr.GetValue(db), pr.GetValue(database), pr.GetValue(create) || pr.GetValue(recreate),
             pr.GetValue(recreate), pr.GetValue(seed), pr.GetValue(rows) ?? [], pr.GetValue(scale), pr.GetValue(truncate),
             pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel", pr.GetValue(threads), pr.GetValue(provider),
-            pr.GetValue(fitRows), pr.GetValue(maxRows), pr.GetValue(verbose), SchemaFiles.Variables(pr.GetValue(vars)), pr.GetValue(timeRange)), ct)));
+            pr.GetValue(fitRows), pr.GetValue(maxRows), pr.GetValue(verbose), SchemaFiles.Variables(pr.GetValue(vars)), pr.GetValue(timeRange),
+            pr.GetValue(sizing) == "uniform" ? RowSizing.Uniform : RowSizing.ByRole), ct)));
         return cmd;
+    }
+
+    /// <summary><c>--sizing role|uniform</c>: whether <c>--rows N</c> is shared out by each table's role or given to every table.</summary>
+    internal static Option<string> SizingOption()
+    {
+        var sizing = new Option<string>("--sizing")
+        {
+            Description = "role: the largest fact tables get --rows N, lookups, entities and bridges fewer by their place in the graph; " +
+                          "uniform: every table gets N.",
+            DefaultValueFactory = _ => "role",
+        };
+        sizing.AcceptOnlyFromAmong("role", "uniform");
+        return sizing;
     }
 
     /// <summary><c>--provider postgres|sqlserver</c>: which server <c>--db</c> is, when its text does not say.</summary>
@@ -57,7 +72,7 @@ public static class PopulateCommand
     private sealed record Args(string[] Schema, string? Db, string? Database, bool Create, bool Recreate, ulong Seed,
         string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine, int Threads, string? Provider,
         bool FitRows = false, long MaxRows = GenerationOptions.DefaultMaxTotalRows, bool Verbose = false,
-        IReadOnlyDictionary<string, string>? Vars = null, string? TimeRange = null);
+        IReadOnlyDictionary<string, string>? Vars = null, string? TimeRange = null, RowSizing Sizing = RowSizing.ByRole);
 
     private static async Task<int> Run(Args a, CancellationToken ct)
     {
@@ -77,9 +92,10 @@ public static class PopulateCommand
         if (graph.Tables.Count == 0)
             throw new UsageException($"{string.Join(", ", a.Schema)}: no CREATE TABLE found, so there is nothing to populate " +
                                      "(is this a data-loading or migration script? pass the file that creates the tables)");
-        var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale, FitRows = a.FitRows, MaxTotalRows = a.MaxRows, TimeRange = timeRange };
-        // Row counts are settled (or refused) before any server is contacted or anything is created.
+        var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale, FitRows = a.FitRows, MaxTotalRows = a.MaxRows, TimeRange = timeRange, Sizing = a.Sizing };
+        // Row counts are settled (or refused) before any server is contacted or anything is created, and shown.
         var plan = PopulateWorkflow.PlanRows(graph, options, server, Console.Error);
+        PopulateWorkflow.DescribePlan(plan, Console.Error, SettingFlags.Flag);
         var databaseName = a.Database ?? (a.Db is null ? DefaultDatabaseName(a.Schema[0]) : null);
         var target = await Target.Resolve(a.Db, databaseName, ct, a.Provider);
         // With --create into a new PostgreSQL database, the server runs the script's own statements (as psql would).
