@@ -81,8 +81,8 @@ public sealed class CommentTests
         Assert.Equal("ISO 4217 currency", t.Column("Cur").Comment);
         Assert.Null(t.Column("Amount").Comment);
         Assert.Equal(SemanticKind.CurrencyCode, ColumnSemantics.Classify(t, t.Column("Cur"), r.Graph).Kind);
-        // Converted to PostgreSQL, the descriptions become COMMENT ON statements.
-        Assert.Contains("COMMENT ON COLUMN dbo.\"Invoice\".\"Cur\" IS 'ISO 4217 currency'", PgDdlWriter.PreData(r.Graph));
+        // Converted to PostgreSQL (dbo becomes public), the descriptions become COMMENT ON statements.
+        Assert.Contains("COMMENT ON COLUMN public.\"Invoice\".\"Cur\" IS 'ISO 4217 currency'", PgDdlWriter.PreData(r.Graph));
         // Other properties, and descriptions of what the script does not create, are skipped as before.
         var skipped = Assert.Single(r.Notices, n => n.Message.Contains("sp_addextendedproperty", StringComparison.Ordinal));
         Assert.StartsWith("skipped 2 × EXEC sp_addextendedproperty (", skipped.Message, StringComparison.Ordinal);
