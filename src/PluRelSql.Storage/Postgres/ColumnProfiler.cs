@@ -99,7 +99,8 @@ public static class ColumnProfiler
             var meaning = ColumnSemantics.Classify(table, c, graph);
             profiles.Add(new ColumnProfile(c.Name, c.Type.ToPgSql(), meaning.Kind,
                 sampled == 0 ? 0 : (double)(sampled - s.NonNull) / sampled, s.Distinct,
-                s.Min, s.Max, s.MinLen, s.AvgLen, s.MaxLen, top) { Evidence = meaning.Evidence, Unit = meaning.Unit });
+                s.Min, s.Max, s.MinLen, s.AvgLen, s.MaxLen, top)
+            { Evidence = meaning.Evidence, Unit = meaning.Unit });
         }
         return new TableProfile(table.Name, rows, exact || full, sampled, full ? "full" : "tablesample", profiles);
     }

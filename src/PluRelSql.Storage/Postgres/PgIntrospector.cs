@@ -399,8 +399,12 @@ public static class PgIntrospector
                 """,
                 r =>
                 {
-                    var t = new TableDef { Name = new QualifiedName(r.GetString(1), r.GetString(2)), Unlogged = r.GetChar(3) == 'u',
-                        Comment = r.IsDBNull(4) ? null : r.GetString(4) };
+                    var t = new TableDef
+                    {
+                        Name = new QualifiedName(r.GetString(1), r.GetString(2)),
+                        Unlogged = r.GetChar(3) == 'u',
+                        Comment = r.IsDBNull(4) ? null : r.GetString(4),
+                    };
                     _tables[r.GetFieldValue<uint>(0)] = t;
                     _tableOids.Add(r.GetFieldValue<uint>(0));
                 }).ConfigureAwait(false);
