@@ -71,7 +71,7 @@ internal static class ColumnVocabulary
         (SemanticKind.GivenName, TypeFit.String, ["first name", "given name", "forename", "middle name"]),
         (SemanticKind.FamilyName, TypeFit.String, ["last name", "family name", "surname", "maiden name"]),
         (SemanticKind.NamePrefix, TypeFit.String, ["name prefix", "salutation", "honorific", "title of courtesy", "courtesy title"]),
-        (SemanticKind.FullName, TypeFit.String, ["full name", "contact name", "contact", "person name", "display name", "author", "discoverer", "inventor", "creator", "recipient", "attention"]),
+        (SemanticKind.FullName, TypeFit.String, ["full name", "contact name", "contact", "person name", "display name", "author", "discoverer", "inventor", "creator", "recipient", "attention", "composer", "director", "performer", "narrator"]),
         (SemanticKind.Gender, TypeFit.String, ["gender", "sex"]),
         (SemanticKind.PhoneExtension, TypeFit.StringOrInteger, ["extension", "phone extension"]),
         (SemanticKind.Phone, TypeFit.StringOrInteger, ["phone", "phone number", "mobile", "cell", "cellphone", "fax", "msisdn"]),

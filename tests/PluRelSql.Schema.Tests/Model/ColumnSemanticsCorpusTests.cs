@@ -103,6 +103,7 @@ public sealed class ColumnSemanticsCorpusTests(ITestOutputHelper output)
         Assert.Equal(SemanticKind.ByteSize, M("track", "bytes").Kind);
         Assert.Equal(SemanticKind.Price, M("track", "unit_price").Kind);
         Assert.Equal(SemanticKind.Title, M("track", "name").Kind);
+        Assert.Equal(SemanticKind.FullName, M("track", "composer").Kind);
         Assert.Equal(SemanticKind.JobTitle, M("employee", "title").Kind);
         Assert.Equal(SemanticKind.Title, M("album", "title").Kind);
         Assert.Equal(SemanticKind.Category, M("genre", "name").Kind);
