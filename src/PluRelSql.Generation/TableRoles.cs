@@ -125,6 +125,7 @@ public static class TableRoles
         private readonly Dictionary<QualifiedName, int> _down = [];
         private readonly HashSet<QualifiedName> _visiting = [];
         private readonly HashSet<QualifiedName> _deciding = [];
+        private readonly bool _related;
 
         public IReadOnlyList<TableDef> Tables { get; }
 
@@ -141,6 +142,7 @@ public static class TableRoles
                     _parents[t.Name].Add((parent, fk));
                     _children[parent.Name].Add((t, fk));
                 }
+            _related = _parents.Values.Any(p => p.Count > 0);
         }
 
         public IEnumerable<TableDef> Parents(TableDef t) => _parents[t.Name].Select(p => p.Parent).Distinct();
@@ -152,7 +154,9 @@ public static class TableRoles
             if (!_deciding.Add(t.Name)) return SizingRole.Entity;
             var parents = _parents[t.Name];
             var children = _children[t.Name];
-            r = parents.Count == 0 && children.Count == 0 ? SizingRole.Standalone
+            // A table on its own named like a lookup (us_states beside orders) is a lookup when other tables relate:
+            // with no relationships anywhere nothing marks the facts, and every table gets N.
+            r = parents.Count == 0 && children.Count == 0 ? (IsLookup(t) && _related ? SizingRole.Lookup : SizingRole.Standalone)
                 : children.Count == 0 && IsBridge(t) ? SizingRole.Bridge
                 : parents.Count == 0 && IsLookup(t) ? SizingRole.Lookup
                 : Down(t) == 0 || IsHeader(t) ? SizingRole.Fact
