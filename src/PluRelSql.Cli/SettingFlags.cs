@@ -27,6 +27,7 @@ public static class SettingFlags
         Setting.Bootstrap => "--bootstrap",
         Setting.LearningRate => "--lr",
         Setting.Out => "--out",
+        Setting.Locale => "--locale",
         _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, "a setting without a flag"),
     };
 

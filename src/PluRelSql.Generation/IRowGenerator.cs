@@ -21,6 +21,10 @@ public sealed record GenerationOptions
     /// <summary>The most rows the whole plan may hold (a guard against a mistyped count); 0 for no limit.</summary>
     public long MaxTotalRows { get; init; } = DefaultMaxTotalRows;
 
+    /// <summary>The Bogus locale of names, addresses, phones and words ("en", "de", "fr", "pt_BR" …; see
+    /// <see cref="Values.Locales.All"/>).</summary>
+    public string Locale { get; init; } = Values.Locales.Default;
+
     public const long DefaultMaxTotalRows = 10_000_000_000;
 }
 

@@ -77,4 +77,6 @@ public enum Setting
     LearningRate,
     /// <summary>The folder a study or model is written to.</summary>
     Out,
+    /// <summary>The locale of generated names, addresses and words (<see cref="PluRelSql.Generation.GenerationOptions.Locale"/>).</summary>
+    Locale,
 }

@@ -30,15 +30,16 @@ public static class PopulateCommand
         var maxRows = CommonOptions.MaxRows();
         var verbose = SchemaFiles.VerboseOption();
         var vars = SchemaFiles.VarOption();
+        var locale = new Option<string>("--locale") { Description = "Locale of generated names, addresses, phones and words (en, de, fr, pt_BR …).", DefaultValueFactory = _ => "en" };
         var cmd = new Command("populate", "Fill a database from a schema file with generated, constraint-valid rows (one transaction).")
         {
-            schema, db, provider, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads, fitRows, maxRows, verbose, vars,
+            schema, db, provider, database, create, recreate, seed, rows, scale, truncate, batch, report, engine, threads, fitRows, maxRows, verbose, vars, locale,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(() => Run(new Args(
             pr.GetValue(schema) ?? [], pr.GetValue(db), pr.GetValue(database), pr.GetValue(create) || pr.GetValue(recreate),
             pr.GetValue(recreate), pr.GetValue(seed), pr.GetValue(rows) ?? [], pr.GetValue(scale), pr.GetValue(truncate),
             pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel", pr.GetValue(threads), pr.GetValue(provider),
-            pr.GetValue(fitRows), pr.GetValue(maxRows), pr.GetValue(verbose), SchemaFiles.Variables(pr.GetValue(vars))), ct)));
+            pr.GetValue(fitRows), pr.GetValue(maxRows), pr.GetValue(verbose), SchemaFiles.Variables(pr.GetValue(vars)), pr.GetValue(locale) ?? "en"), ct)));
         return cmd;
     }
 
@@ -53,7 +54,7 @@ public static class PopulateCommand
     private sealed record Args(string[] Schema, string? Db, string? Database, bool Create, bool Recreate, ulong Seed,
         string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine, int Threads, string? Provider,
         bool FitRows = false, long MaxRows = GenerationOptions.DefaultMaxTotalRows, bool Verbose = false,
-        IReadOnlyDictionary<string, string>? Vars = null);
+        IReadOnlyDictionary<string, string>? Vars = null, string Locale = "en");
 
     private static async Task<int> Run(Args a, CancellationToken ct)
     {
@@ -72,7 +73,7 @@ public static class PopulateCommand
         if (graph.Tables.Count == 0)
             throw new UsageException($"{string.Join(", ", a.Schema)}: no CREATE TABLE found, so there is nothing to populate " +
                                      "(is this a data-loading or migration script? pass the file that creates the tables)");
-        var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale, FitRows = a.FitRows, MaxTotalRows = a.MaxRows };
+        var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale, FitRows = a.FitRows, MaxTotalRows = a.MaxRows, Locale = a.Locale };
         // Row counts are settled (or refused) before any server is contacted or anything is created.
         var plan = PopulateWorkflow.PlanRows(graph, options, server, Console.Error);
         var databaseName = a.Database ?? (a.Db is null ? DefaultDatabaseName(a.Schema[0]) : null);
