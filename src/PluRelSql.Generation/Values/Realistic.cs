@@ -123,7 +123,7 @@ internal static class Realistic
                 : f => Cap(f.Lorem.Word()) + (f.Random.Bool() ? " " + Cap(f.Lorem.Word()) : ""),
             SemanticKind.Title => en ? f => TitleCase(f.Company.Bs()) : f => TitleCase(string.Join(' ', f.Lorem.Words(f.Random.Int(2, 4)))),
             SemanticKind.Word => en ? f => f.Commerce.ProductAdjective().ToLowerInvariant() : f => f.Lorem.Word(),
-            _ => f => Sentences(f, en, maxLen),
+            _ => f => Cap(Sentences(f, en, maxLen)),
         };
     }
 
