@@ -20,13 +20,20 @@ internal sealed record Address(Locales.Country Country, string Street, string Ci
     }
 }
 
-/// <summary>A lazily built pool of entities; a row picks entry Below(row) of the pool's own stream, so every column
-/// of a group that asks for the same (row, attempt 0) gets the same entity.</summary>
-internal sealed class EntityPool<T>(CounterRng rng, int size, Func<CounterRng, int, T[]> build)
+/// <summary>A lazily fetched pool of entities (shared content, see Fakers.Shared); a row picks entry Below(row) of
+/// the group's own stream, so every column of a group that asks for the same (row, attempt 0) gets the same entity.</summary>
+internal sealed class EntityPool<T>(CounterRng rng, Func<T[]> content)
 {
-    private readonly Lazy<T[]> _pool = new(() => build(rng.Derive(1), size), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lazy<T[]> _pool = new(content, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public T this[long row, int attempt] => _pool.Value[rng.Below(row, size, (ulong)attempt)];
+    public T this[long row, int attempt]
+    {
+        get
+        {
+            var p = _pool.Value;
+            return p[rng.Below(row, p.Length, (ulong)attempt)];
+        }
+    }
 
     public T[] All => _pool.Value;
 }
@@ -58,7 +65,7 @@ internal sealed class RowEntities
         _seed = seed;
         _locale = locale;
         _addressGroups = meanings.Where(m => IsAddress(m.Value.Kind)).Select(m => GroupOf(m.Key)).ToHashSet(StringComparer.Ordinal);
-        _person = new(() => new EntityPool<Person>(Stream("person"), PersonPool, (r, n) => People(r, _locale, n)));
+        _person = new(() => new EntityPool<Person>(Stream("person"), () => Fakers.Shared("person|" + _locale, r => People(r, _locale, PersonPool))));
     }
 
     public static bool IsAddress(SemanticKind k) => k is SemanticKind.StreetAddress or SemanticKind.City or SemanticKind.Region
@@ -85,7 +92,7 @@ internal sealed class RowEntities
         lock (_addresses)
         {
             if (!_addresses.TryGetValue(g, out var pool))
-                _addresses[g] = pool = new EntityPool<Address>(Stream("address:" + g), AddressPool, (r, n) => Addresses(r, _locale, n));
+                _addresses[g] = pool = new EntityPool<Address>(Stream("address:" + g), () => Fakers.Shared("address|" + _locale, r => Addresses(r, _locale, AddressPool)));
             return pool;
         }
     }

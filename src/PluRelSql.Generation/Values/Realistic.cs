@@ -59,9 +59,11 @@ internal static class Realistic
 
     private static string[] Pool(ColumnContext ctx, int minLen, int maxLen)
     {
-        var make = Maker(ctx.Meaning.Kind, ctx.Locale, maxLen);
-        return Fakers.Pool(ctx.Rng.Derive(0x9004), ctx.Locale, PoolSize, (f, _) =>
+        var kind = ctx.Meaning.Kind;
+        var locale = ctx.Locale;
+        return Fakers.Shared($"text|{kind}|{locale}|{minLen}|{maxLen}", key => Fakers.Pool(key, locale, PoolSize, (f, _) =>
         {
+            var make = Maker(kind, locale, maxLen);
             // A few tries for a value that fits whole; else the shortest one, cut between words.
             string? best = null;
             for (var t = 0; t < 6; t++)
@@ -71,7 +73,7 @@ internal static class Realistic
                 if (best is null || v.Length < best.Length) best = v;
             }
             return Fit(best!, minLen, maxLen);
-        });
+        }));
     }
 
     private static bool English(string locale) => locale.StartsWith("en", StringComparison.Ordinal);
@@ -171,12 +173,13 @@ internal static class Realistic
         if (!Handles(kind) || kind is SemanticKind.Code or SemanticKind.Hash) return ([], "");
         if (kind == SemanticKind.Email)
         {
-            var people = Fakers.Pool(ctx.Rng.Derive(0x9005), ctx.Locale, 256, (f, _) =>
-                RowEntities.Ascii(f.Name.FirstName()) + "." + RowEntities.Ascii(f.Name.LastName()) + ".");
+            var locale = ctx.Locale;
+            var people = Fakers.Shared("deco|email|" + locale, key => Fakers.Pool(key, locale, 256, (f, _) =>
+                RowEntities.Ascii(f.Name.FirstName()) + "." + RowEntities.Ascii(f.Name.LastName()) + "."));
             return (people, "@example.com");
         }
-        var make = Maker(kind, ctx.Locale, 40);
-        var values = Fakers.Pool(ctx.Rng.Derive(0x9005), ctx.Locale, 256, (f, _) => make(f));
+        var loc = ctx.Locale;
+        var values = Fakers.Shared($"deco|{kind}|{loc}", key => Fakers.Pool(key, loc, 256, (f, _) => Maker(kind, loc, 40)(f)));
         var sep = kind is SemanticKind.Username or SemanticKind.Url or SemanticKind.Domain or SemanticKind.FilePath
             or SemanticKind.FileName or SemanticKind.IpAddress or SemanticKind.MacAddress ? "-" : " ";
         return (values.Select(v => v + sep).ToArray(), "");

@@ -10,36 +10,41 @@ internal abstract record Shape
     public static readonly Shape Uniform = new UniformShape();
 
     /// <summary>The ordinal for unit draw <paramref name="u"/> ∈ [0, 1), inside [lo, hi].</summary>
-    public abstract double At(double u, double lo, double hi);
+    public double At(double u, double lo, double hi) => Bind(lo, hi)(u);
+
+    /// <summary>The draw → ordinal map for one interval (its CDF bounds computed once, not per value).</summary>
+    public abstract Func<double, double> Bind(double lo, double hi);
 
     private sealed record UniformShape : Shape
     {
-        public override double At(double u, double lo, double hi) => lo + u * (hi - lo);
+        public override Func<double, double> Bind(double lo, double hi) => u => lo + u * (hi - lo);
     }
 }
 
 /// <summary>Log-normal with the given median and log-space sigma: prices, quantities, sizes (a long right tail).</summary>
 internal sealed record LogNormalShape(double Median, double Sigma) : Shape
 {
-    public override double At(double u, double lo, double hi)
+    public override Func<double, double> Bind(double lo, double hi)
     {
         var mu = Math.Log(Median);
-        var a = lo > 0 ? Normals.Cdf((Math.Log(lo) - mu) / Sigma) : 0;
-        var b = hi > 0 ? Normals.Cdf((Math.Log(hi) - mu) / Sigma) : 0;
-        if (b - a < 1e-12) return Uniform.At(u, lo, hi);
-        return Math.Clamp(Math.Exp(mu + Sigma * Normals.Quantile(a + u * (b - a))), lo, hi);
+        var sigma = Sigma;
+        var a = lo > 0 ? Normals.Cdf((Math.Log(lo) - mu) / sigma) : 0;
+        var b = hi > 0 ? Normals.Cdf((Math.Log(hi) - mu) / sigma) : 0;
+        if (b - a < 1e-12) return Uniform.Bind(lo, hi);
+        return u => Math.Clamp(Math.Exp(mu + sigma * Normals.Quantile(a + u * (b - a))), lo, hi);
     }
 }
 
 /// <summary>Normal with the given mean and deviation, truncated: ages, scores, ratings, coordinates.</summary>
 internal sealed record NormalShape(double Mean, double Sd) : Shape
 {
-    public override double At(double u, double lo, double hi)
+    public override Func<double, double> Bind(double lo, double hi)
     {
-        var a = Normals.Cdf((lo - Mean) / Sd);
-        var b = Normals.Cdf((hi - Mean) / Sd);
-        if (b - a < 1e-12) return Uniform.At(u, lo, hi);
-        return Math.Clamp(Mean + Sd * Normals.Quantile(a + u * (b - a)), lo, hi);
+        var (mean, sd) = (Mean, Sd);
+        var a = Normals.Cdf((lo - mean) / sd);
+        var b = Normals.Cdf((hi - mean) / sd);
+        if (b - a < 1e-12) return Uniform.Bind(lo, hi);
+        return u => Math.Clamp(mean + sd * Normals.Quantile(a + u * (b - a)), lo, hi);
     }
 }
 
@@ -62,10 +67,10 @@ internal static class Normals
     public static double Quantile(double p)
     {
         p = Math.Clamp(p, 1e-300, 1 - 1e-16);
-        double[] a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
-        double[] b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
-        double[] c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
-        double[] d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
+        ReadOnlySpan<double> a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00];
+        ReadOnlySpan<double> b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01];
+        ReadOnlySpan<double> c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00];
+        ReadOnlySpan<double> d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
         const double low = 0.02425;
         if (p < low)
         {
@@ -87,12 +92,11 @@ internal static class Normals
 /// same sub-stream a uniform draw uses).</summary>
 internal sealed class ShapedGen<T>(Codec<T> codec, CounterRng rng, UnitRange range, Shape shape) : ValueGen<T>
 {
-    private readonly double _lo = range.Lo * codec.Step;
-    private readonly double _hi = range.Hi * codec.Step;
+    private readonly Func<double, double> _draw = shape.Bind(range.Lo * codec.Step, range.Hi * codec.Step);
 
     public override T Get(long row, int attempt)
     {
-        var x = shape.At(rng.Uniform(row, Sub(attempt, 1)), _lo, _hi);
+        var x = _draw(rng.Uniform(row, Sub(attempt, 1)));
         var units = (long)Math.Clamp(Math.Round(x / codec.Step), range.Lo, range.Hi);
         return codec.FromUnits(units);
     }
