@@ -25,18 +25,18 @@ public class RealisticValueTests
 
     private static ColumnContext Context(TableDef table, ColumnDef col, ColumnMeaning meaning, string locale, ulong seed,
         IReadOnlyDictionary<string, ColumnMeaning> meanings) => new()
-    {
-        Table = table,
-        Column = col,
-        Type = col.Type,
-        Position = 0,
-        Rules = new ColumnRules(),
-        Rng = CounterRng.Stream(seed, CounterRng.Label(table.Name.ToString()), CounterRng.Label(col.Name)),
-        Rows = 1000,
-        Meaning = meaning,
-        Locale = locale,
-        Entities = new RowEntities(table, seed, locale, meanings),
-    };
+        {
+            Table = table,
+            Column = col,
+            Type = col.Type,
+            Position = 0,
+            Rules = new ColumnRules(),
+            Rng = CounterRng.Stream(seed, CounterRng.Label(table.Name.ToString()), CounterRng.Label(col.Name)),
+            Rows = 1000,
+            Meaning = meaning,
+            Locale = locale,
+            Entities = new RowEntities(table, seed, locale, meanings),
+        };
 
     private static SqlType Varchar(int n) => new() { Kind = TypeKind.Varchar, Length = n };
     private static readonly SqlType Text = new() { Kind = TypeKind.Text };

@@ -11,7 +11,7 @@ namespace PluRelSql.Generation.Values;
 /// always fit the column's length: a shorter value is preferred to a cut one, and a cut falls between words.</summary>
 internal static class Realistic
 {
-    private const int PoolSize = 4096;
+    private const int PoolSize = 2048;
 
     private static readonly string[] LanguageCodes =
         ["en", "de", "fr", "es", "it", "pt", "nl", "sv", "pl", "ja", "zh", "ru", "ar", "ko", "tr", "da", "fi", "nb", "cs", "el", "hi", "he"];
