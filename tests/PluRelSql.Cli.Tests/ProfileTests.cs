@@ -59,6 +59,15 @@ public sealed class ProfileTests(ClusterFixture pg)
         Assert.Equal("email", Kind("customer", "email"));
         Assert.Equal("foreign_key", Kind("order", "customer_id"));
         Assert.Equal("price", Kind("order_item", "unit_price"));
+        // Every column says what decided its kind; only durations carry a unit.
+        Assert.All(tables.Values.SelectMany(t => t.GetProperty("columns").EnumerateArray()), c =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(c.GetProperty("evidence").GetString()));
+            Assert.True(c.GetProperty("unit").ValueKind == JsonValueKind.Null || c.GetProperty("kind").GetString() == "duration");
+        });
+        Assert.Equal("enumerated", Kind("order", "status"));
+        Assert.Equal("enum type order_status", tables["order"].GetProperty("columns").EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == "status").GetProperty("evidence").GetString());
         // order.status is an enum of five labels: it gets its top values.
         var status = tables["order"].GetProperty("columns").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "status");
         Assert.Equal(JsonValueKind.Array, status.GetProperty("top").ValueKind);

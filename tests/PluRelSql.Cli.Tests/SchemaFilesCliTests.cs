@@ -28,7 +28,7 @@ public sealed class SchemaFilesCliTests : IDisposable
         CREATE TRIGGER tr BEFORE INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.f();
         GRANT SELECT ON public.t TO PUBLIC;
         GRANT ALL ON public.t TO postgres;
-        COMMENT ON TABLE public.t IS 'x';
+        COMMENT ON FUNCTION public.g() IS 'x';
         """;
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class PsqlScriptTests : IDisposable
             REVOKE ALL ON t FROM public;
             ALTER TABLE t OWNER TO me;
             ALTER FUNCTION f() OWNER TO me;
-            COMMENT ON TABLE t IS 'x';
+            COMMENT ON VIEW v IS 'x';
             SET client_encoding = 'UTF8';
             SELECT pg_catalog.set_config('search_path', '', false);
             SELECT pg_catalog.setval('s', 1, true);
@@ -170,7 +170,7 @@ public sealed class PsqlScriptTests : IDisposable
         var main = Write("main.sql", "CREATE TABLE a (id int PRIMARY KEY);\n\\ir sub/keys.sql\n\\i sub/more.sql\nCREATE TABLE c (id int);\n");
         Write("sub/keys.sql", "\\set fk b\n\\include_relative deeper/b.sql\nALTER TABLE b ADD FOREIGN KEY (a_id) REFERENCES a;\n");
         Write("sub/deeper/b.sql", "CREATE TABLE :fk (a_id int);\n");
-        Write("sub/more.sql", "CREATE TABLE m (id int);\nCOMMENT ON TABLE m IS 'x';\n");
+        Write("sub/more.sql", "CREATE TABLE m (id int);\nCOMMENT ON SCHEMA public IS 'x';\n");
         var r = PgDdlReader.ReadFiles([main]);
         Assert.Equal(["a", "b", "m", "c"], r.Graph.Tables.Select(t => t.Name.Name));
         Assert.Equal(new SourcePosition(Path.Combine(_dir, "sub", "deeper/b.sql"), 1, 1), r.Graph.Table("public", "b").Position);

@@ -101,6 +101,24 @@ public sealed class PgIntrospectorTests(ClusterFixture fx)
     }
 
     [Fact]
+    public async Task Reads_table_and_column_comments_that_feed_the_classifier()
+    {
+        var (g, _) = await ReadAsync("""
+            CREATE TABLE invoice (id int PRIMARY KEY, c1 char(3), c2 integer, plain text);
+            COMMENT ON TABLE invoice IS 'One row per invoice';
+            COMMENT ON COLUMN invoice.c1 IS 'ISO 4217 code';
+            COMMENT ON COLUMN invoice.c2 IS 'processing time in milliseconds';
+            """);
+        var t = g.Table(P("invoice"));
+        Assert.Equal("One row per invoice", t.Comment);
+        Assert.Equal("ISO 4217 code", t.Column("c1").Comment);
+        Assert.Null(t.Column("plain").Comment);
+        Assert.Equal(SemanticKind.CurrencyCode, ColumnSemantics.Classify(t, t.Column("c1"), g).Kind);
+        var ms = ColumnSemantics.Classify(t, t.Column("c2"), g);
+        Assert.Equal((SemanticKind.Duration, DurationUnit.Milliseconds), (ms.Kind, ms.Unit));
+    }
+
+    [Fact]
     public async Task Reads_identity_serial_nextval_and_generated_columns()
     {
         var (g, _) = await ReadAsync(TestSchema.Shop);

@@ -58,7 +58,7 @@ public static class ProfileCommand
             foreach (var c in t.Columns)
                 rows.Add(
                 [
-                    c.Name, c.Type, ColumnSemantics.Name(c.Kind), (c.NullShare * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%",
+                    c.Name, c.Type, ColumnSemantics.Name(c.Kind) + (Unit(c.Unit) is { } u ? $"({u})" : ""), (c.NullShare * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%",
                     c.Distinct.ToString(CultureInfo.InvariantCulture), Clip(c.Min), Clip(c.Max),
                     c.MinLength is { } lo ? $"{lo}/{F(c.AvgLength ?? 0)}/{c.MaxLength}" : "",
                     c.Top is { } top ? string.Join(", ", top.Select(v => $"{Clip(v.Value, 20)} {v.Share * 100:0.#}%")) : "",
@@ -74,6 +74,17 @@ public static class ProfileCommand
         }
         return sb.ToString();
     }
+
+    // A duration's unit as a user writes it; null where the schema does not say.
+    private static string? Unit(DurationUnit unit) => unit switch
+    {
+        DurationUnit.Milliseconds => "ms",
+        DurationUnit.Seconds => "s",
+        DurationUnit.Minutes => "min",
+        DurationUnit.Hours => "h",
+        DurationUnit.Days => "d",
+        _ => null,
+    };
 
     private static string Clip(string? s, int max = 30) => s is null ? "" : s.Length <= max ? s : s[..(max - 1)] + "…";
 
@@ -102,6 +113,8 @@ public static class ProfileCommand
                     w.WriteString("name", c.Name);
                     w.WriteString("type", c.Type);
                     w.WriteString("kind", ColumnSemantics.Name(c.Kind));
+                    w.WriteString("evidence", c.Evidence);
+                    w.WriteString("unit", Unit(c.Unit));
                     w.WriteNumber("nullShare", Math.Round(c.NullShare, 6));
                     w.WriteNumber("distinct", c.Distinct);
                     w.WriteString("min", c.Min);

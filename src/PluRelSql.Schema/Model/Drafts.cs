@@ -18,6 +18,7 @@ internal sealed class TableDraft
     public List<ExclusionConstraint> Exclusions { get; } = [];
     public PartitionSpec? Partitioning { get; set; }
     public QualifiedName? PartitionOf { get; set; }
+    public string? Comment { get; set; }
 
     public ColumnDraft? FindColumn(string name) => Columns.Find(c => c.Name == name);
 
@@ -28,7 +29,7 @@ internal sealed class TableDraft
     {
         Name = Name, Columns = Columns.ConvertAll(c => c.Build()), PrimaryKey = PrimaryKey, Uniques = Uniques,
         ForeignKeys = ForeignKeys, Checks = Checks, Exclusions = Exclusions, Partitioning = Partitioning,
-        PartitionOf = PartitionOf, Unlogged = Unlogged, Position = Position,
+        PartitionOf = PartitionOf, Unlogged = Unlogged, Comment = Comment, Position = Position,
     };
 }
 
@@ -46,12 +47,13 @@ internal sealed class ColumnDraft
     public long? IdentitySeed { get; set; }
     public long? IdentityIncrement { get; set; }
     public string? Collation { get; set; }
+    public string? Comment { get; set; }
     public SourcePosition? Position { get; init; }
 
     public ColumnDef Build() => new()
     {
         Name = Name, Type = Type, Nullable = Nullable, Default = Default, Identity = Identity, Sequence = Sequence,
-        IdentitySeed = IdentitySeed, IdentityIncrement = IdentityIncrement, GeneratedExpression = GeneratedExpression, GeneratedKind = GeneratedKind, Collation = Collation, Position = Position,
+        IdentitySeed = IdentitySeed, IdentityIncrement = IdentityIncrement, GeneratedExpression = GeneratedExpression, GeneratedKind = GeneratedKind, Collation = Collation, Comment = Comment, Position = Position,
     };
 }
 

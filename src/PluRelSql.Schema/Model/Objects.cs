@@ -44,6 +44,8 @@ public sealed record ColumnDef
     /// not immutable). Null otherwise.</summary>
     public string? FillExpression { get; init; }
     public string? Collation { get; init; }
+    /// <summary>The column's comment (PostgreSQL COMMENT ON COLUMN, SQL Server MS_Description), or null.</summary>
+    public string? Comment { get; init; }
     public SourcePosition? Position { get; init; }
 
     /// <summary>True when a loader supplies a value for this column (generated columns are computed by the server).</summary>
@@ -69,6 +71,8 @@ public sealed record TableDef
     /// <summary>Set on a partition: its parent table. Loaders write into the parent, which routes rows.</summary>
     public QualifiedName? PartitionOf { get; init; }
     public bool Unlogged { get; init; }
+    /// <summary>The table's comment (PostgreSQL COMMENT ON TABLE, SQL Server MS_Description), or null.</summary>
+    public string? Comment { get; init; }
     public SourcePosition? Position { get; init; }
 
     public ColumnDef? FindColumn(string name) => Columns.FirstOrDefault(c => c.Name == name);

@@ -51,6 +51,13 @@ public static class PgDdlWriter
                 output.Add($"ALTER SEQUENCE {s.Name.ToSql()} OWNED BY {owner.Table.ToSql()}.{SqlIdent.Quote(owner.Column)}");
         foreach (var (seq, table, column) in implicitSerials)
             output.Add($"ALTER SEQUENCE {seq.ToSql()} OWNED BY {table.Name.ToSql()}.{SqlIdent.Quote(column.Name)}");
+        // Comments last, so that a schema without any writes exactly what it wrote before.
+        foreach (var t in TablesParentFirst(g))
+        {
+            if (t.Comment is { } tc) output.Add($"COMMENT ON TABLE {t.Name.ToSql()} IS {Literal(tc)}");
+            foreach (var c in t.Columns)
+                if (c.Comment is { } cc) output.Add($"COMMENT ON COLUMN {t.Name.ToSql()}.{SqlIdent.Quote(c.Name)} IS {Literal(cc)}");
+        }
         return output;
     }
 

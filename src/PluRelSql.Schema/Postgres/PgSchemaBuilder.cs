@@ -205,7 +205,7 @@ internal sealed partial class PgSchemaBuilder
             case "set" or "reset": SearchPathFromSet(c); SkipStatement(c, "set"); break;
             case "select" or "with" or "values" or "show" or "explain" or "table": SearchPathFromSetConfig(c); SkipStatement(c, "select"); break;
             case "insert" or "update" or "delete" or "copy" or "truncate" or "merge": SkipStatement(c, "data"); break;
-            case "comment": SkipStatement(c, "comment"); break;
+            case "comment": CommentOn(c); break;
             case "security": SkipStatement(c, "security-label"); break;
             case "grant" or "revoke": SkipStatement(c, "grant"); break;
             case "begin" or "commit" or "rollback" or "end" or "start" or "savepoint" or "release" or "abort":
@@ -219,6 +219,36 @@ internal sealed partial class PgSchemaBuilder
                 SkipStatement(c, "maintenance"); break;
             default: throw c.Unexpected(first);
         }
+    }
+
+    /// <summary>COMMENT ON TABLE t / COLUMN t.c IS '…' | NULL: kept on the model (the classifier reads it, the DDL
+    /// writer emits it). Comments on other objects, or on tables the script does not create, are skipped.</summary>
+    private void CommentOn(Cursor c)
+    {
+        c.ExpectWord("comment");
+        c.ExpectWord("on");
+        var isColumn = c.PeekWord("column");
+        if (!isColumn && !c.PeekWord("table")) { SkipStatement(c, "comment"); return; }
+        c.Next();
+        var pos = c.Pos(c.Peek());
+        var parts = new List<string> { c.Ident("a table name") };
+        while (c.TryOp(".")) parts.Add(c.Ident("a name"));
+        c.ExpectWord("is");
+        var text = c.TryWord("null") ? null : StringLiteral(c);
+        if (!c.AtEnd) throw c.Unexpected(c.Peek(), "the end of the COMMENT statement");
+        string? column = null;
+        if (isColumn)
+        {
+            if (parts.Count < 2) throw Error("COMMENT ON COLUMN needs table.column", pos);
+            column = parts[^1];
+            parts.RemoveAt(parts.Count - 1);
+        }
+        var name = parts.Count == 1 ? new QualifiedName(c.DefaultSchema, parts[0]) : new QualifiedName(parts[^2], parts[^1]);
+        var table = LookupTable(name, parts.Count > 1, c.SearchPath);
+        var col = column is null ? null : table?.FindColumn(column);
+        if (table is null || (column is not null && col is null)) { SkipStatement(c, "comment"); return; }
+        if (col is not null) col.Comment = text;
+        else table.Comment = text;
     }
 
     /// <summary>SET [SESSION|LOCAL] search_path {TO|=} a, b — later unqualified names are created in a and looked up in a, b.</summary>

@@ -727,7 +727,37 @@ internal sealed partial class TSqlSchemaBuilder
             AddTypeProcedure(call, exec);
             return;
         }
+        if ((name.Equals("sp_addextendedproperty", StringComparison.OrdinalIgnoreCase)
+             || name.Equals("sp_updateextendedproperty", StringComparison.OrdinalIgnoreCase)) && Description(call))
+            return;
         Skip("EXEC " + name.ToLowerInvariant(), exec);
+    }
+
+    /// <summary><c>EXEC sp_addextendedproperty N'MS_Description', N'text', N'SCHEMA', N'dbo', N'TABLE', N'T'
+    /// [, N'COLUMN', N'C']</c> (by position or by @name): the table's or column's comment. False (the call is then
+    /// skipped as before) for other properties, other objects and tables the script does not create.</summary>
+    private bool Description(ExecutableProcedureReference call)
+    {
+        string[] names = ["@name", "@value", "@level0type", "@level0name", "@level1type", "@level1name", "@level2type", "@level2name"];
+        var args = new string?[names.Length];
+        for (var i = 0; i < call.Parameters.Count; i++)
+        {
+            var p = call.Parameters[i];
+            var slot = p.Variable is { } v ? Array.FindIndex(names, n => n.Equals(v.Name, StringComparison.OrdinalIgnoreCase)) : i;
+            if (slot < 0 || slot >= names.Length) continue;
+            args[slot] = p.ParameterValue is Literal l and not NullLiteral ? l.Value : null;
+        }
+        static bool Is(string? a, string b) => a is not null && a.Equals(b, StringComparison.OrdinalIgnoreCase);
+        if (!Is(args[0], "MS_Description") || args[1] is not { } text || !Is(args[2], "SCHEMA") || args[3] is not { } schema
+            || !Is(args[4], "TABLE") || args[5] is not { } tableName
+            || !_tables.TryGetValue(TSqlNames.Key(new QualifiedName(schema, tableName)), out var table))
+            return false;
+        if (args[6] is null) { table.Comment = text; return true; }
+        if (!Is(args[6], "COLUMN") || args[7] is not { } columnName) return false;
+        var column = table.Columns.Find(c => c.Name.Equals(columnName, StringComparison.OrdinalIgnoreCase));
+        if (column is null) return false;
+        column.Comment = text;
+        return true;
     }
 
     /// <summary><c>EXEC sp_addtype name, 'varchar(11)' [, 'NOT NULL']</c>: the old way to create an alias type.</summary>

@@ -7,10 +7,17 @@ namespace PluRelSql.Storage.Postgres;
 /// <summary>One value and its share of the sampled rows.</summary>
 public sealed record TopValue(string Value, double Share);
 
-/// <summary>What a column's data looks like, measured on a table's sample.</summary>
+/// <summary>What a column's data looks like, measured on a table's sample; <see cref="Kind"/> is the classifier's
+/// (<see cref="ColumnSemantics.Classify"/>) and <see cref="Evidence"/> what gave it away.</summary>
 public sealed record ColumnProfile(
     string Name, string Type, SemanticKind Kind, double NullShare, long Distinct,
-    string? Min, string? Max, int? MinLength, double? AvgLength, int? MaxLength, IReadOnlyList<TopValue>? Top);
+    string? Min, string? Max, int? MinLength, double? AvgLength, int? MaxLength, IReadOnlyList<TopValue>? Top)
+{
+    public string Evidence { get; init; } = "";
+
+    /// <summary>The unit of a <see cref="SemanticKind.Duration"/> column, when the schema says it.</summary>
+    public DurationUnit Unit { get; init; }
+}
 
 /// <summary>A table's row count and its columns' profiles. <see cref="Sampled"/> rows were read, by
 /// <see cref="SampleMethod"/> (<c>full</c>: every row, so distinct counts are exact; <c>tablesample</c>: a
@@ -81,8 +88,6 @@ public static class ColumnProfiler
         }
         if (full) rows = sampled;
 
-        var pk = table.PrimaryKey?.Columns ?? [];
-        var fkCols = graph.ForeignKeysOf(table).SelectMany(f => f.Columns).ToHashSet(StringComparer.Ordinal);
         var profiles = new List<ColumnProfile>();
         for (var i = 0; i < cols.Count; i++)
         {
@@ -91,10 +96,11 @@ public static class ColumnProfiler
             IReadOnlyList<TopValue>? top = null;
             if (s.Distinct > 0 && s.Distinct <= LowCardinality && s.Distinct < s.NonNull)
                 top = await TopAsync(conn, from, c.Name, sampleRows, full, percent, sampled, ct).ConfigureAwait(false);
-            var kind = ColumnSemantics.Guess(c.Name, c.Type, pk.Contains(c.Name), fkCols.Contains(c.Name));
-            profiles.Add(new ColumnProfile(c.Name, c.Type.ToPgSql(), kind,
+            var meaning = ColumnSemantics.Classify(table, c, graph);
+            profiles.Add(new ColumnProfile(c.Name, c.Type.ToPgSql(), meaning.Kind,
                 sampled == 0 ? 0 : (double)(sampled - s.NonNull) / sampled, s.Distinct,
-                s.Min, s.Max, s.MinLen, s.AvgLen, s.MaxLen, top));
+                s.Min, s.Max, s.MinLen, s.AvgLen, s.MaxLen, top)
+            { Evidence = meaning.Evidence, Unit = meaning.Unit });
         }
         return new TableProfile(table.Name, rows, exact || full, sampled, full ? "full" : "tablesample", profiles);
     }

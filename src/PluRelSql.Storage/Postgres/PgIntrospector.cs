@@ -392,14 +392,19 @@ public static class PgIntrospector
         {
             await ForEachRowAsync(
                 $"""
-                SELECT c.oid, n.nspname, c.relname, c.relpersistence
+                SELECT c.oid, n.nspname, c.relname, c.relpersistence, obj_description(c.oid, 'pg_class')
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE c.relkind IN ('r', 'p') AND {NamespaceFilter("n")} AND {NotFromExtension("pg_class", "c.oid")}
                 ORDER BY c.oid
                 """,
                 r =>
                 {
-                    var t = new TableDef { Name = new QualifiedName(r.GetString(1), r.GetString(2)), Unlogged = r.GetChar(3) == 'u' };
+                    var t = new TableDef
+                    {
+                        Name = new QualifiedName(r.GetString(1), r.GetString(2)),
+                        Unlogged = r.GetChar(3) == 'u',
+                        Comment = r.IsDBNull(4) ? null : r.GetString(4),
+                    };
                     _tables[r.GetFieldValue<uint>(0)] = t;
                     _tableOids.Add(r.GetFieldValue<uint>(0));
                 }).ConfigureAwait(false);
@@ -437,7 +442,7 @@ public static class PgIntrospector
                 """
                 SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attidentity,
                        a.attgenerated, pg_get_expr(ad.adbin, ad.adrelid), co.collname,
-                       a.attcollation <> t.typcollation AND a.attcollation <> 0
+                       a.attcollation <> t.typcollation AND a.attcollation <> 0, col_description(a.attrelid, a.attnum)
                 FROM pg_attribute a
                 JOIN pg_type t ON t.oid = a.atttypid
                 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -472,6 +477,7 @@ public static class PgIntrospector
                         Default = generated == 's' ? null : expr,
                         Identity = kind,
                         Sequence = kind == IdentityKind.None ? null : seq,
+                        Comment = r.IsDBNull(11) ? null : r.GetString(11),
                     };
                     if (!columns.TryGetValue(rel, out var list)) columns[rel] = list = [];
                     list.Add(col);

@@ -11,6 +11,8 @@ public sealed class CatalogTable
     public int ObjectId { get; set; }
     public string SchemaName { get; set; } = "";
     public string TableName { get; set; } = "";
+    /// <summary>The MS_Description extended property, or null.</summary>
+    public string? Description { get; set; }
 }
 
 public sealed class CatalogColumn
@@ -36,6 +38,8 @@ public sealed class CatalogColumn
     public string? CollationName { get; set; }
     /// <summary>sys.columns.generated_always_type: 0 none, 1/2 ROW START/END, 7/8 … transaction ids and sequence numbers.</summary>
     public int GeneratedAlwaysType { get; set; }
+    /// <summary>The MS_Description extended property, or null.</summary>
+    public string? Description { get; set; }
 }
 
 public sealed class CatalogAliasType
@@ -178,6 +182,7 @@ public static partial class SqlServerCatalog
             var table = new TableDef
             {
                 Name = new QualifiedName(t.SchemaName, t.TableName),
+                Comment = t.Description,
                 Columns = [.. (columnsOf.GetValueOrDefault(t.ObjectId) ?? []).Select(c => Column(c, domains, rows.DefaultCollation, sequences))],
             };
             byId[t.ObjectId] = table;
@@ -240,7 +245,7 @@ public static partial class SqlServerCatalog
     private static ColumnDef Column(CatalogColumn c, Dictionary<(string, string), DomainType> domains, string? defaultCollation,
         List<SequenceDef> sequences)
     {
-        var column = new ColumnDef { Name = c.Name, Type = SqlType.Of(TypeKind.Other), Nullable = c.IsNullable };
+        var column = new ColumnDef { Name = c.Name, Type = SqlType.Of(TypeKind.Other), Nullable = c.IsNullable, Comment = c.Description };
         if (c.ComputedDefinition is { } computed)
         {
             // As the script reader: a computed column's type is the server's business; it is never loaded.

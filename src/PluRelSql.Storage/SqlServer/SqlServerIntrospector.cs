@@ -43,7 +43,16 @@ public static class SqlServerIntrospector
         "sys.tables t JOIN sys.schemas s ON s.schema_id = t.schema_id WHERE t.is_ms_shipped = 0 AND t.temporal_type <> 1";
 
     internal const string TablesSql =
-        $"SELECT t.object_id AS ObjectId, s.name AS SchemaName, t.name AS TableName FROM {UserTables}";
+        $"SELECT t.object_id AS ObjectId, s.name AS SchemaName, t.name AS TableName, {TableDescription} FROM {UserTables}";
+
+    // The MS_Description extended property of a table (minor 0) or column: the comment the classifier reads.
+    private const string TableDescription =
+        "CAST((SELECT TOP 1 ep.value FROM sys.extended_properties ep WHERE ep.class = 1 AND ep.major_id = t.object_id " +
+        "AND ep.minor_id = 0 AND ep.name = 'MS_Description') AS nvarchar(max)) AS Description";
+
+    private const string ColumnDescription =
+        "CAST((SELECT TOP 1 ep.value FROM sys.extended_properties ep WHERE ep.class = 1 AND ep.major_id = c.object_id " +
+        "AND ep.minor_id = c.column_id AND ep.name = 'MS_Description') AS nvarchar(max)) AS Description";
 
     // CLR system types (geography, geometry, hierarchyid) share one system_type_id: their own name is the type.
     internal const string ColumnsSql =
@@ -55,7 +64,8 @@ public static class SqlServerIntrospector
                c.is_nullable AS IsNullable, c.is_identity AS IsIdentity,
                TRY_CAST(ic.seed_value AS bigint) AS IdentitySeed, TRY_CAST(ic.increment_value AS bigint) AS IdentityIncrement,
                cc.definition AS ComputedDefinition, dc.name AS DefaultName, dc.definition AS DefaultDefinition,
-               c.collation_name AS CollationName, CAST(c.generated_always_type AS int) AS GeneratedAlwaysType
+               c.collation_name AS CollationName, CAST(c.generated_always_type AS int) AS GeneratedAlwaysType,
+               {ColumnDescription}
         FROM sys.columns c
         JOIN sys.types ut ON ut.user_type_id = c.user_type_id
         LEFT JOIN sys.identity_columns ic ON ic.object_id = c.object_id AND ic.column_id = c.column_id
