@@ -29,6 +29,7 @@ public static class SettingFlags
         Setting.LearningRate => "--lr",
         Setting.Out => "--out",
         Setting.TimeRange => "--time-range",
+        Setting.Locale => "--locale",
         _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, "a setting without a flag"),
     };
 

@@ -20,6 +20,8 @@ public static class GenerationPlanner
         if (options.DefaultRows < 0) throw new ArgumentException("DefaultRows must not be negative", nameof(options));
         if (!(options.Scale >= 0) || double.IsInfinity(options.Scale)) throw new ArgumentException("Scale must be a finite non-negative number", nameof(options));
         if (!(options.NullRate is >= 0 and <= 1)) throw new ArgumentException("NullRate must be in [0, 1]", nameof(options));
+        if (!Values.Locales.IsKnown(options.Locale))
+            throw new ArgumentException($"locale '{options.Locale}' is not known; use one of: {string.Join(", ", Values.Locales.All)}", nameof(options));
 
         var order = graph.ComputeLoadOrder();
         var requested = Requested(graph, options, out var fromRoles);
@@ -32,7 +34,7 @@ public static class GenerationPlanner
         var rows = new Dictionary<QualifiedName, long>();
         var caps = new Dictionary<QualifiedName, RowCap>();
         var roleCaps = new Dictionary<QualifiedName, RowCap>();
-        var analyses = order.Tables.ToDictionary(t => t.Name, t => new TableAnalysis(graph, order, t));
+        var analyses = order.Tables.ToDictionary(t => t.Name, t => new TableAnalysis(graph, order, t) { Locale = options.Locale });
         // A child loaded ahead of its parent (a NOT NULL FK cycle) sizes its keys by the parent's count before the
         // parent is planned: start from the requested counts and lower them until no cap changes (counts only fall).
         if (order.AheadForeignKeys.Count > 0)

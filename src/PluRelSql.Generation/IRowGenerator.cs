@@ -27,6 +27,10 @@ public sealed record GenerationOptions
     /// <summary>The span dates and timestamps are drawn in (a fixed default: rows never depend on the clock).</summary>
     public TimeRange TimeRange { get; init; } = TimeRange.Default;
 
+    /// <summary>The Bogus locale of names, addresses, phones and words ("en", "de", "fr", "pt_BR" …; see
+    /// <see cref="Values.Locales.All"/>).</summary>
+    public string Locale { get; init; } = Values.Locales.Default;
+
     public const long DefaultMaxTotalRows = 10_000_000_000;
 }
 

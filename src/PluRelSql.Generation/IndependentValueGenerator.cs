@@ -30,7 +30,7 @@ public sealed class IndependentValueGenerator : IRowGenerator
                 foreach (var c in fk.RefColumns) Referenced.Add((parent.Name, c));
             }
         foreach (var t in plan.Order.Tables)
-            _programs[t.Name] = new TableProgram(this, new TableAnalysis(plan.Graph, plan.Order, t, plan.Options.TimeRange), plan.Rows(t));
+            _programs[t.Name] = new TableProgram(this, new TableAnalysis(plan.Graph, plan.Order, t, plan.Options.TimeRange) { Locale = plan.Options.Locale }, plan.Rows(t));
         foreach (var p in _programs.Values) p.Prepare();
         foreach (var p in _programs.Values) p.Complete();
         // Rows are pure functions of their index: trying the first ones now turns a CHECK the generator cannot meet

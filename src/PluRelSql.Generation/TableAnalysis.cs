@@ -319,6 +319,25 @@ internal sealed class TableAnalysis
         return (target, null);
     }
 
+    /// <summary>The Bogus locale of generated words, names and addresses.</summary>
+    public string Locale { get; init; } = Locales.Default;
+
+    private Dictionary<string, ColumnMeaning>? _meanings;
+    private readonly Dictionary<ulong, RowEntities> _entities = [];
+
+    /// <summary>Every loaded column's meaning, classified once.</summary>
+    public IReadOnlyDictionary<string, ColumnMeaning> Meanings =>
+        _meanings ??= Loaded.ToDictionary(c => c.Name, c => ColumnSemantics.Classify(Table, c, Graph), StringComparer.Ordinal);
+
+    private RowEntities EntitiesFor(ulong seed)
+    {
+        lock (_entities)
+        {
+            if (!_entities.TryGetValue(seed, out var e)) _entities[seed] = e = new RowEntities(Table, seed, Locale, Meanings);
+            return e;
+        }
+    }
+
     public ColumnContext Context(string column, long rows, ulong seed, bool wholeRange = false)
     {
         var c = Table.Column(column);
@@ -344,6 +363,9 @@ internal sealed class TableAnalysis
             SequenceIncrement = inc,
             WholeRange = wholeRange,
             TimeRange = TimeRange,
+            Meaning = Meanings.TryGetValue(column, out var m) ? m : ColumnSemantics.Classify(Table, c, Graph),
+            Locale = Locale,
+            Entities = EntitiesFor(seed),
         };
     }
 

@@ -155,10 +155,19 @@ public static class PopulateWorkflow
         return result;
     }
 
+    /// <summary>Refuses (exit 2) a locale Bogus does not serve, listing those it does.</summary>
+    public static void CheckLocale(string locale)
+    {
+        if (!PluRelSql.Generation.Values.Locales.IsKnown(locale))
+            throw UsageException.About($"{Setting.Locale} '{locale}' is not a known locale; use one of: {string.Join(", ", PluRelSql.Generation.Values.Locales.All)}");
+    }
+
     /// <summary>The row count of every table, refused (exit 2) when a key cannot number it (unless fitted), when
     /// it overflows, passes the row limit or what one table of the target can hold. Large plans are described on stderr.</summary>
     public static GenerationPlan PlanRows(SchemaGraph graph, GenerationOptions options, IDatabaseTarget server, TextWriter log, bool describe = true)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        CheckLocale(options.Locale);
         GenerationPlan plan;
         try { plan = GenerationPlanner.Create(graph, options); }
         catch (RowCountException e)

@@ -81,4 +81,6 @@ public enum Setting
     Out,
     /// <summary>The span generated dates and timestamps fall in (<see cref="PluRelSql.Generation.GenerationOptions.TimeRange"/>).</summary>
     TimeRange,
+    /// <summary>The locale of generated names, addresses and words (<see cref="PluRelSql.Generation.GenerationOptions.Locale"/>).</summary>
+    Locale,
 }

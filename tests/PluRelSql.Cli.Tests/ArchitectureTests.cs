@@ -40,6 +40,7 @@ public sealed partial class ArchitectureTests
         ["Dapper"] = "PluRelSql.Storage",
         ["TorchSharp-cpu"] = "PluRelSql.Training",
         ["MathNet.Numerics"] = "PluRelSql.Analysis",
+        ["Bogus"] = "PluRelSql.Generation",
         ["ScottPlot"] = "PluRelSql.Analysis",
         ["System.CommandLine"] = "PluRelSql.Cli",
         ["Spectre.Console"] = "PluRelSql.Cli",

@@ -74,6 +74,16 @@ public sealed partial class BadInputTests(ClusterFixture pg)
     }
 
     [Fact]
+    public void Unknown_locale_exits_2_listing_the_known_ones()
+    {
+        var run = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--database", "never_made", "--create",
+            "--schema", Path.Combine(Repo.Root, "schemas", "shop.sql"), "--locale", "xx_YY");
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("--locale 'xx_YY' is not a known locale", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("pt_BR", run.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unreachable_database_exits_3()
     {
         var run = Cli.Plurel("inspect", "--db", "postgresql://postgres@127.0.0.1:1/x?connect_timeout=2");

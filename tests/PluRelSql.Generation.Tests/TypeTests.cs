@@ -61,12 +61,14 @@ public class TypeTests
         Assert.All(rows["ratio"].Cast<decimal>(), v => { Assert.True(Math.Abs(v) < 10m); Assert.Equal(v, Math.Round(v, 2)); });
         Assert.All(rows["big"].Cast<decimal>(), v => { Assert.True(Math.Abs(v) < 100_000m); Assert.Equal(v, Math.Round(v, 0)); });
         Assert.All(rows["m"].Cast<decimal>(), v => Assert.Equal(v, Math.Round(v, 2)));
-        Assert.All(rows["quantity"].Cast<int>(), v => Assert.InRange(v, 1, 20));
+        // Quantities are small and skewed (median about 6, a long tail), never below 1.
+        Assert.All(rows["quantity"].Cast<int>(), v => Assert.InRange(v, 1, 100_000));
+        Assert.InRange(rows["quantity"].Cast<int>().Order().ElementAt(rows["quantity"].Count / 2), 3, 12);
         Assert.All(rows["name"].Cast<string>(), v => Assert.InRange(v.Length, 0, 5));
         Assert.All(rows["code"].Cast<string>(), v => Assert.InRange(v.Length, 1, 3));
-        Assert.All(rows["email"].Cast<string>(), v => Assert.Matches(@"^[a-z]+\.[a-z]+\d+@example\.com$", v));
+        Assert.All(rows["email"].Cast<string>(), v => Assert.Matches(@"^[a-z0-9._]+@[a-z0-9.-]+\.[a-z]+$", v));
         Assert.All(rows["phone"].Cast<string>(), v => Assert.True(v.Length <= 20));
-        Assert.All(rows["city"].Cast<string>(), v => Assert.Contains(v, Values.TextData.Cities));
+        Assert.All(rows["city"].Cast<string>(), v => Assert.True(v.Length > 0 && char.IsUpper(v[0]), v));
         Assert.All(rows["moods"].Cast<string[]>(), v => Assert.All(v, m => Assert.Contains(m, new[] { "sad", "ok", "happy" })));
         Assert.All(rows["codes"].Cast<string[]>(), v => Assert.All(v, c => Assert.InRange(c.Length, 1, 3)));
 
@@ -102,17 +104,6 @@ public class TypeTests
         Assert.All(rows["nums"].Cast<int[]>(), v => Assert.InRange(v.Length, 1, 3));
         Assert.True(rows["flag"].Cast<bool>().Count(b => b) is > 1200 and < 1800);
     }
-
-    [Theory]
-    [InlineData("email", "Email")]
-    [InlineData("mailing_address", "Address")]
-    [InlineData("hotel_name", "Name")]
-    [InlineData("fax", "Phone")]
-    [InlineData("preferences", "Generic")]
-    [InlineData("first_name", "FirstName")]
-    [InlineData("zip", "PostalCode")]
-    public void Text_hints_come_from_column_names(string column, string hint) =>
-        Assert.Equal(hint, Values.TextData.HintFor(column).ToString());
 
     [Fact]
     public void Unknown_type_is_null_when_nullable_and_rejected_at_construction_when_not()

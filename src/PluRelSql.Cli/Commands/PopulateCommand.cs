@@ -35,16 +35,17 @@ public static class PopulateCommand
         };
         var verbose = SchemaFiles.VerboseOption();
         var vars = SchemaFiles.VarOption();
+        var locale = new Option<string>("--locale") { Description = "Locale of generated names, addresses, phones and words (en, de, fr, pt_BR …).", DefaultValueFactory = _ => "en" };
         var cmd = new Command("populate", "Fill a database from a schema file with generated, constraint-valid rows (one transaction).")
         {
-            schema, db, provider, database, create, recreate, seed, rows, scale, sizing, truncate, batch, report, engine, threads, fitRows, maxRows, timeRange, verbose, vars,
+            schema, db, provider, database, create, recreate, seed, rows, scale, sizing, truncate, batch, report, engine, threads, fitRows, maxRows, timeRange, verbose, vars, locale,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(() => Run(new Args(
             pr.GetValue(schema) ?? [], pr.GetValue(db), pr.GetValue(database), pr.GetValue(create) || pr.GetValue(recreate),
             pr.GetValue(recreate), pr.GetValue(seed), pr.GetValue(rows) ?? [], pr.GetValue(scale), pr.GetValue(truncate),
             pr.GetValue(batch), pr.GetValue(report), pr.GetValue(engine) == "plurel", pr.GetValue(threads), pr.GetValue(provider),
             pr.GetValue(fitRows), pr.GetValue(maxRows), pr.GetValue(verbose), SchemaFiles.Variables(pr.GetValue(vars)), pr.GetValue(timeRange),
-            pr.GetValue(sizing) == "uniform" ? RowSizing.Uniform : RowSizing.ByRole), ct)));
+            pr.GetValue(sizing) == "uniform" ? RowSizing.Uniform : RowSizing.ByRole, pr.GetValue(locale) ?? "en"), ct)));
         return cmd;
     }
 
@@ -72,7 +73,7 @@ public static class PopulateCommand
     private sealed record Args(string[] Schema, string? Db, string? Database, bool Create, bool Recreate, ulong Seed,
         string[] Rows, double Scale, bool Truncate, int BatchSize, string? Report, bool PluRelEngine, int Threads, string? Provider,
         bool FitRows = false, long MaxRows = GenerationOptions.DefaultMaxTotalRows, bool Verbose = false,
-        IReadOnlyDictionary<string, string>? Vars = null, string? TimeRange = null, RowSizing Sizing = RowSizing.ByRole);
+        IReadOnlyDictionary<string, string>? Vars = null, string? TimeRange = null, RowSizing Sizing = RowSizing.ByRole, string Locale = "en");
 
     private static async Task<int> Run(Args a, CancellationToken ct)
     {
@@ -92,7 +93,10 @@ public static class PopulateCommand
         if (graph.Tables.Count == 0)
             throw new UsageException($"{string.Join(", ", a.Schema)}: no CREATE TABLE found, so there is nothing to populate " +
                                      "(is this a data-loading or migration script? pass the file that creates the tables)");
-        var options = ParseRows(a.Rows) with { Seed = a.Seed, Scale = a.Scale, FitRows = a.FitRows, MaxTotalRows = a.MaxRows, TimeRange = timeRange, Sizing = a.Sizing };
+        var options = ParseRows(a.Rows) with
+        {
+            Seed = a.Seed, Scale = a.Scale, FitRows = a.FitRows, MaxTotalRows = a.MaxRows, TimeRange = timeRange, Sizing = a.Sizing, Locale = a.Locale,
+        };
         // Row counts are settled (or refused) before any server is contacted or anything is created, and shown.
         var plan = PopulateWorkflow.PlanRows(graph, options, server, Console.Error);
         PopulateWorkflow.DescribePlan(plan, Console.Error, SettingFlags.Flag);

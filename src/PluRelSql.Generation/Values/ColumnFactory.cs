@@ -35,6 +35,15 @@ internal sealed class ColumnContext
 
     public string Where => $"{Table.Name}.{Column.Name}";
 
+    /// <summary>What the column's values mean (ColumnSemantics.Classify, once per column): picks the value maker.</summary>
+    public ColumnMeaning Meaning { get; init; } = new(SemanticKind.Other, "none");
+
+    /// <summary>The Bogus locale of names, addresses, phones and words.</summary>
+    public string Locale { get; init; } = Locales.Default;
+
+    /// <summary>The table's person and address entities (consistent parts within a row); null in bare contexts.</summary>
+    public RowEntities? Entities { get; init; }
+
     /// <summary>A schema the generator cannot satisfy: bad input (exit 2), pointing at the CHECK or column.</summary>
     public SchemaException Fail(string reason) => new($"{Where}: {reason}", Source);
 }
@@ -206,7 +215,11 @@ internal static class ColumnFactory
         return Ordinal(ctx, new DecimalCodec(scale), -Math.Min(max, 9e15), Math.Min(max, 9e15));
     }
 
-    private static (double Lo, double Hi) Hint(ColumnContext ctx, TypeKind kind)
+    /// <summary>The suggested interval and shape of a number by its meaning (null: the name fallbacks below).</summary>
+    private static (double Lo, double Hi, Shape Shape)? NumberPlan(ColumnContext ctx, double typeHi) =>
+        NumberShapes.For(ctx.Meaning.Kind, ctx.Meaning.Unit, ctx.Type.ElementType, typeHi, ctx.Rules.Hi);
+
+    private static (double Lo, double Hi) Hint(ColumnContext ctx, TypeKind kind, double typeHi = double.PositiveInfinity)
     {
         var n = ctx.Column.Name.ToLowerInvariant();
         bool Has(string s) => n.Contains(s, StringComparison.Ordinal);
@@ -223,6 +236,7 @@ internal static class ColumnFactory
             case TypeKind.Time or TypeKind.TimeTz: return (0, 86399);
             case TypeKind.Interval: return (0, 30 * 86400);
         }
+        if (NumberPlan(ctx, typeHi) is { } plan) return (plan.Lo, plan.Hi);
         // Whole name segments for short words ("count" must not match "country" or "discount").
         var seg = n.Split('_', StringSplitOptions.RemoveEmptyEntries);
         bool Seg(params string[] words) => seg.Any(words.Contains);
@@ -266,7 +280,7 @@ internal static class ColumnFactory
             lo = Math.Max(lo, p.From);
             hi = Math.Min(hi, p.To - step);
         }
-        var (hLo, hHi) = Hint(ctx, ctx.Type.Kind);
+        var (hLo, hHi) = Hint(ctx, ctx.Type.Kind, typeHi);
         double a, b;
         if (Math.Max(lo, hLo) <= Math.Min(hi, hHi) && Units(Math.Max(lo, hLo), step, true) <= Units(Math.Min(hi, hHi), step, false))
             (a, b) = (Math.Max(lo, hLo), Math.Min(hi, hHi));
@@ -321,9 +335,12 @@ internal static class ColumnFactory
             }
             if (ctx.Route is { Ranges: { } ranges })
                 return new RangeGen<T>(codec, ctx.Rng, ranges.Select(p => Range(ctx, codec.Step, typeLo, typeHi, p)).ToArray());
+            var range = Range(ctx, codec.Step, typeLo, typeHi, null);
             if (ctx.Event is { } ev && EventTimes.IsCalendar(ctx.Type) && ctx.Route is null)
-                return new EventTimeGen<T>(codec, ctx.Rng.Derive(0xE7E7), Range(ctx, codec.Step, typeLo, typeHi, null), ctx.Rows, ev);
-            return new RangeGen<T>(codec, ctx.Rng, [Range(ctx, codec.Step, typeLo, typeHi, null)]);
+                return new EventTimeGen<T>(codec, ctx.Rng.Derive(0xE7E7), range, ctx.Rows, ev);
+            return NumberPlan(ctx, typeHi) is { Shape: var shape } && shape != Shape.Uniform
+                ? new ShapedGen<T>(codec, ctx.Rng, range, shape)
+                : new RangeGen<T>(codec, ctx.Rng, [range]);
         }
 
         IndexedGen<T>? Indexed()
@@ -342,7 +359,7 @@ internal static class ColumnFactory
             }
             else if (double.IsNegativeInfinity(r.Lo))
             {
-                var (hLo, hHi) = Hint(ctx, ctx.Type.Kind);
+                var (hLo, hHi) = Hint(ctx, ctx.Type.Kind, typeHi);
                 lo = Math.Max(lo, hLo);
                 // Unique moments spread over the time range: one second apart from its start would put a whole
                 // table (pagila's rental_date) into its first hour.
@@ -373,7 +390,7 @@ internal static class ColumnFactory
         {
             var step = codec.Step;
             var r = ctx.Rules;
-            var (hLo, hHi) = Hint(ctx, ctx.Type.Kind);
+            var (hLo, hHi) = Hint(ctx, ctx.Type.Kind, typeHi);
             return new OrdinalSpace(step, Units(Math.Max(typeLo, r.LoStrict ? r.Lo + step : r.Lo), step, true),
                 Units(Math.Min(typeHi, r.HiStrict ? r.Hi - step : r.Hi), step, false), Units(hLo, step, true), Units(hHi, step, false));
         }
@@ -462,7 +479,6 @@ internal static class ColumnFactory
     {
         var (minLen, maxLen) = Lengths(ctx, t);
         var poolRng = ctx.Rng.Derive(0x9001);
-        var hint = TextData.HintFor(ctx.Column.Name);
 
         string MakeFree(int i)
         {
@@ -503,7 +519,7 @@ internal static class ColumnFactory
                     return sb.ToString();
                 }
                 default:
-                    return TextData.Fit(TextData.Make(hint, R), minLen, maxLen);
+                    return TextData.Fit(string.Join(' ', TextData.Words[R(0) % (ulong)TextData.Words.Length], TextData.Words[R(1) % (ulong)TextData.Words.Length]), minLen, maxLen);
             }
         }
 
@@ -516,6 +532,8 @@ internal static class ColumnFactory
             if (ctx.Rules.In is not null) return new PickGen<string>(ctx.Rng, InStrings(ctx));
             if (patterns is not null)
                 return new PoolGen<string>(ctx.Rng, 4096, i => patterns.At((long)(poolRng.Bits(i, 0) % (ulong)patterns.Domain)));
+            if (t.Kind is TypeKind.Json or TypeKind.Jsonb) return Realistic.Json(ctx);
+            if (IsPlainText(t) && Realistic.Handles(ctx.Meaning.Kind)) return Realistic.Free(ctx, minLen, maxLen);
             return new PoolGen<string>(ctx.Rng, 4096, MakeFree);
         }
 
@@ -546,52 +564,58 @@ internal static class ColumnFactory
             var domain = maxLen >= 12 ? long.MaxValue : (long)Math.Min(Math.Pow(36, maxLen), 4e18);
             var width = TextData.CodeWidth(Math.Max(1, Math.Min(domain, ctx.Rows)));
             if (width > maxLen) width = maxLen;
-            return UniqueText(ctx, hint, domain, width, minLen, maxLen);
+            // A short code column (char(5) customer ids) is its code alone, as wide as the column allows.
+            if (ctx.Meaning.Kind is SemanticKind.Code or SemanticKind.Id && maxLen <= 12 && (long)Math.Min(Math.Pow(36, maxLen), 4e18) >= ctx.Rows)
+                width = Math.Max(width, Math.Max(minLen, t.Kind == TypeKind.Char ? maxLen : Math.Min(maxLen, 5)));
+            return UniqueText(ctx, domain, width, minLen, maxLen);
         }
 
         return new KindSpec<string>(new StringCodec(), Free, Indexed);
     }
 
-    /// <summary>Unique strings: decoration + x-padding + fixed-width base-36 code of k + fixed suffix. Decorations come
-    /// from a small precomputed set (those that fit the length limit), so each value costs one allocation; the code is
-    /// always the last <paramref name="width"/> characters before the suffix, which makes the map injective.</summary>
-    private static TextIndexed UniqueText(ColumnContext ctx, TextData.Hint hint, long domain, int width, int minLen, int maxLen)
+    /// <summary>Unique strings: decoration + x-padding + fixed-width base-36 code of k + fixed suffix. Decorations are
+    /// realistic values of the column's kind (those that fit the length limit), built on first use; the code is
+    /// always the last <paramref name="width"/> characters before the suffix, which makes the map injective. Code
+    /// and id columns get an upper-case code, scattered over its width by a keyed permutation.</summary>
+    private static TextIndexed UniqueText(ColumnContext ctx, long domain, int width, int minLen, int maxLen)
     {
         var deco = ctx.Rng.Derive(0x9002);
-        var suffix = hint == TextData.Hint.Email ? "@example.com" : "";
-        IEnumerable<string> candidates = hint switch
+        var upper = ctx.Meaning.Kind is SemanticKind.Code or SemanticKind.Id;
+        var space = (long)Math.Min(Math.Pow(36, width), 4e18);
+        var perm = upper ? new Permutation(space, deco.Derive(1)) : default;
+        var lazy = new Lazy<(string[] Prefixes, string Suffix)>(() =>
         {
-            TextData.Hint.Email => TextData.FirstNames.Select(n => n.ToLowerInvariant() + "."),
-            TextData.Hint.FirstName => TextData.FirstNames.Select(n => n + " "),
-            TextData.Hint.LastName => TextData.LastNames.Select(n => n + " "),
-            TextData.Hint.Name or TextData.Hint.Title or TextData.Hint.FullName or TextData.Hint.City or TextData.Hint.Country =>
-                Enumerable.Range(0, 256).Select(i => TextData.Make(hint, j => deco.Bits(i, (ulong)j)) + " "),
-            _ => TextData.Words.Select(w => w + "-"),
-        };
-        var all = candidates.Distinct().ToArray();
-        var prefixes = all.Where(p => p.Length + width + suffix.Length <= maxLen).ToArray();
-        if (prefixes.Length == 0)
-        {
-            suffix = "";
-            prefixes = all.Where(p => p.Length + width <= maxLen).ToArray();
-        }
-        if (prefixes.Length == 0) prefixes = [""];
-        const string digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+            var (all, suffix) = upper ? ([], "") : Realistic.Decorations(ctx);
+            all = all.Distinct().ToArray();
+            var prefixes = all.Where(p => p.Length + width + suffix.Length <= maxLen).ToArray();
+            if (prefixes.Length == 0)
+            {
+                suffix = "";
+                prefixes = all.Where(p => p.Length + width <= maxLen).ToArray();
+            }
+            if (prefixes.Length == 0) prefixes = [""];
+            return (prefixes, suffix);
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
+        var digits = upper ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" : "0123456789abcdefghijklmnopqrstuvwxyz";
         return new TextIndexed(domain, k =>
         {
+            var (prefixes, suffix) = lazy.Value;
             var prefix = prefixes[deco.Bits((ulong)k) % (ulong)prefixes.Length];
             var pad = Math.Max(0, minLen - (prefix.Length + width + suffix.Length));
-            return string.Create(prefix.Length + pad + width + suffix.Length, (prefix, pad, k, width, suffix), static (span, st) =>
+            var v0 = upper && k < space ? perm[k] : k;
+            return string.Create(prefix.Length + pad + width + suffix.Length, (prefix, pad, v0, width, suffix, digits), static (span, st) =>
             {
                 st.prefix.AsSpan().CopyTo(span);
                 span.Slice(st.prefix.Length, st.pad).Fill('x');
                 var code = span.Slice(st.prefix.Length + st.pad, st.width);
-                var v = st.k;
-                for (var i = code.Length - 1; i >= 0; i--) { code[i] = digits[(int)(v % 36)]; v /= 36; }
+                var v = st.v0;
+                for (var i = code.Length - 1; i >= 0; i--) { code[i] = st.digits[(int)(v % 36)]; v /= 36; }
                 st.suffix.AsSpan().CopyTo(span[(st.prefix.Length + st.pad + st.width)..]);
             });
         });
     }
+
+    private static bool IsPlainText(SqlType t) => t.Kind is TypeKind.Text or TypeKind.Varchar or TypeKind.Char;
 
     /// <summary>Every value the column's LIKE alternatives admit (each % empty, each _ one of 36 characters), as one
     /// indexed sequence: alternative after alternative, each in mixed radix. Null when the column has no patterns.</summary>
