@@ -16,14 +16,41 @@ public sealed class RealismTests(ClusterFixture pg)
     };
 
     /// <summary>Issue 15's goal: ≥ 80 % plausible columns and table-size Spearman ≥ 0.8 (n/a passes) on every data set.
-    /// It fails until the generator is realistic; `make test` leaves the RealismGoal trait out until then.</summary>
+    /// Not met on every set (see docs/generator.md, "How realistic"): `make test` leaves the RealismGoal trait out,
+    /// and the ratchet below keeps what is reached.</summary>
     [CorpusTheory("postgres/chinook.sql", "postgres/northwind.sql", "wild/pg-neon-periodic-table.sql",
         "wild/pg-neon-happiness-index.sql", "wild/pg-neon-titanic.sql", "wild/pg-iso-3166.sql")]
     [MemberData(nameof(DataSets))]
     [Trait("Category", "RealismGoal")]
     public async Task Generated_data_is_plausible_next_to_the_real_data(string dataSet)
     {
-        var name = "goal_" + Path.GetFileNameWithoutExtension(dataSet).Replace('-', '_');
+        var (share, spearman, report) = await MeasureDataSetAsync(dataSet, "goal_");
+        // The text report carries every implausible column and its reason: the message says what to fix.
+        Assert.True(share >= 0.8, $"{dataSet}: {share:P0} plausible, goal 80 %\n{report}");
+        Assert.True(spearman is null || spearman >= 0.8, $"{dataSet}: table-size Spearman {spearman}, goal 0.8\n{report}");
+    }
+
+    /// <summary>The ratchet: what the generator reached on each data set (plausible share, table-size Spearman where
+    /// there are ≥ 3 tables), a little below the measured level so that seed-level noise of a column near a threshold
+    /// does not fail it, while a real regression (a kind losing its shape, sizes losing their order) does.</summary>
+    [CorpusTheory("postgres/chinook.sql", "postgres/northwind.sql", "wild/pg-neon-periodic-table.sql",
+        "wild/pg-neon-happiness-index.sql", "wild/pg-neon-titanic.sql", "wild/pg-iso-3166.sql")]
+    [InlineData("postgres/chinook.sql", 0.70, 0.8)]
+    [InlineData("postgres/northwind.sql", 0.78, 0.5)]
+    [InlineData("wild/pg-neon-periodic-table.sql", 0.50, null)]
+    [InlineData("wild/pg-neon-happiness-index.sql", 0.12, null)]
+    [InlineData("wild/pg-neon-titanic.sql", 0.50, null)]
+    [InlineData("wild/pg-iso-3166.sql", 1.0, null)]
+    public async Task Generated_data_keeps_the_plausibility_it_reached(string dataSet, double minShare, double? minSpearman)
+    {
+        var (share, spearman, report) = await MeasureDataSetAsync(dataSet, "floor_");
+        Assert.True(share >= minShare - 1e-9, $"{dataSet}: {share:P0} plausible, reached {minShare:P0} before\n{report}");
+        if (minSpearman is { } s) Assert.True(spearman >= s, $"{dataSet}: table-size Spearman {spearman}, reached {s} before\n{report}");
+    }
+
+    private async Task<(double Share, double? Spearman, string Report)> MeasureDataSetAsync(string dataSet, string prefix)
+    {
+        var name = prefix + Path.GetFileNameWithoutExtension(dataSet).Replace('-', '_');
         var (real, generated) = await LoadRealAsync(name, Repo.Corpus(dataSet));
         var rows = await LargestTableAsync(real);
         var populate = Cli.Plurel("populate", "--db", pg.Url("postgres"), "--database", generated, "--recreate",
@@ -34,12 +61,9 @@ public sealed class RealismTests(ClusterFixture pg)
         Assert.True(r.ExitCode == 0, r.ToString());
         using var doc = Measure(real, generated);
         var root = doc.RootElement;
-        var share = root.GetProperty("plausibleShare").GetDouble();
         var spearman = root.GetProperty("spearman");
-        // The text report carries every implausible column and its reason: the message says what to fix.
-        Assert.True(share >= 0.8, $"{dataSet}: {share:P0} plausible, goal 80 %\n{r.StdOut}");
-        Assert.True(spearman.ValueKind == JsonValueKind.Null || spearman.GetDouble() >= 0.8,
-            $"{dataSet}: table-size Spearman {spearman}, goal 0.8\n{r.StdOut}");
+        return (root.GetProperty("plausibleShare").GetDouble(),
+            spearman.ValueKind == JsonValueKind.Null ? null : spearman.GetDouble(), r.StdOut);
     }
 
     /// <summary>The meter against itself: the real data measured as if generated is plausible everywhere it scores,

@@ -38,6 +38,8 @@ public class RelationshipRealismTests
         {
             Seed = seed, DefaultRows = children, TableRows = new Dictionary<string, long> { ["customers"] = parents },
             TimeRange = range ?? TimeRange.Default,
+            // The counts are the test's: every child table gets `children` rows.
+            Sizing = RowSizing.Uniform,
         });
         return (new IndependentValueGenerator(plan), g);
     }
@@ -186,7 +188,7 @@ public class RelationshipRealismTests
     public void Northwind_orders_follow_their_employee_hire_and_ship_after_ordering()
     {
         var g = PgDdlReader.Read(File.ReadAllText(SharedCorpus.Path("postgres", "northwind.sql")), "northwind.sql").Graph;
-        var plan = GenerationPlanner.Create(g, new GenerationOptions { Seed = 3, DefaultRows = 2000 });
+        var plan = GenerationPlanner.Create(g, new GenerationOptions { Seed = 3, DefaultRows = 2000, Sizing = RowSizing.Uniform });
         var gen = new IndependentValueGenerator(plan);
         var employees = All(gen, T(g, "employees"));
         var byId = new Dictionary<short, DateOnly?>();

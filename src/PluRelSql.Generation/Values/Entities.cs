@@ -104,11 +104,13 @@ internal sealed class RowEntities
         var family = f.Name.LastName(gender);
         var g = Ascii(given);
         var fam = Ascii(family);
-        var email = (f.Random.Int(0, 3) switch
+        // Mostly letters only (mary@, msmith@, marysmith@), as company and personal addresses usually are.
+        var email = (f.Random.Int(0, 9) switch
         {
-            0 => g + "." + fam,
-            1 => g[..1] + fam,
-            2 => g + "_" + fam,
+            < 3 => g + "." + fam,
+            < 6 => g[..1] + fam,
+            < 8 => g,
+            8 => g + fam,
             _ => g + "." + fam + f.Random.Int(1, 99).ToString(System.Globalization.CultureInfo.InvariantCulture),
         }) + "@" + Provider(f.Internet.Email(g, fam));
         var user = f.Random.Bool()
@@ -136,7 +138,7 @@ internal sealed class RowEntities
             if (string.IsNullOrWhiteSpace(region)) region = city;
             if (string.IsNullOrWhiteSpace(abbr)) abbr = RowEntities.Ascii(region).ToUpperInvariant()[..Math.Min(3, RowEntities.Ascii(region).Length)];
             return new Address(c, f.Address.StreetAddress(), city, region, abbr, f.Address.ZipCode(),
-                [f.Phone.PhoneNumber(), f.Phone.PhoneNumber(), f.Phone.PhoneNumber()]);
+                [Realistic.NationalPhone(f), Realistic.NationalPhone(f), Realistic.NationalPhone(f)]);
         });
     }
 

@@ -92,7 +92,7 @@ internal static class Realistic
             SemanticKind.Username => f => f.Internet.UserName(),
             SemanticKind.Email => f => f.Internet.Email().ToLowerInvariant(),
             SemanticKind.Password => f => f.Internet.Password(Math.Clamp(maxLen, 8, 16)),
-            SemanticKind.Phone => f => f.Phone.PhoneNumber(),
+            SemanticKind.Phone => f => NationalPhone(f),
             SemanticKind.PhoneExtension => f => f.Random.Int(10, maxLen >= 4 ? 9999 : maxLen == 3 ? 999 : 99).ToString(CultureInfo.InvariantCulture),
             SemanticKind.StreetAddress => f => f.Address.StreetAddress(),
             SemanticKind.City => f => f.Address.City(),
@@ -104,7 +104,7 @@ internal static class Realistic
             SemanticKind.LanguageCode => f => f.PickRandom(LanguageCodes),
             SemanticKind.TimeZone => f => f.Date.TimeZoneString(),
             SemanticKind.Locale => f => f.PickRandom(Locales.Countries).Locale,
-            SemanticKind.CompanyName => f => f.Company.CompanyName(),
+            SemanticKind.CompanyName => f => Company(f),
             SemanticKind.ProductName => f => f.Commerce.ProductName(),
             SemanticKind.JobTitle => f => f.Name.JobTitle(),
             SemanticKind.Department => f => f.Commerce.Department(1),
@@ -120,10 +120,10 @@ internal static class Realistic
             SemanticKind.MimeType => f => f.System.MimeType(),
             SemanticKind.UserAgent => f => f.Internet.UserAgent(),
             SemanticKind.Hash => f => f.Random.Hash(maxLen >= 64 ? 64 : maxLen >= 40 ? 40 : maxLen >= 32 ? 32 : Math.Max(maxLen, 1)),
-            SemanticKind.Name => en
-                ? f => Cap(f.Hacker.Adjective()) + " " + Cap(f.Hacker.Noun())
-                : f => Cap(f.Lorem.Word()) + (f.Random.Bool() ? " " + Cap(f.Lorem.Word()) : ""),
-            SemanticKind.Title => en ? f => TitleCase(f.Company.Bs()) : f => TitleCase(string.Join(' ', f.Lorem.Words(f.Random.Int(2, 4)))),
+            // A generic name (artist, element, playlist): mostly one or two capitalised words.
+            SemanticKind.Name => f => Words(f, en, f.Random.WeightedRandom([1, 2, 3], [0.6f, 0.3f, 0.1f])),
+            // A title (album, track, film): one to five words, no punctuation.
+            SemanticKind.Title => f => Words(f, en, f.Random.WeightedRandom([1, 2, 3, 4, 5], [0.15f, 0.3f, 0.25f, 0.18f, 0.12f])),
             SemanticKind.Word => en ? f => f.Commerce.ProductAdjective().ToLowerInvariant() : f => f.Lorem.Word(),
             _ => f => Cap(Sentences(f, en, maxLen)),
         };
@@ -133,19 +133,84 @@ internal static class Realistic
     /// a catch phrase or short lorem sentence where there is not).</summary>
     private static string Sentences(Faker f, bool en, int maxLen)
     {
+        // Unbounded text (notes, bio, description as text): a paragraph of a few sentences, as people write them.
+        if (maxLen == int.MaxValue) return en ? Paragraph(f) : f.Lorem.Sentences(f.Random.Int(2, 5), " ");
+        // A short varchar is a label, not a sentence (region_description varchar(60) holds "Eastern").
+        if (maxLen <= 60) return Words(f, en, f.Random.WeightedRandom([1, 2, 3], [0.5f, 0.35f, 0.15f]));
         if (maxLen >= 400) return en ? (f.Random.Bool() ? f.Rant.Review() : f.Commerce.ProductDescription()) : f.Lorem.Sentences(f.Random.Int(2, 5), " ");
         if (maxLen >= 120) return en ? f.Commerce.ProductDescription() : f.Lorem.Sentence(f.Random.Int(6, 14));
         if (maxLen >= 30) return en ? f.Company.CatchPhrase() + "." : f.Lorem.Sentence(f.Random.Int(3, 6));
         return en ? Cap(f.Hacker.Adjective()) + " " + f.Hacker.Noun() : f.Lorem.Sentence(2);
     }
 
-    /// <summary>A code of the declared width: upper-case letters for a short one ("ALFKI"), "SKU-48213" when longer.</summary>
+    /// <summary>A code of the declared width: upper-case letters for a short one ("ALFKI"), letters then digits ("QX48213") when longer.</summary>
     private static string Code(Faker f, int maxLen)
     {
         const string letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
         if (maxLen <= 6) return f.Random.String2(Math.Max(maxLen, 1), letters);
-        var digits = Math.Min(maxLen - 4, 5);
-        return f.Random.String2(3, letters) + "-" + f.Random.String2(digits, "0123456789");
+        // Letters then digits ("C85", "QX48213"), as cabin numbers, SKUs and tickets are often written.
+        return f.Random.String2(f.Random.Int(1, 3), letters) + f.Random.String2(f.Random.Int(2, Math.Min(maxLen - 3, 6)), "0123456789");
+    }
+
+    /// <summary>A national phone number: the country's own format without the +CC prefix or an extension (databases
+    /// that hold one country's numbers mostly store them so; "(503) 555-7555", "030-0074321").</summary>
+    public static string NationalPhone(Faker f)
+    {
+        // North America writes (AAA) BBB-CCCC; Bogus mixes in dotted and 1- forms that few databases hold.
+        if (f.Locale is "en" or "en_US" or "en_CA") return f.Phone.PhoneNumber("(!##) !##-####");
+        for (var i = 0; i < 6; i++)
+        {
+            var s = f.Phone.PhoneNumber();
+            var x = s.IndexOf(" x", StringComparison.Ordinal);
+            if (x > 0) s = s[..x];
+            if (s.StartsWith('+') || s.StartsWith("1-", StringComparison.Ordinal)) continue;
+            return s;
+        }
+        return f.Phone.PhoneNumber("(###) ###-####");
+    }
+
+    /// <summary>A company name of the shapes real ones have: "Blick Inc", "Ernst Handel", "Mohr and Hammes".</summary>
+    private static string Company(Faker f) => f.Random.Int(0, 9) switch
+    {
+        < 6 => f.Name.LastName() + " " + f.Company.CompanySuffix(),
+        < 9 => f.Name.LastName() + " " + f.Commerce.Department(1),
+        _ => f.Name.LastName() + " and " + f.Name.LastName(),
+    };
+
+    /// <summary>n capitalised words, letters only.</summary>
+    private static string Words(Faker f, bool en, int n)
+    {
+        var words = new List<string>(n);
+        while (words.Count < n)
+        {
+            var w = en
+                ? f.Random.Int(0, 3) switch
+                {
+                    0 => f.Hacker.Adjective(),
+                    1 => f.Hacker.Noun(),
+                    2 => f.Commerce.ProductAdjective(),
+                    _ => f.Commerce.ProductMaterial(),
+                }
+                : f.Lorem.Word();
+            foreach (var part in w.Split([' ', '-'], StringSplitOptions.RemoveEmptyEntries))
+                if (words.Count < n && part.All(char.IsLetter)) words.Add(Cap(part));
+        }
+        return string.Join(' ', words);
+    }
+
+    /// <summary>Two to five English sentences (~250 characters on average).</summary>
+    private static string Paragraph(Faker f)
+    {
+        var n = f.Random.Int(2, 5);
+        var parts = new List<string>(n);
+        for (var i = 0; i < n; i++)
+            parts.Add(f.Random.Int(0, 2) switch
+            {
+                0 => f.Commerce.ProductDescription(),
+                1 => Cap(f.Company.CatchPhrase()) + ".",
+                _ => Cap(f.Hacker.Phrase()),
+            });
+        return string.Join(' ', parts);
     }
 
     public static string Cap(string w) => w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..];

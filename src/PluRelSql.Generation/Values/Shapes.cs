@@ -146,7 +146,9 @@ internal static class NumberShapes
             }
             case SemanticKind.ByteSize: return (1, 1e12, new LogNormalShape(1e6, 1.5));
             case SemanticKind.Weight: return (0.01, 1e6, new LogNormalShape(5, 1.0));
-            case SemanticKind.Measurement: return (0.01, 1e6, new LogNormalShape(20, 1.0));
+            case SemanticKind.Measurement: return (0.01, 1e6, new LogNormalShape(5, 1.0));
+            // An integer id that is no key (a code from elsewhere): small numbers, as such codes mostly are.
+            case SemanticKind.Id when t.IsInteger: return (1, 1000, Shape.Uniform);
             case SemanticKind.Version: return (1, 100, new LogNormalShape(2, 0.7));
             case SemanticKind.Latitude: return (-90, 90, new NormalShape(30, 25));
             case SemanticKind.Longitude: return (-180, 180, new NormalShape(0, 70));
