@@ -221,8 +221,6 @@ internal static class ColumnFactory
 
     private static (double Lo, double Hi) Hint(ColumnContext ctx, TypeKind kind, double typeHi = double.PositiveInfinity)
     {
-        var n = ctx.Column.Name.ToLowerInvariant();
-        bool Has(string s) => n.Contains(s, StringComparison.Ordinal);
         double Sec(int y, int m, int d) => Literals.Seconds(new DateOnly(y, m, d));
         switch (kind)
         {
@@ -236,20 +234,8 @@ internal static class ColumnFactory
             case TypeKind.Time or TypeKind.TimeTz: return (0, 86399);
             case TypeKind.Interval: return (0, 30 * 86400);
         }
+        // What the column means (ColumnSemantics.Classify: names, types, CHECKs, comments) picks the interval.
         if (NumberPlan(ctx, typeHi) is { } plan) return (plan.Lo, plan.Hi);
-        // Whole name segments for short words ("count" must not match "country" or "discount").
-        var seg = n.Split('_', StringSplitOptions.RemoveEmptyEntries);
-        bool Seg(params string[] words) => seg.Any(words.Contains);
-        if (Has("percent") || Has("pct") || Has("discount")) return (0, 50);
-        if (Has("qty") || Has("quantity") || Seg("count", "units", "num") || n.EndsWith("count", StringComparison.Ordinal)) return (1, 20);
-        if (Has("salary") || Has("income") || Has("wage")) return (20000, 200000);
-        if (Has("price") || Has("cost") || Has("amount") || Has("total") || Seg("fee", "fees") || Has("balance") || Has("charge") || Has("payment")) return (1, 1000);
-        if (Seg("age")) return (18, 90);
-        if (Seg("year", "yr")) return (1950, 2025);
-        if (Has("rating") || Has("stars")) return (1, 5);
-        if (Has("score")) return (0, 100);
-        if (Has("latitude") || n == "lat") return (-90, 90);
-        if (Has("longitude") || n is "lon" or "lng") return (-180, 180);
         return kind switch
         {
             TypeKind.SmallInt => (1, 1000),
@@ -258,12 +244,7 @@ internal static class ColumnFactory
         };
     }
 
-    private static bool IsBirthDate(ColumnContext ctx)
-    {
-        if (ColumnSemantics.Classify(ctx.Table, ctx.Column).Kind == SemanticKind.BirthDate) return true;
-        var n = ctx.Column.Name.ToLowerInvariant();
-        return n.Contains("birth", StringComparison.Ordinal) || n.Contains("dob", StringComparison.Ordinal);
-    }
+    private static bool IsBirthDate(ColumnContext ctx) => ctx.Meaning.Kind == SemanticKind.BirthDate;
 
     private static DateOnly SafeAddYears(DateOnly d, int years) =>
         d.Year + years < 1 ? DateOnly.MinValue : d.Year + years > 9999 ? DateOnly.MaxValue : d.AddYears(years);
