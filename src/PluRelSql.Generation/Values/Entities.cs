@@ -89,10 +89,14 @@ internal sealed class RowEntities
         var g = GroupOf(column);
         if (!_addressGroups.Contains(g))
             g = _addressGroups.Contains("") ? "" : _addressGroups.Order(StringComparer.Ordinal).FirstOrDefault() ?? g;
+        // A table with phones but no address (shippers: name and phone) lists numbers of the locale's own country.
+        var homeOnly = _addressGroups.Count == 0;
         lock (_addresses)
         {
             if (!_addresses.TryGetValue(g, out var pool))
-                _addresses[g] = pool = new EntityPool<Address>(Stream("address:" + g), () => Fakers.Shared("address|" + _locale, r => Addresses(r, _locale, AddressPool)));
+                _addresses[g] = pool = new EntityPool<Address>(Stream("address:" + g), () => homeOnly
+                    ? Fakers.Shared("address-home|" + _locale, r => Addresses(r, _locale, AddressPool, homeOnly: true))
+                    : Fakers.Shared("address|" + _locale, r => Addresses(r, _locale, AddressPool)));
             return pool;
         }
     }
@@ -119,7 +123,7 @@ internal sealed class RowEntities
         return new Person(given, family, f.Name.Prefix(gender), gender == Bogus.DataSets.Name.Gender.Female ? "F" : "M", email, user);
     });
 
-    private static Address[] Addresses(CounterRng rng, string locale, int n)
+    private static Address[] Addresses(CounterRng rng, string locale, int n, bool homeOnly = false)
     {
         var home = Locales.HomeOf(locale);
         var countries = Locales.Countries;
@@ -128,7 +132,7 @@ internal sealed class RowEntities
         return Fakers.Pool(rng, fakers, n, (all, _) =>
         {
             var pick = all[0].Random;
-            var ci = home is not null && pick.Bool() ? Array.IndexOf(countries, home) : pick.Int(0, countries.Length - 1);
+            var ci = home is not null && (homeOnly || pick.Bool()) ? Array.IndexOf(countries, home) : pick.Int(0, countries.Length - 1);
             var f = all[ci];
             var c = countries[ci];
             var city = f.Address.City();
