@@ -36,7 +36,7 @@ public sealed class RealismTests(ClusterFixture pg)
     [CorpusTheory("postgres/chinook.sql", "postgres/northwind.sql", "wild/pg-neon-periodic-table.sql",
         "wild/pg-neon-happiness-index.sql", "wild/pg-neon-titanic.sql", "wild/pg-iso-3166.sql")]
     [InlineData("postgres/chinook.sql", 0.70, 0.8)]
-    [InlineData("postgres/northwind.sql", 0.78, 0.5)]
+    [InlineData("postgres/northwind.sql", 0.80, 0.5)]
     [InlineData("wild/pg-neon-periodic-table.sql", 0.50, null)]
     [InlineData("wild/pg-neon-happiness-index.sql", 0.12, null)]
     [InlineData("wild/pg-neon-titanic.sql", 0.50, null)]
