@@ -119,6 +119,22 @@ public class RealisticValueTests
     }
 
     [Fact]
+    public void A_district_belongs_to_the_address_of_its_row()
+    {
+        // pagila's address table: address, district, postal_code, phone are one address, not a district of its own.
+        var cols = new[] { ("address", SemanticKind.StreetAddress), ("district", SemanticKind.Region), ("country", SemanticKind.Country) };
+        var defs = cols.Select(c => new ColumnDef { Name = c.Item1, Type = Varchar(40), Nullable = false }).ToArray();
+        var table = Table("address", defs);
+        var meanings = cols.ToDictionary(c => c.Item1, c => new ColumnMeaning(c.Item2, "test"));
+        Assert.Equal(RowEntities.GroupOf("address"), RowEntities.GroupOf("district"));
+        var slots = defs.ToDictionary(d => d.Name, d => ColumnFactory.Free(Context(table, d, meanings[d.Name], "en", 5, meanings)));
+        var states = new HashSet<string>(StringComparer.Ordinal) { "Utah", "Texas", "Ohio", "California", "New York", "Florida" };
+        for (var r = 0; r < 400; r++)
+            if (states.Contains((string)slots["district"].Boxed(r)!))
+                Assert.Equal("USA", (string)slots["country"].Boxed(r)!);
+    }
+
+    [Fact]
     public void Address_parts_of_a_row_agree_and_prefixes_make_separate_addresses()
     {
         var cols = new[]

@@ -48,7 +48,8 @@ internal sealed class RowEntities
     private static readonly HashSet<string> AddressWords = new(StringComparer.Ordinal)
     {
         "address", "addr", "street", "line", "line1", "line2", "1", "2", "city", "town", "region", "state", "province",
-        "county", "postal", "postcode", "postalcode", "zip", "zipcode", "code", "country", "nation", "ctry", "iso", "name",
+        "county", "district", "prefecture", "suburb", "locality", "neighborhood", "neighbourhood", "area", "postal",
+        "postcode", "postalcode", "zip", "zipcode", "code", "country", "nation", "ctry", "iso", "name",
         "phone", "tel", "telephone", "fax", "mobile", "cell", "number", "no", "num",
     };
 
@@ -136,8 +137,12 @@ internal sealed class RowEntities
             var f = all[ci];
             var c = countries[ci];
             var city = f.Address.City();
-            var region = f.Address.State();
-            var abbr = f.Address.StateAbbr();
+            // Bogus falls back to en (US states) where a locale has none of its own (de_CH, en_GB): use the locale's
+            // counties there, else its city, never another country's states.
+            var ownState = Bogus.Database.HasKey("address", "state", c.Locale, null!);
+            var region = ownState ? f.Address.State()
+                : Bogus.Database.HasKey("address", "county", c.Locale, null!) ? f.Address.County() : city;
+            var abbr = ownState && Bogus.Database.HasKey("address", "state_abbr", c.Locale, null!) ? f.Address.StateAbbr() : "";
             // Some locales have no states (or no abbreviations): the city stands in, as real data often does.
             if (string.IsNullOrWhiteSpace(region)) region = city;
             if (string.IsNullOrWhiteSpace(abbr)) abbr = RowEntities.Ascii(region).ToUpperInvariant()[..Math.Min(3, RowEntities.Ascii(region).Length)];

@@ -137,7 +137,8 @@ internal static class NumberShapes
                 var median = unit switch
                 {
                     DurationUnit.Milliseconds => 240_000,
-                    DurationUnit.Minutes => 4,
+                    // Minutes count meetings, films, trips (a song is counted in seconds or ms).
+                    DurationUnit.Minutes => 60,
                     DurationUnit.Hours => 2,
                     DurationUnit.Days => 3,
                     _ => 240,
