@@ -187,7 +187,9 @@ public static class ColumnSemantics
         if (type.Kind == TypeKind.Enum) return new(SemanticKind.Enumerated, "enum type");
         // Short fixed-width strings are codes (char(2) country, char(3) currency) when the name says nothing.
         if (type.Kind == TypeKind.Char && type.Length is <= 4) return new(SemanticKind.Code, $"type {Spell(type)}");
-        if (IsString(type)) return new(SemanticKind.Text, $"type {Spell(type)}");
+        // A string whose name says nothing is a short token, not free text: ORMs declare every string unbounded
+        // (Rails' character varying), so the type's width says nothing either. Free text needs a name (notes, body …).
+        if (IsString(type)) return new(SemanticKind.Word, $"type {Spell(type)}");
         return new(SemanticKind.Other, $"type {Spell(type)}");
     }
 

@@ -272,7 +272,8 @@ public sealed class ColumnSemanticsTests
         Assert.Equal(SemanticKind.Email, Of(sql, "t", "c2").Kind);
         var ms = Of(sql, "t", "c3");
         Assert.Equal((SemanticKind.Duration, DurationUnit.Milliseconds), (ms.Kind, ms.Unit));
-        Assert.Equal(SemanticKind.Text, Of(sql, "t", "c4").Kind);
+        // A comment that says nothing leaves the type: a string no name explains is a short word, not free text.
+        Assert.Equal(SemanticKind.Word, Of(sql, "t", "c4").Kind);
         Assert.Equal(DurationUnit.Seconds, Of(sql, "t", "c5").Unit);
         // The name is stronger than the comment: a "note" stays text.
         Assert.Equal(SemanticKind.Text, Of(sql, "t", "note").Kind);
