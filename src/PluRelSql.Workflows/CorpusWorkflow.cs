@@ -93,8 +93,8 @@ public static class CorpusWorkflow
         await Exec(conn, $"DELETE FROM public.plurel_manifest WHERE schema_name = '{schema}'", ct).ConfigureAwait(false);
         await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct).ConfigureAwait(false);
         var sampled = SampleWorkflow.Scaled(SchemaSampler.Sample(dbSeed, cfg), scale, schema);
-        var graph = sampled.ToSchemaGraph();
-        var (report, fmas) = await SampleWorkflow.LoadAsync(target.Server, target.ConnectionString, target.Database, sampled, graph, threads, ct).ConfigureAwait(false);
+        var generator = SampleWorkflow.Generator(sampled, threads);
+        var (report, fmas) = await SampleWorkflow.LoadAsync(target.Server, target.ConnectionString, target.Database, generator, threads, ct).ConfigureAwait(false);
         await using (var ins = Command(conn,
             "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds, recipe) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             schema, (decimal)dbSeed, sampled.Family.ToString(), sampled.Tables.Count, report.TotalRows, report.TotalSeconds, recipe))

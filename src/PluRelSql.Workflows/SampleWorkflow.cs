@@ -17,8 +17,9 @@ public static class SampleWorkflow
     /// <summary>Replaces the target database by the sampled one: built under a temporary name (as populate's Recreate)
     /// and published only once the load committed.</summary>
     public static async Task<(LoadReport Report, double MlpFmas)> RunAsync(DatabaseEndpoint target, string command,
-        SampledSchema sampled, SchemaGraph graph, int threads, TextWriter log, LoadView? view, CancellationToken ct)
+        SampledSchemaPluRelGenerator generator, int threads, TextWriter log, LoadView? view, CancellationToken ct)
     {
+        var sampled = generator.Schema;
         RequirePostgres(target.Server, command);
         if (target.Server.IsSystemDatabase(target.Database))
             throw new UsageException($"refusing to drop the system database \"{target.Database}\"");
@@ -29,7 +30,7 @@ public static class SampleWorkflow
                       $"{sampled.Tables.Sum(t => t.Rows):N0} rows → {target.Description}");
         try
         {
-            var result = await LoadAsync(target.Server, build, target.Database, sampled, graph, threads, ct, view).ConfigureAwait(false);
+            var result = await LoadAsync(target.Server, build, target.Database, generator, threads, ct, view).ConfigureAwait(false);
             await session.PublishAsync(replace: true, ct).ConfigureAwait(false);
             return result;
         }
@@ -60,13 +61,18 @@ public static class SampleWorkflow
         };
     }
 
+    /// <summary>The generator of a sampled database as <c>sample</c> and <c>corpus</c> emit it: the reference's output, so
+    /// constant boolean columns are dropped; its <see cref="GenerationPlan.Graph"/> is the schema to create.</summary>
+    public static SampledSchemaPluRelGenerator Generator(SampledSchema sampled, int threads) =>
+        new(sampled, options: new PluRelRuntimeOptions { Threads = threads }, dropConstantColumns: true);
+
     /// <summary>Generates through the PluRel engine (keys are row indices, as in the reference) and loads in one
-    /// transaction, schema objects included.</summary>
+    /// transaction, schema objects included (the generator's schema, without the columns it dropped).</summary>
     public static async Task<(LoadReport Report, double MlpFmas)> LoadAsync(IDatabaseTarget server, string connectionString, string database,
-        SampledSchema sampled, SchemaGraph graph, int threads, CancellationToken ct, LoadView? view = null)
+        SampledSchemaPluRelGenerator generator, int threads, CancellationToken ct, LoadView? view = null)
     {
         RequirePostgres(server, "a sampled database");
-        var generator = new SampledSchemaPluRelGenerator(sampled, options: new PluRelRuntimeOptions { Threads = threads });
+        var graph = generator.Plan.Graph;
         var options = new LoadOptions
         {
             PreDataSql = server.PreData(graph), PostDataSql = server.PostData(graph), GenerateThreads = threads,

@@ -149,8 +149,8 @@ public sealed class PopulateWorkflowTests
     public async Task Sampled_databases_and_corpora_refuse_a_sql_server_target_before_touching_it()
     {
         var sampled = SchemaSampler.Sample(7, new SamplerConfig { ForceTables = 3 });
-        var sample = await Assert.ThrowsAsync<UsageException>(() => SampleWorkflow.RunAsync(SqlServer("s"), "sample", sampled,
-            sampled.ToSchemaGraph(), 1, TextWriter.Null, null, CancellationToken.None));
+        var sample = await Assert.ThrowsAsync<UsageException>(() => SampleWorkflow.RunAsync(SqlServer("s"), "sample",
+            SampleWorkflow.Generator(sampled, 1), 1, TextWriter.Null, null, CancellationToken.None));
         Assert.Equal("sample loads into PostgreSQL only; the target is not a PostgreSQL server", sample.Message);
         var corpus = await Assert.ThrowsAsync<UsageException>(() => CorpusWorkflow.EnsureAsync(SqlServer("c"), 1, 1, new SamplerConfig(), 1.0, 1,
             TextWriter.Null, CancellationToken.None));

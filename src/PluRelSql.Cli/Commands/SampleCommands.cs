@@ -39,10 +39,11 @@ public static class SampleCommands
             PopulateWorkflow.DescribeLargePlan(sampled.Tables.Select((t, i) => (sampledGraph.Tables[i], t.Rows)).ToList(), Console.Error);
             var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
             target.RequirePostgres(cmd.Name);
-            var graph = sampledGraph;
+            // The emitted schema leaves out the constant boolean columns the reference drops.
+            var generator = SampleWorkflow.Generator(sampled, threadCount);
             // Written before the database is touched, so a failure here leaves it as it was.
-            ddlFile?.Write(PgDdlWriter.Script(graph), Console.Error);
-            var (report, fmas) = await SampleWorkflow.RunAsync(target.Endpoint, cmd.Name, sampled, graph, threadCount, Console.Error,
+            ddlFile?.Write(PgDdlWriter.Script(generator.Plan.Graph), Console.Error);
+            var (report, fmas) = await SampleWorkflow.RunAsync(target.Endpoint, cmd.Name, generator, threadCount, Console.Error,
                 LoadProgressView.Run, ct);
             Console.Error.WriteLine(MlpWork(fmas, report.TotalRows, report.GenerateThreadSeconds));
             Summary.Print(report, Console.Out);

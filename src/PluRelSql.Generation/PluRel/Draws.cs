@@ -237,4 +237,5 @@ internal static class Purpose
     public const ulong Missing = 12;
     public const ulong Statistics = 13;
     public const ulong HsbmRow = 14;
+    public const ulong RankTies = 15;
 }

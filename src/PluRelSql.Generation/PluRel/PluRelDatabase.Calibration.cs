@@ -59,9 +59,7 @@ public sealed partial class PluRelDatabase
             std[j] = Math.Sqrt(ss / values.Length);
             if (model.Transforms[j] == ColumnTransform.RankUniform)
             {
-                var rowsCopy = (long[])sample.Clone();
-                Array.Sort(values, rowsCopy); // not stable: re-sort ties by row below
-                var pairs = values.Zip(rowsCopy).OrderBy(p => p.First).ThenBy(p => p.Second).ToArray();
+                var pairs = values.Zip(sample).OrderBy(p => p.First).ThenBy(p => model.TieKey(p.Second)).ToArray();
                 sorted[j] = (pairs.Select(p => p.First).ToArray(), pairs.Select(p => p.Second).ToArray());
             }
         }

@@ -6,8 +6,9 @@ namespace PluRelSql.Generation.PluRel;
 public sealed partial class PluRelDatabase
 {
     /// <summary>The categorical columns whose boolean form (<c>code &gt; 0</c>) is constant over the whole table: the
-    /// reference drops them (docs/generator.md §5.5). Evaluates every row of the table once; callers that want the reference's
-    /// output remove these columns before creating tables.</summary>
+    /// reference drops them (docs/generator.md §5.5; its <c>process_categorical_data</c> drops no other column). Evaluates the
+    /// table in blocks until every boolean column has shown both values, so only a table with a constant column is read to
+    /// its end; <see cref="SampledSchemaPluRelGenerator"/> leaves these columns out of its tables.</summary>
     public IReadOnlyList<ColumnDef> ConstantBooleanColumns(TableDef table)
     {
         var t = State(table);
@@ -21,6 +22,7 @@ public sealed partial class PluRelDatabase
             foreach (var j in cats)
                 foreach (var b in c.Columns[j].Booleans!)
                     if (b) seenTrue[j] = true; else seenFalse[j] = true;
+            if (cats.All(j => seenTrue[j] && seenFalse[j])) return [];
         }
         return cats.Where(j => !(seenTrue[j] && seenFalse[j])).Select(j => t.Features[j].Column).ToList();
     }

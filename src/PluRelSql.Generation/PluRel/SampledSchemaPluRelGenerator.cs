@@ -10,16 +10,41 @@ namespace PluRelSql.Generation.PluRel;
 public sealed class SampledSchemaPluRelGenerator : IRowGenerator
 {
     private readonly PluRelDatabase _db;
+    /// <summary>Emitted table name → the engine's table (with every declared column).</summary>
+    private readonly Dictionary<QualifiedName, TableDef> _engineTables = [];
 
-    public SampledSchemaPluRelGenerator(SampledSchema schema, PluRelConfig? config = null, PluRelRuntimeOptions? options = null)
+    /// <summary>With <paramref name="dropConstantColumns"/> (the reference's output, docs/generator.md §5.5) the categorical
+    /// columns whose boolean form is constant over the whole table are left out of <see cref="GenerationPlan.Graph"/> and of
+    /// every batch, as the reference drops them when it processes categorical data; the SCM still has every declared column
+    /// (the reference drops after generating), so the other columns keep their values. Finding them evaluates each table
+    /// with boolean columns once (free for tables under <see cref="PluRelRuntimeOptions.ParentCacheRows"/>, which are
+    /// cached whole anyway); the set is a pure function of the seed.</summary>
+    public SampledSchemaPluRelGenerator(SampledSchema schema, PluRelConfig? config = null, PluRelRuntimeOptions? options = null,
+        bool dropConstantColumns = true)
     {
+        Schema = schema;
         _db = PluRelDatabase.FromSampled(schema, config, options);
-        var graph = _db.Graph;
+        var full = _db.Graph;
+        var dropped = new Dictionary<QualifiedName, IReadOnlyList<ColumnDef>>();
+        if (dropConstantColumns)
+            foreach (var t in full.Tables)
+                if (_db.ConstantBooleanColumns(t) is { Count: > 0 } cols) dropped[t.Name] = cols;
+        Dropped = dropped;
+        var tables = new List<TableDef>(full.Tables.Count);
+        foreach (var t in full.Tables)
+        {
+            var emitted = dropped.TryGetValue(t.Name, out var cols)
+                ? t with { Columns = t.Columns.Where(c => !cols.Contains(c)).ToList() }
+                : t;
+            _engineTables[t.Name] = t;
+            tables.Add(emitted);
+        }
+        var graph = dropped.Count == 0 ? full : full with { Tables = tables };
         Plan = new GenerationPlan
         {
             Graph = graph,
             Order = graph.ComputeLoadOrder(),
-            RowCounts = graph.Tables.ToDictionary(t => t.Name, t => _db.Rows(t)),
+            RowCounts = graph.Tables.ToDictionary(t => t.Name, t => _db.Rows(_engineTables[t.Name])),
             Options = new GenerationOptions { Seed = schema.Seed },
         };
     }
@@ -28,9 +53,14 @@ public sealed class SampledSchemaPluRelGenerator : IRowGenerator
 
     public PluRelDatabase Database => _db;
 
+    public SampledSchema Schema { get; }
+
+    /// <summary>Per table, the declared columns left out of the output (constant booleans); tables without any are absent.</summary>
+    public IReadOnlyDictionary<QualifiedName, IReadOnlyList<ColumnDef>> Dropped { get; }
+
     public RowBatch Generate(TableDef table, long firstRow, int count)
     {
-        var chunk = _db.ComputeChunk(table, firstRow, count);
+        var chunk = _db.ComputeChunk(_engineTables.GetValueOrDefault(table.Name, table), firstRow, count);
         var columns = new List<ColumnVector>(table.Columns.Count);
         foreach (var col in table.Columns.Where(c => c.IsLoaded))
         {

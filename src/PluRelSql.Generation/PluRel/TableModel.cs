@@ -24,6 +24,7 @@ internal sealed class TableModel
     private readonly Permutation?[] _missing;
     private readonly long _missingCount;
     private readonly int[]?[] _relabel;
+    private readonly CounterRng _ties;
 
     public PropagationMode Mode { get; }
     public ScmFamily Family { get; }
@@ -51,6 +52,7 @@ internal sealed class TableModel
         ThresholdRows = thresholdRows;
         _relabel = relabel;
         _missingCount = (long)Math.Floor(nanRate * t.Rows);
+        _ties = CounterRng.Stream(db.Seed, t.Key, Purpose.RankTies);
         _missing = new Permutation?[t.Features.Count];
         for (var j = 0; j < t.Features.Count; j++)
             if (t.Features[j].IsNumeric && t.Features[j].Column.Nullable && _missingCount > 0)
@@ -171,16 +173,23 @@ internal sealed class TableModel
         _ => x,
     };
 
+    /// <summary>The key that orders equal values for rank-uniform: a keyed hash of the row, then the row. The reference ranks
+    /// with numpy's unstable argsort, whose order among equal values follows the sort's partitioning, not the rows; breaking
+    /// ties by position instead turned every constant or near-constant column with this transform into a perfect time trend
+    /// (issue 16: 19 % of activity tables had a float column with |Spearman(value, time)| &gt; 0.999, the reference 4 %).</summary>
+    internal (ulong Hash, long Row) TieKey(long row) => (_ties.Bits((ulong)row), row);
+
     private double RankUniform(Calibration cal, int j, double x, long row)
     {
         var (values, rows) = cal.Sorted[j]!.Value;
-        // Lexicographic lower bound of (x, row): with every row in the sample this is the exact rank with ties broken
-        // by position; otherwise it estimates the rank from the sample.
+        // Lexicographic lower bound of (x, tie key): with every row in the sample this is the exact rank with ties broken
+        // by the keyed hash of the row; otherwise it estimates the rank from the sample.
+        var key = TieKey(row);
         int lo = 0, hi = values.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >> 1;
-            if (values[mid] < x || (values[mid] == x && rows[mid] < row)) lo = mid + 1; else hi = mid;
+            if (values[mid] < x || (values[mid] == x && TieKey(rows[mid]).CompareTo(key) < 0)) lo = mid + 1; else hi = mid;
         }
         return cal.Exact ? (lo + 1.0) / (_t.Rows + 1.0) : (lo + 1.0) / (values.Length + 1.0);
     }
