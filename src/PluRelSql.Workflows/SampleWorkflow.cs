@@ -17,7 +17,8 @@ public static class SampleWorkflow
     /// <summary>Replaces the target database by the sampled one: built under a temporary name (as populate's Recreate)
     /// and published only once the load committed.</summary>
     public static async Task<(LoadReport Report, double MlpFmas)> RunAsync(DatabaseEndpoint target, string command,
-        SampledSchema sampled, SchemaGraph graph, int threads, TextWriter log, LoadView? view, CancellationToken ct)
+        SampledSchema sampled, SchemaGraph graph, int threads, TextWriter log, LoadView? view, CancellationToken ct,
+        EncoderMode encoders = EncoderMode.Exact)
     {
         RequirePostgres(target.Server, command);
         if (target.Server.IsSystemDatabase(target.Database))
@@ -29,7 +30,7 @@ public static class SampleWorkflow
                       $"{sampled.Tables.Sum(t => t.Rows):N0} rows → {target.Description}");
         try
         {
-            var result = await LoadAsync(target.Server, build, target.Database, sampled, graph, threads, ct, view).ConfigureAwait(false);
+            var result = await LoadAsync(target.Server, build, target.Database, sampled, graph, threads, ct, view, encoders).ConfigureAwait(false);
             await session.PublishAsync(replace: true, ct).ConfigureAwait(false);
             return result;
         }
@@ -63,10 +64,12 @@ public static class SampleWorkflow
     /// <summary>Generates through the PluRel engine (keys are row indices, as in the reference) and loads in one
     /// transaction, schema objects included.</summary>
     public static async Task<(LoadReport Report, double MlpFmas)> LoadAsync(IDatabaseTarget server, string connectionString, string database,
-        SampledSchema sampled, SchemaGraph graph, int threads, CancellationToken ct, LoadView? view = null)
+        SampledSchema sampled, SchemaGraph graph, int threads, CancellationToken ct, LoadView? view = null,
+        EncoderMode encoders = EncoderMode.Exact)
     {
         RequirePostgres(server, "a sampled database");
-        var generator = new SampledSchemaPluRelGenerator(sampled, options: new PluRelRuntimeOptions { Threads = threads });
+        var generator = new SampledSchemaPluRelGenerator(sampled, PluRelConfig.WithEncoders(encoders),
+            new PluRelRuntimeOptions { Threads = threads });
         var options = new LoadOptions
         {
             PreDataSql = server.PreData(graph), PostDataSql = server.PostData(graph), GenerateThreads = threads,
