@@ -26,7 +26,7 @@ public static class CorpusWorkflow
     /// corpus with seed <paramref name="corpusSeed"/>, with a manifest; those already complete are kept. Progress goes to
     /// <paramref name="log"/>, one line per database made.</summary>
     public static async Task<CorpusResult> EnsureAsync(DatabaseEndpoint target, int count, ulong corpusSeed, SamplerConfig cfg, double scale,
-        int threads, TextWriter log, CancellationToken ct)
+        int threads, TextWriter log, CancellationToken ct, EncoderMode encoders = EncoderMode.Exact)
     {
         SampleWorkflow.RequirePostgres(target.Server, "a corpus");
         await target.Server.EnsureDatabaseAsync(target.ConnectionString, recreate: false, ct).ConfigureAwait(false);
@@ -44,7 +44,8 @@ public static class CorpusWorkflow
         // Everything besides the seed that decides a database's rows: a re-run with other settings (or another engine
         // version) must not silently keep schemas made differently.
         var recipe = string.Create(CultureInfo.InvariantCulture,
-            $"engine={PluRelDatabase.EngineVersion};tables={cfg.Tables.Min}-{cfg.Tables.Max};forced={cfg.ForceTables};family={cfg.ForceFamily?.ToString() ?? "any"};scale={scale:R}");
+            $"engine={PluRelDatabase.EngineVersion};tables={cfg.Tables.Min}-{cfg.Tables.Max};forced={cfg.ForceTables};family={cfg.ForceFamily?.ToString() ?? "any"};scale={scale:R}")
+            + (encoders == EncoderMode.Exact ? "" : $";encoders={encoders}");
         var sw = Stopwatch.StartNew();
         // Databases are independent (one transaction each), so several are made at once: a small database spends much
         // of its time in the server (DDL, COPY, constraint checks) or in single-table phases that one core runs alone.
@@ -57,7 +58,7 @@ public static class CorpusWorkflow
         await Parallel.ForEachAsync(Enumerable.Range(0, count),
             new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = ct }, async (i, token) =>
         {
-            var entry = await MakeCorpusDatabase(target, i, corpusSeed, cfg, scale, recipe, engineThreads, token).ConfigureAwait(false);
+            var entry = await MakeCorpusDatabase(target, i, corpusSeed, cfg, scale, recipe, engineThreads, encoders, token).ConfigureAwait(false);
             lock (gate)
             {
                 // Progress lines in database order, each as soon as it and every earlier one are done.
@@ -77,7 +78,7 @@ public static class CorpusWorkflow
 
     /// <summary>Makes corpus database <paramref name="index"/> unless the manifest says it is complete with this recipe.</summary>
     private static async Task<CorpusEntry> MakeCorpusDatabase(DatabaseEndpoint target, int index, ulong corpusSeed, SamplerConfig cfg,
-        double scale, string recipe, int threads, CancellationToken ct)
+        double scale, string recipe, int threads, EncoderMode encoders, CancellationToken ct)
     {
         var began = Stopwatch.GetTimestamp();
         var schema = CorpusSchema(index);
@@ -93,7 +94,7 @@ public static class CorpusWorkflow
         await Exec(conn, $"DELETE FROM public.plurel_manifest WHERE schema_name = '{schema}'", ct).ConfigureAwait(false);
         await Exec(conn, $"DROP SCHEMA IF EXISTS {schema} CASCADE", ct).ConfigureAwait(false);
         var sampled = SampleWorkflow.Scaled(SchemaSampler.Sample(dbSeed, cfg), scale, schema);
-        var generator = SampleWorkflow.Generator(sampled, threads);
+        var generator = SampleWorkflow.Generator(sampled, threads, encoders);
         var (report, fmas) = await SampleWorkflow.LoadAsync(target.Server, target.ConnectionString, target.Database, generator, threads, ct).ConfigureAwait(false);
         await using (var ins = Command(conn,
             "INSERT INTO public.plurel_manifest (schema_name, seed, family, tables, rows, seconds, recipe) VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -63,8 +63,8 @@ public static class SampleWorkflow
 
     /// <summary>The generator of a sampled database as <c>sample</c> and <c>corpus</c> emit it: the reference's output, so
     /// constant boolean columns are dropped; its <see cref="GenerationPlan.Graph"/> is the schema to create.</summary>
-    public static SampledSchemaPluRelGenerator Generator(SampledSchema sampled, int threads) =>
-        new(sampled, options: new PluRelRuntimeOptions { Threads = threads }, dropConstantColumns: true);
+    public static SampledSchemaPluRelGenerator Generator(SampledSchema sampled, int threads, EncoderMode encoders = EncoderMode.Exact) =>
+        new(sampled, PluRelConfig.WithEncoders(encoders), new PluRelRuntimeOptions { Threads = threads }, dropConstantColumns: true);
 
     /// <summary>Generates through the PluRel engine (keys are row indices, as in the reference) and loads in one
     /// transaction, schema objects included (the generator's schema, without the columns it dropped).</summary>

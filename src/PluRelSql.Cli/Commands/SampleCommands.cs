@@ -23,9 +23,10 @@ public static class SampleCommands
         var emit = new Option<string>("--emit-ddl") { Description = "Also write the sampled schema as PostgreSQL DDL to this file." };
         var threads = CommonOptions.Threads();
         var maxRows = CommonOptions.MaxRows();
+        var encoders = EncodersOption();
         var cmd = new Command("sample", "Sample a database from the PluRel prior and load it (drops and recreates --database).")
         {
-            seed, tables, family, scale, db, database, emit, threads, maxRows,
+            seed, tables, family, scale, db, database, emit, threads, maxRows, encoders,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
@@ -40,7 +41,7 @@ public static class SampleCommands
             var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct);
             target.RequirePostgres(cmd.Name);
             // The emitted schema leaves out the constant boolean columns the reference drops.
-            var generator = SampleWorkflow.Generator(sampled, threadCount);
+            var generator = SampleWorkflow.Generator(sampled, threadCount, ParseEncoders(pr.GetValue(encoders)!));
             // Written before the database is touched, so a failure here leaves it as it was.
             ddlFile?.Write(PgDdlWriter.Script(generator.Plan.Graph), Console.Error);
             var (report, fmas) = await SampleWorkflow.RunAsync(target.Endpoint, cmd.Name, generator, threadCount, Console.Error,
@@ -63,9 +64,10 @@ public static class SampleCommands
         var database = new Option<string>("--database") { Description = "Database holding the corpus.", DefaultValueFactory = _ => "plurel_corpus" };
         var threads = CommonOptions.Threads();
         var maxRows = CommonOptions.MaxRows();
+        var encoders = EncodersOption();
         var cmd = new Command("corpus", "Create N sampled databases as schemas plurel_00000… of one database, with a manifest; resumable.")
         {
-            count, seed, range, family, scale, db, database, threads, maxRows,
+            count, seed, range, family, scale, db, database, threads, maxRows, encoders,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
@@ -80,7 +82,8 @@ public static class SampleCommands
             // One corpus run per database at a time.
             await using var session = await target.OpenSessionAsync(cmd.Name, ct);
             await session.DropStaleBuildsAsync(Console.Error, ct);
-            var made = await CorpusWorkflow.EnsureAsync(target.Endpoint, n, pr.GetValue(seed), cfg, pr.GetValue(scale), threadCount, Console.Error, ct);
+            var made = await CorpusWorkflow.EnsureAsync(target.Endpoint, n, pr.GetValue(seed), cfg, pr.GetValue(scale), threadCount, Console.Error, ct,
+                ParseEncoders(pr.GetValue(encoders)!));
             var seconds = made.Seconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"corpus {target.Database}: {n} databases ({made.Skipped} already complete), {made.NewRows:N0} new rows in {seconds:F1} s " +
@@ -108,6 +111,19 @@ public static class SampleCommands
             throw new UsageException($"--tables-range {r}: expected a-b with 1 ≤ a ≤ b");
         return new IntRange(a, b);
     }
+
+    private static Option<string> EncodersOption()
+    {
+        var o = new Option<string>("--encoders")
+        {
+            Description = "Numeric encoders: exact (every row through its MLP) or tabulated (interpolated, exact where the table is not accurate).",
+            DefaultValueFactory = _ => "exact",
+        };
+        o.AcceptOnlyFromAmong("exact", "tabulated");
+        return o;
+    }
+
+    internal static EncoderMode ParseEncoders(string value) => value == "tabulated" ? EncoderMode.Tabulated : EncoderMode.Exact;
 
     private static Option<string> FamilyOption()
     {

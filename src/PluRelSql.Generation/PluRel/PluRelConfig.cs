@@ -134,6 +134,8 @@ public sealed record ScmConfig
     /// <summary>Rows used to estimate whole-column statistics (rank-uniform, standardise) of a table bigger than this;
     /// tables with at most this many rows use every row (exact).</summary>
     public int StatisticsSampleRows { get; init; } = 8192;
+    /// <summary>How numeric encoders are evaluated (docs/generator.md §4.6): exactly, or tabulated over their input.</summary>
+    public EncoderMode Encoders { get; init; } = EncoderMode.Exact;
 }
 
 /// <summary>The whole PluRel configuration. <see cref="Main"/> is the repository's main-branch default (docs/generator.md §8).</summary>
@@ -144,6 +146,10 @@ public sealed record PluRelConfig
     public GraphConfig Graph { get; init; } = new();
 
     public static PluRelConfig Main { get; } = new();
+
+    /// <summary><see cref="Main"/> with numeric encoders evaluated as <paramref name="mode"/> says.</summary>
+    public static PluRelConfig WithEncoders(EncoderMode mode) =>
+        mode == EncoderMode.Exact ? Main : Main with { Scm = Main.Scm with { Encoders = mode } };
 
     /// <summary>The paper-era v1.0.0 preset (docs/generator.md §8) as far as this engine models it. Differences kept from main: the
     /// activation is drawn once per layer (v1.0.0 re-drew it per row), and disconnected ER graphs are bridged

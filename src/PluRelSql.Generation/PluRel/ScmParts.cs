@@ -11,13 +11,19 @@ internal sealed class Encoder
     /// <summary>Categorical encoders: the MLP output of each of the K embeddings, computed once (the same bits as
     /// running the MLP per row, since the MLP is a per-row function).</summary>
     private readonly float[]? _table;
+    /// <summary>Numeric encoders in <see cref="EncoderMode.Tabulated"/> mode: the same MLP, tabulated.</summary>
+    private readonly TabulatedEncoder? _tabulated;
 
-    private Encoder(Mlp mlp, float[]? embedding, int k)
+    private Encoder(Mlp mlp, float[]? embedding, int k, bool tabulate = false)
     {
         _mlp = mlp;
         _embedding = embedding;
         _k = k;
-        if (embedding is null) return;
+        if (embedding is null)
+        {
+            if (tabulate) _tabulated = new TabulatedEncoder(mlp);
+            return;
+        }
         _table = new float[k * Mlp.D];
         var s = new Scratch(k);
         _mlp.Forward(embedding, k, _table, s.A, s.B);
@@ -26,10 +32,13 @@ internal sealed class Encoder
     /// <summary>Per-row multiply-adds: the MLP for numeric inputs, none for categorical ones (looked up in the table).</summary>
     public long FmasPerRow => _table is null ? _mlp.FmasPerRow : 0;
 
-    /// <summary>categories = 0: numeric encoder.</summary>
+    internal TabulatedEncoder? Tabulated => _tabulated;
+
+    /// <summary>categories = 0: numeric encoder (tabulated when <see cref="ScmConfig.Encoders"/> says so; the MLP drawn is
+    /// the same either way).</summary>
     public static Encoder Random(int categories, ref Draws d, ScmConfig cfg)
     {
-        if (categories <= 0) return new Encoder(Mlp.Random(1, Mlp.D, ref d, cfg), null, 0);
+        if (categories <= 0) return new Encoder(Mlp.Random(1, Mlp.D, ref d, cfg), null, 0, cfg.Encoders == EncoderMode.Tabulated);
         var e = Mlp.InitWeights(categories, Mlp.D, ref d);
         return new Encoder(Mlp.Random(Mlp.D, Mlp.D, ref d, cfg), e, categories);
     }
@@ -38,6 +47,11 @@ internal sealed class Encoder
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Encode(ReadOnlySpan<double> x, int m, Span<float> dst, Scratch s)
     {
+        if (_tabulated is not null)
+        {
+            _tabulated.Encode(x, m, dst, s);
+            return;
+        }
         if (_table is null)
         {
             var input = s.In.AsSpan(0, m);
