@@ -75,7 +75,7 @@ public sealed class SignatureTests(SignatureFixture fx, ITestOutputHelper output
         return (keep.Select(i => a[i]).ToArray(), keep.Select(i => b[i]).ToArray());
     }
 
-    private static double AbsSpearman(double[] a, double[] b)
+    internal static double AbsSpearman(double[] a, double[] b)
     {
         var (x, y) = Complete(a, b);
         return x.Length < 10 ? 0 : Math.Abs(Stats.Spearman(x, y));
@@ -100,7 +100,7 @@ public sealed class SignatureTests(SignatureFixture fx, ITestOutputHelper output
     }
 
     /// <summary>Per FK: NMI(decile of child row, decile of parent row) minus the same with the FK column shuffled.</summary>
-    private static List<double> LocalityExcess(List<List<SigTable>> dbs)
+    internal static List<double> LocalityExcess(List<List<SigTable>> dbs)
     {
         var result = new List<double>();
         foreach (var db in dbs)
@@ -123,7 +123,7 @@ public sealed class SignatureTests(SignatureFixture fx, ITestOutputHelper output
     }
 
     /// <summary>Per FK: max |Spearman| over (child float column, parent float column joined through the FK).</summary>
-    private static List<double> ParentChild(List<List<SigTable>> dbs)
+    internal static List<double> ParentChild(List<List<SigTable>> dbs)
     {
         var result = new List<double>();
         foreach (var db in dbs)
@@ -165,7 +165,7 @@ public sealed class SignatureTests(SignatureFixture fx, ITestOutputHelper output
     private static List<(bool Activity, double Ac)> Autocorrelation(List<List<SigTable>> dbs) =>
         dbs.SelectMany(db => db).Where(t => t.Floats.Count > 0).Select(t => (t.Activity, t.Floats.Max(f => Stats.Lag1(Interpolate(f))))).ToList();
 
-    private static double[] Interpolate(double[] x)
+    internal static double[] Interpolate(double[] x)
     {
         var y = (double[])x.Clone();
         var known = Enumerable.Range(0, y.Length).Where(i => !double.IsNaN(y[i])).ToArray();
