@@ -37,8 +37,9 @@ demo: build
 	$(PLUREL) inspect --db "$$($(PLUREL) db url --database demo)" --format text | tail -n 1
 	@echo 'psql: psql "$$(./plurel db url --database demo)"   (the URI carries the password from .plurel/pg/password)'
 
-# The RealismGoal tests (issue 15: generated data plausible next to real data) fail until the generator is realistic:
-# left out here for now; run them with --filter Category=RealismGoal.
+# Left out here: the RealismGoal tests (issue 15's goal, ≥ 80 % plausible on every real data set, not met on every
+# set: docs/generator.md §10a; the reached levels are checked by RealismTests' ratchet) — run them with
+# --filter Category=RealismGoal; and the full parity set (make parity).
 test: build
 	$(DOTNET) test PluRelSql.sln -c $(CONFIG) --no-build -v quiet -nologo --filter "Category!=RealismGoal&Category!=Parity" --logger "console;verbosity=normal" 2>&1 | tee .plurel-test.log; \
 	  status=$${PIPESTATUS[0]}; scripts/test-summary.sh .plurel-test.log; exit $$status
