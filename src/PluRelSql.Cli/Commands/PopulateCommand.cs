@@ -95,7 +95,13 @@ public static class PopulateCommand
                                      "(is this a data-loading or migration script? pass the file that creates the tables)");
         var options = ParseRows(a.Rows) with
         {
-            Seed = a.Seed, Scale = a.Scale, FitRows = a.FitRows, MaxTotalRows = a.MaxRows, TimeRange = timeRange, Sizing = a.Sizing, Locale = a.Locale,
+            Seed = a.Seed,
+            Scale = a.Scale,
+            FitRows = a.FitRows,
+            MaxTotalRows = a.MaxRows,
+            TimeRange = timeRange,
+            Sizing = a.Sizing,
+            Locale = a.Locale,
         };
         // Row counts are settled (or refused) before any server is contacted or anything is created, and shown.
         var plan = PopulateWorkflow.PlanRows(graph, options, server, Console.Error);
