@@ -266,3 +266,51 @@ public sealed class BenchFactAttribute : FactAttribute
         if (Environment.GetEnvironmentVariable("PLUREL_BENCH") != "1") Skip = "benchmark: set PLUREL_BENCH=1 and use -c Release";
     }
 }
+
+/// <summary>What one activation costs next to the 32 × 32 matrix product it follows (both per row of a 32-row tile).
+/// PLUREL_BENCH=1 dotnet test -c Release --filter Activation_costs --logger "console;verbosity=detailed".</summary>
+public sealed class ActivationCostBench(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [BenchFact]
+    public void Activation_costs()
+    {
+        const int rows = 32, calls = 4000;
+        var rng = new Random(1);
+        var x = Enumerable.Range(0, rows * 32).Select(_ => (float)(rng.NextDouble() * 8 - 4)).ToArray();
+        var w = Enumerable.Range(0, 32 * 32).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var y = new float[rows * 32];
+        double Time(Action a)
+        {
+            for (var i = 0; i < calls / 4; i++) a();
+            var best = double.MaxValue;
+            for (var round = 0; round < 5; round++)
+            {
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                for (var i = 0; i < calls; i++) a();
+                best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            }
+            return best / calls;
+        }
+        var matmul = Time(() => Mlp.MatMul(x, rows, 32, w, 32, y));
+        var lines = new List<string> { $"32×32 matrix product of a 32-row tile: {matmul * 1e9:F0} ns" };
+        var total = 0.0;
+        foreach (var a in ActivationInfo.All)
+        {
+            var layer = new MlpLayer
+            {
+                In = 32, Out = 32, W = w, Act = a, Scale = 1.3f,
+                SineA = [0.5f, -1f, 0.3f, 0.8f, -0.2f], SineF = [0.3f, 1f, 3f, 7f, 0.5f], SinePhase = [0.1f, 2f, 4f, 1f, 5f],
+            };
+            var t = Time(() => { x.CopyTo(y, 0); ActivationKernels.Apply(layer, y); });
+            total += t;
+            lines.Add($"{a,-15} {t * 1e9,6:F0} ns = {t / matmul:F2} × the matrix product");
+        }
+        lines.Add($"mean over the 29 activations: {total / ActivationInfo.All.Count / matmul:F2} × the matrix product");
+        foreach (var l in lines)
+        {
+            output.WriteLine(l);
+            Console.WriteLine(l);
+        }
+        Assert.True(matmul > 0);
+    }
+}
