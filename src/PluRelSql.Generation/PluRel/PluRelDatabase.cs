@@ -9,9 +9,9 @@ namespace PluRelSql.Generation.PluRel;
 /// other columns are left to the caller.</summary>
 public sealed partial class PluRelDatabase
 {
-    /// <summary>Bumped whenever the engine draws other values for the same seed (2: float32 MLPs and pairwise normals; 3: float32 exp/log/sin/cos of FastMath),
+    /// <summary>Bumped whenever the engine draws other values for the same seed (2: float32 MLPs and pairwise normals; 3: float32 exp/log/sin/cos of FastMath; 4: mish in one exponential),
     /// so stored corpora made by another version are regenerated rather than mixed in.</summary>
-    public const int EngineVersion = 3;
+    public const int EngineVersion = 4;
 
     internal const int BlockRows = 1024;
     private readonly Dictionary<QualifiedName, TableState> _tables = [];
