@@ -84,11 +84,14 @@ corpus, mlp, kernel, cores = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv
 if not (mlp and kernel):
     sys.exit(0)
 rows = float(re.search(r"([\d,]+) new rows", corpus).group(1).replace(",", ""))
+rate_now = float(re.search(r"\(([\d,]+) rows/s", corpus).group(1).replace(",", ""))
 fmas = float(re.search(r"([\d.]+) G in all", mlp).group(1)) * 1e9
 rate = float(re.search(r"([\d.]+) G", kernel).group(1)) * 1e9
 floor = fmas / (rate * cores)
+ceiling = rows / floor
 print(f"{kernel} multiply-adds/s per core; the corpus's frozen MLPs alone need {floor:.1f} s on {cores} cores: "
-      f"a ceiling of {rows / floor:,.0f} rows/s = {rows / floor / 1724:.0f}x the reference for any faithful engine here")
+      f"a ceiling of {ceiling:,.0f} rows/s = {ceiling / 1724:.0f}x the reference for any faithful engine here")
+print(f"plurel corpus: {rate_now:,.0f} rows/s = {rate_now / ceiling * 100:.0f} % of ceiling ({ceiling:,.0f} rows/s; goal >= 50 %)")
 PY
 
 # The PluRel engine (b): one large sampled database (>= 10 million rows) next to pgbench -i with about as many rows,

@@ -30,8 +30,9 @@ public sealed partial class PluRelDatabase
     /// <summary>Multiply-adds per row in the table's frozen MLPs (0 without an SCM); see <see cref="TableModel.MlpFmasPerRow"/>.</summary>
     public long MlpFmasPerRow(TableDef table) => State(table).Model.Value?.MlpFmasPerRow ?? 0;
 
-    /// <summary>Σ over tables of rows × <see cref="MlpFmasPerRow"/>: the database's frozen-MLP work.</summary>
-    public double MlpFmas() => _order.Sum(t => (double)t.Rows * (t.Model.Value?.MlpFmasPerRow ?? 0));
+    /// <summary>The database's frozen-MLP work: Σ over tables of rows × <see cref="MlpFmasPerRow"/>, except that a first
+    /// feed cached per parent row (<see cref="TableModel.CachesFirstFeed"/>) counts its export encoders once per parent row.</summary>
+    public double MlpFmas() => _order.Sum(t => t.Model.Value?.MlpFmas ?? 0);
 
     /// <summary>A one-line description of a table's SCM (family, mode, nodes, edges, sources).</summary>
     public string DescribeScm(TableDef table)

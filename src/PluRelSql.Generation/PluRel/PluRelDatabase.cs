@@ -10,7 +10,8 @@ namespace PluRelSql.Generation.PluRel;
 public sealed partial class PluRelDatabase
 {
     /// <summary>Bumped whenever the engine draws other values for the same seed (2: float32 MLPs and pairwise normals; 3: float32 exp/log/sin/cos of FastMath;
-    /// 4: rank-uniform breaks ties by a keyed hash of the row, constant boolean columns of sampled schemas dropped),
+    /// 4: rank-uniform breaks ties by a keyed hash of the row, constant boolean columns of sampled schemas dropped,
+    /// mish in one exponential),
     /// so stored corpora made by another version are regenerated rather than mixed in.</summary>
     public const int EngineVersion = 4;
 

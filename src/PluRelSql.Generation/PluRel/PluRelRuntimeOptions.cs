@@ -13,6 +13,11 @@ public sealed record PluRelRuntimeOptions
     /// rule off). Bounds the memory of large databases.</summary>
     public long ParentCacheBytes { get; init; } = 384L << 20;
 
+    /// <summary>A child's SCM reads each feeding parent's export encodings (docs/generator.md §5.4) from a per-parent-row
+    /// cache, computed once per parent row instead of once per child row, when the parent has at most as many rows as the
+    /// child and the cache fits in 64 MiB; false encodes them per child row. Values are identical either way.</summary>
+    public bool ParentFeedCache { get; init; } = true;
+
     /// <summary>Threads that evaluate blocks of rows of one table at once (whole-table caches and calibration
     /// samples). Blocks are independent pure functions of their rows, so the bits never depend on this.</summary>
     public int Threads { get; init; } = 1;

@@ -25,6 +25,16 @@ internal sealed class TableModel
     private readonly long _missingCount;
     private readonly int[]?[] _relabel;
     private readonly CounterRng _ties;
+    /// <summary>The first feeding FK's parent embeddings, aggregated, per parent row (see <see cref="FirstFeedCache"/>);
+    /// null when that parent is bigger than this table or the cache would exceed <see cref="FirstFeedCacheBytes"/>.</summary>
+    private Lazy<float[]?[]>? _firstFeed;
+    /// <summary>Per later feed (index ≥ 1): the export encoding of every parent column per parent row (see
+    /// <see cref="FeedEncodings"/>), or null when that parent is bigger than this table or it would exceed
+    /// <see cref="FeedCacheBytes"/>.</summary>
+    private Lazy<float[][]>?[] _feedEncodings = [];
+
+    /// <summary>The most memory one feed's cache may take.</summary>
+    internal const long FeedCacheBytes = 64L << 20;
 
     public PropagationMode Mode { get; }
     public ScmFamily Family { get; }
@@ -153,6 +163,7 @@ internal sealed class TableModel
         }
         foreach (var n in nodes)
             if (!n.IsSource) model._aggUsed[(int)n.Aggregation] = true;
+        model.PlanFeedCaches();
         return model;
     }
 
@@ -162,6 +173,118 @@ internal sealed class TableModel
     public long MlpFmasPerRow =>
         _nodes.Sum(n => (n.Decoder?.FmasPerRow ?? 0) + n.Inputs.Sum(e => e.Encoder.FmasPerRow))
         + _feeds.Sum(f => f.Exports.Sum(e => e.FmasPerRow));
+
+    /// <summary>The multiply-adds of the whole table: <see cref="MlpFmasPerRow"/> for every row, except that the export
+    /// encoders of a feed cached per parent row (<see cref="CachesFeed"/>) run once per parent row.</summary>
+    public double MlpFmas
+    {
+        get
+        {
+            var total = (double)_t.Rows * MlpFmasPerRow;
+            for (var f = 0; f < _feeds.Count; f++)
+                if (CachesFeed(f))
+                    total -= ((double)_t.Rows - _feeds[f].Link.Parent.Rows) * _feeds[f].Exports.Sum(e => e.FmasPerRow);
+            return total;
+        }
+    }
+
+    /// <summary>The FKs whose parent values feed this SCM.</summary>
+    public int FeedCount => _feeds.Count;
+
+    /// <summary>Feed <paramref name="f"/>'s export encoders run once per parent row, not once per child row.</summary>
+    public bool CachesFeed(int f) => f == 0 ? _firstFeed is not null : f < _feedEncodings.Length && _feedEncodings[f] is not null;
+
+    /// <summary>Caches the first feed when its parent has at most as many rows as this table (so evaluating every parent
+    /// row never costs more than evaluating one per child row) and the cache fits in <see cref="FirstFeedCacheBytes"/>.</summary>
+    private void PlanFeedCaches()
+    {
+        if (_feeds.Count == 0 || !_aggUsed.Any(u => u) || !_db.Options.ParentFeedCache) return;
+        var parentRows = _feeds[0].Link.Parent.Rows;
+        var slots = _aggUsed.Count(u => u) + (_aggUsed[(int)Aggregation.LogSumExp] ? 1 : 0);
+        if (parentRows <= _t.Rows && parentRows * slots * Mlp.D * (long)sizeof(float) <= FeedCacheBytes)
+            _firstFeed = new Lazy<float[]?[]>(FirstFeedCache);
+        _feedEncodings = new Lazy<float[][]>?[_feeds.Count];
+        for (var f = 1; f < _feeds.Count; f++)
+        {
+            parentRows = _feeds[f].Link.Parent.Rows;
+            var bytes = parentRows * _feeds[f].Exports.Length * Mlp.D * (long)sizeof(float);
+            var feed = f;
+            if (parentRows <= _t.Rows && bytes <= FeedCacheBytes) _feedEncodings[f] = new Lazy<float[][]>(() => FeedEncodings(feed));
+        }
+    }
+
+    /// <summary>Every export encoding of feed <paramref name="f"/>'s parent rows: per parent column, 32 floats per row (an
+    /// encoder is a per-row function, so these are the bits encoding each child's parent row gives).</summary>
+    private float[][] FeedEncodings(int f)
+    {
+        const int d = Mlp.D;
+        var parent = _feeds[f].Link.Parent;
+        var exports = _feeds[f].Exports;
+        var p = (int)parent.Rows;
+        var all = new long[p];
+        for (var i = 0; i < p; i++) all[i] = i;
+        var values = _db.ExportValues(parent, all);
+        var cache = new float[exports.Length][];
+        for (var j = 0; j < exports.Length; j++) cache[j] = new float[p * d];
+        const int rowsPerBlock = 1024;
+        var blocks = (p + rowsPerBlock - 1) / rowsPerBlock;
+        void Block(int b)
+        {
+            var s = new Scratch(Tile);
+            for (var off = b * rowsPerBlock; off < Math.Min(p, (b + 1) * rowsPerBlock); off += Tile)
+            {
+                var t = Math.Min(Tile, p - off);
+                for (var j = 0; j < exports.Length; j++)
+                    exports[j].Encode(values[j].AsSpan(off, t), t, cache[j].AsSpan(off * d, t * d), s);
+            }
+        }
+        if (_db.Options.Threads > 1 && blocks > 1)
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = _db.Options.Threads }, Block);
+        else
+            for (var b = 0; b < blocks; b++) Block(b);
+        return cache;
+    }
+
+    /// <summary>Per parent row p of the first feed: the aggregates (one array per aggregation in use, 32 floats per row)
+    /// and the running logsumexp sum after folding in that parent's export encodings — exactly the state
+    /// <see cref="ParentAggregates"/> reaches after the first feed for any child row of p (the same per-row
+    /// operations in the same order, so the same bits).</summary>
+    private float[]?[] FirstFeedCache()
+    {
+        const int d = Mlp.D;
+        var parent = _feeds[0].Link.Parent;
+        var p = (int)parent.Rows;
+        var all = new long[p];
+        for (var i = 0; i < p; i++) all[i] = i;
+        var values = new[] { _db.ExportValues(parent, all) };
+        var lse = _aggUsed[(int)Aggregation.LogSumExp];
+        var cache = new float[]?[5];
+        for (var a = 0; a < 4; a++) if (_aggUsed[a]) cache[a] = new float[p * d];
+        if (lse) cache[4] = new float[p * d];
+        const int tilesPerBlock = 32;
+        var tiles = (p + Tile - 1) / Tile;
+        var blocks = (tiles + tilesPerBlock - 1) / tilesPerBlock;
+        void Block(int b)
+        {
+            var s = new Scratch(Tile);
+            var result = new float[4][];
+            for (var a = 0; a < 4; a++) if (_aggUsed[a]) result[a] = new float[Tile * d];
+            for (var tile = b * tilesPerBlock; tile < Math.Min(tiles, (b + 1) * tilesPerBlock); tile++)
+            {
+                var off = tile * Tile;
+                var t = Math.Min(Tile, p - off);
+                var len = t * d;
+                FoldFeed(0, values, null, off, t, result, lse ? s.Lse : null, first: true, s);
+                for (var a = 0; a < 4; a++) result[a]?.AsSpan(0, len).CopyTo(cache[a].AsSpan(off * d));
+                if (lse) s.Lse.AsSpan(0, len).CopyTo(cache[4].AsSpan(off * d));
+            }
+        }
+        if (_db.Options.Threads > 1 && blocks > 1)
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = _db.Options.Threads }, Block);
+        else
+            for (var b = 0; b < blocks; b++) Block(b);
+        return cache;
+    }
 
     /// <summary>The transform (docs/generator.md §5.5) of one numeric value (rank-uniform and standardise use the calibration statistics).</summary>
     public double Transform(int j, double x, long row, Calibration cal) => Transforms[j] switch
@@ -224,7 +347,7 @@ internal sealed class TableModel
             x[v] = new double[m];
             if (_nodes[v].Source is { } src) src.Fill(rows, x[v]);
         }
-        var parentValues = ParentValues(rows);
+        var parentValues = ParentValues(rows, out var cachedParents);
         var s = new Scratch(Tile);
         var acc = new float[Tile * d];
         var parentAgg = parentValues is null ? null : new float[4][];
@@ -235,7 +358,7 @@ internal sealed class TableModel
             var t = Math.Min(Tile, m - off);
             var len = t * d;
             var tileRows = rows.Slice(off, t);
-            if (parentAgg is not null) ParentAggregates(parentValues!, off, t, parentAgg, s);
+            if (parentAgg is not null) ParentAggregates(parentValues!, cachedParents!, off, t, parentAgg, s);
             foreach (var v in _topo)
             {
                 var node = _nodes[v];
@@ -336,18 +459,22 @@ internal sealed class TableModel
     }
 
     /// <summary>docs/generator.md §5.4: the values each feeding FK's parent row exports, for every row of the block (one array per
-    /// parent column, per feed).</summary>
-    private double[][][]? ParentValues(ReadOnlySpan<long> rows)
+    /// parent column, per feed). A feed cached per parent row gets an empty entry, and its parent row for every row of the
+    /// block in <paramref name="cachedParents"/> (null for the others).</summary>
+    private double[][][]? ParentValues(ReadOnlySpan<long> rows, out long[]?[]? cachedParents)
     {
+        cachedParents = null;
         if (_feeds.Count == 0) return null;
         var m = rows.Length;
         var result = new double[_feeds.Count][][];
-        var parentRows = new long[m];
+        cachedParents = new long[]?[_feeds.Count];
         for (var f = 0; f < _feeds.Count; f++)
         {
             var link = _feeds[f].Link;
+            var parentRows = new long[m];
             for (var i = 0; i < m; i++) parentRows[i] = link.Hsbm.ParentRow(rows[i]);
-            result[f] = _db.ExportValues(link.Parent, parentRows);
+            if (CachesFeed(f)) cachedParents[f] = parentRows;
+            result[f] = CachesFeed(f) ? [] : _db.ExportValues(link.Parent, parentRows);
         }
         return result;
     }
@@ -355,27 +482,56 @@ internal sealed class TableModel
     /// <summary>The parent embeddings of rows [off, off + t) of the block, pre-aggregated once per aggregation in use
     /// (they are the same for every non-source node): sum uses weight 1/(columns of the parent), the others weight 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ParentAggregates(double[][][] values, int off, int t, float[][] result, Scratch s)
+    private void ParentAggregates(double[][][] values, long[]?[] cachedParents, int off, int t, float[][] result, Scratch s)
     {
-        var len = t * Mlp.D;
+        const int d = Mlp.D;
+        var len = t * d;
         var first = true;
         var lseSum = _aggUsed[(int)Aggregation.LogSumExp] ? s.Lse : null;
-        for (var f = 0; f < _feeds.Count; f++)
+        var f0 = 0;
+        if (cachedParents[0] is { } firstParents)
         {
-            var exports = _feeds[f].Exports;
-            var c = 1f / exports.Length;
-            for (var j = 0; j < exports.Length; j++)
+            // The first feed's state per parent row, gathered (the same bits as folding it in here).
+            var cache = _firstFeed!.Value;
+            for (var i = 0; i < t; i++)
             {
-                exports[j].Encode(values[f][j].AsSpan(off, t), t, s.Enc, s);
-                var enc = s.Enc.AsSpan(0, len);
+                var at = (int)firstParents[off + i] * d;
                 for (var a = 0; a < 4; a++)
-                {
-                    if (!_aggUsed[a]) continue;
-                    Combine((Aggregation)a, result[a].AsSpan(0, len), enc, a == (int)Aggregation.Sum ? c : 1f, first, lseSum);
-                }
-                first = false;
+                    if (cache[a] is { } ca) ca.AsSpan(at, d).CopyTo(result[a].AsSpan(i * d));
+                if (lseSum is not null) cache[4].AsSpan(at, d).CopyTo(lseSum.AsSpan(i * d));
             }
+            first = false;
+            f0 = 1;
         }
+        for (var f = f0; f < _feeds.Count; f++) first = FoldFeed(f, values, cachedParents[f], off, t, result, lseSum, first, s);
         if (lseSum is not null && !first) FinishLogSumExp(result[(int)Aggregation.LogSumExp].AsSpan(0, len), lseSum);
+    }
+
+    /// <summary>Folds feed <paramref name="f"/>'s export encodings of rows [off, off + t) into the aggregates in use (from
+    /// the feed's cache when <paramref name="parents"/> gives the rows' parent rows); returns the new value of
+    /// <paramref name="first"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool FoldFeed(int f, double[][][] values, long[]? parents, int off, int t, float[][] result, float[]? lseSum, bool first,
+        Scratch s)
+    {
+        const int d = Mlp.D;
+        var len = t * d;
+        var exports = _feeds[f].Exports;
+        var cache = parents is null ? null : _feedEncodings[f]!.Value;
+        var c = 1f / exports.Length;
+        for (var j = 0; j < exports.Length; j++)
+        {
+            if (cache is null) exports[j].Encode(values[f][j].AsSpan(off, t), t, s.Enc, s);
+            else
+                for (var i = 0; i < t; i++) cache[j].AsSpan((int)parents![off + i] * d, d).CopyTo(s.Enc.AsSpan(i * d));
+            var enc = s.Enc.AsSpan(0, len);
+            for (var a = 0; a < 4; a++)
+            {
+                if (!_aggUsed[a]) continue;
+                Combine((Aggregation)a, result[a].AsSpan(0, len), enc, a == (int)Aggregation.Sum ? c : 1f, first, lseSum);
+            }
+            first = false;
+        }
+        return first;
     }
 }

@@ -73,6 +73,29 @@ public sealed class PluRelDatabaseTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData(1L << 16, 1)]
+    [InlineData(0L, 1)]
+    [InlineData(1L << 16, 3)]
+    public void Export_encodings_cached_per_parent_row_give_the_same_bits_as_encoding_per_child_row(long cacheRows, int threads)
+    {
+        // Ten tables, so children with several feeding FKs (the first feed cached as aggregates, later ones as encodings).
+        var cfg = new SamplerConfig();
+        var cached = Db(5, 10, SchemaFamily.BarabasiAlbert, new PluRelRuntimeOptions { ParentCacheRows = cacheRows, Threads = threads }, cfg);
+        var plain = Db(5, 10, SchemaFamily.BarabasiAlbert, new PluRelRuntimeOptions { ParentCacheRows = cacheRows, ParentFeedCache = false }, cfg);
+        var models = cached.Graph.Tables.Select(cached.Model).OfType<TableModel>().ToList();
+        Assert.Contains(models, m => m.CachesFeed(0));
+        Assert.Contains(models, m => Enumerable.Range(1, 4).Any(f => m.FeedCount > f && m.CachesFeed(f)));
+        Assert.True(cached.MlpFmas() < plain.MlpFmas());
+        foreach (var t in cached.Graph.Tables)
+        {
+            var n = (int)Math.Min(cached.Rows(t), 3000);
+            var a = cached.ComputeChunk(t, 0, n);
+            var b = plain.ComputeChunk(plain.Graph.Table(t.Name), 0, n);
+            for (var i = 0; i < n; i++) Assert.Equal(Fingerprint(b, i), Fingerprint(a, i));
+        }
+    }
+
     [Fact]
     public void Recomputing_parents_gives_the_same_bits_as_caching_them_and_a_fresh_database_agrees()
     {
@@ -241,5 +264,53 @@ public sealed class BenchFactAttribute : FactAttribute
     public BenchFactAttribute()
     {
         if (Environment.GetEnvironmentVariable("PLUREL_BENCH") != "1") Skip = "benchmark: set PLUREL_BENCH=1 and use -c Release";
+    }
+}
+
+/// <summary>What one activation costs next to the 32 × 32 matrix product it follows (both per row of a 32-row tile).
+/// PLUREL_BENCH=1 dotnet test -c Release --filter Activation_costs --logger "console;verbosity=detailed".</summary>
+public sealed class ActivationCostBench(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [BenchFact]
+    public void Activation_costs()
+    {
+        const int rows = 32, calls = 4000;
+        var rng = new Random(1);
+        var x = Enumerable.Range(0, rows * 32).Select(_ => (float)(rng.NextDouble() * 8 - 4)).ToArray();
+        var w = Enumerable.Range(0, 32 * 32).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var y = new float[rows * 32];
+        double Time(Action a)
+        {
+            for (var i = 0; i < calls / 4; i++) a();
+            var best = double.MaxValue;
+            for (var round = 0; round < 5; round++)
+            {
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                for (var i = 0; i < calls; i++) a();
+                best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            }
+            return best / calls;
+        }
+        var matmul = Time(() => Mlp.MatMul(x, rows, 32, w, 32, y));
+        var lines = new List<string> { $"32×32 matrix product of a 32-row tile: {matmul * 1e9:F0} ns" };
+        var total = 0.0;
+        foreach (var a in ActivationInfo.All)
+        {
+            var layer = new MlpLayer
+            {
+                In = 32, Out = 32, W = w, Act = a, Scale = 1.3f,
+                SineA = [0.5f, -1f, 0.3f, 0.8f, -0.2f], SineF = [0.3f, 1f, 3f, 7f, 0.5f], SinePhase = [0.1f, 2f, 4f, 1f, 5f],
+            };
+            var t = Time(() => { x.CopyTo(y, 0); ActivationKernels.Apply(layer, y); });
+            total += t;
+            lines.Add($"{a,-15} {t * 1e9,6:F0} ns = {t / matmul:F2} × the matrix product");
+        }
+        lines.Add($"mean over the 29 activations: {total / ActivationInfo.All.Count / matmul:F2} × the matrix product");
+        foreach (var l in lines)
+        {
+            output.WriteLine(l);
+            Console.WriteLine(l);
+        }
+        Assert.True(matmul > 0);
     }
 }
