@@ -176,36 +176,8 @@ public sealed class RoleSizingTests(ITestOutputHelper output)
         Assert.Empty(plan.RoleCaps);
     }
 
-    /// <summary>Spearman's rank correlation with average ranks for ties.</summary>
-    internal static double Spearman(double[] a, double[] b)
-    {
-        var ra = Ranks(a);
-        var rb = Ranks(b);
-        var ma = ra.Average();
-        var mb = rb.Average();
-        double num = 0, da = 0, db = 0;
-        for (var i = 0; i < ra.Length; i++)
-        {
-            num += (ra[i] - ma) * (rb[i] - mb);
-            da += (ra[i] - ma) * (ra[i] - ma);
-            db += (rb[i] - mb) * (rb[i] - mb);
-        }
-        return da == 0 || db == 0 ? 0 : num / Math.Sqrt(da * db);
-    }
-
-    private static double[] Ranks(double[] v)
-    {
-        var order = Enumerable.Range(0, v.Length).OrderBy(i => v[i]).ToArray();
-        var ranks = new double[v.Length];
-        for (var i = 0; i < order.Length;)
-        {
-            var j = i;
-            while (j + 1 < order.Length && v[order[j + 1]] == v[order[i]]) j++;
-            for (var k = i; k <= j; k++) ranks[order[k]] = (i + j) / 2.0 + 1;
-            i = j + 1;
-        }
-        return ranks;
-    }
+    /// <summary>Spearman's rank correlation with average ranks for ties (the suite's one implementation).</summary>
+    internal static double Spearman(double[] a, double[] b) => PluRel.Stats.Spearman(a, b);
 
     [Fact]
     public void Spearman_of_known_rankings()
