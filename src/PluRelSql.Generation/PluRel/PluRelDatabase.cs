@@ -11,9 +11,9 @@ public sealed partial class PluRelDatabase
 {
     /// <summary>Bumped whenever the engine draws other values for the same seed (2: float32 MLPs and pairwise normals; 3: float32 exp/log/sin/cos of FastMath;
     /// 4: rank-uniform breaks ties by a keyed hash of the row, constant boolean columns of sampled schemas dropped,
-    /// mish in one exponential),
+    /// mish in one exponential; 5: source values rounded to float32 as the reference's),
     /// so stored corpora made by another version are regenerated rather than mixed in.</summary>
-    public const int EngineVersion = 4;
+    public const int EngineVersion = 5;
 
     internal const int BlockRows = 1024;
     private readonly Dictionary<QualifiedName, TableState> _tables = [];

@@ -334,7 +334,7 @@ internal sealed class TableModel
     private const int Tile = 32;
 
     /// <summary>The SCM forward pass (docs/generator.md §5.3) for a block of rows: returns one value array per node. Hidden vectors are
-    /// float32, node values double. Sources and parent values are computed for the whole block, then the non-source
+    /// float32, node values double holding float32 values (sources rounded, as the reference's are). Sources and parent values are computed for the whole block, then the non-source
     /// nodes tile by tile; every value is a per-row computation, so the tiling changes no bit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[][] Forward(ReadOnlySpan<long> rows)
@@ -345,7 +345,11 @@ internal sealed class TableModel
         foreach (var v in _topo)
         {
             x[v] = new double[m];
-            if (_nodes[v].Source is { } src) src.Fill(rows, x[v]);
+            if (_nodes[v].Source is not { } src) continue;
+            src.Fill(rows, x[v]);
+            // The reference tensorises source values as float32 (plurel/scm.py, tensorize_source, l. 267-270) and a column
+            // bound to a source gets that tensor (generate_df, l. 632): its values are float32 like every decoder output.
+            for (var i = 0; i < m; i++) x[v][i] = (float)x[v][i];
         }
         var parentValues = ParentValues(rows, out var cachedParents);
         var s = new Scratch(Tile);

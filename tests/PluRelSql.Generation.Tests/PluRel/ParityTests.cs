@@ -116,6 +116,10 @@ internal static class Parity
         return (hits, of);
     }
 
+    /// <summary>Activity tables and all tables.</summary>
+    public static (int Hits, int Of) ActivityTables(IReadOnlyList<ParityDb> dbs) =>
+        (dbs.Sum(d => d.Tables.Count(t => t.Activity)), dbs.Sum(d => d.Tables.Count));
+
     private static IEnumerable<double> PTrue(ParityDb d) =>
         d.Tables.SelectMany(t => t.Bools).Where(b => b.Length > 0).Select(b => b.Count(x => x) / (double)b.Length);
 
@@ -193,7 +197,12 @@ internal static class Parity
         var inv = CultureInfo.InvariantCulture;
         if (f.Count is { } refHits && f.Of is { } refOf)
         {
-            var (hits, of) = MonotoneActivity(dbs);
+            var (hits, of) = f.Name switch
+            {
+                "monotone_activity_tables" => MonotoneActivity(dbs),
+                "activity_table_share" => ActivityTables(dbs),
+                _ => throw new InvalidOperationException($"{f.Name}: no counter for this figure"),
+            };
             var p = FisherTwoSided(hits, of, refHits, refOf);
             return new Row(f, $"{hits}/{of}", $"{refHits}/{refOf}", string.Create(inv, $"Fisher p={p:G3} > 0.01"), p > 0.01);
         }
@@ -239,7 +248,7 @@ public sealed class ParityTests(ITestOutputHelper output)
     public void Fast_subset_matches_the_original()
     {
         var figures = ParityFigure.Load();
-        Assert.Equal(10, figures.Count);
+        Assert.Equal(11, figures.Count);
         var rows = Parity.Table(figures.Where(f => f.KnownGap is null), ParityCorpus.Get(FastDatabases), output);
         Assert.True(rows.Count(r => r.Informative) >= 6, "too few figures are stable at this size for a fast check");
         Assert.All(rows.Where(r => r.Informative), r => Assert.True(r.Pass, r.ToString()));
@@ -252,6 +261,39 @@ public sealed class ParityTests(ITestOutputHelper output)
     {
         var rows = Parity.Table(ParityFigure.Load(), ParityCorpus.Get(FullDatabases), output);
         Assert.All(rows, r => Assert.True(r.Pass, r.ToString()));
+    }
+
+    /// <summary>Which tables are activity tables depends only on the schema graph, so each family's sinks per ten-table graph
+    /// are checked against what the original's code gives (<c>code_expectations</c> in the data file) over many graphs, not
+    /// against one 32-database sample.</summary>
+    [Fact]
+    public void Schema_families_give_the_original_code_s_activity_tables()
+    {
+        const int graphs = 4000;
+        var expected = CodeExpectations().GetProperty("schema_sinks_ten_tables");
+        var cfg = new GraphConfig();
+        foreach (var family in Enum.GetValues<SchemaFamily>())
+        {
+            var e = expected.GetProperty(family.ToString());
+            var sinks = new double[graphs];
+            for (var i = 0; i < graphs; i++)
+            {
+                var d = Draws.For(CounterRng.Label("parity-sinks"), (ulong)family, (ulong)i);
+                var dag = GraphFamilies.Schema(family, 10, ref d, cfg);
+                sinks[i] = Enumerable.Range(0, 10).Count(v => dag.OutDegree(v) == 0);
+            }
+            var mean = sinks.Average();
+            var se = Math.Sqrt(sinks.Sum(x => (x - mean) * (x - mean)) / (graphs - 1) / graphs);
+            var tol = 4 * Math.Sqrt(se * se + Math.Pow(e.GetProperty("se").GetDouble(), 2)) + 1e-9;
+            output.WriteLine($"{family}: {mean:F3} sinks per ten-table graph, the original's code {e.GetProperty("mean").GetDouble():F3} (±{tol:F3})");
+            Assert.InRange(mean, e.GetProperty("mean").GetDouble() - tol, e.GetProperty("mean").GetDouble() + tol);
+        }
+    }
+
+    private static JsonElement CodeExpectations()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "PluRel", "plurel-reference.json")));
+        return doc.RootElement.GetProperty("code_expectations").Clone();
     }
 
     [Fact]

@@ -40,6 +40,30 @@ public sealed class ScmUnitTests
     }
 
     [Fact]
+    public void Source_values_are_float32_as_the_reference_tensorises_them()
+    {
+        // plurel/scm.py tensorize_source: a source node's values become a float32 tensor, and a column bound to it gets that.
+        var checkedSources = 0;
+        var fractional = 0;
+        foreach (var seed in new ulong[] { 3, 8, 21 })
+        {
+            var db = PluRelDatabase.FromSampled(SchemaSampler.Sample(seed, new SamplerConfig { ForceTables = 5 }));
+            foreach (var table in db.Graph.Tables)
+            {
+                if (db.Model(table) is not { } model) continue;
+                var x = model.Forward(Enumerable.Range(0, 200).Select(r => (long)r).ToArray());
+                foreach (var node in model.Nodes.Where(n => n.IsSource))
+                {
+                    checkedSources++;
+                    Assert.All(x[node.Id], v => Assert.Equal((double)(float)v, v));
+                    if (x[node.Id].Any(v => v != Math.Floor(v))) fractional++;
+                }
+            }
+        }
+        Assert.True(fractional >= 5, $"only {fractional} of {checkedSources} sources hold real (not class) values");
+    }
+
+    [Fact]
     public void Entity_sources_are_stationary_with_lag_one_autocorrelation_near_rho()
     {
         var wide = Ts(-5, 5, 1, 0, 0.5, 0, 1, 0.5, n: 20_000).Values(20_000);
