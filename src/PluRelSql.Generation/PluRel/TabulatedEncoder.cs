@@ -73,9 +73,18 @@ internal sealed class TabulatedEncoder
                 continue;
             }
             cells[i] = cell;
-            if (Volatile.Read(ref states[cell]) == Unknown && !pending[..pendingCount].Contains(cell)) pending[pendingCount++] = cell;
+            if (Volatile.Read(ref states[cell]) == Unknown) pending[pendingCount++] = cell;
         }
-        if (pendingCount > 0) Build(pending[..pendingCount]);
+        if (pendingCount > 0)
+        {
+            // Each new cell once, in ascending order (so neighbours' shared knots are adjacent).
+            var p = pending[..pendingCount];
+            p.Sort();
+            var distinct = 1;
+            for (var i = 1; i < p.Length; i++)
+                if (p[i] != p[distinct - 1]) p[distinct++] = p[i];
+            Build(p[..distinct]);
+        }
         var exactRows = m <= 256 ? stackalloc int[m] : new int[m];
         var exactCount = 0;
         var packed = s.In;
@@ -152,7 +161,8 @@ internal sealed class TabulatedEncoder
     {
         var knots = _knots!;
         var ready = _knotReady!;
-        // Inputs: the knots not ready yet (each once), then three check points per cell.
+        // Inputs: the knots not ready yet (each once: cells come in ascending order, so a knot two cells share is the
+        // last one added), then three check points per cell.
         var knotIds = new List<int>(2 * cells.Length);
         var inputs = new List<float>(5 * cells.Length);
         foreach (var cell in cells)
@@ -160,7 +170,7 @@ internal sealed class TabulatedEncoder
             var k0 = FirstKnot(cell);
             for (var e = 0; e < 2; e++)
             {
-                if (Volatile.Read(ref ready[k0 + e]) != 0 || knotIds.Contains(k0 + e)) continue;
+                if (Volatile.Read(ref ready[k0 + e]) != 0 || (knotIds.Count > 0 && knotIds[^1] == k0 + e)) continue;
                 knotIds.Add(k0 + e);
                 inputs.Add(KnotInput(cell, e));
             }
