@@ -53,34 +53,51 @@ internal sealed class TabulatedEncoder
         _mlp = mlp;
     }
 
-    /// <summary>Encodes m values into dst (m × 32): interpolated where the cell is accurate, the MLP elsewhere.</summary>
+    /// <summary>Encodes m values into dst (m × 32): interpolated where the cell is accurate, the MLP elsewhere. Cells not
+    /// built yet are built together first, in one forward pass over all their knots and check points.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Encode(ReadOnlySpan<double> x, int m, Span<float> dst, Scratch s)
     {
         var knots = LazyInitializer.EnsureInitialized(ref _knots, () => new float[2 * Knots * Mlp.D]);
         LazyInitializer.EnsureInitialized(ref _knotReady, () => new byte[2 * Knots]);
         var states = LazyInitializer.EnsureInitialized(ref _cellState, () => new byte[2 * Cells]);
-        Span<int> exactRows = stackalloc int[m];
+        var cells = m <= 256 ? stackalloc int[m] : new int[m];
+        var ts = m <= 256 ? stackalloc float[m] : new float[m];
+        var pending = m <= 256 ? stackalloc int[m] : new int[m];
+        var pendingCount = 0;
+        for (var i = 0; i < m; i++)
+        {
+            if (!Locate((float)x[i], out var cell, out ts[i]))
+            {
+                cells[i] = -1;
+                continue;
+            }
+            cells[i] = cell;
+            if (Volatile.Read(ref states[cell]) == Unknown) pending[pendingCount++] = cell;
+        }
+        if (pendingCount > 0)
+        {
+            // Each new cell once, in ascending order (so neighbours' shared knots are adjacent).
+            var p = pending[..pendingCount];
+            p.Sort();
+            var distinct = 1;
+            for (var i = 1; i < p.Length; i++)
+                if (p[i] != p[distinct - 1]) p[distinct++] = p[i];
+            Build(p[..distinct]);
+        }
+        var exactRows = m <= 256 ? stackalloc int[m] : new int[m];
         var exactCount = 0;
         var packed = s.In;
         for (var i = 0; i < m; i++)
         {
-            var v = (float)x[i];
-            if (!Locate(v, out var cell, out var t))
+            var cell = cells[i];
+            if (cell < 0 || Volatile.Read(ref states[cell]) == Exact)
             {
-                packed[exactCount] = v;
+                packed[exactCount] = (float)x[i];
                 exactRows[exactCount++] = i;
                 continue;
             }
-            var state = Volatile.Read(ref states[cell]);
-            if (state == Unknown) state = Build(cell);
-            if (state == Exact)
-            {
-                packed[exactCount] = v;
-                exactRows[exactCount++] = i;
-                continue;
-            }
-            Interpolate(knots, cell, t, dst.Slice(i * Mlp.D, Mlp.D));
+            Interpolate(knots, cell, ts[i], dst.Slice(i * Mlp.D, Mlp.D));
         }
         if (exactCount == 0) return;
         var y = s.C.AsSpan(0, exactCount * Mlp.D);
@@ -137,50 +154,79 @@ internal sealed class TabulatedEncoder
         for (var j = 0; j < a.Length; j++) o[j] = Vector.FusedMultiplyAdd(tv, b[j] - a[j], a[j]);
     }
 
-    /// <summary>Evaluates the cell's knots and check points exactly and publishes its verdict.</summary>
-    private byte Build(int cell)
+    /// <summary>Evaluates the cells' missing knots and their check points exactly, in one forward pass, and publishes
+    /// each cell's verdict. A knot is the same function value whichever cell asks for it, so knots shared by two cells
+    /// (or already built by another thread) are evaluated once.</summary>
+    private void Build(ReadOnlySpan<int> cells)
     {
         var knots = _knots!;
         var ready = _knotReady!;
-        var negative = cell >= Cells;
-        var local = negative ? cell - Cells : cell;
-        var k0 = FirstKnot(cell);
-        // Inputs: the two knots, then the check points (as floats, located the way a row would be).
-        var n = 2 + CheckPoints.Length;
-        var input = new float[n];
-        input[0] = KnotX(local, negative);
-        input[1] = KnotX(local + 1, negative);
-        for (var c = 0; c < CheckPoints.Length; c++) input[2 + c] = input[0] + CheckPoints[c] * (input[1] - input[0]);
+        // Inputs: the knots not ready yet (each once: cells come in ascending order, so a knot two cells share is the
+        // last one added), then three check points per cell.
+        var knotIds = new List<int>(2 * cells.Length);
+        var inputs = new List<float>(5 * cells.Length);
+        foreach (var cell in cells)
+        {
+            var k0 = FirstKnot(cell);
+            for (var e = 0; e < 2; e++)
+            {
+                if (Volatile.Read(ref ready[k0 + e]) != 0 || (knotIds.Count > 0 && knotIds[^1] == k0 + e)) continue;
+                knotIds.Add(k0 + e);
+                inputs.Add(KnotInput(cell, e));
+            }
+        }
+        var checkStart = inputs.Count;
+        foreach (var cell in cells)
+        {
+            float a = KnotInput(cell, 0), b = KnotInput(cell, 1);
+            foreach (var c in CheckPoints) inputs.Add(a + c * (b - a));
+        }
+        var n = inputs.Count;
         var y = new float[n * Mlp.D];
         var sa = new float[n * Mlp.D];
         var sb = new float[n * Mlp.D];
-        _mlp.Forward(input, n, y, sa, sb);
-        for (var e = 0; e < 2; e++)
+        _mlp.Forward(inputs.ToArray(), n, y, sa, sb);
+        for (var i = 0; i < knotIds.Count; i++)
         {
-            if (Volatile.Read(ref ready[k0 + e]) != 0) continue;
-            y.AsSpan(e * Mlp.D, Mlp.D).CopyTo(knots.AsSpan((k0 + e) * Mlp.D, Mlp.D));
-            Volatile.Write(ref ready[k0 + e], 1);
+            var k = knotIds[i];
+            if (Volatile.Read(ref ready[k]) != 0) continue;
+            y.AsSpan(i * Mlp.D, Mlp.D).CopyTo(knots.AsSpan(k * Mlp.D, Mlp.D));
+            Volatile.Write(ref ready[k], 1);
         }
-        var verdict = Table;
         Span<float> interp = stackalloc float[Mlp.D];
-        for (var c = 0; c < CheckPoints.Length && verdict == Table; c++)
+        for (var ci = 0; ci < cells.Length; ci++)
         {
-            // A check point that rounds into a neighbouring cell says nothing about this one.
-            if (!Locate(input[2 + c], out var cc, out var t) || cc != cell) continue;
-            Interpolate(knots, cell, t, interp);
-            var exact = y.AsSpan((2 + c) * Mlp.D, Mlp.D);
-            for (var j = 0; j < Mlp.D; j++)
+            var cell = cells[ci];
+            var k0 = FirstKnot(cell) * Mlp.D;
+            var left = knots.AsSpan(k0, Mlp.D);
+            var right = knots.AsSpan(k0 + Mlp.D, Mlp.D);
+            var verdict = Table;
+            for (var c = 0; c < CheckPoints.Length && verdict == Table; c++)
             {
-                var scale = MathF.Max(MathF.Abs(y[j]), MathF.Max(MathF.Abs(y[Mlp.D + j]), MathF.Abs(exact[j])));
-                var err = MathF.Abs(interp[j] - exact[j]);
-                // NaN (an overflowing MLP) fails this comparison too: such cells stay exact.
-                if (!(err <= Tolerance * (1 + scale))) { verdict = Exact; break; }
+                var at = checkStart + ci * CheckPoints.Length + c;
+                // A check point that rounds into a neighbouring cell says nothing about this one.
+                if (!Locate(inputs[at], out var cc, out var t) || cc != cell) continue;
+                Interpolate(knots, cell, t, interp);
+                var exact = y.AsSpan(at * Mlp.D, Mlp.D);
+                for (var j = 0; j < Mlp.D; j++)
+                {
+                    var scale = MathF.Max(MathF.Abs(left[j]), MathF.Max(MathF.Abs(right[j]), MathF.Abs(exact[j])));
+                    var err = MathF.Abs(interp[j] - exact[j]);
+                    // NaN (an overflowing MLP) fails this comparison too: such cells stay exact.
+                    if (!(err <= Tolerance * (1 + scale))) { verdict = Exact; break; }
+                }
             }
+            for (var j = 0; j < Mlp.D && verdict == Table; j++)
+                if (!float.IsFinite(left[j]) || !float.IsFinite(right[j])) verdict = Exact;
+            Volatile.Write(ref _cellState![cell], verdict);
         }
-        for (var j = 0; j < 2 * Mlp.D && verdict == Table; j++)
-            if (!float.IsFinite(y[j])) verdict = Exact;
-        Volatile.Write(ref _cellState![cell], verdict);
-        return verdict;
+    }
+
+    /// <summary>The input at the cell's left (e = 0) or right (e = 1) knot.</summary>
+    private static float KnotInput(int cell, int e)
+    {
+        var negative = cell >= Cells;
+        return KnotX((negative ? cell - Cells : cell) + e, negative);
     }
 
     /// <summary>Test hook: the share of cells built so far that are exact, and how many were built.</summary>
