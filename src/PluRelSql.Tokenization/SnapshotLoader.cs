@@ -57,6 +57,7 @@ internal static class SnapshotLoader
         // Rows.
         var nodeTable = new List<int>();
         var nodeTime = new List<long>();
+        var nodeKey = new List<ulong>();
         var cellStart = new List<int> { 0 };
         var cellColumn = new List<int>();
         var cellValue = new List<float>();
@@ -71,7 +72,8 @@ internal static class SnapshotLoader
                 .Select(cols => string.Join(",", cols)).Distinct().ToList();
             foreach (var set in referencedSets) plan.KeyIndex[set] = new Dictionary<string, int>(StringComparer.Ordinal);
             var select = new List<string>();
-            var keyColumns = referencedSets.SelectMany(s => s.Split(',')).Distinct().ToList();
+            var pkColumns = t.PrimaryKey?.Columns ?? [];
+            var keyColumns = referencedSets.SelectMany(s => s.Split(',')).Concat(pkColumns).Distinct().ToList();
             select.AddRange(keyColumns.Select(c => sql.Text(sql.Column(c), t.Column(c).Type)));
             var fkColumns = plan.ForeignKeys.SelectMany(fk => fk.Columns).Distinct().ToList();
             select.AddRange(fkColumns.Select(c => sql.Text(sql.Column(c), t.Column(c).Type)));
@@ -96,6 +98,7 @@ internal static class SnapshotLoader
                 var setIndexes = referencedSets.Select(set => plan.KeyIndex[set]).ToArray();
                 var fkOrdinals = plan.ForeignKeys.Select(fk => fk.Columns.Select(c => keyColumns.Count + fkColumns.IndexOf(c)).ToArray()).ToArray();
                 var timeOrdinal = keyColumns.Count + fkColumns.Count;
+                var pkOrdinals = pkColumns.Select(c => keyColumns.IndexOf(c)).ToArray();
                 while (await r.ReadAsync(ct).ConfigureAwait(false))
                 {
                     var node = nodeTable.Count;
@@ -106,6 +109,9 @@ internal static class SnapshotLoader
                     var fkValues = new string?[fkOrdinals.Length];
                     for (var k = 0; k < fkOrdinals.Length; k++) fkValues[k] = KeyText(r, fkOrdinals[k]);
                     plan.FkValues.Add(fkValues);
+                    nodeKey.Add(pkOrdinals.Length > 0 && KeyText(r, pkOrdinals) is { } pkText
+                        ? HeldOutRows.KeyOf(pkText)
+                        : ContentKey(r, fkValues, timeOrdinal + 1, plan.Features.Count));
                     for (var i = 0; i < plan.Features.Count; i++)
                     {
                         var ord = timeOrdinal + 1 + i;
@@ -191,7 +197,21 @@ internal static class SnapshotLoader
             ChildStart = childStart,
             Children = children,
             TextVocabulary = vocab,
+            NodeKey = [.. nodeKey],
         };
+    }
+
+    /// <summary>Row identity of a table without a primary key: its foreign-key texts and feature values, hashed.</summary>
+    private static ulong ContentKey(DbDataReader r, string?[] fkValues, int firstFeature, int features)
+    {
+        var sb = new StringBuilder();
+        foreach (var v in fkValues) sb.Append(v ?? "\u0000").Append('\u001e');
+        for (var i = 0; i < features; i++)
+        {
+            var o = firstFeature + i;
+            sb.Append(r.IsDBNull(o) ? "\u0000" : RelationalSnapshot.Invariant(r.GetValue(o))).Append('\u001e');
+        }
+        return HeldOutRows.KeyOf(sb.ToString());
     }
 
     private static string? KeyText(DbDataReader r, int[] ordinals)

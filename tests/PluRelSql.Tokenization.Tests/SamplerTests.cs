@@ -7,7 +7,7 @@ public sealed class SamplerTests
 {
     /// <summary>One customer (node 0, no time) with <paramref name="orders"/> orders (nodes 1…, hourly), each with a
     /// quantity (column 1) and a returned flag (column 2); the customer has an age (column 0).</summary>
-    private static RelationalSnapshot Shop(int orders)
+    internal static RelationalSnapshot Shop(int orders)
     {
         var n = 1 + orders;
         var cellStart = new int[n + 1];

@@ -90,6 +90,11 @@ public sealed class SnapshotTests(ClusterFixture pg)
         Assert.Equal(orders.FirstNode + 6, order7);
         Assert.Equal(new DateTimeOffset(2024, 1, 1, 21, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), db.NodeTime[order7]);
         Assert.Equal(RelationalSnapshot.NoTime, db.NodeTime[customers.FirstNode]);
+        // Row identity is the primary key's text, whatever the node order.
+        Assert.Equal(HeldOutRows.KeyOf("7"), db.RowKey(order7));
+        Assert.Equal(HeldOutRows.KeyOf("P1"), db.RowKey(products.FirstNode + Enumerable.Range(0, products.RowCount)
+            .Single(i => db.RowKey(products.FirstNode + i) == HeldOutRows.KeyOf("P1"))));
+        Assert.Equal(orders.RowCount, Enumerable.Range(orders.FirstNode, orders.RowCount).Select(db.RowKey).Distinct().Count());
     }
 
     [Fact]
