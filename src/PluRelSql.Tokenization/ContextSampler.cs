@@ -33,8 +33,8 @@ public sealed class SampledContext
 
 /// <summary>Builds contexts by the RT-v2 traversal (docs/model.md §2): parents depth-first from a stack, children
 /// breadth-first by depth with random subsets of at most <see cref="SamplerOptions.MaxBfsWidth"/>, whole rows until
-/// the cell budget. No row later than the seed's time enters (children and — stricter than the reference —
-/// parents too). Deterministic: the same (seed, item) gives the same context.</summary>
+/// the cell budget. Children are filtered by time as in RT-v2 (untimed, or stamped no later than the seed); parents
+/// never are. Deterministic: the same (seed, item) gives the same context.</summary>
 public sealed class ContextSampler
 {
     private readonly RelationalSnapshot db;
@@ -65,14 +65,14 @@ public sealed class ContextSampler
     }
 
     /// <summary>The cell types that are prediction targets (and so evaluated).</summary>
-    public static bool IsTargetType(SemanticType type) => type is SemanticType.Number or SemanticType.Boolean;
+    public static bool IsTargetType(SemanticType type) => type is SemanticType.Number or SemanticType.Boolean or SemanticType.DateTime;
 
     public RelationalSnapshot Database => db;
 
     public SamplerOptions Options => _o;
 
-    /// <summary>The target cells a context may be built for: every non-null number or boolean cell whose row is stamped
-    /// in time or whose table has no time column.</summary>
+    /// <summary>The target cells a context may be built for: every non-null number, boolean or datetime cell whose row
+    /// is stamped in time or whose table has no time column (under the sampler's <see cref="TargetFilter"/>).</summary>
     public TargetIndex Targets { get; }
 
     public SampledContext Sample(long item, ulong seed)
@@ -84,8 +84,10 @@ public sealed class ContextSampler
     internal SampledContext Build(int seed, int targetCell, CounterRng rng)
     {
         var seedTime = db.NodeTime[seed];
-        bool Visible(int node) => db.NodeTime[node] == RelationalSnapshot.NoTime ||
-                                  (seedTime != RelationalSnapshot.NoTime && db.NodeTime[node] <= seedTime);
+        // RT-v2's temporal filter, for children only (the spec's §2.3): a child with no time, or one stamped no later
+        // than a stamped seed. Parents are never time-filtered (§2.2 step 5).
+        bool ChildVisible(int node) => db.NodeTime[node] == RelationalSnapshot.NoTime ||
+                                       (seedTime != RelationalSnapshot.NoTime && db.NodeTime[node] <= seedTime);
 
         var stack = new Stack<(int Depth, int Node)>();
         var bags = new List<List<int>> { new() { seed } };
@@ -113,11 +115,10 @@ public sealed class ContextSampler
             if (budget >= _o.ContextCells) break;
             visitedAt[node] = depth;
             visits.Add(node);
-            foreach (var p in db.ParentsOf(node))
-                if (Visible(p)) stack.Push((depth + 1, p));
+            foreach (var p in db.ParentsOf(node)) stack.Push((depth + 1, p));
             scratch.Clear();
             foreach (var c in db.ChildrenOf(node))
-                if (Visible(c)) scratch.Add(c);
+                if (ChildVisible(c)) scratch.Add(c);
             if (scratch.Count > _o.MaxBfsWidth)
             {
                 // Partial Fisher–Yates: a uniform subset without replacement.

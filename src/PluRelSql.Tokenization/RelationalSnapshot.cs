@@ -32,7 +32,8 @@ public sealed class SnapshotTable
     public required int FirstNode { get; init; }
     public int RowCount { get; internal set; }
     public required IReadOnlyList<SnapshotColumn> Columns { get; init; }
-    /// <summary>The column that stamps each row in time (the first date/timestamp column that is not a key), or null.</summary>
+    /// <summary>The column that stamps each row in time, or null: the non-key date/time column whose values vary,
+    /// preferring event-like names (docs/model.md §2). It is also one of the table's datetime features.</summary>
     public string? TimeColumn { get; init; }
 }
 

@@ -32,11 +32,13 @@ internal static class SnapshotLoader
         {
             var keyCols = new HashSet<string>(t.PrimaryKey?.Columns ?? []);
             foreach (var fk in t.ForeignKeys) keyCols.UnionWith(fk.Columns);
-            var time = t.Columns.FirstOrDefault(c => !keyCols.Contains(c.Name) && c.Type is { IsArray: false, Descriptor.IsCalendar: true });
+            var candidates = t.Columns.Where(c => !keyCols.Contains(c.Name) && c.Type is { IsArray: false, Descriptor.IsCalendar: true }).ToList();
+            var time = await ChooseTimeColumn(conn, sql, t, candidates, ct).ConfigureAwait(false);
             var features = new List<(ColumnDef, SnapshotColumn)>();
             foreach (var c in t.Columns)
             {
-                if (keyCols.Contains(c.Name) || c == time || RelationalSnapshot.Classify(c.Type) is not { } type) continue;
+                // The time column is a feature too: it stamps the row and is a datetime cell like any other.
+                if (keyCols.Contains(c.Name) || RelationalSnapshot.Classify(c.Type) is not { } type) continue;
                 var f = new SnapshotColumn
                 {
                     Id = columns.Count, TableId = plans.Count, Name = c.Name, Phrase = $"{Humanize(c.Name)} of {Humanize(t.Name.Name)}", Type = type,
@@ -289,6 +291,40 @@ internal static class SnapshotLoader
                 f.Std = std;
             }
         }
+    }
+
+    /// <summary>Name words of event-like stamps (when the row happened) and of bookkeeping stamps (when it was last touched).</summary>
+    private static readonly string[] EventWords = ["created", "create", "creation", "order", "ordered", "date", "time", "timestamp", "event", "occurred", "placed", "invoice", "purchase", "ts", "paid", "payment", "rental", "start", "started", "sent", "posted", "at", "on", "hire", "shipped", "transaction"];
+    private static readonly string[] BookkeepingWords = ["update", "updated", "last", "modified", "modify", "changed", "deleted", "expires", "expiry", "end", "ended", "until", "valid"];
+
+    /// <summary>The column that stamps each row in time (docs/model.md §2): among the table's non-key date/time
+    /// columns, only one whose values vary (a column holding one timestamp for the whole table, like a bulk-loaded
+    /// last_update, orders nothing), preferring event-like names (created, ordered, date …) over bookkeeping ones
+    /// (last_update, modified …), then a DEFAULT (stamped at insert), then column order.</summary>
+    private static async Task<ColumnDef?> ChooseTimeColumn(DbConnection conn, ISnapshotSql sql, TableDef t, List<ColumnDef> candidates, CancellationToken ct)
+    {
+        if (candidates.Count == 0) return null;
+        var exprs = candidates.Select(c => sql.EpochSeconds(sql.Column(c.Name))).SelectMany(e => new[] { $"MIN({e})", $"MAX({e})" });
+        var varying = new List<ColumnDef>();
+        await using (var cmd = Command(conn, $"SELECT {string.Join(", ", exprs)} FROM {sql.Table(t.Name)}"))
+        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            await r.ReadAsync(ct).ConfigureAwait(false);
+            for (var i = 0; i < candidates.Count; i++)
+                if (!r.IsDBNull(2 * i) && !r.IsDBNull(2 * i + 1) && r.GetDouble(2 * i) != r.GetDouble(2 * i + 1)) varying.Add(candidates[i]);
+        }
+        return varying.Select((c, i) => (c, i)).OrderByDescending(x => TimeNameScore(x.c, t.Name.Name)).ThenBy(x => x.i).Select(x => x.c).FirstOrDefault();
+    }
+
+    /// <summary>2 for an event-like name, 0 for a bookkeeping one, 1 otherwise; +1 when the name repeats a word of the
+    /// table's (rental_date of rental, not its return_date); +0.5 with a DEFAULT.</summary>
+    internal static double TimeNameScore(ColumnDef c, string table)
+    {
+        var words = TextEmbedder.Words(c.Name).Select(w => w.ToLowerInvariant()).ToList();
+        var tableWords = TextEmbedder.Words(table).Select(w => w.ToLowerInvariant()).ToHashSet();
+        if (words.Any(w => BookkeepingWords.Contains(w))) return 0;
+        var score = words.Any(w => EventWords.Contains(w)) ? 2 : 1;
+        return score + (words.Any(tableWords.Contains) ? 1 : 0) + (c.Default is not null ? 0.5 : 0);
     }
 
     /// <summary>"unit_price" → "unit price", "TrackId" → "track id": the words the text embedding sees.</summary>
