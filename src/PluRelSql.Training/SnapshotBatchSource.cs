@@ -57,6 +57,32 @@ public sealed class SnapshotBatchSource : IBatchSource
         return builder.Build();
     }
 
+    /// <summary>The stored boolean behind a z-scored cell: true iff mean + z·std, the stored 0/1, exceeds ½.</summary>
+    public static bool StoredBoolean(SnapshotColumn column, float z)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        return column.Mean + z * column.Std > 0.5;
+    }
+
+    /// <summary>A batch of the given items, one context each (evaluation: a chosen set of target cells, not a random
+    /// draw). Item i's context is sampled with <paramref name="seed"/>, so the same items give the same batch.</summary>
+    public ContextBatch BatchOf(IReadOnlyList<(int Database, long Item)> items, ulong seed, out SampledContext[] contexts)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var builder = new ContextBatchBuilder(items.Count, _sequenceLength, _text.Dimension);
+        var phraseText = new Dictionary<(int Db, int Column), int>();
+        var valueText = new Dictionary<(int Db, int Vocab), int>();
+        contexts = new SampledContext[items.Count];
+        for (var b = 0; b < items.Count; b++)
+        {
+            var (dbIndex, item) = items[b];
+            var sampler = _samplers[dbIndex];
+            contexts[b] = sampler.Sample(item, seed);
+            Append(builder, sampler.Database, dbIndex, contexts[b], phraseText, valueText);
+        }
+        return builder.Build();
+    }
+
     private void Append(ContextBatchBuilder builder, RelationalSnapshot db, int dbIndex, SampledContext ctx,
         Dictionary<(int, int), int> phraseText, Dictionary<(int, int), int> valueText)
     {
@@ -82,8 +108,10 @@ public sealed class SnapshotBatchSource : IBatchSource
                     builder.AddCell(rowOf[cell.Node], cell.Column, phrase, TokenType.Datetime, value, masked: cell.IsTarget);
                     break;
                 case SemanticType.Boolean:
-                    // z > 0 ⇔ true whenever the column is not constant (docs/model.md §1.3).
-                    builder.AddCell(rowOf[cell.Node], cell.Column, phrase, TokenType.Boolean, value, value > 0 ? 1 : 0, masked: cell.IsTarget);
+                    // The stored value, not "z > 0" (false for every cell of an all-true column); as input ±1, the same
+                    // for every column, where the z-score of a constant column is 0 whatever its value (docs/model.md §1.3).
+                    var isTrue = StoredBoolean(column, value);
+                    builder.AddCell(rowOf[cell.Node], cell.Column, phrase, TokenType.Boolean, isTrue ? 1f : -1f, isTrue ? 1 : 0, masked: cell.IsTarget);
                     break;
                 default:
                     if (!valueText.TryGetValue((dbIndex, cell.Text), out var vt))
