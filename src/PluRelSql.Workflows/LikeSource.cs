@@ -33,6 +33,7 @@ public static class LikeSource
         {
             try { await PgStatisticsReader.AnalyzeAsync(conn, graph, ct).ConfigureAwait(false); }
             catch (PostgresException e) { throw new UsageException($"--analyze-source: ANALYZE on the source failed: {e.MessageText}"); }
+            catch (UnauthorizedAccessException e) { throw new UsageException($"--analyze-source: {e.Message}"); }
             log.WriteLine($"note: ran ANALYZE on the source's {graph.LoadableTables.Count()} tables");
         }
         var read = await PgStatisticsReader.ReadAsync(conn, graph, ct).ConfigureAwait(false);

@@ -57,11 +57,24 @@ public static class PgStatisticsReader
         return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is true;
     }
 
-    /// <summary>Runs ANALYZE on the graph's tables (needs ownership or MAINTAIN; reads the rows on the server only).</summary>
+    /// <summary>Runs ANALYZE on the graph's tables (needs ownership, or MAINTAIN from PostgreSQL 17; reads the rows on
+    /// the server only). A table this role may not analyze (which ANALYZE itself only warns about) is an
+    /// <see cref="UnauthorizedAccessException"/> naming the tables, before anything runs.</summary>
     public static async Task AnalyzeAsync(NpgsqlConnection conn, SchemaGraph graph, CancellationToken ct)
     {
         var names = graph.LoadableTables.Select(t => t.Name.ToSql()).ToList();
         if (names.Count == 0) return;
+        var maintain = conn.PostgreSqlVersion.Major >= 17 ? " OR has_table_privilege(c.oid, 'MAINTAIN')" : "";
+        await using (var check = new NpgsqlCommand($"""
+            SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ' ORDER BY n.nspname, c.relname)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.oid = ANY(@tables::regclass[]) AND NOT (pg_has_role(c.relowner, 'USAGE'){maintain})
+            """, conn))
+        {
+            check.Parameters.AddWithValue("tables", names.ToArray());
+            if (await check.ExecuteScalarAsync(ct).ConfigureAwait(false) is string denied)
+                throw new UnauthorizedAccessException($"this role may not ANALYZE {denied} (it needs to own them{(maintain.Length > 0 ? " or hold MAINTAIN" : "")})");
+        }
         await using var cmd = new NpgsqlCommand("ANALYZE " + string.Join(", ", names), conn) { CommandTimeout = 0 };
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
