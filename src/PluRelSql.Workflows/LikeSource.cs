@@ -6,11 +6,11 @@ using PluRelSql.Storage.Postgres;
 
 namespace PluRelSql.Workflows;
 
-/// <summary>What <c>populate --like</c> read from the source: its schema (from the catalog, or the given one) and its
+/// <summary>What a twin (<see cref="Setting.Like"/>) read from the source: its schema (from the catalog, or the given one) and its
 /// statistics.</summary>
 public sealed record LikeSourceRead(SchemaGraph Graph, StatisticsRead Statistics);
 
-/// <summary>Reads a PostgreSQL source for <c>populate --like</c>: the catalog and the planner statistics, never a row
+/// <summary>Reads a PostgreSQL source for a twin (<see cref="Setting.Like"/>): the catalog and the planner statistics, never a row
 /// (ANALYZE runs only when asked, and then on the server).</summary>
 public static class LikeSource
 {
@@ -19,21 +19,21 @@ public static class LikeSource
         ArgumentNullException.ThrowIfNull(log);
         NpgsqlConnectionStringBuilder csb;
         try { csb = PgConnectionString.Parse(connectionString); }
-        catch (FormatException e) { throw new UsageException($"--like: {e.Message}"); }
+        catch (FormatException e) { throw UsageException.About($"{Setting.Like}: {e.Message}"); }
         csb.Pooling = false;
         await using var conn = new NpgsqlConnection(csb.ConnectionString);
         try { await conn.OpenAsync(ct).ConfigureAwait(false); }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
-            throw new UsageException($"--like: cannot connect to the source ({e.Message})");
+            throw UsageException.About($"{Setting.Like}: cannot connect to the source ({e.Message})");
         }
         var graph = schema ?? await PgIntrospector.ReadAsync(conn, null, ct).ConfigureAwait(false);
-        if (!graph.LoadableTables.Any()) throw new UsageException($"--like: the source database \"{csb.Database}\" has no table");
+        if (!graph.LoadableTables.Any()) throw UsageException.About($"{Setting.Like}: the source database \"{csb.Database}\" has no table");
         if (analyze)
         {
             try { await PgStatisticsReader.AnalyzeAsync(conn, graph, ct).ConfigureAwait(false); }
-            catch (PostgresException e) { throw new UsageException($"--analyze-source: ANALYZE on the source failed: {e.MessageText}"); }
-            catch (UnauthorizedAccessException e) { throw new UsageException($"--analyze-source: {e.Message}"); }
+            catch (PostgresException e) { throw UsageException.About($"{Setting.AnalyzeSource}: ANALYZE on the source failed: {e.MessageText}"); }
+            catch (UnauthorizedAccessException e) { throw UsageException.About($"{Setting.AnalyzeSource}: {e.Message}"); }
             log.WriteLine($"note: ran ANALYZE on the source's {graph.LoadableTables.Count()} tables");
         }
         var read = await PgStatisticsReader.ReadAsync(conn, graph, ct).ConfigureAwait(false);
@@ -43,8 +43,7 @@ public static class LikeSource
                           $"or {PgStatisticsReader.Function} installed by a superuser (`plurel like-setup-sql`); their columns use the default generator");
         var never = graph.LoadableTables.Where(t => read.Statistics.Table(t.Name)?.RowEstimate is null).Select(t => t.Name.ToString()).ToList();
         if (never.Count > 0)
-            throw new UsageException($"--like: the source has no row estimate for {string.Join(", ", never)} (never analyzed): " +
-                                     "run ANALYZE there or pass --analyze-source");
+            throw UsageException.About($"{Setting.Like}: the source has no row estimate for {string.Join(", ", never)} (never analyzed): run ANALYZE there or pass {Setting.AnalyzeSource}");
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"read the statistics of {graph.LoadableTables.Count()} tables from {csb.Database} through {read.Source}; no row was read"));
         return new LikeSourceRead(graph, read);

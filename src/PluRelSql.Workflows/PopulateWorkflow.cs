@@ -14,7 +14,7 @@ namespace PluRelSql.Workflows;
 public sealed record PopulateOptions(GenerationOptions Rows, bool Create, bool Recreate, bool Truncate, int BatchSize,
     bool PluRelEngine, int Threads, IReadOnlyList<string>? ScriptPaths)
 {
-    /// <summary><c>--like</c>: a twin from these statistics (<see cref="PluRelSql.Generation.Like.LikeGenerator"/>).</summary>
+    /// <summary>A twin from these statistics (<see cref="Setting.Like"/>) (<see cref="PluRelSql.Generation.Like.LikeGenerator"/>).</summary>
     public PluRelSql.Generation.Like.LikeOptions? Like { get; init; }
 }
 
