@@ -30,6 +30,8 @@ public static class SettingFlags
         Setting.Out => "--out",
         Setting.TimeRange => "--time-range",
         Setting.Locale => "--locale",
+        Setting.Like => "--like",
+        Setting.AnalyzeSource => "--analyze-source",
         _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, "a setting without a flag"),
     };
 

@@ -83,4 +83,8 @@ public enum Setting
     TimeRange,
     /// <summary>The locale of generated names, addresses and words (<see cref="PluRelSql.Generation.GenerationOptions.Locale"/>).</summary>
     Locale,
+    /// <summary>The source whose statistics a twin follows (<see cref="LikeSource"/>).</summary>
+    Like,
+    /// <summary>Running ANALYZE on that source first.</summary>
+    AnalyzeSource,
 }
