@@ -35,7 +35,8 @@ public sealed record LikeComparison
     public required IReadOnlyList<TableComparison> Tables { get; init; }
     public required IReadOnlyList<ColumnComparison> Columns { get; init; }
     public IReadOnlyList<PlanComparison> Plans { get; init; } = [];
-    /// <summary>Source tables that had no statistics at all (never analyzed, or hidden from this role): not compared.</summary>
+    /// <summary>Source tables without column statistics (empty, never analyzed, or hidden from this role): no column of
+    /// theirs is compared.</summary>
     public IReadOnlyList<QualifiedName> SourceWithoutStatistics { get; init; } = [];
     /// <summary>Whether ANALYZE ran on the source too (<c>--analyze-source</c>).</summary>
     public bool SourceAnalyzed { get; init; }

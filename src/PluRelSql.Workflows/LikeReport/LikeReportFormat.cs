@@ -46,7 +46,7 @@ public static class LikeReportFormat
             }
         }
         if (report.SourceWithoutStatistics.Count > 0)
-            sb.Append("source tables without column statistics (never analyzed, or hidden from this role; run ANALYZE or --analyze-source): ")
+            sb.Append("source tables without column statistics (empty, never analyzed, or hidden from this role; run ANALYZE or --analyze-source): ")
               .AppendJoin(", ", report.SourceWithoutStatistics).AppendLine();
         sb.Append(Summary(report));
         return sb.ToString();
@@ -95,11 +95,11 @@ public static class LikeReportFormat
             w.WriteNumber("rowCount", report.Thresholds.RowCount);
             w.WriteEndObject();
             w.WriteNumber("columnsPassed", report.PassedColumns);
-            w.WriteNumber("columns", report.Columns.Count);
+            w.WriteNumber("columnsCompared", report.Columns.Count);
             Number(w, "passedShare", report.PassedShare);
             w.WriteNumber("tablesWithin", report.TablesWithin);
             w.WriteNumber("plansEqual", report.EqualPlans);
-            w.WriteNumber("plans", report.Plans.Count);
+            w.WriteNumber("plansCompared", report.Plans.Count);
             w.WriteStartArray("tables");
             foreach (var t in report.Tables)
             {

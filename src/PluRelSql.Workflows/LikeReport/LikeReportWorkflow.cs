@@ -53,7 +53,9 @@ public static class LikeReportWorkflow
             Tables = tables,
             Columns = columns,
             Plans = plans,
-            SourceWithoutStatistics = [.. sourceStats.Statistics.Tables.Values.Where(t => t.Columns.Count == 0 && t.RowEstimate is not 0).Select(t => t.Table)],
+            // An empty table has none either, but so has a filled one never analyzed (reltuples -1 and relpages 0 until the
+            // first VACUUM or ANALYZE): the catalog cannot tell them apart, so every table without any is listed.
+            SourceWithoutStatistics = [.. sourceStats.Statistics.Tables.Values.Where(t => t.Columns.Count == 0).Select(t => t.Table)],
             SourceAnalyzed = options.AnalyzeSource,
             StatisticsSource = sourceStats.Source,
         };
