@@ -200,6 +200,20 @@ public sealed class LikeReportTests
         Assert.Throws<FormatException>(() => PlanShape.Parse("not json"));
     }
 
+    // EXPLAIN (FORMAT JSON) of TPC-H Q19 (schemas/tpch-queries.sql) as PostgreSQL printed it for the corpus schema at
+    // populate --scale 100, stored unchanged.
+    private const string Q19Explain = """
+        [{"Plan":{"Node Type":"Aggregate","Strategy":"Plain","Partial Mode":"Simple","Parallel Aware":false,"Async Capable":false,"Startup Cost":4511.2,"Total Cost":4511.21,"Plan Rows":1,"Plan Width":32,"Plans":[{"Node Type":"Nested Loop","Parent Relationship":"Outer","Parallel Aware":false,"Async Capable":false,"Join Type":"Inner","Startup Cost":1000.28,"Total Cost":4511.19,"Plan Rows":1,"Plan Width":12,"Inner Unique":true,"Plans":[{"Node Type":"Gather","Parent Relationship":"Outer","Parallel Aware":false,"Async Capable":false,"Startup Cost":1000.0,"Total Cost":4502.81,"Plan Rows":1,"Plan Width":22,"Workers Planned":1,"Single Copy":false,"Plans":[{"Node Type":"Seq Scan","Parent Relationship":"Outer","Parallel Aware":true,"Async Capable":false,"Relation Name":"lineitem","Alias":"lineitem","Startup Cost":0.0,"Total Cost":3502.71,"Plan Rows":1,"Plan Width":22,"Filter":"((l_shipmode = ANY ('{AIR,\"AIR REG\"}'::bpchar[])) AND (l_shipinstruct = 'DELIVER IN PERSON'::bpchar) AND (((l_quantity >= '1'::numeric) AND (l_quantity <= '11'::numeric)) OR ((l_quantity >= '10'::numeric) AND (l_quantity <= '20'::numeric)) OR ((l_quantity >= '20'::numeric) AND (l_quantity <= '30'::numeric))))"}]},{"Node Type":"Index Scan","Parent Relationship":"Inner","Parallel Aware":false,"Async Capable":false,"Scan Direction":"Forward","Index Name":"part_pkey","Relation Name":"part","Alias":"part","Startup Cost":0.28,"Total Cost":8.38,"Plan Rows":1,"Plan Width":30,"Index Cond":"(p_partkey = lineitem.l_partkey)","Filter":"((p_size >= 1) AND (((p_brand = 'Brand#12'::bpchar) AND (p_container = ANY ('{\"SM CASE\",\"SM BOX\",\"SM PACK\",\"SM PKG\"}'::bpchar[])) AND (p_size <= 5)) OR ((p_brand = 'Brand#23'::bpchar) AND (p_container = ANY ('{\"MED BAG\",\"MED BOX\",\"MED PKG\",\"MED PACK\"}'::bpchar[])) AND (p_size <= 10)) OR ((p_brand = 'Brand#34'::bpchar) AND (p_container = ANY ('{\"LG CASE\",\"LG BOX\",\"LG PACK\",\"LG PKG\"}'::bpchar[])) AND (p_size <= 15))) AND (((p_brand = 'Brand#12'::bpchar) AND (p_container = ANY ('{\"SM CASE\",\"SM BOX\",\"SM PACK\",\"SM PKG\"}'::bpchar[])) AND (lineitem.l_quantity >= '1'::numeric) AND (lineitem.l_quantity <= '11'::numeric) AND (p_size <= 5)) OR ((p_brand = 'Brand#23'::bpchar) AND (p_container = ANY ('{\"MED BAG\",\"MED BOX\",\"MED PKG\",\"MED PACK\"}'::bpchar[])) AND (lineitem.l_quantity >= '10'::numeric) AND (lineitem.l_quantity <= '20'::numeric) AND (p_size <= 10)) OR ((p_brand = 'Brand#34'::bpchar) AND (p_container = ANY ('{\"LG CASE\",\"LG BOX\",\"LG PACK\",\"LG PKG\"}'::bpchar[])) AND (lineitem.l_quantity >= '20'::numeric) AND (lineitem.l_quantity <= '30'::numeric) AND (p_size <= 15))))"}]}]}}]
+        """;
+
+    [Fact]
+    public void Plan_shape_of_stored_server_output_reads_gather_parallel_scans_and_index_scans()
+    {
+        var shape = PlanShape.Parse(Q19Explain);
+        Assert.Equal("Aggregate(Nested Loop(Gather(Parallel Seq Scan on lineitem), Index Scan on part using part_pkey))", shape.ToString());
+        Assert.Equal(["lineitem", "part"], shape.Relations());
+    }
+
     [Fact]
     public void Query_file_splits_on_semicolons_outside_quotes_and_names_each_by_its_comment()
     {
