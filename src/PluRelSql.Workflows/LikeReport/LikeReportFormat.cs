@@ -22,7 +22,7 @@ public static class LikeReportFormat
             if (c.DistinctDifference is { } d) sb.Append(Inv, $" ({d * 100:0.#} %)");
             if (c.McvOverlap is { } o) sb.Append(Inv, $" | MCV overlap {o * 100:0.#} %");
             if (c.HistogramDistance is { } h) sb.Append(Inv, $" | histogram distance {h:0.###}");
-            if (c.Reason.Length > 0) sb.Append(" | ").Append(c.Reason);
+            if (c.Reason.Length > 0) sb.Append(" | fails: ").Append(c.Reason);
             sb.AppendLine();
         }
         foreach (var t in report.Tables.Where(t => all || !t.Within))
