@@ -118,6 +118,6 @@ public sealed class LikeReportCliTests(ClusterFixture pg)
         File.WriteAllText(empty, "-- nothing here\n");
         var none = Cli.Plurel("like-report", "--source", pg.Url("postgres"), "--target", pg.Url("postgres"), "--queries", empty);
         Assert.Equal(2, none.ExitCode);
-        Assert.Contains("no query in the file", none.StdErr);
+        Assert.Contains($"query file {empty}: it holds no query", none.StdErr);
     }
 }

@@ -22,6 +22,7 @@ public static class LikeReportCommand
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
             var queryFile = pr.GetValue(queries);
+            if (queryFile is not null && !File.Exists(queryFile)) throw new UsageException($"--queries {queryFile}: no such file");
             var inputs = queryFile is null ? [] : new[] { ("--queries", queryFile) };
             var jsonFile = pr.GetValue(json) is { } j ? OutputFile.Prepare("--json", "the report", j, inputs) : null;
             var src = await RealismCommand.Resolve(pr.GetValue(source)!, "--source", ct, "like-report");

@@ -38,7 +38,7 @@ public sealed record LikeComparison
     /// <summary>Source tables without column statistics (empty, never analyzed, or hidden from this role): no column of
     /// theirs is compared.</summary>
     public IReadOnlyList<QualifiedName> SourceWithoutStatistics { get; init; } = [];
-    /// <summary>Whether ANALYZE ran on the source too (<c>--analyze-source</c>).</summary>
+    /// <summary>Whether ANALYZE ran on the source too (<see cref="LikeReportOptions.AnalyzeSource"/>).</summary>
     public bool SourceAnalyzed { get; init; }
     /// <summary>Where the source's statistics came from (pg_stats or the SECURITY DEFINER function).</summary>
     public string StatisticsSource { get; init; } = "pg_stats";

@@ -46,7 +46,7 @@ public static class LikeReportFormat
             }
         }
         if (report.SourceWithoutStatistics.Count > 0)
-            sb.Append("source tables without column statistics (empty, never analyzed, or hidden from this role; run ANALYZE or --analyze-source): ")
+            sb.Append("source tables without column statistics (empty, never analyzed, or hidden from this role; ANALYZE the source to compare them): ")
               .AppendJoin(", ", report.SourceWithoutStatistics).AppendLine();
         sb.Append(Summary(report));
         return sb.ToString();

@@ -13,9 +13,9 @@ public static class QueryFile
 {
     public static IReadOnlyList<NamedQuery> Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"--queries {path}: no such file", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"query file {path}: no such file", path);
         var queries = Split(File.ReadAllText(path));
-        return queries.Count > 0 ? queries : throw new UsageException($"--queries {path}: no query in the file");
+        return queries.Count > 0 ? queries : throw new UsageException($"query file {path}: it holds no query");
     }
 
     public static IReadOnlyList<NamedQuery> Split(string text)
