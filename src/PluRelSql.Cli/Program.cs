@@ -17,6 +17,7 @@ public static class Program
         {
             DbCommands.Create(),
             PopulateCommand.Create(),
+            PopulateCommand.LikeSetupSql(),
             InspectCommand.Create(),
             ProfileCommand.Create(),
             RealismCommand.Create(),

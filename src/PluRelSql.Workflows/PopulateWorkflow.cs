@@ -12,7 +12,11 @@ namespace PluRelSql.Workflows;
 /// <param name="ScriptPaths">The schema's .sql files, for a target that runs schema scripts itself (PostgreSQL) in a new
 /// database; null (or ignored by other targets) when the schema is made from our reading by the DDL writer.</param>
 public sealed record PopulateOptions(GenerationOptions Rows, bool Create, bool Recreate, bool Truncate, int BatchSize,
-    bool PluRelEngine, int Threads, IReadOnlyList<string>? ScriptPaths);
+    bool PluRelEngine, int Threads, IReadOnlyList<string>? ScriptPaths)
+{
+    /// <summary><c>--like</c>: a twin from these statistics (<see cref="PluRelSql.Generation.Like.LikeGenerator"/>).</summary>
+    public PluRelSql.Generation.Like.LikeOptions? Like { get; init; }
+}
 
 /// <summary><c>plurel populate</c>'s steps after the schema is read and its rows planned: lock the target, check the
 /// server, make the database (under a temporary name), create the objects, generate and load all or nothing, publish.</summary>
@@ -269,6 +273,12 @@ public static class PopulateWorkflow
         foreach (var (table, check) in quiet ? [] : graph.Tables.SelectMany(t => t.Checks.Where(c => c.Predicate is null).Select(c => (t, c))))
             log.WriteLine($"warning: {table.Name}: CHECK ({check.Expression}) is beyond what the generator understands; " +
                           "rows may violate it, and then the load fails as a whole");
+        if (a.Like is { } like)
+        {
+            var twin = new PluRelSql.Generation.Like.LikeGenerator(plan, like);
+            if (!quiet) LikeSource.Describe(twin.Columns, log);
+            return twin;
+        }
         IRowGenerator generator = a.PluRelEngine
             ? new RealSchemaPluRelGenerator(plan, new PluRelSql.Generation.PluRel.PluRelDatabase(graph, plan.RowCounts, a.Rows.Seed,
                 options: new PluRelSql.Generation.PluRel.PluRelRuntimeOptions { Threads = a.Threads }))
