@@ -13,6 +13,8 @@ PLUREL=${PLUREL:-./plurel}
 SEED=${SEED:-42}
 CORPUS=${PLUREL_CORPUS:-../shared/corpus}
 TPCH_SCALE=${TPCH_SCALE:-100}
+# Extra populate --like options, e.g. LIKE_FLAGS=--keep-mcv-text to keep personal-data MCVs as they are.
+LIKE_FLAGS=${LIKE_FLAGS:-}
 SETS=(${LIKE_SETS:-postgres/chinook postgres/northwind})
 out=.plurel/like
 mkdir -p "$out"
@@ -49,11 +51,12 @@ for name in "${sources[@]}"; do
   # The source's statistics as its DBA keeps them: ANALYZE once, then only its catalog is read.
   psql "$(url "$src")" -XqAtc "ANALYZE" >/dev/null
   start=$(date +%s.%N)
-  $PLUREL populate --like "$(url "$src")" --database "$twin" --recreate --seed "$SEED" >"$out/$name.like.log" 2>&1 \
+  $PLUREL populate --like "$(url "$src")" --database "$twin" --recreate --seed "$SEED" $LIKE_FLAGS >"$out/$name.like.log" 2>&1 \
     || { echo "$name: populate --like failed: $(tail -n 3 "$out/$name.like.log")"; exit 1; }
   secs=$(echo "$(date +%s.%N) - $start" | bc)
   queries=()
   [ "$name" = tpch ] && queries=(--queries schemas/tpch-queries.sql)
+  rm -f "$out/$name.json"
   $PLUREL like-report --source "$src" --target "$twin" "${queries[@]}" --json "$out/$name.json" >"$out/$name.txt"
   $PLUREL realism --real "$src" --generated "$twin" >"$out/$name.realism.txt"
   $PLUREL realism --real "$src" --generated "$twin" --format json >"$out/$name.realism.json"
