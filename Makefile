@@ -10,7 +10,7 @@ DEMO_SCHEMA ?= $(if $(wildcard $(SHARED)/corpus/postgres/pagila-schema.sql),$(SH
 DEMO_ROWS ?= 20000
 FUZZ ?= 100000
 
-.PHONY: help setup build demo test lint format bench parity fuzz clean db-stop
+.PHONY: help setup build demo test lint format bench parity fuzz like clean db-stop
 
 help:
 	@echo "make setup   install what is missing (PostgreSQL server via apt, NuGet packages)"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench   load speed vs pgbench -i on the same embedded server, and realism against real data"
 	@echo "make parity  every parity figure against the original PluRel's (32 ten-table databases; make test runs a fast subset)"
 	@echo "make fuzz    $(FUZZ) mutated schemas through both readers and the conversion (FUZZ=n, FUZZ_SEED=s)"
+	@echo "make like    issue 18's acceptance: twins of chinook, northwind and TPC-H (populate --like) against their sources (like-report, realism)"
 
 # Installs only what is missing; safe to run again.
 setup:
@@ -62,6 +63,11 @@ parity: build
 fuzz: build
 	PLUREL_FUZZ=$(FUZZ) $(if $(FUZZ_SEED),PLUREL_FUZZ_SEED=$(FUZZ_SEED)) $(DOTNET) test tests/PluRelSql.Schema.Tests -c $(CONFIG) --no-build -nologo \
 	  --filter "FullyQualifiedName~FuzzTests.Long_fuzz_run" --logger "console;verbosity=detailed"
+
+# Twins from statistics alone (issue 18): sources loaded with real data (and TPC-H at TPCH_SCALE), twins made with
+# populate --like, compared with like-report (the 22 TPC-H queries' plans too) and the realism meter.
+like: build
+	scripts/like-acceptance.sh
 
 db-stop:
 	-$(PLUREL) db stop

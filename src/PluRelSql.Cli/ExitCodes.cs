@@ -40,6 +40,7 @@ public static class ExitCodes
         catch (LoadException e) { return Fail(Database, e.TableNotEmpty ? e.Message + " with --truncate" : e.Message); }
         catch (DatabaseBusyException e) { return Fail(Database, e.Message); }
         catch (PluRelSql.Workflows.Realism.RealDataLoadException e) { return Fail(Database, e.Message); }
+        catch (PluRelSql.Workflows.LikeReport.LikeReportException e) { return Fail(Database, e.Message); }
         // Host not found, connection refused, server gone: named with the target's host and database.
         catch (Exception e) when (Target.Current?.DescribeServerError(e) is { } message) { return Fail(Database, message); }
         catch (PostgresException e) { return Fail(Database, $"{e.MessageText}{(e.Detail is { } d ? $" ({d})" : "")}"); }

@@ -21,6 +21,7 @@ public static class Program
             InspectCommand.Create(),
             ProfileCommand.Create(),
             RealismCommand.Create(),
+            LikeReportCommand.Create(),
             ConvertCommand.Create(),
             SampleCommands.Sample(),
             SampleCommands.Corpus(),

@@ -34,12 +34,12 @@ public static class RealismCommand
     }
 
     // A bare name is a database of the embedded cluster (like --database elsewhere); anything with '=' or a scheme is a connection.
-    private static async Task<Target> Resolve(string value, string flag, CancellationToken ct)
+    internal static async Task<Target> Resolve(string value, string flag, CancellationToken ct, string command = "realism")
     {
         if (string.IsNullOrWhiteSpace(value)) throw new UsageException($"{flag} is empty: give a database name or a connection string");
         var isConnection = value.Contains('=', StringComparison.Ordinal) || value.Contains("://", StringComparison.Ordinal);
         var target = isConnection ? await Target.Resolve(value, null, ct) : await Target.Resolve(null, value, ct);
-        if (target.Provider != Storage.DatabaseProvider.Postgres) throw new UsageException($"{flag}: realism reads PostgreSQL only");
+        if (target.Provider != Storage.DatabaseProvider.Postgres) throw new UsageException($"{flag}: {command} reads PostgreSQL only");
         return target;
     }
 
