@@ -17,6 +17,8 @@ public sealed class PgStatisticsReaderTests(ClusterFixture fx)
                (g % 500) + 0.5, NULL, ARRAY[g % 3]
         FROM generate_series(1, 2000) g;
         CREATE TABLE never (id int);
+        CREATE TABLE loaded (id int PRIMARY KEY);
+        INSERT INTO loaded SELECT generate_series(1, 40);
         """;
 
     private async Task<string> DatabaseAsync()
@@ -73,6 +75,9 @@ public sealed class PgStatisticsReaderTests(ClusterFixture fx)
         var never = read.Statistics.Table(P("never"))!;
         Assert.Equal(0, never.RowEstimate);
         Assert.Empty(never.Columns);
+
+        // Never analyzed, no pages recorded, but rows were inserted: unknown, not empty (a twin must not come out empty).
+        Assert.Null(read.Statistics.Table(P("loaded"))!.RowEstimate);
     }
 
     [Fact]

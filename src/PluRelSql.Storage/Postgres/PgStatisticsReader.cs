@@ -103,12 +103,14 @@ public static class PgStatisticsReader
         NpgsqlConnection conn, HashSet<QualifiedName> wanted, CancellationToken ct)
     {
         // A partitioned table keeps no rows of its own: unless ANALYZE gave it an estimate, its partitions' sum is its
-        // size (partitions never analyzed count as unknown). reltuples < 0 (PostgreSQL 14+) means never analyzed;
-        // an empty table that never was (no pages) is known to be empty.
+        // size (partitions never analyzed count as unknown). reltuples < 0 (PostgreSQL 14+) means never analyzed, and
+        // relpages stays 0 after a COPY into a fresh table until VACUUM/ANALYZE: such a table is empty only when its
+        // main fork has no page on disk (pg_relation_size reads the file's size, no row); else its size is unknown, not 0.
         const string sql = """
             SELECT n.nspname, c.relname, c.relkind, c.reltuples::float8, c.relpages::int8,
                    has_table_privilege(c.oid, 'SELECT'),
-                   (SELECT CASE WHEN bool_and(p.reltuples >= 0 OR p.relpages = 0) THEN sum(greatest(p.reltuples, 0))::float8 END
+                   pg_relation_size(c.oid) = 0,
+                   (SELECT CASE WHEN bool_and(p.reltuples >= 0 OR pg_relation_size(p.oid) = 0) THEN sum(greatest(p.reltuples, 0))::float8 END
                     FROM pg_partition_tree(c.oid) t JOIN pg_class p ON p.oid = t.relid WHERE t.isleaf)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'm', 'f')
@@ -123,8 +125,8 @@ public static class PgStatisticsReader
             var kind = r.GetChar(2);
             var tuples = r.GetDouble(3);
             var pages = r.GetInt64(4);
-            double? rows = tuples >= 0 ? tuples : pages == 0 ? 0 : null;
-            if (kind == 'p' && tuples < 0) rows = r.IsDBNull(6) ? null : r.GetDouble(6);
+            double? rows = tuples >= 0 ? tuples : pages == 0 && r.GetBoolean(6) ? 0 : null;
+            if (kind == 'p' && tuples < 0) rows = r.IsDBNull(7) ? null : r.GetDouble(7);
             result[name] = (rows, pages, r.GetBoolean(5));
         }
         return result;
