@@ -8,6 +8,11 @@ public sealed record SamplerOptions
     public int ContextCells { get; init; } = 256;
     /// <summary>Children kept per expanded row (uniform subset without replacement).</summary>
     public int MaxBfsWidth { get; init; } = 16;
+    /// <summary>The held-out rows (docs/model.md §2.2); required unless <see cref="Targets"/> is <see cref="TargetFilter.All"/>.</summary>
+    public HeldOutRule? HeldOut { get; init; }
+    /// <summary>Which target cells are drawn: all, only held-out rows' (evaluation) or only the others' (training on a
+    /// real target, where held-out rows' evaluated cells are also dropped from every context).</summary>
+    public TargetFilter Targets { get; init; } = TargetFilter.All;
 }
 
 /// <summary>One token of a context.</summary>
@@ -28,19 +33,47 @@ public sealed class SampledContext
 
 /// <summary>Builds contexts by the RT-v2 traversal (docs/model.md §2): parents depth-first from a stack, children
 /// breadth-first by depth with random subsets of at most <see cref="SamplerOptions.MaxBfsWidth"/>, whole rows until
-/// the cell budget. No row later than the seed's time enters (children and — stricter than the reference —
-/// parents too). Deterministic: the same (seed, item) gives the same context.</summary>
-public sealed class ContextSampler(RelationalSnapshot db, SamplerOptions? options = null)
+/// the cell budget. Children are filtered by time as in RT-v2 (untimed, or stamped no later than the seed); parents
+/// never are. Deterministic: the same (seed, item) gives the same context.</summary>
+public sealed class ContextSampler
 {
-    private readonly SamplerOptions _o = options ?? new SamplerOptions();
+    private readonly RelationalSnapshot db;
+    private readonly SamplerOptions _o;
+    /// <summary>Per node: its evaluated cells are withheld from contexts (held-out rows under <see cref="TargetFilter.ExcludeHeldOut"/>); null when none is.</summary>
+    private readonly bool[]? _withheld;
+
+    public ContextSampler(RelationalSnapshot db, SamplerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        this.db = db;
+        _o = options ?? new SamplerOptions();
+        if (_o.Targets != TargetFilter.All && _o.HeldOut is null)
+            throw new ArgumentException($"target filter {_o.Targets} needs a held-out rule", nameof(options));
+        var heldOut = _o.HeldOut is { } rule && _o.Targets != TargetFilter.All ? HeldOutMask(db, rule) : null;
+        if (_o.Targets == TargetFilter.ExcludeHeldOut) _withheld = heldOut;
+        Targets = TargetIndex.Build(db, heldOut, _o.Targets);
+    }
+
+    /// <summary>Per node: whether the row is held out under <paramref name="rule"/>.</summary>
+    public static bool[] HeldOutMask(RelationalSnapshot db, HeldOutRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(rule);
+        var mask = new bool[db.NodeCount];
+        for (var node = 0; node < db.NodeCount; node++) mask[node] = rule.IsHeldOut(db, node);
+        return mask;
+    }
+
+    /// <summary>The cell types that are prediction targets (and so evaluated).</summary>
+    public static bool IsTargetType(SemanticType type) => type is SemanticType.Number or SemanticType.Boolean or SemanticType.DateTime;
 
     public RelationalSnapshot Database => db;
 
     public SamplerOptions Options => _o;
 
-    /// <summary>The target cells a context may be built for: every non-null number or boolean cell whose row is stamped
-    /// in time or whose table has no time column.</summary>
-    public TargetIndex Targets { get; } = TargetIndex.Build(db);
+    /// <summary>The target cells a context may be built for: every non-null number, boolean or datetime cell whose row
+    /// is stamped in time or whose table has no time column (under the sampler's <see cref="TargetFilter"/>).</summary>
+    public TargetIndex Targets { get; }
 
     public SampledContext Sample(long item, ulong seed)
     {
@@ -51,8 +84,10 @@ public sealed class ContextSampler(RelationalSnapshot db, SamplerOptions? option
     internal SampledContext Build(int seed, int targetCell, CounterRng rng)
     {
         var seedTime = db.NodeTime[seed];
-        bool Visible(int node) => db.NodeTime[node] == RelationalSnapshot.NoTime ||
-                                  (seedTime != RelationalSnapshot.NoTime && db.NodeTime[node] <= seedTime);
+        // RT-v2's temporal filter, for children only (the spec's §2.3): a child with no time, or one stamped no later
+        // than a stamped seed. Parents are never time-filtered (§2.2 step 5).
+        bool ChildVisible(int node) => db.NodeTime[node] == RelationalSnapshot.NoTime ||
+                                       (seedTime != RelationalSnapshot.NoTime && db.NodeTime[node] <= seedTime);
 
         var stack = new Stack<(int Depth, int Node)>();
         var bags = new List<List<int>> { new() { seed } };
@@ -76,15 +111,14 @@ public sealed class ContextSampler(RelationalSnapshot db, SamplerOptions? option
                 bag.RemoveAt(bag.Count - 1);
             }
             if (visitedAt.TryGetValue(node, out var seen) && seen <= depth) continue;
-            budget += db.CellCount(node);
+            budget += VisibleCells(node);
             if (budget >= _o.ContextCells) break;
             visitedAt[node] = depth;
             visits.Add(node);
-            foreach (var p in db.ParentsOf(node))
-                if (Visible(p)) stack.Push((depth + 1, p));
+            foreach (var p in db.ParentsOf(node)) stack.Push((depth + 1, p));
             scratch.Clear();
             foreach (var c in db.ChildrenOf(node))
-                if (Visible(c)) scratch.Add(c);
+                if (ChildVisible(c)) scratch.Add(c);
             if (scratch.Count > _o.MaxBfsWidth)
             {
                 // Partial Fisher–Yates: a uniform subset without replacement.
@@ -108,10 +142,12 @@ public sealed class ContextSampler(RelationalSnapshot db, SamplerOptions? option
         foreach (var node in visits)
         {
             if (!emitted.Add(node)) continue;
+            var withheld = _withheld?[node] == true;
             for (var c = db.CellStart[node]; c < db.CellStart[node + 1]; c++)
             {
                 var col = db.Columns[db.CellColumn[c]];
                 var isTarget = c == targetCell;
+                if (withheld && !isTarget && IsTargetType(col.Type)) continue;
                 if (isTarget) target = db.CellValue[c];
                 cells.Add(new ContextCell(node, col.TableId, col.Id, col.Type, isTarget ? 0f : db.CellValue[c], db.CellText[c], isTarget));
             }
@@ -134,6 +170,16 @@ public sealed class ContextSampler(RelationalSnapshot db, SamplerOptions? option
         };
     }
 
+    /// <summary>The cells of a row that enter a context: all, less the evaluated cells of a withheld row.</summary>
+    private int VisibleCells(int node)
+    {
+        if (_withheld?[node] != true) return db.CellCount(node);
+        var n = 0;
+        for (var c = db.CellStart[node]; c < db.CellStart[node + 1]; c++)
+            if (!IsTargetType(db.Columns[db.CellColumn[c]].Type)) n++;
+        return n;
+    }
+
     private static List<ContextCell> StableByColumn(List<ContextCell> cells) =>
         cells.Select((c, i) => (c, i)).OrderBy(x => x.c.Column).ThenBy(x => x.c.Node).ThenBy(x => x.i).Select(x => x.c).ToList();
 }
@@ -154,16 +200,18 @@ public sealed class TargetIndex
 
     public (int Node, int Cell) Cell(long item) => (_nodes[item], _cells[item]);
 
-    internal static TargetIndex Build(RelationalSnapshot db)
+    internal static TargetIndex Build(RelationalSnapshot db, bool[]? heldOut, TargetFilter filter)
     {
         var nodes = new List<int>();
         var cells = new List<int>();
         for (var node = 0; node < db.NodeCount; node++)
         {
+            if (filter == TargetFilter.HeldOutOnly && !heldOut![node]) continue;
+            if (filter == TargetFilter.ExcludeHeldOut && heldOut![node]) continue;
             var table = db.Tables[db.NodeTable[node]];
             if (table.TimeColumn is not null && db.NodeTime[node] == RelationalSnapshot.NoTime) continue;
             for (var c = db.CellStart[node]; c < db.CellStart[node + 1]; c++)
-                if (db.Columns[db.CellColumn[c]].Type is SemanticType.Number or SemanticType.Boolean)
+                if (ContextSampler.IsTargetType(db.Columns[db.CellColumn[c]].Type))
                 {
                     nodes.Add(node);
                     cells.Add(c);

@@ -32,7 +32,8 @@ public sealed class SnapshotTable
     public required int FirstNode { get; init; }
     public int RowCount { get; internal set; }
     public required IReadOnlyList<SnapshotColumn> Columns { get; init; }
-    /// <summary>The column that stamps each row in time (the first date/timestamp column that is not a key), or null.</summary>
+    /// <summary>The column that stamps each row in time, or null: the non-key date/time column whose values vary,
+    /// preferring event-like names (docs/model.md §2). It is also one of the table's datetime features.</summary>
     public string? TimeColumn { get; init; }
 }
 
@@ -62,6 +63,12 @@ public sealed class RelationalSnapshot
     /// <summary>Children of each node, sorted by time (untimed first).</summary>
     public required int[] Children { get; init; }
     public required IReadOnlyList<string> TextVocabulary { get; init; }
+    /// <summary>Stable identity of each row, independent of load order: <see cref="HeldOutRows.KeyOf"/> of the primary
+    /// key's text, or, for a table without a primary key, a hash of the row's foreign-key and feature values. Null in
+    /// hand-built snapshots, where <see cref="RowKey"/> falls back to the row's position in its table.</summary>
+    public ulong[]? NodeKey { get; init; }
+
+    public ulong RowKey(int node) => NodeKey is { } keys ? keys[node] : (ulong)(node - Tables[NodeTable[node]].FirstNode);
 
     public ReadOnlySpan<int> ParentsOf(int node) => Parents.AsSpan(ParentStart[node], ParentStart[node + 1] - ParentStart[node]);
 

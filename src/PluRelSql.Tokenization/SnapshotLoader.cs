@@ -32,11 +32,13 @@ internal static class SnapshotLoader
         {
             var keyCols = new HashSet<string>(t.PrimaryKey?.Columns ?? []);
             foreach (var fk in t.ForeignKeys) keyCols.UnionWith(fk.Columns);
-            var time = t.Columns.FirstOrDefault(c => !keyCols.Contains(c.Name) && c.Type is { IsArray: false, Descriptor.IsCalendar: true });
+            var candidates = t.Columns.Where(c => !keyCols.Contains(c.Name) && c.Type is { IsArray: false, Descriptor.IsCalendar: true }).ToList();
+            var time = await ChooseTimeColumn(conn, sql, t, candidates, ct).ConfigureAwait(false);
             var features = new List<(ColumnDef, SnapshotColumn)>();
             foreach (var c in t.Columns)
             {
-                if (keyCols.Contains(c.Name) || c == time || RelationalSnapshot.Classify(c.Type) is not { } type) continue;
+                // The time column is a feature too: it stamps the row and is a datetime cell like any other.
+                if (keyCols.Contains(c.Name) || RelationalSnapshot.Classify(c.Type) is not { } type) continue;
                 var f = new SnapshotColumn
                 {
                     Id = columns.Count, TableId = plans.Count, Name = c.Name, Phrase = $"{Humanize(c.Name)} of {Humanize(t.Name.Name)}", Type = type,
@@ -57,6 +59,7 @@ internal static class SnapshotLoader
         // Rows.
         var nodeTable = new List<int>();
         var nodeTime = new List<long>();
+        var nodeKey = new List<ulong>();
         var cellStart = new List<int> { 0 };
         var cellColumn = new List<int>();
         var cellValue = new List<float>();
@@ -71,7 +74,8 @@ internal static class SnapshotLoader
                 .Select(cols => string.Join(",", cols)).Distinct().ToList();
             foreach (var set in referencedSets) plan.KeyIndex[set] = new Dictionary<string, int>(StringComparer.Ordinal);
             var select = new List<string>();
-            var keyColumns = referencedSets.SelectMany(s => s.Split(',')).Distinct().ToList();
+            var pkColumns = t.PrimaryKey?.Columns ?? [];
+            var keyColumns = referencedSets.SelectMany(s => s.Split(',')).Concat(pkColumns).Distinct().ToList();
             select.AddRange(keyColumns.Select(c => sql.Text(sql.Column(c), t.Column(c).Type)));
             var fkColumns = plan.ForeignKeys.SelectMany(fk => fk.Columns).Distinct().ToList();
             select.AddRange(fkColumns.Select(c => sql.Text(sql.Column(c), t.Column(c).Type)));
@@ -96,6 +100,7 @@ internal static class SnapshotLoader
                 var setIndexes = referencedSets.Select(set => plan.KeyIndex[set]).ToArray();
                 var fkOrdinals = plan.ForeignKeys.Select(fk => fk.Columns.Select(c => keyColumns.Count + fkColumns.IndexOf(c)).ToArray()).ToArray();
                 var timeOrdinal = keyColumns.Count + fkColumns.Count;
+                var pkOrdinals = pkColumns.Select(c => keyColumns.IndexOf(c)).ToArray();
                 while (await r.ReadAsync(ct).ConfigureAwait(false))
                 {
                     var node = nodeTable.Count;
@@ -106,6 +111,9 @@ internal static class SnapshotLoader
                     var fkValues = new string?[fkOrdinals.Length];
                     for (var k = 0; k < fkOrdinals.Length; k++) fkValues[k] = KeyText(r, fkOrdinals[k]);
                     plan.FkValues.Add(fkValues);
+                    nodeKey.Add(pkOrdinals.Length > 0 && KeyText(r, pkOrdinals) is { } pkText
+                        ? HeldOutRows.KeyOf(pkText)
+                        : ContentKey(r, fkValues, timeOrdinal + 1, plan.Features.Count));
                     for (var i = 0; i < plan.Features.Count; i++)
                     {
                         var ord = timeOrdinal + 1 + i;
@@ -191,7 +199,21 @@ internal static class SnapshotLoader
             ChildStart = childStart,
             Children = children,
             TextVocabulary = vocab,
+            NodeKey = [.. nodeKey],
         };
+    }
+
+    /// <summary>Row identity of a table without a primary key: its foreign-key texts and feature values, hashed.</summary>
+    private static ulong ContentKey(DbDataReader r, string?[] fkValues, int firstFeature, int features)
+    {
+        var sb = new StringBuilder();
+        foreach (var v in fkValues) sb.Append(v ?? "\u0000").Append('\u001e');
+        for (var i = 0; i < features; i++)
+        {
+            var o = firstFeature + i;
+            sb.Append(r.IsDBNull(o) ? "\u0000" : RelationalSnapshot.Invariant(r.GetValue(o))).Append('\u001e');
+        }
+        return HeldOutRows.KeyOf(sb.ToString());
     }
 
     private static string? KeyText(DbDataReader r, int[] ordinals)
@@ -269,6 +291,40 @@ internal static class SnapshotLoader
                 f.Std = std;
             }
         }
+    }
+
+    /// <summary>Name words of event-like stamps (when the row happened) and of bookkeeping stamps (when it was last touched).</summary>
+    private static readonly string[] EventWords = ["created", "create", "creation", "order", "ordered", "date", "time", "timestamp", "event", "occurred", "placed", "invoice", "purchase", "ts", "paid", "payment", "rental", "start", "started", "sent", "posted", "at", "on", "hire", "shipped", "transaction"];
+    private static readonly string[] BookkeepingWords = ["update", "updated", "last", "modified", "modify", "changed", "deleted", "expires", "expiry", "end", "ended", "until", "valid"];
+
+    /// <summary>The column that stamps each row in time (docs/model.md §2): among the table's non-key date/time
+    /// columns, only one whose values vary (a column holding one timestamp for the whole table, like a bulk-loaded
+    /// last_update, orders nothing), preferring event-like names (created, ordered, date …) over bookkeeping ones
+    /// (last_update, modified …), then a DEFAULT (stamped at insert), then column order.</summary>
+    private static async Task<ColumnDef?> ChooseTimeColumn(DbConnection conn, ISnapshotSql sql, TableDef t, List<ColumnDef> candidates, CancellationToken ct)
+    {
+        if (candidates.Count == 0) return null;
+        var exprs = candidates.Select(c => sql.EpochSeconds(sql.Column(c.Name))).SelectMany(e => new[] { $"MIN({e})", $"MAX({e})" });
+        var varying = new List<ColumnDef>();
+        await using (var cmd = Command(conn, $"SELECT {string.Join(", ", exprs)} FROM {sql.Table(t.Name)}"))
+        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            await r.ReadAsync(ct).ConfigureAwait(false);
+            for (var i = 0; i < candidates.Count; i++)
+                if (!r.IsDBNull(2 * i) && !r.IsDBNull(2 * i + 1) && r.GetDouble(2 * i) != r.GetDouble(2 * i + 1)) varying.Add(candidates[i]);
+        }
+        return varying.Select((c, i) => (c, i)).OrderByDescending(x => TimeNameScore(x.c, t.Name.Name)).ThenBy(x => x.i).Select(x => x.c).FirstOrDefault();
+    }
+
+    /// <summary>2 for an event-like name, 0 for a bookkeeping one, 1 otherwise; +1 when the name repeats a word of the
+    /// table's (rental_date of rental, not its return_date); +0.5 with a DEFAULT.</summary>
+    internal static double TimeNameScore(ColumnDef c, string table)
+    {
+        var words = TextEmbedder.Words(c.Name).Select(w => w.ToLowerInvariant()).ToList();
+        var tableWords = TextEmbedder.Words(table).Select(w => w.ToLowerInvariant()).ToHashSet();
+        if (words.Any(w => BookkeepingWords.Contains(w))) return 0;
+        var score = words.Any(w => EventWords.Contains(w)) ? 2 : 1;
+        return score + (words.Any(tableWords.Contains) ? 1 : 0) + (c.Default is not null ? 0.5 : 0);
     }
 
     /// <summary>"unit_price" → "unit price", "TrackId" → "track id": the words the text embedding sees.</summary>

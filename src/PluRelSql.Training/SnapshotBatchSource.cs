@@ -57,6 +57,13 @@ public sealed class SnapshotBatchSource : IBatchSource
         return builder.Build();
     }
 
+    /// <summary>The stored boolean behind a z-scored cell: true iff mean + z·std, the stored 0/1, exceeds ½.</summary>
+    public static bool StoredBoolean(SnapshotColumn column, float z)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        return column.Mean + z * column.Std > 0.5;
+    }
+
     private void Append(ContextBatchBuilder builder, RelationalSnapshot db, int dbIndex, SampledContext ctx,
         Dictionary<(int, int), int> phraseText, Dictionary<(int, int), int> valueText)
     {
@@ -82,8 +89,10 @@ public sealed class SnapshotBatchSource : IBatchSource
                     builder.AddCell(rowOf[cell.Node], cell.Column, phrase, TokenType.Datetime, value, masked: cell.IsTarget);
                     break;
                 case SemanticType.Boolean:
-                    // z > 0 ⇔ true whenever the column is not constant (docs/model.md §1.3).
-                    builder.AddCell(rowOf[cell.Node], cell.Column, phrase, TokenType.Boolean, value, value > 0 ? 1 : 0, masked: cell.IsTarget);
+                    // The stored value, not "z > 0" (false for every cell of an all-true column); as input ±1, the same
+                    // for every column, where the z-score of a constant column is 0 whatever its value (docs/model.md §1.3).
+                    var isTrue = StoredBoolean(column, value);
+                    builder.AddCell(rowOf[cell.Node], cell.Column, phrase, TokenType.Boolean, isTrue ? 1f : -1f, isTrue ? 1 : 0, masked: cell.IsTarget);
                     break;
                 default:
                     if (!valueText.TryGetValue((dbIndex, cell.Text), out var vt))

@@ -42,6 +42,7 @@ public sealed partial class ArchitectureTests
         ["MathNet.Numerics"] = "PluRelSql.Analysis",
         ["Bogus"] = "PluRelSql.Generation",
         ["ScottPlot"] = "PluRelSql.Analysis",
+        ["Microsoft.ML.FastTree"] = "PluRelSql.Analysis",
         ["System.CommandLine"] = "PluRelSql.Cli",
         ["Spectre.Console"] = "PluRelSql.Cli",
     };

@@ -7,7 +7,7 @@ public sealed class SamplerTests
 {
     /// <summary>One customer (node 0, no time) with <paramref name="orders"/> orders (nodes 1…, hourly), each with a
     /// quantity (column 1) and a returned flag (column 2); the customer has an age (column 0).</summary>
-    private static RelationalSnapshot Shop(int orders)
+    internal static RelationalSnapshot Shop(int orders, long customerTime = RelationalSnapshot.NoTime)
     {
         var n = 1 + orders;
         var cellStart = new int[n + 1];
@@ -32,13 +32,13 @@ public sealed class SamplerTests
             Name = "shop",
             Tables =
             [
-                new SnapshotTable { Id = 0, Name = new("public", "customer"), FirstNode = 0, Columns = columns.Take(1).ToList() },
+                new SnapshotTable { Id = 0, Name = new("public", "customer"), FirstNode = 0, Columns = columns.Take(1).ToList(), TimeColumn = customerTime == RelationalSnapshot.NoTime ? null : "signup" },
                 new SnapshotTable { Id = 1, Name = new("public", "order"), FirstNode = 1, Columns = columns.Skip(1).ToList(), TimeColumn = "ts" },
             ],
             Columns = columns,
             NodeCount = n,
             NodeTable = Enumerable.Range(0, n).Select(i => i == 0 ? 0 : 1).ToArray(),
-            NodeTime = Enumerable.Range(0, n).Select(i => i == 0 ? RelationalSnapshot.NoTime : 3600L * i).ToArray(),
+            NodeTime = Enumerable.Range(0, n).Select(i => i == 0 ? customerTime : 3600L * i).ToArray(),
             CellStart = cellStart,
             CellColumn = [.. cols],
             CellValue = [.. vals],
@@ -67,6 +67,24 @@ public sealed class SamplerTests
         Assert.Equal(3 + 2 * siblings.Count, ctx.Cells.Count);
         Assert.Equal(60f, ctx.TargetValue);
         Assert.Equal(ctx.Cells.Select(c => c.Column).Order(), ctx.Cells.Select(c => c.Column)); // sorted by column
+    }
+
+    [Fact]
+    public void A_later_stamped_parent_is_in_the_context_and_a_later_child_is_not()
+    {
+        // The customer signed up after every order (hour 1000): the spec does not time-filter parents (§2.2 step 5),
+        // but does filter children (§2.3), so order 30's context holds its customer and only orders up to hour 30.
+        var db = Shop(100, customerTime: 3600L * 1000);
+        var sampler = new ContextSampler(db, new SamplerOptions { ContextCells = 1000, MaxBfsWidth = 100 });
+        var ctx = sampler.Build(30, 1 + 2 * 29, new CounterRng(7));
+        Assert.Contains(0, ctx.Rows);
+        Assert.Contains(ctx.Cells, c => c.Node == 0 && c.Column == 0);
+        var siblings = ctx.Rows.Where(r => r is not (0 or 30)).ToList();
+        Assert.Equal(29, siblings.Count); // orders 1..29, all earlier
+        Assert.All(siblings, s => Assert.True(s < 30, $"order {s} is later than the seed"));
+        // A customer seed (stamped later than all orders) sees every order, and an unstamped seed none of the stamped ones.
+        Assert.Equal(101, sampler.Build(0, 0, new CounterRng(7)).Rows.Count);
+        Assert.Equal([0], new ContextSampler(Shop(10)).Build(0, 0, new CounterRng(7)).Rows);
     }
 
     [Fact]

@@ -60,19 +60,24 @@ public sealed class SnapshotTests(ClusterFixture pg)
         // One pooled statistic for every datetime cell of the database (population std), in epoch seconds.
         var shipped = db.Columns.Single(c => c.Phrase == "shipped of order");
         Assert.Equal(SemanticType.DateTime, shipped.Type);
-        Assert.Equal(await ClusterFixture.ScalarAsync<double>(conn, "SELECT avg(extract(epoch from shipped))::float8 FROM \"order\""), shipped.Mean, 3);
-        Assert.Equal(await ClusterFixture.ScalarAsync<double>(conn, "SELECT stddev_pop(extract(epoch from shipped))::float8 FROM \"order\""), shipped.Std, 3);
+        const string pooled = "(SELECT extract(epoch from shipped) AS e FROM \"order\" UNION ALL SELECT extract(epoch from ts) FROM \"order\") s";
+        Assert.Equal(await ClusterFixture.ScalarAsync<double>(conn, $"SELECT avg(e)::float8 FROM {pooled}"), shipped.Mean, 3);
+        Assert.Equal(await ClusterFixture.ScalarAsync<double>(conn, $"SELECT stddev_pop(e)::float8 FROM {pooled}"), shipped.Std, 3);
+        Assert.Equal(shipped.Mean, db.Columns.Single(c => c.Name == "ts").Mean);
     }
 
     [Fact]
     public async Task Keys_and_nulls_make_no_tokens_and_fks_become_parent_links()
     {
         var (db, conn) = await Load();
-        Assert.DoesNotContain(db.Columns, c => c.Name is "id" or "sku" or "order_id" or "customer_id" or "ts");
+        Assert.DoesNotContain(db.Columns, c => c.Name is "id" or "sku" or "order_id" or "customer_id");
+        // The time column is a datetime feature too (it stamps the row and is a cell the model may see and predict).
+        Assert.Equal("ts", db.Tables.Single(t => t.Name.Name == "order").TimeColumn);
+        Assert.Equal(SemanticType.DateTime, db.Columns.Single(c => c.Name == "ts").Type);
         var expectedCells = await ClusterFixture.ScalarAsync<long>(conn, """
             SELECT (SELECT count(age) + count(city) + count(vip) FROM customer)
                  + (SELECT count(price) + count(category) FROM product)
-                 + (SELECT count(quantity) + count(returned) + count(shipped) FROM "order")
+                 + (SELECT count(ts) + count(quantity) + count(returned) + count(shipped) FROM "order")
             """);
         Assert.Equal(expectedCells, db.TotalCells);
         Assert.Equal(300 + 61 + 3000, db.NodeCount);
@@ -90,6 +95,11 @@ public sealed class SnapshotTests(ClusterFixture pg)
         Assert.Equal(orders.FirstNode + 6, order7);
         Assert.Equal(new DateTimeOffset(2024, 1, 1, 21, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), db.NodeTime[order7]);
         Assert.Equal(RelationalSnapshot.NoTime, db.NodeTime[customers.FirstNode]);
+        // Row identity is the primary key's text, whatever the node order.
+        Assert.Equal(HeldOutRows.KeyOf("7"), db.RowKey(order7));
+        Assert.Equal(HeldOutRows.KeyOf("P1"), db.RowKey(products.FirstNode + Enumerable.Range(0, products.RowCount)
+            .Single(i => db.RowKey(products.FirstNode + i) == HeldOutRows.KeyOf("P1"))));
+        Assert.Equal(orders.RowCount, Enumerable.Range(orders.FirstNode, orders.RowCount).Select(db.RowKey).Distinct().Count());
     }
 
     [Fact]
@@ -106,10 +116,38 @@ public sealed class SnapshotTests(ClusterFixture pg)
             var target = ctx.Cells.Single(c => c.IsTarget);
             Assert.Equal((ctx.SeedNode, ctx.TargetColumn, 0f), (target.Node, target.Column, target.Value));
             var seedTime = db.NodeTime[ctx.SeedNode];
+            // Orders are children (of customers and products): none later than the seed enters.
             foreach (var row in ctx.Rows)
-                if (db.NodeTime[row] != RelationalSnapshot.NoTime)
+                if (db.NodeTime[row] != RelationalSnapshot.NoTime && row != ctx.SeedNode)
                     Assert.True(seedTime != RelationalSnapshot.NoTime && db.NodeTime[row] <= seedTime, $"row {row} is later than seed {ctx.SeedNode}");
             Assert.Equal(ctx.Cells, sampler.Sample(item, seed: 11).Cells);
         }
+    }
+
+    [Fact]
+    public async Task The_time_column_varies_and_prefers_event_like_names()
+    {
+        var conn = await pg.NewDatabaseAsync("tok_time");
+        await ClusterFixture.ExecAsync(conn, """
+            CREATE TABLE film (id int PRIMARY KEY, length int, last_update timestamp NOT NULL DEFAULT '2006-02-15 09:05:03');
+            CREATE TABLE rental (id int PRIMARY KEY, film_id int REFERENCES film, last_update timestamp NOT NULL DEFAULT '2006-02-15 09:05:03',
+                return_date timestamp, rental_date timestamp, amount numeric);
+            CREATE TABLE note (id int PRIMARY KEY, modified_at timestamp, body text);
+            INSERT INTO film SELECT i, 60 + i FROM generate_series(1, 20) i;
+            INSERT INTO rental (id, film_id, rental_date, return_date, amount)
+                SELECT i, 1 + i % 20, timestamp '2005-05-24' + i * interval '1 hour', timestamp '2005-06-01' + i * interval '1 hour', i % 7
+                FROM generate_series(1, 200) i;
+            INSERT INTO note SELECT i, timestamp '2020-01-01' + i * interval '1 day', 'n' FROM generate_series(1, 5) i;
+            """);
+        await using var c = new NpgsqlConnection(conn);
+        await c.OpenAsync();
+        var db = await RelationalSnapshot.LoadAsync(c, "public");
+        var table = (string name) => db.Tables.Single(t => t.Name.Name == name);
+        Assert.Null(table("film").TimeColumn);                 // one last_update for the whole table orders nothing
+        Assert.Equal("rental_date", table("rental").TimeColumn); // varying and event-like, and names the table's own event (not return_date)
+        Assert.Equal("modified_at", table("note").TimeColumn);   // a bookkeeping name, but the only varying stamp
+        var rental = table("rental");
+        Assert.NotEqual(RelationalSnapshot.NoTime, db.NodeTime[rental.FirstNode]);
+        Assert.Equal(RelationalSnapshot.NoTime, db.NodeTime[table("film").FirstNode]);
     }
 }
