@@ -10,7 +10,7 @@ DEMO_SCHEMA ?= $(if $(wildcard $(SHARED)/corpus/postgres/pagila-schema.sql),$(SH
 DEMO_ROWS ?= 20000
 FUZZ ?= 100000
 
-.PHONY: help setup build demo test lint format bench parity fuzz clean db-stop
+.PHONY: help setup build demo test lint format bench parity fuzz transfer clean db-stop
 
 help:
 	@echo "make setup   install what is missing (PostgreSQL server via apt, NuGet packages)"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench   load speed vs pgbench -i on the same embedded server, and realism against real data"
 	@echo "make parity  every parity figure against the original PluRel's (32 ten-table databases; make test runs a fast subset)"
 	@echo "make fuzz    $(FUZZ) mutated schemas through both readers and the conversion (FUZZ=n, FUZZ_SEED=s)"
+	@echo "make transfer  pretrain on synthetic databases, then zero-shot / fine-tuned / from-scratch on chinook and northwind (scripts/transfer.sh)"
 
 # Installs only what is missing; safe to run again.
 setup:
@@ -62,6 +63,10 @@ parity: build
 fuzz: build
 	PLUREL_FUZZ=$(FUZZ) $(if $(FUZZ_SEED),PLUREL_FUZZ_SEED=$(FUZZ_SEED)) $(DOTNET) test tests/PluRelSql.Schema.Tests -c $(CONFIG) --no-build -nologo \
 	  --filter "FullyQualifiedName~FuzzTests.Long_fuzz_run" --logger "console;verbosity=detailed"
+
+# The transfer experiment of issue 17 (~30 minutes on an idle 2-core machine; budgets: see scripts/transfer.sh).
+transfer: build
+	scripts/transfer.sh
 
 db-stop:
 	-$(PLUREL) db stop
