@@ -30,7 +30,7 @@ public sealed class SnapshotTable
     public required int Id { get; init; }
     public required QualifiedName Name { get; init; }
     public required int FirstNode { get; init; }
-    public int RowCount { get; internal set; }
+    public int RowCount { get; init; }
     public required IReadOnlyList<SnapshotColumn> Columns { get; init; }
     /// <summary>The column that stamps each row in time, or null: the non-key date/time column whose values vary,
     /// preferring event-like names (docs/model.md §2). It is also one of the table's datetime features.</summary>

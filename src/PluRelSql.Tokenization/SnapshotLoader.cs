@@ -91,7 +91,6 @@ internal static class SnapshotLoader
             // Qualified: a bare name in ORDER BY would bind to the text output column of the same name.
             var order = t.PrimaryKey is { } pk ? " ORDER BY " + string.Join(", ", pk.Columns.Select(c => "src." + sql.Column(c))) : "";
             var first = nodeTable.Count;
-            var info = new SnapshotTable { Id = plan.Info.Id, Name = t.Name, FirstNode = first, Columns = plan.Info.Columns, TimeColumn = plan.Info.TimeColumn };
             await using (var cmd = Command(conn, $"SELECT {string.Join(", ", select)} FROM {sql.Table(t.Name)} AS src{order}"))
             await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
@@ -137,8 +136,10 @@ internal static class SnapshotLoader
                     cellStart.Add(cellColumn.Count);
                 }
             }
-            info.RowCount = nodeTable.Count - first;
-            snapshotTables.Add(info);
+            snapshotTables.Add(new SnapshotTable
+            {
+                Id = plan.Info.Id, Name = t.Name, FirstNode = first, RowCount = nodeTable.Count - first, Columns = plan.Info.Columns, TimeColumn = plan.Info.TimeColumn,
+            });
         }
 
         // Foreign keys → parent node ids (≤ 5 per row), then the reverse lists sorted by child time.

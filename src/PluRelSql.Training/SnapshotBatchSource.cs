@@ -64,6 +64,25 @@ public sealed class SnapshotBatchSource : IBatchSource
         return column.Mean + z * column.Std > 0.5;
     }
 
+    /// <summary>A batch of the given items, one context each (evaluation: a chosen set of target cells, not a random
+    /// draw). Item i's context is sampled with <paramref name="seed"/>, so the same items give the same batch.</summary>
+    public ContextBatch BatchOf(IReadOnlyList<(int Database, long Item)> items, ulong seed, out SampledContext[] contexts)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var builder = new ContextBatchBuilder(items.Count, _sequenceLength, _text.Dimension);
+        var phraseText = new Dictionary<(int Db, int Column), int>();
+        var valueText = new Dictionary<(int Db, int Vocab), int>();
+        contexts = new SampledContext[items.Count];
+        for (var b = 0; b < items.Count; b++)
+        {
+            var (dbIndex, item) = items[b];
+            var sampler = _samplers[dbIndex];
+            contexts[b] = sampler.Sample(item, seed);
+            Append(builder, sampler.Database, dbIndex, contexts[b], phraseText, valueText);
+        }
+        return builder.Build();
+    }
+
     private void Append(ContextBatchBuilder builder, RelationalSnapshot db, int dbIndex, SampledContext ctx,
         Dictionary<(int, int), int> phraseText, Dictionary<(int, int), int> valueText)
     {

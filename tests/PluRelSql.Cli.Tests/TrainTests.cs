@@ -33,15 +33,25 @@ public sealed class TrainTests(ClusterFixture pg)
             Assert.Contains("at step 10", resumed.StdOut);
             Assert.DoesNotContain("step      1 ", resumed.StdOut);
 
+            var jsonPath = Path.Combine(dir, "eval.json");
             var eval = Cli.Plurel("eval", "--checkpoint", dir, "--db", pg.Url("train_t"), "--schemas", "plurel_00001",
-                "--cells", "200", "--format", "json");
+                "--cells", "40", "--resamples", "50", "--train-rows", "500", "--json", jsonPath);
             Assert.True(eval.ExitCode == 0, eval.ToString());
-            using var json = JsonDocument.Parse(eval.StdOut);
-            var numeric = json.RootElement.GetProperty("numeric");
-            var boolean = json.RootElement.GetProperty("boolean");
-            Assert.Equal(200, numeric.GetProperty("cells").GetInt32() + boolean.GetProperty("cells").GetInt32());
-            foreach (var name in new[] { "r2", "baselineR2", "mae", "baselineMae" }) Assert.True(numeric.TryGetProperty(name, out _), name);
-            foreach (var name in new[] { "accuracy", "baselineAccuracy", "auroc" }) Assert.True(boolean.TryGetProperty(name, out _), name);
+            Assert.Contains("database plurel_00001", eval.StdOut);
+            Assert.Contains("time columns:", eval.StdOut);
+            Assert.Contains("pooled number", eval.StdOut);
+            using var json = JsonDocument.Parse(File.ReadAllText(jsonPath));
+            var columns = json.RootElement.GetProperty("databases")[0].GetProperty("columns").EnumerateArray().ToList();
+            var scored = columns.Where(c => !c.TryGetProperty("note", out _)).ToList();
+            Assert.NotEmpty(scored);
+            Assert.All(scored, c =>
+            {
+                Assert.InRange(c.GetProperty("cells").GetInt32(), 1, 40);
+                foreach (var name in new[] { "model", "baseline", "gbdtRow", "gbdtParents" }) Assert.True(c.TryGetProperty(name, out _), name);
+            });
+            var bad = Cli.Plurel("eval", "--checkpoint", dir, "--db", pg.Url("train_t"), "--held-out", "1.5");
+            Assert.Equal(2, bad.ExitCode);
+            Assert.Contains("--held-out", bad.StdErr);
         }
         finally
         {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using PluRelSql.Tokenization;
 using PluRelSql.Training;
 
@@ -207,91 +206,43 @@ public static class ModelCommands
         var provider = PopulateCommand.ProviderOption();
         var database = new Option<string>("--database") { Description = "Database name on that server." };
         var schemas = new Option<string>("--schemas") { Description = "Shell-style glob over schema names.", DefaultValueFactory = _ => "*" };
-        var cells = new Option<int>("--cells") { Description = "Masked cells to evaluate.", DefaultValueFactory = _ => 2000 };
+        var cells = new Option<int>("--cells") { Description = "At most this many held-out cells per column.", DefaultValueFactory = _ => 200 };
+        var heldOut = new Option<double>("--held-out") { Description = "Share of each table's rows held out (the evaluated rows; finetune never trains on them).", DefaultValueFactory = _ => HeldOutRule.Default.Fraction };
+        var heldOutSeed = new Option<long>("--held-out-seed") { Description = "Seed of the held-out-row hash.", DefaultValueFactory = _ => (long)HeldOutRule.Default.Seed };
+        var trainRows = new Option<int>("--train-rows") { Description = "At most this many training rows per column for the GBDT reference.", DefaultValueFactory = _ => 5000 };
+        var noGbdt = new Option<bool>("--no-gbdt") { Description = "Skip the gradient-boosted reference." };
+        var resamples = new Option<int>("--resamples") { Description = "Bootstrap resamples per interval.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 12345 };
-        var format = new Option<string>("--format") { DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
-        var cmd = new Command("eval", "Mask random cells of the given databases and compare the model with column baselines.")
+        var json = new Option<string>("--json") { Description = "Also write the report as JSON to this file." };
+        var cmd = new Command("eval", "Score the model on held-out rows of the given databases, per table and column, against the column mean / majority class and a gradient-boosted reference, with bootstrap intervals.")
         {
-            checkpoint, db, provider, database, schemas, cells, seed, format,
+            checkpoint, db, provider, database, schemas, cells, heldOut, heldOutSeed, trainRows, noGbdt, resamples, seed, json,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
             var dir = pr.GetValue(checkpoint)!;
             if (!File.Exists(Path.Combine(dir, Trainer.ConfigFile))) throw new UsageException($"{dir}: no checkpoint ({Trainer.ConfigFile} missing)");
+            var fraction = pr.GetValue(heldOut);
+            if (fraction is <= 0 or > 1) throw new UsageException($"--held-out {fraction.ToString(Inv)}: must be in (0, 1]");
+            if (pr.GetValue(cells) < 1) throw new UsageException("--cells must be at least 1");
+            if (pr.GetValue(resamples) < 2) throw new UsageException("--resamples must be at least 2");
+            var jsonFile = pr.GetValue(json) is { } jsonPath ? OutputFile.Prepare("--json", "the report", jsonPath, []) : null;
             var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct, pr.GetValue(provider));
             var snaps = await Snapshots.LoadAsync(target.Endpoint, pr.GetValue(schemas)!, Console.Error, ct);
             using var model = Trainer.LoadModel(dir);
-            var cfg = model.Config;
-            var samplers = TrainerSetup.Samplers(snaps, cfg);
-            var source = new SnapshotBatchSource(samplers, 16, cfg.MaxTokens, cfg.TextDim, (ulong)pr.GetValue(seed));
-            var result = ModelEvaluation.Run(model, source, samplers, pr.GetValue(cells));
-            Console.WriteLine(pr.GetValue(format) == "json" ? result.ToJson() : result.ToText());
+            var report = ColumnEvaluation.Run(model, snaps, new ColumnEvaluationOptions
+            {
+                HeldOut = new HeldOutRule(fraction, (ulong)pr.GetValue(heldOutSeed)),
+                CellsPerColumn = pr.GetValue(cells),
+                TrainRows = pr.GetValue(trainRows),
+                Supervised = !pr.GetValue(noGbdt),
+                Resamples = pr.GetValue(resamples),
+                Seed = (ulong)pr.GetValue(seed),
+            }, Console.Error);
+            Console.Write(report.ToText());
+            jsonFile?.Write(report.ToJson(), Console.Error);
             return ExitCodes.Ok;
         }));
         return cmd;
     }
-}
-
-/// <summary>Model vs baselines over masked cells: numeric cells against the column mean (0 in z-space), boolean
-/// cells against the column's majority class.</summary>
-public sealed record ModelEvaluation(int NumericCells, double R2, double BaselineR2, double Mae, double BaselineMae,
-    int BooleanCells, double Accuracy, double BaselineAccuracy, double Auroc)
-{
-    public static ModelEvaluation Run(RelationalTransformer model, SnapshotBatchSource source, IReadOnlyList<ContextSampler> samplers, int cells)
-    {
-        var numTruth = new List<double>();
-        var numPred = new List<double>();
-        var boolTruth = new List<bool>();
-        var boolScore = new List<double>();
-        var boolMajority = new List<bool>();
-        for (var step = 0L; numTruth.Count + boolTruth.Count < cells; step++)
-        {
-            var batch = source.Batch(step, 16, out var origins);
-            foreach (var p in Evaluator.Predict(model, batch))
-            {
-                if (numTruth.Count + boolTruth.Count >= cells) break;
-                var (dbIndex, _) = origins[p.Sequence];
-                var column = samplers[dbIndex].Database.Columns[p.Column];
-                if (p.Type == TokenType.Number)
-                {
-                    numTruth.Add(p.TargetValue);
-                    numPred.Add(p.Value);
-                }
-                else if (p.Type == TokenType.Boolean)
-                {
-                    boolTruth.Add(p.TargetClass == 1);
-                    boolScore.Add(p.Probability);
-                    boolMajority.Add(column.Mean >= 0.5);
-                }
-            }
-            if (step > 100_000) break;
-        }
-        var zeros = new double[numTruth.Count];
-        var truth = numTruth.ToArray();
-        var pred = numPred.ToArray();
-        var labels = boolTruth.ToArray();
-        return new ModelEvaluation(
-            truth.Length,
-            truth.Length > 1 ? Metrics.RSquared(truth, pred) : double.NaN,
-            truth.Length > 1 ? Metrics.RSquared(truth, zeros) : double.NaN,
-            truth.Length > 0 ? Metrics.MeanAbsoluteError(truth, pred) : double.NaN,
-            truth.Length > 0 ? Metrics.MeanAbsoluteError(truth, zeros) : double.NaN,
-            labels.Length,
-            labels.Length > 0 ? labels.Zip(boolScore, (y, s) => y == s >= 0.5).Count(x => x) / (double)labels.Length : double.NaN,
-            labels.Length > 0 ? labels.Zip(boolMajority, (y, m) => y == m).Count(x => x) / (double)labels.Length : double.NaN,
-            labels.Length > 0 && labels.Any(x => x) && labels.Any(x => !x) ? Metrics.Auroc(labels, boolScore.ToArray()) : double.NaN);
-    }
-
-    public string ToJson() => JsonSerializer.Serialize(new
-    {
-        numeric = new { cells = NumericCells, r2 = Num(R2), baselineR2 = Num(BaselineR2), mae = Num(Mae), baselineMae = Num(BaselineMae) },
-        boolean = new { cells = BooleanCells, accuracy = Num(Accuracy), baselineAccuracy = Num(BaselineAccuracy), auroc = Num(Auroc) },
-    });
-
-    public string ToText() => string.Create(CultureInfo.InvariantCulture,
-        $"numeric: {NumericCells} cells  R² {R2:F3} (column mean {BaselineR2:F3})  MAE {Mae:F3} (column mean {BaselineMae:F3})  [z units]\n" +
-        $"boolean: {BooleanCells} cells  accuracy {Accuracy:F3} (majority {BaselineAccuracy:F3})  AUROC {Auroc:F3} (majority 0.500)");
-
-    private static double? Num(double v) => double.IsFinite(v) ? v : null;
 }
