@@ -30,7 +30,8 @@ for t in "${TARGETS[@]}"; do
   [ -f "$file" ] || { echo "transfer: $file is not here (set PLUREL_CORPUS)" >&2; exit 1; }
   if ! psql "$($PLUREL db url --database "transfer_$t")" -XqAtc "SELECT 1" >/dev/null 2>&1 || [ ! -f "$out/$t.loaded" ]; then
     log "loading $file into transfer_$t"
-    psql "$($PLUREL db url)" -XqAtc "DROP DATABASE IF EXISTS transfer_placeholder WITH (FORCE)" -c "CREATE DATABASE transfer_placeholder" >/dev/null
+    PGOPTIONS='-c client_min_messages=warning' psql "$($PLUREL db url)" -XqAtc "DROP DATABASE IF EXISTS transfer_placeholder WITH (FORCE)" \
+      -c "CREATE DATABASE transfer_placeholder" >/dev/null
     $PLUREL realism --real "transfer_$t" --generated transfer_placeholder --load-real "$file" >/dev/null
     touch "$out/$t.loaded"
   fi
@@ -47,7 +48,7 @@ evaluate() {  # checkpoint database json-name [extra eval options]
   $PLUREL eval --checkpoint "$ckpt" --database "$db" --cells "$CELLS" --json "$out/$name.json" "$@" >"$out/$name.txt" 2>"$out/$name.err"
 }
 log "scoring the pretrained model on the held-out synthetic databases"
-evaluate "$out/pretrained" transfer_heldout synthetic --no-gbdt
+evaluate "$out/pretrained" transfer_heldout synthetic --schemas 'plurel_*' --no-gbdt
 # 4. Per target: zero-shot, fine-tuned, from scratch (same steps and batch as fine-tuning, same model size), same cells.
 for t in "${TARGETS[@]}"; do
   log "$t: zero-shot"

@@ -28,9 +28,10 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    // x·x and sum/d rather than square() and mean(): square is pow(x, 2), whose backward runs pow kernels; this form makes a
-    // norm's forward + backward several times faster on CPU (same value up to float rounding).
-    public override Tensor forward(Tensor x) => x * rsqrt((x * x).sum([-1L], keepdim: true) / x.shape[^1] + _eps) * weight;
+    // x·x rather than square(): square is pow(x, 2), whose backward runs pow kernels; this makes a norm's forward +
+    // backward several times faster on CPU (same value up to float rounding). mean, not sum / d: dividing by the
+    // implicit long → Scalar failed with "Unknown scalar type" in a d = 128 run.
+    public override Tensor forward(Tensor x) => x * rsqrt((x * x).mean([-1L], keepdim: true) + _eps) * weight;
 }
 
 /// <summary>One masked multi-head attention sublayer (no biases; optional QK-norm).</summary>
