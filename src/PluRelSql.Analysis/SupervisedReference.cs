@@ -5,8 +5,10 @@ using Microsoft.ML.Trainers.FastTree;
 namespace PluRelSql.Analysis;
 
 /// <summary>The supervised reference of <c>plurel eval</c>: gradient-boosted trees (ML.NET FastTree) fitted on a table's
-/// training rows and scored on its held-out rows. Features are plain floats, NaN where a cell is missing (FastTree
-/// bins NaN as its own value). One thread and a fixed seed: the same inputs give the same predictions.</summary>
+/// training rows and scored on its held-out rows. Features are plain floats, NaN where a cell is missing; NaN becomes
+/// <see cref="Missing"/>, below every real value, because ML.NET skips training rows with a NaN feature (all video
+/// tracks of chinook, whose composer is NULL, would vanish). One thread and a fixed seed: the same inputs give the same
+/// predictions.</summary>
 public static class SupervisedReference
 {
     /// <summary>Tree settings: small enough for a few thousand rows on one core, the usual FastTree defaults otherwise.</summary>
@@ -47,13 +49,13 @@ public static class SupervisedReference
         var s = settings ?? new Settings();
         var ml = new MLContext(s.Seed);
         var schema = Schema<RegressionRow>(Width(train));
-        var data = ml.Data.LoadFromEnumerable(train.Select((x, i) => new RegressionRow { Label = (float)labels[i], Features = x }), schema);
+        var data = ml.Data.LoadFromEnumerable(train.Select((x, i) => new RegressionRow { Label = (float)labels[i], Features = Fill(x) }), schema);
         var model = ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
         {
             NumberOfTrees = s.Trees, NumberOfLeaves = s.Leaves, MinimumExampleCountPerLeaf = s.MinLeafRows,
             LearningRate = s.LearningRate, NumberOfThreads = 1, Seed = s.Seed,
         }).Fit(data);
-        var scored = model.Transform(ml.Data.LoadFromEnumerable(test.Select(x => new RegressionRow { Features = x }), schema));
+        var scored = model.Transform(ml.Data.LoadFromEnumerable(test.Select(x => new RegressionRow { Features = Fill(x) }), schema));
         return ml.Data.CreateEnumerable<ScoreRow>(scored, reuseRowObject: false).Select(p => (double)p.Score).ToArray();
     }
 
@@ -69,14 +71,26 @@ public static class SupervisedReference
         if (share is 0 or 1 || train.Count < 2 * s.MinLeafRows || Width(train) == 0) return Enumerable.Repeat(share, test.Count).ToArray();
         var ml = new MLContext(s.Seed);
         var schema = Schema<BinaryRow>(Width(train));
-        var data = ml.Data.LoadFromEnumerable(train.Select((x, i) => new BinaryRow { Label = labels[i], Features = x }), schema);
+        var data = ml.Data.LoadFromEnumerable(train.Select((x, i) => new BinaryRow { Label = labels[i], Features = Fill(x) }), schema);
         var model = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
         {
             NumberOfTrees = s.Trees, NumberOfLeaves = s.Leaves, MinimumExampleCountPerLeaf = s.MinLeafRows,
             LearningRate = s.LearningRate, NumberOfThreads = 1, Seed = s.Seed,
         }).Fit(data);
-        var scored = model.Transform(ml.Data.LoadFromEnumerable(test.Select(x => new BinaryRow { Features = x }), schema));
+        var scored = model.Transform(ml.Data.LoadFromEnumerable(test.Select(x => new BinaryRow { Features = Fill(x) }), schema));
         return ml.Data.CreateEnumerable<ProbabilityRow>(scored, reuseRowObject: false).Select(p => (double)p.Probability).ToArray();
+    }
+
+    /// <summary>What a missing (NaN) feature becomes: a value below every real one, so a tree can split it off.</summary>
+    public const float Missing = -1e30f;
+
+    private static float[] Fill(float[] row)
+    {
+        if (!row.Any(float.IsNaN)) return row;
+        var copy = (float[])row.Clone();
+        for (var i = 0; i < copy.Length; i++)
+            if (float.IsNaN(copy[i])) copy[i] = Missing;
+        return copy;
     }
 
     private static int Width(IReadOnlyList<float[]> rows) => rows.Count == 0 ? 0 : rows[0].Length;

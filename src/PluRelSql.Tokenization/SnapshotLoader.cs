@@ -294,9 +294,10 @@ internal static class SnapshotLoader
         }
     }
 
-    /// <summary>Name words of event-like stamps (when the row happened) and of bookkeeping stamps (when it was last touched).</summary>
+    /// <summary>Name words of event-like stamps (when the row happened) and of stamps that are not the row's event:
+    /// bookkeeping (when it was last touched) and attributes (a birth date).</summary>
     private static readonly string[] EventWords = ["created", "create", "creation", "order", "ordered", "date", "time", "timestamp", "event", "occurred", "placed", "invoice", "purchase", "ts", "paid", "payment", "rental", "start", "started", "sent", "posted", "at", "on", "hire", "shipped", "transaction"];
-    private static readonly string[] BookkeepingWords = ["update", "updated", "last", "modified", "modify", "changed", "deleted", "expires", "expiry", "end", "ended", "until", "valid"];
+    private static readonly string[] BookkeepingWords = ["update", "updated", "last", "modified", "modify", "changed", "deleted", "expires", "expiry", "end", "ended", "until", "valid", "birth", "born", "dob"];
 
     /// <summary>The column that stamps each row in time (docs/model.md §2): among the table's non-key date/time
     /// columns, only one whose values vary (a column holding one timestamp for the whole table, like a bulk-loaded

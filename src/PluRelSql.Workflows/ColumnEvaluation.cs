@@ -180,7 +180,7 @@ public static class ColumnEvaluation
                     columns.Add(new ColumnScore(table.Name.Name, col.Name, TypeName(col.Type), 0, "", null, null, null, null, "no held-out cell"));
                     continue;
                 }
-                var scored = ScoreColumn(db, table, col, cells, heldOut, modelOut, features, o);
+                var scored = ScoreColumn(db, table, col, cells, heldOut, modelOut, features, o, log);
                 if (!pooled.TryGetValue(col.Type, out var pool)) pooled[col.Type] = pool = new Scored();
                 pool.Truth.AddRange(scored.Truth);
                 pool.Model.AddRange(scored.Model);
@@ -209,7 +209,7 @@ public static class ColumnEvaluation
     }
 
     private static Scored ScoreColumn(RelationalSnapshot db, SnapshotTable table, SnapshotColumn col, List<(int Node, int Cell, long Item)> cells,
-        bool[] heldOut, Dictionary<int, double> modelOut, FeatureBuilder features, ColumnEvaluationOptions o)
+        bool[] heldOut, Dictionary<int, double> modelOut, FeatureBuilder features, ColumnEvaluationOptions o, TextWriter log)
     {
         var boolean = col.Type == SemanticType.Boolean;
         double Truth(int cell) => boolean ? (SnapshotBatchSource.StoredBoolean(col, db.CellValue[cell]) ? 1 : 0) : db.CellValue[cell];
@@ -242,10 +242,18 @@ public static class ColumnEvaluation
         {
             var trainX = train.Select(x => features.Row(x.Node, col.Id, parents)).ToList();
             var testX = cells.Select(x => features.Row(x.Node, col.Id, parents)).ToList();
-            var predicted = boolean
-                ? SupervisedReference.Classify(trainX, trainTruth.Select(y => y > 0.5).ToList(), testX)
-                : SupervisedReference.Regress(trainX, trainTruth, testX);
-            (parents ? s.GbdtParents : s.GbdtRow).AddRange(predicted);
+            try
+            {
+                var predicted = boolean
+                    ? SupervisedReference.Classify(trainX, trainTruth.Select(y => y > 0.5).ToList(), testX)
+                    : SupervisedReference.Regress(trainX, trainTruth, testX);
+                (parents ? s.GbdtParents : s.GbdtRow).AddRange(predicted);
+            }
+            catch (InvalidOperationException e)
+            {
+                // ML.NET refuses some degenerate training sets; that column's reference is then shown as "—", said here.
+                log.WriteLine($"  {db.Name}.{table.Name.Name}.{col.Name}: GBDT {(parents ? "row+parents" : "row")} reference not fitted: {e.Message}");
+            }
         }
         return s;
     }

@@ -138,6 +138,8 @@ public sealed class SnapshotTests(ClusterFixture pg)
                 SELECT i, 1 + i % 20, timestamp '2005-05-24' + i * interval '1 hour', timestamp '2005-06-01' + i * interval '1 hour', i % 7
                 FROM generate_series(1, 200) i;
             INSERT INTO note SELECT i, timestamp '2020-01-01' + i * interval '1 day', 'n' FROM generate_series(1, 5) i;
+            CREATE TABLE employee (id int PRIMARY KEY, birth_date date, hire_date date);
+            INSERT INTO employee SELECT i, date '1970-01-01' + i * 300, date '2010-01-01' + i * 30 FROM generate_series(1, 8) i;
             """);
         await using var c = new NpgsqlConnection(conn);
         await c.OpenAsync();
@@ -146,6 +148,7 @@ public sealed class SnapshotTests(ClusterFixture pg)
         Assert.Null(table("film").TimeColumn);                 // one last_update for the whole table orders nothing
         Assert.Equal("rental_date", table("rental").TimeColumn); // varying and event-like, and names the table's own event (not return_date)
         Assert.Equal("modified_at", table("note").TimeColumn);   // a bookkeeping name, but the only varying stamp
+        Assert.Equal("hire_date", table("employee").TimeColumn); // a birth date is an attribute, not the row's event
         var rental = table("rental");
         Assert.NotEqual(RelationalSnapshot.NoTime, db.NodeTime[rental.FirstNode]);
         Assert.Equal(RelationalSnapshot.NoTime, db.NodeTime[table("film").FirstNode]);
