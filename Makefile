@@ -10,7 +10,7 @@ DEMO_SCHEMA ?= $(if $(wildcard $(SHARED)/corpus/postgres/pagila-schema.sql),$(SH
 DEMO_ROWS ?= 20000
 FUZZ ?= 100000
 
-.PHONY: help setup build demo test lint format bench parity fuzz like clean db-stop
+.PHONY: help setup build demo test lint format bench parity fuzz like transfer clean db-stop
 
 help:
 	@echo "make setup   install what is missing (PostgreSQL server via apt, NuGet packages)"
@@ -22,6 +22,7 @@ help:
 	@echo "make parity  every parity figure against the original PluRel's (32 ten-table databases; make test runs a fast subset)"
 	@echo "make fuzz    $(FUZZ) mutated schemas through both readers and the conversion (FUZZ=n, FUZZ_SEED=s)"
 	@echo "make like    issue 18's acceptance: twins of chinook, northwind and TPC-H (populate --like) against their sources (like-report, realism)"
+	@echo "make transfer  pretrain on synthetic databases, then zero-shot / fine-tuned / from-scratch on chinook and northwind (scripts/transfer.sh)"
 
 # Installs only what is missing; safe to run again.
 setup:
@@ -68,6 +69,10 @@ fuzz: build
 # populate --like, compared with like-report (the 22 TPC-H queries' plans too) and the realism meter.
 like: build
 	scripts/like-acceptance.sh
+
+# The transfer experiment of issue 17 (~30 minutes on an idle 2-core machine; budgets: see scripts/transfer.sh).
+transfer: build
+	scripts/transfer.sh
 
 db-stop:
 	-$(PLUREL) db stop

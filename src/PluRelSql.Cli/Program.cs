@@ -26,6 +26,7 @@ public static class Program
             SampleCommands.Sample(),
             SampleCommands.Corpus(),
             ModelCommands.Train(),
+            ModelCommands.FineTune(),
             ModelCommands.Eval(),
             ModelCommands.BenchTrain(),
             ScalingCommand.Create(),

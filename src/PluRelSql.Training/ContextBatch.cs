@@ -70,6 +70,24 @@ public sealed class ContextBatch
         for (int b = 0; b < batchSize; b++) Links[b] = [];
     }
 
+    private Dictionary<AttentionKind, AttentionBias>? _attention;
+
+    /// <summary>Builds the attention biases of <paramref name="kinds"/> now and keeps them for
+    /// <see cref="RelationalTransformer.Prepare"/> (batch sources call this on their worker threads, so the training step does
+    /// not wait for it). Call it only once the batch is complete: the kept biases do not follow later changes of the rows,
+    /// tables, columns, links or padding.</summary>
+    public void PrepareAttention(IEnumerable<AttentionKind> kinds)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        var built = new Dictionary<AttentionKind, AttentionBias>();
+        foreach (var kind in kinds.Distinct()) built[kind] = AttentionBias.Build(this, kind);
+        _attention = built;
+    }
+
+    /// <summary>The bias of <paramref name="kind"/>: the one kept by <see cref="PrepareAttention"/>, else built now (not kept).</summary>
+    public AttentionBias AttentionOf(AttentionKind kind) =>
+        _attention is { } kept && kept.TryGetValue(kind, out var bias) ? bias : AttentionBias.Build(this, kind);
+
     /// <summary>B: number of sequences.</summary>
     public int BatchSize { get; }
     /// <summary>S: token slots per sequence (real tokens + padding).</summary>

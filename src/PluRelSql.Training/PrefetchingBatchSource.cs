@@ -8,15 +8,25 @@ public sealed class PrefetchingBatchSource : IBatchSource
 {
     private readonly IBatchSource _inner;
     private readonly int _depth;
+    private readonly Action<ContextBatch>? _prepare;
     private readonly Dictionary<int, Task<ContextBatch>> _pending = [];
 
     /// <param name="depth">How many steps ahead to build (1–2 keep a core busy beside the training step).</param>
-    public PrefetchingBatchSource(IBatchSource inner, int depth = 2)
+    /// <param name="prepare">Work done on the worker thread after a batch is built, e.g. <see cref="ContextBatch.PrepareAttention"/>.</param>
+    public PrefetchingBatchSource(IBatchSource inner, int depth = 2, Action<ContextBatch>? prepare = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
         _inner = inner;
         _depth = depth;
+        _prepare = prepare;
+    }
+
+    private ContextBatch Build(int step)
+    {
+        var batch = _inner.Next(step);
+        _prepare?.Invoke(batch);
+        return batch;
     }
 
     /// <summary>Steps whose batch was ready (or being built) when asked for: how often the prefetch paid off.</summary>
@@ -26,12 +36,12 @@ public sealed class PrefetchingBatchSource : IBatchSource
     public ContextBatch Next(int step)
     {
         if (_pending.Remove(step, out var task)) Prefetched++;
-        else task = Task.Run(() => _inner.Next(step));
+        else task = Task.Run(() => Build(step));
         foreach (var stale in _pending.Keys.Where(s => s < step || s > step + _depth).ToList()) _pending.Remove(stale);
         for (var ahead = step + 1; ahead <= step + _depth; ahead++)
         {
             var s = ahead;
-            if (!_pending.ContainsKey(s)) _pending[s] = Task.Run(() => _inner.Next(s));
+            if (!_pending.ContainsKey(s)) _pending[s] = Task.Run(() => Build(s));
         }
         return task.GetAwaiter().GetResult();
     }

@@ -108,3 +108,84 @@ public sealed class RelationalMasks
         return m;
     }
 }
+
+/// <summary>
+/// One attention type's mask in the form the model adds to its attention scores: <see cref="Bias"/> [B·S·S] is 0 where
+/// <see cref="RelationalMasks"/> allows the pair and −∞ elsewhere, and a query with no admissible key gets a self-edge (0 on
+/// its diagonal) so softmax stays finite; <see cref="HasKey"/> [B·S] is 1 for real queries with at least one key, else 0
+/// (their output is zeroed). Built straight from the batch for one type only (no intermediate bool arrays), so a batch
+/// source's worker thread can build it ahead of the training step (<see cref="ContextBatch.PrepareAttention"/>).
+/// </summary>
+public sealed class AttentionBias
+{
+    private AttentionBias(float[] bias, float[] hasKey)
+    {
+        Bias = bias;
+        HasKey = hasKey;
+    }
+
+    /// <summary>0 / −∞ per [b, q, k], flat as <see cref="RelationalMasks.Index"/>.</summary>
+    public float[] Bias { get; }
+    /// <summary>1 / 0 per [b, q].</summary>
+    public float[] HasKey { get; }
+
+    /// <summary>The bias of <paramref name="kind"/> for <paramref name="batch"/>: the same pairs as <see cref="RelationalMasks.Build"/>.</summary>
+    public static AttentionBias Build(ContextBatch batch, AttentionKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (kind is < AttentionKind.Column or > AttentionKind.Full) throw new ArgumentOutOfRangeException(nameof(kind));
+        int B = batch.BatchSize, S = batch.SequenceLength;
+        var bias = new float[B * S * S];
+        Array.Fill(bias, float.NegativeInfinity);
+        var hasKey = new float[B * S];
+        var local = new int[S];
+        var dense = new Dictionary<int, int>();
+        for (int b = 0; b < B; b++)
+        {
+            int off = b * S;
+            dense.Clear();
+            for (int s = 0; s < S; s++)
+            {
+                if (batch.IsPadding[off + s]) continue;
+                int row = batch.Rows[off + s];
+                if (!dense.TryGetValue(row, out int index)) dense[row] = index = dense.Count;
+                local[s] = index;
+            }
+            int rowCount = dense.Count;
+            // parentOf[child * R + parent]: the child row holds an FK to the parent row
+            var parentOf = new bool[rowCount * rowCount];
+            foreach (var link in batch.Links[b])
+                if (dense.TryGetValue(link.ChildRow, out int child) && dense.TryGetValue(link.ParentRow, out int parent))
+                    parentOf[child * rowCount + parent] = true;
+            for (int q = 0; q < S; q++)
+            {
+                int iq = off + q;
+                if (batch.IsPadding[iq]) continue;
+                int rq = local[q], cq = batch.Columns[iq], tq = batch.Tables[iq];
+                int rowStart = iq * S;
+                bool any = false;
+                for (int k = 0; k < S; k++)
+                {
+                    int ik = off + k;
+                    if (batch.IsPadding[ik]) continue;
+                    int rk = local[k];
+                    bool allowed = kind switch
+                    {
+                        AttentionKind.Column => cq == batch.Columns[ik] && tq == batch.Tables[ik],
+                        AttentionKind.Feature => rq == rk || parentOf[rq * rowCount + rk],
+                        AttentionKind.Neighbor => parentOf[rk * rowCount + rq],
+                        _ => true,
+                    };
+                    if (!allowed) continue;
+                    bias[rowStart + k] = 0f;
+                    any = true;
+                }
+                if (any) hasKey[iq] = 1f;
+                else bias[rowStart + q] = 0f;
+            }
+            for (int q = 0; q < S; q++)
+                if (batch.IsPadding[off + q]) bias[(off + q) * S + q] = 0f;   // padding queries: self-edge, output zeroed
+        }
+        return new AttentionBias(bias, hasKey);
+    }
+}

@@ -28,7 +28,10 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => x * rsqrt(x.square().mean([-1L], keepdim: true) + _eps) * weight;
+    // x·x rather than square(): square is pow(x, 2), whose backward runs pow kernels; this makes a norm's forward +
+    // backward several times faster on CPU (same value up to float rounding). mean, not sum / d: dividing by the
+    // implicit long → Scalar failed with "Unknown scalar type" in a d = 128 run.
+    public override Tensor forward(Tensor x) => x * rsqrt((x * x).mean([-1L], keepdim: true) + _eps) * weight;
 }
 
 /// <summary>One masked multi-head attention sublayer (no biases; optional QK-norm).</summary>
@@ -61,22 +64,24 @@ internal sealed class RelationalAttention : nn.Module
     public Tensor Forward(Tensor x, MaskTensors m)
     {
         long B = x.shape[0], S = x.shape[1], d = x.shape[2];
-        var q = wq.call(x).view(B, S, _heads, _headDim).transpose(1, 2);   // [B, H, S, Dh]
-        var k = wk.call(x).view(B, S, _heads, _headDim).transpose(1, 2);
-        var v = wv.call(x).view(B, S, _heads, _headDim).transpose(1, 2);
+        // One [3d, d] matmul instead of three d×d ones (same parameters, so checkpoints and the init stay as they were).
+        var qkv = F.linear(x, cat([wq.weight!, wk.weight!, wv.weight!], 0)).view(B, S, 3, _heads, _headDim).permute(2, 0, 3, 1, 4);
+        var q = qkv[0];   // [B, H, S, Dh]
+        var k = qkv[1];
+        var v = qkv[2];
         if (qnorm is not null) { q = qnorm.call(q); k = knorm!.call(k); }
         Tensor y;
         if (_manual)
         {
             var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(_headDim);
-            y = scores.masked_fill(m.Attend.logical_not(), -1e9).softmax(-1).matmul(v);
+            y = (scores + m.Bias).softmax(-1).matmul(v);
         }
         else
         {
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask: m.Attend);
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask: m.Bias);
         }
         // Queries without any admissible key attended only to themselves (see MaskTensors); their output is exactly zero.
-        y = y.masked_fill(m.HasKey.logical_not(), 0f);
+        y = y * m.HasKey;
         return wo.call(y.transpose(1, 2).reshape(B, S, d));
     }
 }
@@ -112,11 +117,13 @@ internal sealed class RtBlock : nn.Module
 }
 
 /// <summary>
-/// One attention mask as tensors. <see cref="Attend"/> [B,1,S,S] is the relational mask plus, for queries with no admissible
-/// key, a self-edge (so softmax never sees an all-masked row: no NaN in forward or backward); <see cref="HasKey"/> [B,1,S,1]
-/// marks real queries with at least one key — the others get an exactly-zero output.
+/// One attention mask as tensors, built once per batch and shared by every block. <see cref="Bias"/> [B,1,S,S] float is 0
+/// where the relational mask allows the pair and −∞ elsewhere (added to the attention scores; a float mask spares
+/// scaled_dot_product_attention a bool→float conversion per call); queries with no admissible key get a self-edge (so
+/// softmax never sees an all-masked row: no NaN in forward or backward). <see cref="HasKey"/> [B,1,S,1] float is 1 for real
+/// queries with at least one key, 0 for the others, whose output is zeroed.
 /// </summary>
-internal sealed record MaskTensors(Tensor Attend, Tensor HasKey);
+internal sealed record MaskTensors(Tensor Bias, Tensor HasKey);
 
 /// <summary>A <see cref="ContextBatch"/> turned into tensors on one device (inputs, masks, loss targets). Lives in the caller's dispose scope.</summary>
 public sealed class RtInputs
@@ -257,10 +264,12 @@ public sealed class RelationalTransformer : nn.Module
         }
 
         long B = batch.BatchSize, S = batch.SequenceLength;
-        var relMasks = RelationalMasks.Build(batch);
         var masks = new Dictionary<AttentionKind, MaskTensors>();
         foreach (var kind in Config.AttentionKinds)
-            masks[kind] = ToTensors(relMasks.Of(kind), batch.BatchSize, batch.SequenceLength, dev);
+        {
+            var bias = batch.AttentionOf(kind);
+            masks[kind] = new MaskTensors(tensor(bias.Bias, [B, 1L, S, S], device: dev), tensor(bias.HasKey, [B, 1L, S, 1L], device: dev));
+        }
 
         var targetIndex = new Tensor?[types];
         var targetValue = new Tensor?[types];
@@ -297,20 +306,6 @@ public sealed class RelationalTransformer : nn.Module
             MaskedCount = slots.Sum(s => s.Count),
             RealTokens = realTokens,
         };
-    }
-
-    private static MaskTensors ToTensors(bool[] mask, int B, int S, Device dev)
-    {
-        var attend = (bool[])mask.Clone();
-        var hasKey = new bool[B * S];
-        for (int row = 0; row < B * S; row++)
-        {
-            int start = row * S;
-            bool any = Array.IndexOf(attend, true, start, S) >= 0;
-            hasKey[row] = any;
-            if (!any) attend[start + row % S] = true;   // self-edge keeps softmax finite; output is zeroed via HasKey
-        }
-        return new MaskTensors(tensor(attend, [B, 1L, S, S], device: dev), tensor(hasKey, [B, 1L, S, 1L], device: dev));
     }
 
     /// <summary>Final normalized hidden states [B, S, d] (zero-input for padding).</summary>

@@ -51,6 +51,9 @@ public sealed record RtConfig
     /// <summary>docs/model.md §4.5, "small": 4 blocks, d 128, 4 heads, d_ff 512, E 64, 256 tokens.</summary>
     public static RtConfig Small => new() { DModel = 128, Layers = 4 };
 
+    /// <summary>The size chosen by the CPU sweep of docs/model.md §4.5 for ~30 minutes of training on 2 shared cores.</summary>
+    public static RtConfig CpuPreset => new() { DModel = 64, Layers = 2, MaxTokens = 128 };
+
     /// <summary>Throws <see cref="ArgumentException"/> describing the first invalid setting.</summary>
     public void Validate()
     {

@@ -69,9 +69,16 @@ public sealed record TrainerOptions
 /// <summary>What one optimizer step did. <see cref="Step"/> counts completed steps (1 after the first).</summary>
 public sealed record StepReport(int Step, double Loss, double LearningRate, double GradNorm, int Tokens, int MaskedCells, double Seconds)
 {
+    /// <summary>Where the step's time went (wall clock; on CUDA the phases overlap asynchronously, only the total is exact).</summary>
+    public StepPhases? Phases { get; init; }
+
     /// <summary>Non-padding tokens processed per second of this step (forward + backward + update).</summary>
     public double TokensPerSecond => Seconds > 0 ? Tokens / Seconds : double.PositiveInfinity;
 }
+
+/// <summary>Seconds of one training step per phase: turning the batch into tensors (masks included), forward pass with the
+/// loss, backward pass, gradient clipping with the AdamW update.</summary>
+public sealed record StepPhases(double Prepare, double Forward, double Backward, double Optimizer);
 
 /// <summary>Contents of a checkpoint's config.json.</summary>
 public sealed record CheckpointInfo
@@ -88,6 +95,8 @@ public sealed record CheckpointInfo
     public string? TorchRngState { get; init; }
     /// <summary>Loss of the last completed step (information only).</summary>
     public double? LastLoss { get; init; }
+    /// <summary>For a fine-tuning run: the checkpoint it started from and that checkpoint's step ("DIR@STEP"); null for a run from scratch.</summary>
+    public string? FineTunedFrom { get; init; }
 }
 
 /// <summary>
@@ -104,6 +113,7 @@ public sealed class Trainer : IDisposable
     private readonly AdamW _optimizer;
     private readonly Parameter[] _parameters;
     private double? _lastLoss;
+    private string? _fineTunedFrom;
 
     private Trainer(RelationalTransformer model, TrainerOptions options, int step)
     {
@@ -121,6 +131,8 @@ public sealed class Trainer : IDisposable
     public TrainerOptions Options { get; }
     /// <summary>Completed optimizer steps.</summary>
     public int Step { get; private set; }
+    /// <summary>The pretrained checkpoint a fine-tuning run started from ("DIR@STEP"), else null.</summary>
+    public string? FineTunedFrom => _fineTunedFrom;
 
     /// <summary>Resolves "cpu" / "cuda"; asking for cuda without a CUDA-enabled TorchSharp runtime is an error that says so.</summary>
     public static Device ResolveDevice(string device) => device switch
@@ -148,6 +160,24 @@ public sealed class Trainer : IDisposable
         return new Trainer(model, options, 0);
     }
 
+    /// <summary>Fine-tuning: the model weights of checkpoint <paramref name="pretrained"/> with a fresh optimizer and a new
+    /// schedule (<paramref name="options"/>, step 0). The pretrained model configuration is kept; its optimizer state and
+    /// step are not. Saved checkpoints record where they came from (<see cref="CheckpointInfo.FineTunedFrom"/>) and resume
+    /// with <see cref="Resume"/> like any other.</summary>
+    public static Trainer FineTune(string pretrained, TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var info = ReadCheckpointInfo(pretrained);
+        options.Validate();
+        var device = ResolveDevice(options.Device);
+        if (options.Threads > 0) torch.set_num_threads(options.Threads);
+        Seed(options.Seed);
+        var model = new RelationalTransformer(info.Model, info.Trainer.Seed);
+        model.load(Path.Combine(pretrained, ModelFile));
+        model.to(device);
+        return new Trainer(model, options, 0) { _fineTunedFrom = $"{Path.GetFullPath(pretrained)}@{info.Step}" };
+    }
+
     /// <summary>Continues from a checkpoint folder written by <see cref="Save"/>. <paramref name="device"/> overrides the saved device.</summary>
     public static Trainer Resume(string directory, string? device = null)
     {
@@ -160,7 +190,7 @@ public sealed class Trainer : IDisposable
         var model = new RelationalTransformer(info.Model, options.Seed);
         model.load(Path.Combine(directory, ModelFile));
         model.to(dev);
-        var trainer = new Trainer(model, options, info.Step) { _lastLoss = info.LastLoss };
+        var trainer = new Trainer(model, options, info.Step) { _lastLoss = info.LastLoss, _fineTunedFrom = info.FineTunedFrom };
         trainer._optimizer.load_state_dict(Path.Combine(directory, OptimizerFile));
         trainer._optimizer.to(dev);
         if (info.TorchRngState is { } rng)
@@ -202,7 +232,7 @@ public sealed class Trainer : IDisposable
         _optimizer.save_state_dict(Path.Combine(directory, OptimizerFile));
         string rng;
         using (var state = torch.get_rng_state()) rng = Convert.ToBase64String(state.data<byte>().ToArray());
-        var info = new CheckpointInfo { Model = Model.Config, Trainer = Options, Step = Step, TorchRngState = rng, LastLoss = _lastLoss };
+        var info = new CheckpointInfo { Model = Model.Config, Trainer = Options, Step = Step, TorchRngState = rng, LastLoss = _lastLoss, FineTunedFrom = _fineTunedFrom };
         File.WriteAllText(Path.Combine(directory, ConfigFile), JsonSerializer.Serialize(info, RtConfig.Json));
     }
 
@@ -216,8 +246,11 @@ public sealed class Trainer : IDisposable
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
         _optimizer.zero_grad();
         var inputs = Model.Prepare(batch);
+        double prepared = clock.Elapsed.TotalSeconds;
         var loss = Model.Loss(inputs);
+        double forward = clock.Elapsed.TotalSeconds;
         loss.backward();
+        double backward = clock.Elapsed.TotalSeconds;
         double gradNorm = Options.ClipNorm > 0
             ? torch.nn.utils.clip_grad_norm_(_parameters, Options.ClipNorm)
             : double.NaN;
@@ -226,7 +259,9 @@ public sealed class Trainer : IDisposable
         if (!double.IsFinite(value)) throw new InvalidOperationException($"training step {Step}: loss is {value}");
         Step++;
         _lastLoss = value;
-        return new StepReport(Step, value, lr, gradNorm, inputs.RealTokens, inputs.MaskedCount, clock.Elapsed.TotalSeconds);
+        double total = clock.Elapsed.TotalSeconds;
+        var phases = new StepPhases(prepared, forward - prepared, backward - forward, total - backward);
+        return new StepReport(Step, value, lr, gradNorm, inputs.RealTokens, inputs.MaskedCount, total) { Phases = phases };
     }
 
     /// <summary>Trains until <see cref="Step"/> == <paramref name="untilStep"/>, taking batch <c>source.Next(Step)</c> each step.

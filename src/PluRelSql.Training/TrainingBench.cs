@@ -14,6 +14,11 @@ public sealed record TrainingBenchResult(
     double TokensPerSecond, double StepFlops, double TrainingFlopsPerSecond,
     int MatmulSize, double MatmulFlopsPerSecondBest, double MatmulFlopsPerSecondMedian, double MatmulFlopsPerCpuSecond)
 {
+    /// <summary>Median seconds per phase of the measured steps (each phase's own median).</summary>
+    public StepPhases? PhasesMedian { get; init; }
+    /// <summary>Median seconds to build one batch (context sampling; outside the timed step, prefetched in training).</summary>
+    public double BatchSecondsMedian { get; init; }
+
     /// <summary>Training FLOP/s (median step) as a share of the best plain-matmul FLOP/s on the same device.</summary>
     public double MatmulShare => TrainingFlopsPerSecond / MatmulFlopsPerSecondBest;
     /// <summary>Real tokens per CPU-second of a training step.</summary>
@@ -27,7 +32,8 @@ public sealed record TrainingBenchResult(
         $"step median {StepSecondsMedian * 1000:F0} ms (best {StepSecondsBest * 1000:F0}) {TokensPerSecond:N0} tokens/s " +
         $"{TrainingFlopsPerSecond / 1e9:F2} GFLOP/s training vs matmul {MatmulSize}² {MatmulFlopsPerSecondBest / 1e9:F1} GFLOP/s best " +
         $"({MatmulFlopsPerSecondMedian / 1e9:F1} median) = {MatmulShare:P0}; per CPU-second: {TokensPerCpuSecond:N0} tokens/s, " +
-        $"{StepFlops / StepCpuSecondsMedian / 1e9:F2} GFLOP/s vs matmul {MatmulFlopsPerCpuSecond / 1e9:F1} = {MatmulShareCpu:P0}";
+        $"{StepFlops / StepCpuSecondsMedian / 1e9:F2} GFLOP/s vs matmul {MatmulFlopsPerCpuSecond / 1e9:F1} = {MatmulShareCpu:P0}" +
+        (PhasesMedian is { } p ? $"; phases median ms: prepare {p.Prepare * 1000:F0}, forward {p.Forward * 1000:F0}, backward {p.Backward * 1000:F0}, optimizer {p.Optimizer * 1000:F0}; batch build {BatchSecondsMedian * 1000:F0}" : "");
 }
 
 /// <summary>Measures training-step throughput of the RT and the plain matmul FLOP/s of the same device, for <c>make bench</c>.</summary>
@@ -48,6 +54,8 @@ public static class TrainingBench
         var options = new TrainerOptions { Device = device, Threads = threads, WarmupSteps = 1, TotalSteps = warmupSteps + measuredSteps };
         var times = new List<double>();
         var cpuTimes = new List<double>();
+        var phases = new List<StepPhases>();
+        var batchTimes = new List<double>();
         int realTokens = 0;
         long parameters;
         using (var trainer = Trainer.Create(cfg, options))
@@ -55,10 +63,20 @@ public static class TrainingBench
             parameters = trainer.Model.ParameterCount();
             for (int i = 0; i < warmupSteps + measuredSteps; i++)
             {
+                var built = Stopwatch.StartNew();
                 var batch = source.Next(i);
+                batch.PrepareAttention(cfg.AttentionKinds);   // as training's prefetching source does, on its worker thread
+                double batchSeconds = built.Elapsed.TotalSeconds;
                 var cpu0 = ProcessCpuSeconds();
                 var report = trainer.TrainStep(batch);   // batch generation stays outside the timed step
-                if (i >= warmupSteps) { times.Add(report.Seconds); cpuTimes.Add(ProcessCpuSeconds() - cpu0); realTokens = report.Tokens; }
+                if (i >= warmupSteps)
+                {
+                    times.Add(report.Seconds);
+                    cpuTimes.Add(ProcessCpuSeconds() - cpu0);
+                    realTokens = report.Tokens;
+                    phases.Add(report.Phases!);
+                    batchTimes.Add(batchSeconds);
+                }
             }
         }
         times.Sort();
@@ -67,7 +85,12 @@ public static class TrainingBench
         double flops = StepFlops(cfg, batchSize, sequenceLength);
         var (mmBest, mmMedian, mmCpu) = Matmul(matmulSize, 10, device);
         return new TrainingBenchResult(device, torch.get_num_threads(), cfg, parameters, batchSize, sequenceLength, realTokens,
-            median, best, cpuMedian, realTokens / median, flops, flops / median, matmulSize, mmBest, mmMedian, mmCpu);
+            median, best, cpuMedian, realTokens / median, flops, flops / median, matmulSize, mmBest, mmMedian, mmCpu)
+        {
+            PhasesMedian = new StepPhases(Median(phases.Select(p => p.Prepare)), Median(phases.Select(p => p.Forward)),
+                Median(phases.Select(p => p.Backward)), Median(phases.Select(p => p.Optimizer))),
+            BatchSecondsMedian = Median(batchTimes),
+        };
     }
 
     /// <summary>Best and median FLOP/s of an n×n float32 matmul (2n³ FLOP) over <paramref name="repetitions"/> runs after one warm-up.</summary>
@@ -75,6 +98,12 @@ public static class TrainingBench
     {
         var (best, median, _) = Matmul(n, repetitions, device);
         return (best, median);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
     }
 
     private static double ProcessCpuSeconds()

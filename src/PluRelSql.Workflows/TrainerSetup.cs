@@ -23,7 +23,36 @@ public static class TrainerSetup
         return (Trainer.Create(config, options), false);
     }
 
-    /// <summary>One context sampler per database, sized to the model's context.</summary>
-    public static List<ContextSampler> Samplers(IEnumerable<RelationalSnapshot> snapshots, RtConfig config) =>
-        snapshots.Select(s => new ContextSampler(s, new SamplerOptions { ContextCells = config.MaxTokens, MaxBfsWidth = 16 })).ToList();
+    /// <summary>The fine-tuning trainer writing to <paramref name="dir"/>: resumed when that folder holds a checkpoint
+    /// (which must have been fine-tuned from <paramref name="pretrained"/>), else the pretrained model with a fresh optimizer
+    /// and <paramref name="options"/>' schedule.</summary>
+    public static (Trainer Trainer, bool Resumed) OpenFineTune(string dir, string pretrained, string device, TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Trainer.ResolveDevice(device);
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        var origin = Trainer.ReadCheckpointInfo(pretrained);
+        if (File.Exists(Path.Combine(dir, Trainer.ConfigFile)))
+        {
+            var info = Trainer.ReadCheckpointInfo(dir);
+            var expected = $"{Path.GetFullPath(pretrained)}@{origin.Step}";
+            if (info.FineTunedFrom != expected)
+                throw new UsageException($"{dir} holds a checkpoint that was not fine-tuned from {expected} (it says {info.FineTunedFrom ?? "trained from scratch"}); use another --out");
+            return (Trainer.Resume(dir, device), true);
+        }
+        return (Trainer.FineTune(pretrained, options), false);
+    }
+
+    /// <summary>One context sampler per database, sized to the model's context, drawing the targets <paramref name="targets"/>
+    /// selects under <paramref name="heldOut"/> (needed unless <paramref name="targets"/> is <see cref="TargetFilter.All"/>).</summary>
+    public static List<ContextSampler> Samplers(IEnumerable<RelationalSnapshot> snapshots, RtConfig config,
+        TargetFilter targets = TargetFilter.All, HeldOutRule? heldOut = null) =>
+        snapshots.Select(s => new ContextSampler(s, new SamplerOptions
+        {
+            ContextCells = config.MaxTokens, MaxBfsWidth = 16, Targets = targets, HeldOut = targets == TargetFilter.All ? null : heldOut,
+        })).ToList();
 }

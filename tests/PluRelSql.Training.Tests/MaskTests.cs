@@ -121,4 +121,32 @@ public sealed class MaskTests
                     Assert.Equal(parentRelation, m.Allows(AttentionKind.Neighbor, b, q, k));
                 }
     }
+
+    [Fact]
+    public void Attention_bias_is_the_relational_mask_with_self_edges_for_keyless_queries()
+    {
+        foreach (var batch in new[] { ThreeTableContext(), new SyntheticRelationalTask(3, 64, 8, seed: 3).Next(0) })
+        {
+            var m = RelationalMasks.Build(batch);
+            int S = batch.SequenceLength;
+            foreach (AttentionKind kind in Enum.GetValues<AttentionKind>())
+            {
+                var bias = AttentionBias.Build(batch, kind);
+                var allowed = m.Of(kind);
+                for (int row = 0; row < batch.TokenCount; row++)
+                {
+                    bool any = Enumerable.Range(0, S).Any(k => allowed[row * S + k]);
+                    Assert.Equal(any ? 1f : 0f, bias.HasKey[row]);
+                    for (int k = 0; k < S; k++)
+                    {
+                        bool open = allowed[row * S + k] || (!any && k == row % S);
+                        Assert.Equal(open ? 0f : float.NegativeInfinity, bias.Bias[row * S + k]);
+                    }
+                }
+            }
+            // kept biases are the ones built on demand
+            batch.PrepareAttention([AttentionKind.Feature]);
+            Assert.Equal(AttentionBias.Build(batch, AttentionKind.Feature).Bias, batch.AttentionOf(AttentionKind.Feature).Bias);
+        }
+    }
 }

@@ -18,34 +18,44 @@ public static class ModelCommands
         var schemas = new Option<string>("--schemas") { Description = "Shell-style glob over schema names; each schema is one database (e.g. 'plurel_0000[0-3]').", DefaultValueFactory = _ => "*" };
         var steps = new Option<int>("--steps") { Description = "Train until this step.", Required = true };
         var output = new Option<string>("--out") { Description = "Checkpoint folder (resumed when it holds one).", Required = true };
-        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
-        device.AcceptOnlyFromAmong("cpu", "cuda");
-        var dModel = new Option<int>("--d-model") { DefaultValueFactory = _ => 64 };
-        var layers = new Option<int>("--layers") { DefaultValueFactory = _ => 2 };
-        var heads = new Option<int>("--heads") { DefaultValueFactory = _ => 4 };
-        var tokens = new Option<int>("--tokens-per-batch") { Description = "Cells per batch (sequences × context length).", DefaultValueFactory = _ => 4096 };
-        var context = new Option<int>("--context") { Description = "Cells per context.", DefaultValueFactory = _ => 256 };
+        var device = DeviceOption();
+        var preset = new Option<string>("--preset") { Description = "Model size preset: minimal (d 64, 2 layers) or cpu (the size chosen for ~30 min on 2 cores, docs/model.md §4.5); --d-model/--layers/--heads/--context override it." };
+        preset.AcceptOnlyFromAmong("minimal", "cpu");
+        var dModel = new Option<int?>("--d-model") { Description = "Residual width (default 64)." };
+        var layers = new Option<int?>("--layers") { Description = "Blocks (default 2)." };
+        var heads = new Option<int?>("--heads") { Description = "Attention heads (default 4)." };
+        var tokens = TokensOption();
+        var context = new Option<int?>("--context") { Description = "Cells per context (default 256)." };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1 };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => 1e-3 };
-        var threads = new Option<int>("--threads") { Description = "Torch CPU threads (1 is fastest on shared 2-core machines).", DefaultValueFactory = _ => 1 };
+        var threads = ThreadsOption();
+        var excludeHeldOut = new Option<bool>("--exclude-held-out")
+        {
+            Description = "Train only on the cells plurel eval does not score (the held-out rule of docs/model.md §2.2): a from-scratch run comparable with finetune on the same target.",
+        };
         var cmd = new Command("train", "Pretrain a Relational Transformer on the rows of live databases (masked-cell prediction).")
         {
-            db, provider, database, schemas, steps, output, device, dModel, layers, heads, tokens, context, seed, lr, threads,
+            db, provider, database, schemas, steps, output, device, preset, dModel, layers, heads, tokens, context, seed, lr, threads, excludeHeldOut,
         };
         cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
         {
             OutputFile.CheckDirectory("--out", pr.GetValue(output)!);
-            var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct, pr.GetValue(provider));
-            var ctxLen = pr.GetValue(context);
-            var batch = Math.Max(1, pr.GetValue(tokens) / ctxLen);
             var outDir = pr.GetValue(output)!;
             var stepsTotal = pr.GetValue(steps);
             if (stepsTotal < 1) throw new UsageException("--steps must be at least 1");
+            var size = pr.GetValue(preset) == "cpu" ? RtConfig.CpuPreset : RtConfig.Minimal;
+            var config = size with
+            {
+                DModel = pr.GetValue(dModel) ?? size.DModel,
+                Layers = pr.GetValue(layers) ?? size.Layers,
+                Heads = pr.GetValue(heads) ?? size.Heads,
+                MaxTokens = pr.GetValue(context) ?? size.MaxTokens,
+            };
+            var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct, pr.GetValue(provider));
+            var filter = pr.GetValue(excludeHeldOut) ? TargetFilter.ExcludeHeldOut : TargetFilter.All;
             Console.Error.WriteLine($"reading {target.Describe()} schemas '{pr.GetValue(schemas)}'");
             var snaps = await Snapshots.LoadAsync(target.Endpoint, pr.GetValue(schemas)!, Console.Error, ct);
-
-            var (trainer, resumed) = TrainerSetup.Open(outDir, pr.GetValue(device)!, () => (
-                new RtConfig { DModel = pr.GetValue(dModel), Layers = pr.GetValue(layers), Heads = pr.GetValue(heads), MaxTokens = ctxLen },
+            var (trainer, resumed) = TrainerSetup.Open(outDir, pr.GetValue(device)!, () => (config,
                 new TrainerOptions
                 {
                     Seed = pr.GetValue(seed), Device = pr.GetValue(device)!, TotalSteps = stepsTotal,
@@ -53,34 +63,106 @@ public static class ModelCommands
                 }));
             if (resumed) Console.Error.WriteLine($"resuming {outDir} at step {trainer.Step}");
             using (trainer)
-            {
-                var cfg = trainer.Model.Config;
-                var samplers = TrainerSetup.Samplers(snaps, cfg);
-                // Contexts of the next steps are sampled on other threads while this one trains (batches are pure per step).
-                var snapshotSource = new SnapshotBatchSource(samplers, batch, cfg.MaxTokens, cfg.TextDim, (ulong)trainer.Options.Seed);
-                var source = new PrefetchingBatchSource(snapshotSource);
-                Console.Error.WriteLine($"model: d={cfg.DModel} layers={cfg.Layers} heads={cfg.Heads}, {trainer.Model.ParameterCount():N0} parameters; " +
-                                        $"{batch} contexts × {cfg.MaxTokens} cells per batch; {snapshotSource.TargetCells:N0} target cells in {snaps.Count} databases");
-                var first = double.NaN;
-                var window = new Queue<double>();
-                trainer.Train(source, stepsTotal, r =>
-                {
-                    if (double.IsNaN(first)) first = r.Loss;
-                    window.Enqueue(r.Loss);
-                    if (window.Count > 20) window.Dequeue();
-                    if (r.Step % 10 == 0 || r.Step == stepsTotal || r.Step == 1)
-                        Console.WriteLine(string.Create(Inv, $"step {r.Step,6}  loss {r.Loss,8:F4}  avg20 {window.Average(),8:F4}  lr {r.LearningRate:E2}  {r.TokensPerSecond,8:N0} tokens/s"));
-                }, outDir, checkpointEvery: 50, cancellationToken: ct);
-                if (ct.IsCancellationRequested && trainer.Step < stepsTotal)
-                {
-                    Console.Error.WriteLine($"plurel: interrupted; checkpoint saved in {outDir} at step {trainer.Step} of {stepsTotal}; run the same command again to continue");
-                    return ExitCodes.Interrupted;
-                }
-                Console.WriteLine(string.Create(Inv, $"saved {outDir} at step {trainer.Step}; loss {first:F4} → {window.Average():F4} (mean of the last {window.Count} steps)"));
-            }
-            return ExitCodes.Ok;
+                return RunTraining(trainer, snaps, filter, pr.GetValue(tokens), stepsTotal, outDir, ct);
         }));
         return cmd;
+    }
+
+    /// <summary><c>plurel finetune</c>: a pretrained checkpoint trained further on a target database's non-held-out cells.</summary>
+    public static Command FineTune()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Pretrained checkpoint folder (written by plurel train).", Required = true };
+        var db = new Option<string>("--db") { Description = "Target database, PostgreSQL or SQL Server (default: the embedded cluster)." };
+        var provider = PopulateCommand.ProviderOption();
+        var database = new Option<string>("--database") { Description = "Database name on that server." };
+        var schemas = new Option<string>("--schemas") { Description = "Shell-style glob over schema names; each schema is one database.", DefaultValueFactory = _ => "*" };
+        var steps = new Option<int>("--steps") { Description = "Fine-tuning steps (the new schedule's length).", Required = true };
+        var output = new Option<string>("--out") { Description = "Checkpoint folder of the fine-tuned model (resumed when it holds one).", Required = true };
+        var device = DeviceOption();
+        var tokens = TokensOption();
+        var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1 };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate (warm-up over the first tenth of --steps, then cosine decay).", DefaultValueFactory = _ => 1e-4 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay (the reference fine-tunes with none).", DefaultValueFactory = _ => 0.0 };
+        var threads = ThreadsOption();
+        var cmd = new Command("finetune", "Continue training a pretrained checkpoint on a target database's cells outside the held-out rows plurel eval scores.")
+        {
+            checkpoint, db, provider, database, schemas, steps, output, device, tokens, seed, lr, weightDecay, threads,
+        };
+        cmd.SetAction((pr, ct) => ExitCodes.Run(async () =>
+        {
+            var from = pr.GetValue(checkpoint)!;
+            if (!File.Exists(Path.Combine(from, Trainer.ConfigFile))) throw new UsageException($"--checkpoint {from}: no checkpoint ({Trainer.ConfigFile} missing)");
+            var outDir = pr.GetValue(output)!;
+            OutputFile.CheckDirectory("--out", outDir);
+            if (Path.GetFullPath(outDir).TrimEnd('/') == Path.GetFullPath(from).TrimEnd('/'))
+                throw new UsageException("--out must differ from --checkpoint (the pretrained checkpoint stays as it is)");
+            var stepsTotal = pr.GetValue(steps);
+            if (stepsTotal < 1) throw new UsageException("--steps must be at least 1");
+            var target = await Target.Resolve(pr.GetValue(db), pr.GetValue(database), ct, pr.GetValue(provider));
+            Console.Error.WriteLine($"reading {target.Describe()} schemas '{pr.GetValue(schemas)}'");
+            var snaps = await Snapshots.LoadAsync(target.Endpoint, pr.GetValue(schemas)!, Console.Error, ct);
+            var (trainer, resumed) = TrainerSetup.OpenFineTune(outDir, from, pr.GetValue(device)!, new TrainerOptions
+            {
+                Seed = pr.GetValue(seed), Device = pr.GetValue(device)!, TotalSteps = stepsTotal, WarmupSteps = Math.Max(1, stepsTotal / 10),
+                PeakLearningRate = pr.GetValue(lr), MinLearningRate = Math.Min(1e-6, pr.GetValue(lr)), WeightDecay = pr.GetValue(weightDecay),
+                Threads = pr.GetValue(threads),
+            });
+            Console.Error.WriteLine(resumed ? $"resuming {outDir} at step {trainer.Step} (fine-tuned from {trainer.FineTunedFrom})" : $"fine-tuning {trainer.FineTunedFrom}");
+            using (trainer)
+                return RunTraining(trainer, snaps, TargetFilter.ExcludeHeldOut, pr.GetValue(tokens), stepsTotal, outDir, ct);
+        }));
+        return cmd;
+    }
+
+    private static Option<string> DeviceOption()
+    {
+        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong("cpu", "cuda");
+        return device;
+    }
+
+    private static Option<int> TokensOption() =>
+        new("--tokens-per-batch") { Description = "Cells per batch (sequences × context length).", DefaultValueFactory = _ => 4096 };
+
+    private static Option<int> ThreadsOption() =>
+        new("--threads") { Description = "Torch CPU threads (1 is fastest on shared 2-core machines).", DefaultValueFactory = _ => 1 };
+
+    /// <summary>The training loop of train and finetune: prefetched batches from <paramref name="snaps"/> under
+    /// <paramref name="filter"/>, progress every 10 steps, checkpoints every 50 and at the end.</summary>
+    private static int RunTraining(Trainer trainer, List<RelationalSnapshot> snaps, TargetFilter filter, int tokensPerBatch, int stepsTotal,
+        string outDir, CancellationToken ct)
+    {
+        var cfg = trainer.Model.Config;
+        var batch = Math.Max(1, tokensPerBatch / cfg.MaxTokens);
+        var heldOut = HeldOutRule.Default;
+        if (filter == TargetFilter.ExcludeHeldOut)
+            Console.Error.WriteLine(string.Create(Inv, $"held out: the rows of each table whose keyed hash falls in the first {heldOut.Fraction:P0} " +
+                $"(seed {heldOut.Seed:X}, the rows plurel eval scores); their target cells are never trained on and never enter a context"));
+        var samplers = TrainerSetup.Samplers(snaps, cfg, filter, heldOut);
+        // Contexts of the next steps are sampled on other threads while this one trains (batches are pure per step).
+        var snapshotSource = new SnapshotBatchSource(samplers, batch, cfg.MaxTokens, cfg.TextDim, (ulong)trainer.Options.Seed);
+        var source = new PrefetchingBatchSource(snapshotSource, prepare: b => b.PrepareAttention(cfg.AttentionKinds));
+        Console.Error.WriteLine($"model: d={cfg.DModel} layers={cfg.Layers} heads={cfg.Heads}, {trainer.Model.ParameterCount():N0} parameters; " +
+                                $"{batch} contexts × {cfg.MaxTokens} cells per batch; {snapshotSource.TargetCells:N0} target cells in {snaps.Count} databases");
+        var first = double.NaN;
+        var window = new Queue<double>();
+        trainer.Train(source, stepsTotal, r =>
+        {
+            if (double.IsNaN(first)) first = r.Loss;
+            window.Enqueue(r.Loss);
+            if (window.Count > 20) window.Dequeue();
+            if (r.Step % 10 == 0 || r.Step == stepsTotal || r.Step == 1)
+                Console.WriteLine(string.Create(Inv, $"step {r.Step,6}  loss {r.Loss,8:F4}  avg20 {window.Average(),8:F4}  lr {r.LearningRate:E2}  {r.TokensPerSecond,8:N0} tokens/s"));
+        }, outDir, checkpointEvery: 50, cancellationToken: ct);
+        if (ct.IsCancellationRequested && trainer.Step < stepsTotal)
+        {
+            Console.Error.WriteLine($"plurel: interrupted; checkpoint saved in {outDir} at step {trainer.Step} of {stepsTotal}; run the same command again to continue");
+            return ExitCodes.Interrupted;
+        }
+        Console.WriteLine(window.Count == 0
+            ? $"{outDir} already at step {trainer.Step}; nothing to train"
+            : string.Create(Inv, $"saved {outDir} at step {trainer.Step}; loss {first:F4} → {window.Average():F4} (mean of the last {window.Count} steps)"));
+        return ExitCodes.Ok;
     }
 
     /// <summary>The trainer's unusable-device message in the CLI's words (its --device option).</summary>
@@ -95,8 +177,7 @@ public static class ModelCommands
         var context = new Option<int>("--context") { DefaultValueFactory = _ => 256 };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 16 };
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 1 };
-        var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu" };
-        device.AcceptOnlyFromAmong("cpu", "cuda");
+        var device = DeviceOption();
         var cmd = new Command("bench-train", "Measure trainer tokens/s and the share of TorchSharp's matmul FLOP/s a training step reaches.")
         {
             dModel, layers, heads, context, batch, threads, device,

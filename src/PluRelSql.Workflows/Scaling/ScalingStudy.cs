@@ -131,7 +131,8 @@ public sealed class ScalingStudy(ScalingSettings settings, string directory, Tex
                 : $"{tag}: training {run.Steps} steps on {samplers.Count} database{(samplers.Count == 1 ? "" : "s")}");
             // As in plurel train: the next steps' contexts are sampled on other threads (same batches either way).
             var source = new PrefetchingBatchSource(
-                new SnapshotBatchSource(samplers, settings.BatchSize, settings.Context, settings.Model.TextDim, (ulong)settings.Seed));
+                new SnapshotBatchSource(samplers, settings.BatchSize, settings.Context, settings.Model.TextDim, (ulong)settings.Seed),
+                prepare: b => b.PrepareAttention(trainer.Model.Config.AttentionKinds));
             var clock = Stopwatch.StartNew();
             var every = Math.Max(1, run.Steps / 10);
             // Flushed every step, so a killed process leaves at least the rows up to its last checkpoint.
