@@ -244,7 +244,10 @@ public sealed class Trainer : IDisposable
         Model.train();
         double lr = Options.LearningRateAt(Step);
         foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr;
-        _optimizer.zero_grad();
+        // Gradients to none, not zero: a parameter no cell of this batch reaches (e.g. the datetime head in a batch without a
+        // datetime cell) is then skipped by AdamW, as it is after a resume, where such a parameter starts with no gradient.
+        // With zeros the uninterrupted run would decay it and the resumed one would not (resume must be bit-exact).
+        Model.zero_grad(set_to_none: true);
         var inputs = Model.Prepare(batch);
         double prepared = clock.Elapsed.TotalSeconds;
         var loss = Model.Loss(inputs);
