@@ -41,7 +41,7 @@ public static class TrainerSetup
             var info = Trainer.ReadCheckpointInfo(dir);
             var expected = $"{Path.GetFullPath(pretrained)}@{origin.Step}";
             if (info.FineTunedFrom != expected)
-                throw new UsageException($"{dir} holds a checkpoint that was not fine-tuned from {expected} (it says {info.FineTunedFrom ?? "trained from scratch"}); use another --out");
+                throw UsageException.About($"{dir} holds a checkpoint that was not fine-tuned from {expected} (it says {info.FineTunedFrom ?? "trained from scratch"}): use another {Setting.Out}");
             return (Trainer.Resume(dir, device), true);
         }
         return (Trainer.FineTune(pretrained, options), false);
