@@ -60,6 +60,29 @@ public sealed class RelationalMasks
     /// <summary>True iff mask <paramref name="kind"/> lets (b, q) attend to (b, k).</summary>
     public bool Allows(AttentionKind kind, int b, int q, int k) => Of(kind)[Index(b, q, k)];
 
+    /// <summary>Sequence <paramref name="b"/>'s rows: a dense local index per distinct row id into <paramref name="local"/>
+    /// (row ids may be any non-negative ints, e.g. DB-wide ids; <paramref name="dense"/> is scratch, cleared here), and
+    /// parentOf[child * rows + parent]: the child row holds an FK to the parent row (links to rows without tokens are
+    /// irrelevant).</summary>
+    internal static (int Rows, bool[] ParentOf) SequenceRows(ContextBatch batch, int b, int[] local, Dictionary<int, int> dense)
+    {
+        int S = batch.SequenceLength, off = b * S;
+        dense.Clear();
+        for (int s = 0; s < S; s++)
+        {
+            if (batch.IsPadding[off + s]) continue;
+            int row = batch.Rows[off + s];
+            if (!dense.TryGetValue(row, out int index)) dense[row] = index = dense.Count;
+            local[s] = index;
+        }
+        int rowCount = dense.Count;
+        var parentOf = new bool[rowCount * rowCount];
+        foreach (var link in batch.Links[b])
+            if (dense.TryGetValue(link.ChildRow, out int child) && dense.TryGetValue(link.ParentRow, out int parent))
+                parentOf[child * rowCount + parent] = true;
+        return (rowCount, parentOf);
+    }
+
     /// <summary>Builds the masks of docs/model.md §3 from the batch's row/table/column ids, FK links and padding flags.</summary>
     public static RelationalMasks Build(ContextBatch batch)
     {
@@ -69,22 +92,8 @@ public sealed class RelationalMasks
         for (int b = 0; b < batch.BatchSize; b++)
         {
             int off = b * S;
-            // dense local index per distinct row id of the sequence (row ids may be any non-negative ints, e.g. DB-wide ids)
-            var dense = new Dictionary<int, int>();
             var local = new int[S];
-            for (int s = 0; s < S; s++)
-            {
-                if (batch.IsPadding[off + s]) continue;
-                int row = batch.Rows[off + s];
-                if (!dense.TryGetValue(row, out int index)) dense[row] = index = dense.Count;
-                local[s] = index;
-            }
-            int rowCount = dense.Count;
-            // parentOf[child * R + parent]: the child row holds an FK to the parent row (links to rows without tokens are irrelevant)
-            var parentOf = new bool[rowCount * rowCount];
-            foreach (var link in batch.Links[b])
-                if (dense.TryGetValue(link.ChildRow, out int child) && dense.TryGetValue(link.ParentRow, out int parent))
-                    parentOf[child * rowCount + parent] = true;
+            var (rowCount, parentOf) = SequenceRows(batch, b, local, new Dictionary<int, int>());
 
             for (int q = 0; q < S; q++)
             {
@@ -143,20 +152,7 @@ public sealed class AttentionBias
         for (int b = 0; b < B; b++)
         {
             int off = b * S;
-            dense.Clear();
-            for (int s = 0; s < S; s++)
-            {
-                if (batch.IsPadding[off + s]) continue;
-                int row = batch.Rows[off + s];
-                if (!dense.TryGetValue(row, out int index)) dense[row] = index = dense.Count;
-                local[s] = index;
-            }
-            int rowCount = dense.Count;
-            // parentOf[child * R + parent]: the child row holds an FK to the parent row
-            var parentOf = new bool[rowCount * rowCount];
-            foreach (var link in batch.Links[b])
-                if (dense.TryGetValue(link.ChildRow, out int child) && dense.TryGetValue(link.ParentRow, out int parent))
-                    parentOf[child * rowCount + parent] = true;
+            var (rowCount, parentOf) = RelationalMasks.SequenceRows(batch, b, local, dense);
             for (int q = 0; q < S; q++)
             {
                 int iq = off + q;
