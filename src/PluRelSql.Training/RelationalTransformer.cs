@@ -19,19 +19,26 @@ namespace PluRelSql.Training;
 internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
-    private readonly double _eps;
+    // One Scalar held by the module for its lifetime: an implicit double → Scalar per call is a temporary that the GC may
+    // finalize while the native add still reads it ("Unknown scalar type" after hundreds of steps of a long run).
+    private readonly Scalar _eps;
 
     public RmsNorm(long dim, double eps) : base(nameof(RmsNorm))
     {
         weight = nn.Parameter(ones(dim));
-        _eps = eps;
+        _eps = eps.ToScalar();
         RegisterComponents();
     }
 
     // x·x rather than square(): square is pow(x, 2), whose backward runs pow kernels; this makes a norm's forward +
     // backward several times faster on CPU (same value up to float rounding). mean, not sum / d: dividing by the
     // implicit long → Scalar failed with "Unknown scalar type" in a d = 128 run.
-    public override Tensor forward(Tensor x) => x * rsqrt((x * x).mean([-1L], keepdim: true) + _eps) * weight;
+    public override Tensor forward(Tensor x)
+    {
+        var y = x * rsqrt((x * x).mean([-1L], keepdim: true) + _eps) * weight;
+        GC.KeepAlive(_eps);
+        return y;
+    }
 }
 
 /// <summary>One masked multi-head attention sublayer (no biases; optional QK-norm).</summary>
